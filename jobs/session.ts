@@ -1,0 +1,68 @@
+/**
+ * The session half of a job spec: what the streamer on the compute node does once
+ * the allocation starts (geometry, frame rate, encoder, transport, GL, audio, app).
+ *
+ * @module
+ */
+import { z } from "zod";
+
+/** Video encoders the streamer knows; `auto` probes what registers and initializes. */
+export const ENCODERS = ["auto", "nvh264", "vah264", "x264", "openh264", "vp8"] as const;
+/** GL modes: `auto` wraps the desktop in `vglrun -d egl` when VirtualGL and a GPU are present. */
+export const GL_MODES = ["auto", "virtualgl-egl", "off"] as const;
+/** Transport preference for the browser client. */
+export const TRANSPORTS = ["auto", "webrtc", "websocket"] as const;
+
+const GEOMETRY = /^(\d{2,5})x(\d{2,5})$/;
+
+/** Schema of the session settings, with defaults. */
+export const SessionSettingsSchema = z.object({
+  /** Initial screen size, `WIDTHxHEIGHT` (even numbers, 64..7680 x 64..4320). */
+  geometry: z.string().regex(GEOMETRY, "geometry must look like 1920x1080").refine((g) => {
+    const [, w, h] = GEOMETRY.exec(g)!.map(Number);
+    return w >= 64 && h >= 64 && w <= 7680 && h <= 4320 && w % 2 === 0 && h % 2 === 0;
+  }, "geometry must be even numbers between 64x64 and 7680x4320").default("1920x1080"),
+  /** Frames per second, 1..120. */
+  fps: z.coerce.number().int().min(1).max(120).default(60),
+  /** Video encoder. */
+  encoder: z.enum(ENCODERS).default("auto"),
+  /** Target (maximum) video bitrate in kbit/s. */
+  bitrate: z.coerce.number().int().min(100).max(200_000).default(8000),
+  /** Stream audio (PulseAudio in user mode + Opus). */
+  audio: z.boolean().default(true),
+  /** Desktop command (window manager + terminal by default). Mutually exclusive with `app`. */
+  desktop: z.string().min(1).max(4096).optional(),
+  /** Run one application full-screen instead of a desktop. */
+  app: z.string().min(1).max(4096).optional(),
+  /** GL mode. */
+  gl: z.enum(GL_MODES).default("auto"),
+  /** Transport the client tries first. */
+  transport: z.enum(TRANSPORTS).default("auto"),
+  /** Apptainer/Singularity image to run the desktop in. */
+  image: z.string().min(1).max(4096).optional(),
+  /** Bind mounts for the image, `src[:dst[:opts]]`. */
+  binds: z.array(z.string().min(1).max(4096)).default([]),
+  /** Gateway URL (https:// or wss://); when set the streamer dials out and listens on nothing. */
+  gateway: z.url({ protocol: /^(https?|wss?)$/ }).optional(),
+}).refine((s) => !(s.desktop && s.app), {
+  message: "choose either --desktop or --app, not both",
+  path: ["app"],
+});
+
+/** Session settings after defaults are applied. */
+export type SessionSettings = z.output<typeof SessionSettingsSchema>;
+
+/**
+ * Splits a `WIDTHxHEIGHT` geometry into numbers.
+ *
+ * @example
+ * ```ts
+ * import { parseGeometry } from "./session.ts";
+ * parseGeometry("1280x720"); // { width: 1280, height: 720 }
+ * ```
+ */
+export function parseGeometry(geometry: string): { width: number; height: number } {
+  const m = GEOMETRY.exec(geometry);
+  if (!m) throw new TypeError(`geometry must look like 1920x1080, got ${JSON.stringify(geometry)}`);
+  return { width: Number(m[1]), height: Number(m[2]) };
+}

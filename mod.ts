@@ -1,0 +1,8 @@
+/**
+ * selkies-hpc as a library: job specs and SLURM control, the streamer, and the gateway.
+ *
+ * @module
+ */
+export * from "./jobs/session.ts";
+export * from "./protocol/protocol.ts";
+export * from "./log.ts";
