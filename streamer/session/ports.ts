@@ -1,0 +1,89 @@
+/**
+ * The narrow views the session logic has of its parts (media pipeline, X11 input, viewer
+ * sockets). Keeping them structural lets the viewer logic be unit-tested without a display.
+ *
+ * @module
+ */
+import type { MediaFrame, ServerMessage } from "../../protocol/protocol.ts";
+
+/** A socket to one browser viewer: a WebSocket on the streamer, or a tunnel stream via the gateway. */
+export interface ViewerSocket {
+  /** Sends one text (JSON control) or binary (media) message. */
+  send(data: string | Uint8Array): void;
+  /** Bytes queued and not yet sent; used for back-pressure. */
+  readonly bufferedAmount: number;
+  /** Closes the socket. */
+  close(code?: number, reason?: string): void;
+  /** Registers the message handler. */
+  onMessage(cb: (data: string | Uint8Array) => void): void;
+  /** Registers the close handler. */
+  onClose(cb: () => void): void;
+}
+
+/** Signalling messages the server sends for one WebRTC peer. */
+export type PeerSignal = Extract<ServerMessage, { t: "sdp" } | { t: "ice" }>;
+
+/** One WebRTC peer (its own media worker). */
+export interface PeerPort {
+  /** Passes the browser's answer or ICE candidate on. */
+  signal(
+    msg: { t: "sdp"; type: "answer"; sdp: string } | { t: "ice"; candidate: string; sdpMLineIndex: number },
+  ): void;
+  /** Ends the peer and its worker. */
+  close(): Promise<void>;
+}
+
+/** What a viewer needs of the media pipeline. */
+export interface MediaPort {
+  /** WebCodecs codec string of the WebSocket video. */
+  readonly codec: string;
+  /** Encoder element in use. */
+  readonly encoder: string;
+  /** Subscribes to encoded frames; returns the unsubscribe function. */
+  subscribe(onFrame: (frame: MediaFrame) => void): () => void;
+  /** Asks the encoder for a keyframe. */
+  requestKeyframe(): void;
+  /** Changes the target bitrate live. */
+  setBitrate(kbps: number): void;
+  /** Changes the frame rate live. */
+  setFps(fps: number): void;
+  /** Starts a WebRTC peer for one viewer. */
+  createPeer(options: {
+    iceServers: IceServer[];
+    onSignal: (msg: PeerSignal) => void;
+    onData: (text: string) => void;
+    onClose: () => void;
+  }): Promise<PeerPort>;
+}
+
+/** An ICE server as RTCPeerConnection takes it. */
+export interface IceServer {
+  /** STUN/TURN URLs. */
+  urls: string | string[];
+  /** TURN username. */
+  username?: string;
+  /** TURN credential. */
+  credential?: string;
+}
+
+/** What a viewer needs of the desktop: input injection, clipboard and resize. */
+export interface DesktopPort {
+  /** Presses a key by X keysym. */
+  keyDown(keysym: number): void;
+  /** Releases a key by X keysym. */
+  keyUp(keysym: number): void;
+  /** Releases every key and button pressed through this port. */
+  releaseAll(): void;
+  /** Moves the pointer to absolute screen coordinates. */
+  moveTo(x: number, y: number): void;
+  /** Moves the pointer relatively. */
+  moveBy(dx: number, dy: number): void;
+  /** Presses or releases a pointer button. */
+  button(button: number, down: boolean): void;
+  /** Scrolls by wheel steps. */
+  wheel(dx: number, dy: number): void;
+  /** Puts text on the desktop's clipboard. */
+  setClipboard(text: string): void | Promise<void>;
+  /** Changes the screen size; resolves to the size actually set. */
+  resize(width: number, height: number): Promise<{ width: number; height: number }>;
+}

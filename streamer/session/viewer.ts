@@ -1,0 +1,218 @@
+/**
+ * One browser viewer of a session: greets it, streams media over its socket (or a WebRTC
+ * peer of its own), applies its input, and cleans up when it leaves.
+ *
+ * @module
+ */
+import {
+  type ClientMessage,
+  encodeMediaFrame,
+  type MediaFrame,
+  parseClientMessage,
+  type ServerMessage,
+} from "../../protocol/protocol.ts";
+import { getLog } from "../../log.ts";
+import { applyInput } from "./input.ts";
+import type { DesktopPort, IceServer, MediaPort, PeerPort, ViewerSocket } from "./ports.ts";
+
+const log = getLog("session", "viewer");
+
+/** Bytes a viewer socket may queue before video is dropped up to the next keyframe. */
+export const VIEWER_BUFFER_LIMIT = 4 * 1024 * 1024;
+
+/** Everything a viewer shares with the rest of the session. */
+export interface ViewerContext {
+  /** The media pipeline (WebSocket frames, WebRTC peers). */
+  media: MediaPort;
+  /** The desktop's input, clipboard and resize. */
+  desktop: DesktopPort;
+  /** Builds the `hello` for a new viewer (current size, codec, audio...). */
+  hello(): Omit<Extract<ServerMessage, { t: "hello" }>, "input" | "iceServers">;
+  /** ICE servers for WebRTC. */
+  iceServers: IceServer[];
+  /** Called after a resize took effect, so every viewer hears of it. */
+  onResized(size: { width: number; height: number }): void;
+}
+
+/** How the viewer was admitted. */
+export interface ViewerInfo {
+  /** View-only viewers may watch but every input and control message is refused. */
+  viewOnly: boolean;
+  /** Who or where the viewer is, for logs. */
+  remote: string;
+}
+
+/** Control messages a view-only viewer may still send. */
+const VIEW_ONLY_ALLOWED = new Set<ClientMessage["t"]>(["kf", "stats", "webrtc", "sdp", "ice"]);
+
+/**
+ * A connected viewer. Created by {@linkcode attachViewer}; `send` is used by the session to
+ * broadcast desktop events (cursor, clipboard, screen size).
+ */
+export interface Viewer {
+  /** Sends a control message to this viewer. */
+  send(message: ServerMessage): void;
+  /** Resolves when the viewer has left and everything it held is released. */
+  readonly closed: Promise<void>;
+}
+
+/**
+ * Attaches a viewer socket to the session: sends `hello`, starts WebSocket media, dispatches
+ * its messages. Malformed or refused messages are dropped with a (rate-limited) log line.
+ *
+ * @example
+ * ```ts ignore
+ * import { attachViewer } from "./viewer.ts";
+ * const viewer = attachViewer(socket, { viewOnly: false, remote: "127.0.0.1" }, context);
+ * await viewer.closed;
+ * ```
+ */
+export function attachViewer(socket: ViewerSocket, info: ViewerInfo, context: ViewerContext): Viewer {
+  const { media, desktop } = context;
+  let peer: PeerPort | undefined;
+  let unsubscribe: (() => void) | undefined;
+  let waitingForKey = true;
+  let dropped = 0;
+  let closed = false;
+  let resolveClosed!: () => void;
+  const closedPromise = new Promise<void>((resolve) => resolveClosed = resolve);
+
+  const send = (message: ServerMessage) => {
+    if (closed) return;
+    try {
+      socket.send(JSON.stringify(message));
+    } catch (error) {
+      log.debug("send to {remote} failed: {error}", { remote: info.remote, error: String(error) });
+    }
+  };
+
+  const onFrame = (frame: MediaFrame) => {
+    if (closed) return;
+    if (frame.kind === "video") {
+      if (waitingForKey && !frame.key) return;
+      if (socket.bufferedAmount > VIEWER_BUFFER_LIMIT) {
+        // A slow viewer must not make us buffer without bound: skip to the next keyframe.
+        if (!waitingForKey) media.requestKeyframe();
+        waitingForKey = true;
+        dropped++;
+        return;
+      }
+      waitingForKey = false;
+    } else if (socket.bufferedAmount > VIEWER_BUFFER_LIMIT) {
+      return;
+    }
+    try {
+      socket.send(encodeMediaFrame(frame));
+    } catch {
+      // The close handler cleans up.
+    }
+  };
+
+  const startWebSocketMedia = () => {
+    if (unsubscribe) return;
+    waitingForKey = true;
+    unsubscribe = media.subscribe(onFrame);
+    media.requestKeyframe();
+  };
+
+  const stopWebSocketMedia = () => {
+    unsubscribe?.();
+    unsubscribe = undefined;
+  };
+
+  const startPeer = async () => {
+    if (peer) await peer.close().catch(() => {});
+    try {
+      peer = await media.createPeer({
+        iceServers: context.iceServers,
+        onSignal: send,
+        onData: (text) => handleText(text),
+        onClose: () => {
+          // The peer died (worker crash, ICE failure): fall back to WebSocket media.
+          if (!closed) startWebSocketMedia();
+        },
+      });
+      stopWebSocketMedia();
+    } catch (error) {
+      log.warning("WebRTC for {remote} failed: {error}", { remote: info.remote, error: String(error) });
+      send({ t: "error", message: `WebRTC is unavailable: ${String(error)}` });
+    }
+  };
+
+  const handle = (message: ClientMessage) => {
+    if (info.viewOnly && !VIEW_ONLY_ALLOWED.has(message.t)) {
+      log.info("refused {type} from view-only viewer {remote}", { type: message.t, remote: info.remote });
+      return;
+    }
+    switch (message.t) {
+      case "kf":
+        media.requestKeyframe();
+        return;
+      case "bitrate":
+        media.setBitrate(message.kbps);
+        return;
+      case "fps":
+        media.setFps(message.fps);
+        return;
+      case "webrtc":
+        void startPeer();
+        return;
+      case "sdp":
+      case "ice":
+        peer?.signal(message);
+        return;
+      case "stats":
+        log.debug("viewer {remote}: {fps} fps, decode {decodeMs} ms", { remote: info.remote, ...message });
+        return;
+      case "resize":
+        desktop.resize(message.w, message.h).then(context.onResized, (error) => {
+          log.warning("resize to {w}x{h} failed: {error}", { ...message, error: String(error) });
+        });
+        return;
+      default:
+        applyInput(desktop, message);
+    }
+  };
+
+  const handleText = (data: string | Uint8Array) => {
+    const message = typeof data === "string" ? parseClientMessage(data) : undefined;
+    if (!message) {
+      dropped++;
+      if (dropped <= 5 || dropped % 1000 === 0) {
+        log.warning("dropped a malformed message from {remote} ({count} so far)", {
+          remote: info.remote,
+          count: dropped,
+        });
+      }
+      return;
+    }
+    try {
+      handle(message);
+    } catch (error) {
+      log.warning("message {type} from {remote} failed: {error}", {
+        type: message.t,
+        remote: info.remote,
+        error: String(error),
+      });
+    }
+  };
+
+  socket.onMessage(handleText);
+  socket.onClose(() => {
+    if (closed) return;
+    closed = true;
+    stopWebSocketMedia();
+    if (!info.viewOnly) desktop.releaseAll();
+    const ending = peer?.close().catch(() => {}) ?? Promise.resolve();
+    ending.finally(resolveClosed);
+    log.info("viewer {remote} left", { remote: info.remote });
+  });
+
+  send({ ...context.hello(), input: !info.viewOnly, iceServers: context.iceServers });
+  startWebSocketMedia();
+  log.info("viewer {remote} joined{mode}", {
+    remote: info.remote,
+    mode: info.viewOnly ? " (view-only)" : "",
+  });
+  return { send, closed: closedPromise };
+}

@@ -1,0 +1,144 @@
+import assert from "node:assert/strict";
+import { decodeMediaFrame, type MediaFrame } from "../../protocol/protocol.ts";
+import { attachViewer, VIEWER_BUFFER_LIMIT, type ViewerContext } from "./viewer.ts";
+import type { DesktopPort, ViewerSocket } from "./ports.ts";
+
+// Unit test of pure viewer logic: the socket, media and desktop are in-memory fakes.
+function fakes() {
+  const sent: (string | Uint8Array)[] = [];
+  const calls: string[] = [];
+  let onMessage: (data: string | Uint8Array) => void = () => {};
+  let onClose: () => void = () => {};
+  let subscriber: ((frame: MediaFrame) => void) | undefined;
+  const socket: ViewerSocket & { buffered: number } = {
+    buffered: 0,
+    get bufferedAmount() {
+      return this.buffered;
+    },
+    send: (data) => void sent.push(data),
+    close: () => onClose(),
+    onMessage: (cb) => void (onMessage = cb),
+    onClose: (cb) => void (onClose = cb),
+  };
+  const desktop: DesktopPort = {
+    keyDown: (k) => void calls.push(`kd ${k}`),
+    keyUp: (k) => void calls.push(`ku ${k}`),
+    releaseAll: () => void calls.push("releaseAll"),
+    moveTo: (x, y) => void calls.push(`moveTo ${x},${y}`),
+    moveBy: (x, y) => void calls.push(`moveBy ${x},${y}`),
+    button: (b, d) => void calls.push(`button ${b} ${d}`),
+    wheel: (x, y) => void calls.push(`wheel ${x},${y}`),
+    setClipboard: (t) => void calls.push(`clip ${t}`),
+    resize: (w, h) => Promise.resolve({ width: w, height: h }),
+  };
+  const context: ViewerContext = {
+    media: {
+      codec: "avc1.42e01f",
+      encoder: "x264enc",
+      subscribe: (cb) => {
+        subscriber = cb;
+        return () => subscriber = undefined;
+      },
+      requestKeyframe: () => void calls.push("kf"),
+      setBitrate: (kbps) => void calls.push(`bitrate ${kbps}`),
+      setFps: (fps) => void calls.push(`fps ${fps}`),
+      createPeer: () => Promise.reject(new Error("no webrtc in this test")),
+    },
+    desktop,
+    hello: () => ({
+      t: "hello",
+      v: 1,
+      width: 1280,
+      height: 720,
+      fps: 30,
+      codec: "avc1.42e01f",
+      encoder: "x264enc",
+      audio: false,
+    }),
+    iceServers: [],
+    onResized: (size) => void calls.push(`resized ${size.width}x${size.height}`),
+  };
+  const frame = (key: boolean): MediaFrame => ({
+    kind: "video",
+    key,
+    timestampUs: 0,
+    payload: new Uint8Array([key ? 1 : 0]),
+  });
+  return {
+    sent,
+    calls,
+    socket,
+    context,
+    emit: (f: MediaFrame) => subscriber?.(f),
+    frame,
+    message: (m: unknown) => onMessage(typeof m === "string" ? m : JSON.stringify(m)),
+    subscribed: () => subscriber !== undefined,
+  };
+}
+
+Deno.test("a viewer is greeted with hello, then gets video starting at a keyframe", () => {
+  const f = fakes();
+  attachViewer(f.socket, { viewOnly: false, remote: "t" }, f.context);
+  const hello = JSON.parse(f.sent[0] as string);
+  assert.equal(hello.t, "hello");
+  assert.equal(hello.input, true);
+  assert.ok(f.calls.includes("kf"), "a keyframe is requested for the new viewer");
+  f.emit(f.frame(false));
+  f.emit(f.frame(true));
+  f.emit(f.frame(false));
+  const media = f.sent.slice(1).map((d) => decodeMediaFrame(d as Uint8Array)!);
+  assert.deepEqual(media.map((m) => m.key), [true, false]);
+});
+
+Deno.test("input reaches the desktop; malformed and unknown messages are dropped", () => {
+  const f = fakes();
+  attachViewer(f.socket, { viewOnly: false, remote: "t" }, f.context);
+  f.message({ t: "kd", k: 0x68 });
+  f.message({ t: "ma", x: 10, y: 20 });
+  f.message({ t: "mb", b: 1, d: true });
+  f.message("not json");
+  f.message({ t: "kd", k: "x" });
+  f.message({ t: "explode" });
+  f.message({ t: "bitrate", kbps: 3000 });
+  assert.deepEqual(f.calls.filter((c) => c !== "kf"), [
+    "kd 104",
+    "moveTo 10,20",
+    "button 1 true",
+    "bitrate 3000",
+  ]);
+});
+
+Deno.test("a view-only viewer cannot send input or change the encoder", () => {
+  const f = fakes();
+  attachViewer(f.socket, { viewOnly: true, remote: "t" }, f.context);
+  assert.equal(JSON.parse(f.sent[0] as string).input, false);
+  f.message({ t: "kd", k: 0x68 });
+  f.message({ t: "clip", text: "x" });
+  f.message({ t: "resize", w: 640, h: 480 });
+  f.message({ t: "bitrate", kbps: 3000 });
+  f.message({ t: "kf" });
+  assert.deepEqual(f.calls, ["kf", "kf"]);
+});
+
+Deno.test("a slow viewer drops video up to the next keyframe instead of buffering", () => {
+  const f = fakes();
+  attachViewer(f.socket, { viewOnly: false, remote: "t" }, f.context);
+  f.emit(f.frame(true));
+  f.socket.buffered = VIEWER_BUFFER_LIMIT + 1;
+  f.emit(f.frame(false));
+  f.socket.buffered = 0;
+  f.emit(f.frame(false));
+  f.emit(f.frame(true));
+  const keys = f.sent.slice(1).map((d) => decodeMediaFrame(d as Uint8Array)!.key);
+  assert.deepEqual(keys, [true, true]);
+  assert.equal(f.calls.filter((c) => c === "kf").length, 2, "the drop asks for a fresh keyframe");
+});
+
+Deno.test("leaving releases pressed keys and stops media", async () => {
+  const f = fakes();
+  const viewer = attachViewer(f.socket, { viewOnly: false, remote: "t" }, f.context);
+  f.socket.close();
+  await viewer.closed;
+  assert.ok(f.calls.includes("releaseAll"));
+  assert.equal(f.subscribed(), false);
+});
