@@ -1,0 +1,120 @@
+/**
+ * One viewer's WebSocket as seen through the tunnel: a stream that behaves like the embedded
+ * server's `ViewerSocket` (send, bufferedAmount, close, onMessage, onClose).
+ *
+ * @module
+ */
+import { KeyframeGate } from "../../protocol/tunnel.ts";
+
+/**
+ * The transport-neutral viewer socket the streamer's server speaks to (structurally the same
+ * interface as `streamer/server`'s `ViewerSocket`).
+ */
+export interface ViewerSocket {
+  /** Sends one text or binary message to the viewer. */
+  send(data: string | Uint8Array): void;
+  /** Bytes queued towards the viewer and not yet sent. */
+  readonly bufferedAmount: number;
+  /** Closes the viewer's connection. */
+  close(code?: number, reason?: string): void;
+  /** Registers a callback for each message from the viewer. */
+  onMessage(cb: (data: string | Uint8Array) => void): void;
+  /** Registers a callback run once when the connection ends. */
+  onClose(cb: () => void): void;
+}
+
+/** What the tunnel client lets a stream do to the tunnel below it. */
+export interface StreamLink {
+  /** Queues one data frame of this stream on the tunnel. */
+  sendData(id: number, data: string | Uint8Array): void;
+  /** Tells the gateway the stream ended. */
+  sendClose(id: number, code?: number, reason?: string): void;
+  /** Bytes queued on the tunnel WebSocket. */
+  readonly bufferedAmount: number;
+}
+
+/** Tunnel bytes queued above which video is dropped to the next keyframe. */
+export const TUNNEL_SOFT_BUDGET = 8 * 1024 * 1024;
+/** Tunnel bytes queued above which a stream is closed rather than buffered further. */
+export const TUNNEL_HARD_BUDGET = 64 * 1024 * 1024;
+
+/**
+ * A viewer stream multiplexed on a tunnel; created by the tunnel client for each `open`.
+ *
+ * @example
+ * ```ts
+ * import { TunnelStream } from "./viewer.ts";
+ * const link = { sendData() {}, sendClose() {}, bufferedAmount: 0 };
+ * const viewer = new TunnelStream(1, link);
+ * viewer.onMessage((data) => viewer.send(data)); // echo
+ * ```
+ */
+export class TunnelStream implements ViewerSocket {
+  readonly #messageCbs: ((data: string | Uint8Array) => void)[] = [];
+  readonly #closeCbs: (() => void)[] = [];
+  readonly #gate = new KeyframeGate();
+  #closed = false;
+
+  /** Creates stream `id` over `link`. */
+  constructor(readonly id: number, readonly link: StreamLink) {}
+
+  send(data: string | Uint8Array): void {
+    if (this.#closed) return;
+    const queued = this.link.bufferedAmount;
+    if (queued > TUNNEL_HARD_BUDGET) {
+      this.close(1013, "tunnel congested");
+      return;
+    }
+    if (!this.#gate.admit(data, queued > TUNNEL_SOFT_BUDGET).send) return;
+    this.link.sendData(this.id, data);
+  }
+
+  get bufferedAmount(): number {
+    return this.link.bufferedAmount;
+  }
+
+  close(code?: number, reason?: string): void {
+    if (this.#closed) return;
+    this.link.sendClose(this.id, code, reason);
+    this.ended();
+  }
+
+  onMessage(cb: (data: string | Uint8Array) => void): void {
+    this.#messageCbs.push(cb);
+  }
+
+  onClose(cb: () => void): void {
+    if (this.#closed) queueMicrotask(cb);
+    else this.#closeCbs.push(cb);
+  }
+
+  /** Delivers a message from the viewer (called by the tunnel client). */
+  deliver(data: string | Uint8Array): void {
+    if (this.#closed) return;
+    for (const cb of this.#messageCbs) {
+      try {
+        cb(data);
+      } catch {
+        // A throwing consumer must not take the tunnel down with it.
+      }
+    }
+  }
+
+  /** Marks the stream ended without telling the gateway (it closed it, or the tunnel dropped). */
+  ended(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const cb of this.#closeCbs.splice(0)) {
+      try {
+        cb();
+      } catch {
+        // Same as above: isolate consumers.
+      }
+    }
+  }
+
+  /** Whether the stream has ended. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+}
