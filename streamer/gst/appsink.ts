@@ -1,0 +1,51 @@
+/**
+ * Pulling encoded buffers out of an appsink, off the JavaScript thread.
+ *
+ * @module
+ */
+import { lib } from "./_lib.ts";
+import type { GObject } from "./object.ts";
+
+/** One buffer pulled from an appsink. */
+export interface Sample {
+  /** A copy of the buffer's bytes. */
+  data: Uint8Array<ArrayBuffer>;
+  /** Presentation time in nanoseconds (`undefined` when the buffer has none). */
+  ptsNs: bigint | undefined;
+  /** Whether the buffer can be decoded on its own (no DELTA_UNIT flag). */
+  key: boolean;
+}
+
+// GstBuffer: GstMiniObject (flags at byte 16, 64 bytes), pool, then pts at byte 72.
+const FLAGS_OFFSET = 16;
+const PTS_OFFSET = 72;
+const DELTA_UNIT = 1 << 13;
+const NONE = 0xffffffffffffffffn;
+
+/**
+ * Waits up to `timeoutMs` for the next sample; `undefined` on timeout or end of stream.
+ *
+ * @example
+ * ```ts ignore
+ * import { pullSample } from "./appsink.ts";
+ * const sample = await pullSample(pipeline.element("video"), 100);
+ * ```
+ */
+export async function pullSample(appsink: GObject, timeoutMs: number): Promise<Sample | undefined> {
+  const gst = lib().gst;
+  const sample = await lib().app.gst_app_sink_try_pull_sample(appsink.ptr, BigInt(timeoutMs) * 1_000_000n);
+  if (sample === null) return undefined;
+  try {
+    const buffer = gst.gst_sample_get_buffer(sample);
+    if (buffer === null) return undefined;
+    const size = Number(gst.gst_buffer_get_size(buffer));
+    const data = new Uint8Array(size);
+    gst.gst_buffer_extract(buffer, 0n, data, BigInt(size));
+    const view = new Deno.UnsafePointerView(buffer);
+    const pts = view.getBigUint64(PTS_OFFSET);
+    const key = (view.getUint32(FLAGS_OFFSET) & DELTA_UNIT) === 0;
+    return { data, ptsNs: pts === NONE ? undefined : pts, key };
+  } finally {
+    gst.gst_sample_unref(sample);
+  }
+}

@@ -1,0 +1,18 @@
+/**
+ * GStreamer driven through Deno FFI: the only place in selkies-hpc that touches native pointers.
+ *
+ * @example
+ * ```ts ignore
+ * import { Pipeline, pullSample } from "./mod.ts";
+ * const pipeline = Pipeline.parse("videotestsrc num-buffers=5 ! x264enc ! appsink name=out");
+ * await pipeline.setState("playing");
+ * const sample = await pullSample(pipeline.element("out"), 1000);
+ * ```
+ *
+ * @module
+ */
+export { type GArg, GObject, type SignalHandler } from "./object.ts";
+export { type BusEnd, gstInit, Pipeline, State } from "./pipeline.ts";
+export { pullSample, type Sample } from "./appsink.ts";
+export { createDataChannel, createOffer, setOnTransceivers, setRemoteAnswer } from "./webrtc.ts";
+export { hardExit } from "./exit.ts";
