@@ -19,31 +19,45 @@ const GEOMETRY = /^(\d{2,5})x(\d{2,5})$/;
 export const SessionSettingsSchema = z.object({
   /** Initial screen size, `WIDTHxHEIGHT` (even numbers, 64..7680 x 64..4320). */
   geometry: z.string().regex(GEOMETRY, "geometry must look like 1920x1080").refine((g) => {
-    const [, w, h] = GEOMETRY.exec(g)!.map(Number);
+    const m = GEOMETRY.exec(g);
+    if (!m) return true; // the regex above already reported it (zod runs every check)
+    const [, w, h] = m.map(Number);
     return w >= 64 && h >= 64 && w <= 7680 && h <= 4320 && w % 2 === 0 && h % 2 === 0;
-  }, "geometry must be even numbers between 64x64 and 7680x4320").default("1920x1080"),
+  }, "geometry must be even numbers between 64x64 and 7680x4320").default("1920x1080").describe(
+    "initial screen size, WIDTHxHEIGHT",
+  ),
   /** Frames per second, 1..120. */
-  fps: z.coerce.number().int().min(1).max(120).default(60),
+  fps: z.coerce.number().int().min(1).max(120).default(60).describe("frames per second (1-120)"),
   /** Video encoder. */
-  encoder: z.enum(ENCODERS).default("auto"),
+  encoder: z.enum(ENCODERS).default("auto").describe("video encoder; auto probes what works"),
   /** Target (maximum) video bitrate in kbit/s. */
-  bitrate: z.coerce.number().int().min(100).max(200_000).default(8000),
+  bitrate: z.coerce.number().int().min(100).max(200_000).default(8000).describe(
+    "target video bitrate in kbit/s",
+  ),
   /** Stream audio (PulseAudio in user mode + Opus). */
-  audio: z.boolean().default(true),
+  audio: z.boolean().default(true).describe("stream audio"),
   /** Desktop command (window manager + terminal by default). Mutually exclusive with `app`. */
-  desktop: z.string().min(1).max(4096).optional(),
+  desktop: z.string().min(1).max(4096).optional().describe(
+    "desktop command instead of the default WM + terminal",
+  ),
   /** Run one application full-screen instead of a desktop. */
-  app: z.string().min(1).max(4096).optional(),
+  app: z.string().min(1).max(4096).optional().describe(
+    "run one application full-screen instead of a desktop",
+  ),
   /** GL mode. */
-  gl: z.enum(GL_MODES).default("auto"),
+  gl: z.enum(GL_MODES).default("auto").describe("GPU OpenGL: auto uses VirtualGL/EGL when present"),
   /** Transport the client tries first. */
-  transport: z.enum(TRANSPORTS).default("auto"),
+  transport: z.enum(TRANSPORTS).default("auto").describe("transport the browser tries first"),
   /** Apptainer/Singularity image to run the desktop in. */
-  image: z.string().min(1).max(4096).optional(),
+  image: z.string().min(1).max(4096).optional().describe("Apptainer image to run the desktop in"),
   /** Bind mounts for the image, `src[:dst[:opts]]`. */
-  binds: z.array(z.string().min(1).max(4096)).default([]),
+  binds: z.array(z.string().min(1).max(4096)).default([]).describe(
+    "bind mount for the image, src[:dst[:opts]] (repeatable)",
+  ),
   /** Gateway URL (https:// or wss://); when set the streamer dials out and listens on nothing. */
-  gateway: z.url({ protocol: /^(https?|wss?)$/ }).optional(),
+  gateway: z.url({ protocol: /^(https?|wss?)$/ }).optional().describe(
+    "gateway URL to dial out to instead of listening",
+  ),
 }).refine((s) => !(s.desktop && s.app), {
   message: "choose either --desktop or --app, not both",
   path: ["app"],
