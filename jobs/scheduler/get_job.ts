@@ -1,0 +1,37 @@
+/**
+ * Looks up one job by id.
+ *
+ * @module
+ */
+import { runSlurm } from "./_command.ts";
+import { checkJobId } from "./_job_id.ts";
+import { slurmFailure } from "./_messages.ts";
+import { type QueryOptions, squeueAll } from "./_squeue.ts";
+import { type JobInfo, parseScontrolJob } from "./job_info.ts";
+
+/** Options for {@linkcode getJob}. */
+export type GetJobOptions = QueryOptions;
+
+/**
+ * Returns a job from squeue, or from `scontrol show job` for one that just left squeue; undefined
+ * when SLURM no longer knows it.
+ *
+ * @example
+ * ```ts
+ * import { getJob } from "./get_job.ts";
+ * const job = await getJob("1234");
+ * console.log(job?.state ?? "gone");
+ * ```
+ */
+export async function getJob(jobId: string, options: GetJobOptions = {}): Promise<JobInfo | undefined> {
+  checkJobId(jobId);
+  const found = (await squeueAll(options)).find((j) => j.jobId === jobId);
+  if (found) return found;
+  const out = await runSlurm("scontrol", ["show", "job", "-o", jobId], options);
+  if (out.code !== 0) {
+    if (/invalid job id/i.test(out.stderr)) return undefined;
+    throw slurmFailure("scontrol", out.stderr);
+  }
+  const line = out.stdout.split("\n").find((l) => l.startsWith("JobId="));
+  return line ? parseScontrolJob(line) : undefined;
+}
