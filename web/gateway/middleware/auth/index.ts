@@ -1,0 +1,117 @@
+/**
+ * Who is asking: the user name from a trusted proxy header (honoured only from configured proxy
+ * addresses) or from HTTP basic auth. In `token` mode nobody is signed in and capability links
+ * alone grant access.
+ *
+ * @module
+ */
+import { createMiddleware } from "hono/factory";
+import type { MiddlewareHandler } from "hono";
+import type { GatewayEnv } from "../../_env.ts";
+import { verifyPassword } from "./password.ts";
+
+export { hashPassword, verifyPassword } from "./password.ts";
+
+/** Authentication settings: one mode at a time. */
+export type AuthOptions =
+  | {
+    /** Capability links (`?token=`) only. */
+    mode: "token";
+  }
+  | {
+    /** A fronting proxy (Apache/nginx with SSO) names the user in a header. */
+    mode: "header";
+    /** Header carrying the user name. @default {"X-Remote-User"} */
+    header?: string;
+    /** Addresses of the proxies whose header is believed; everyone else's is ignored. */
+    trustedProxies: string[];
+  }
+  | {
+    /** HTTP basic auth against hashed passwords. */
+    mode: "basic";
+    /** User name -> `hashPassword()` output. At least one. */
+    users: Record<string, string>;
+    /** Realm shown by the browser. @default {"selkies-hpc"} */
+    realm?: string;
+  };
+
+/** Raised at start for an unusable auth configuration. */
+export class AuthConfigError extends Error {
+  override name = "AuthConfigError";
+}
+
+/**
+ * Checks an auth configuration; throws {@linkcode AuthConfigError} (e.g. basic auth without a password).
+ *
+ * @example
+ * ```ts
+ * import { validateAuth } from "./index.ts";
+ * validateAuth({ mode: "token" });
+ * ```
+ */
+export function validateAuth(options: AuthOptions): void {
+  if (options.mode === "basic") {
+    const users = Object.entries(options.users ?? {});
+    if (!users.length) throw new AuthConfigError("basic auth needs at least one user with a password hash");
+    for (const [name, hash] of users) {
+      if (!hash?.startsWith("scrypt$")) {
+        throw new AuthConfigError(
+          `user ${name} has no password hash: create one with \`selkies-hpc gateway hash-password\``,
+        );
+      }
+    }
+  }
+  if (options.mode === "header" && !options.trustedProxies?.length) {
+    throw new AuthConfigError("header auth needs trustedProxies (the addresses of your fronting proxy)");
+  }
+}
+
+/**
+ * Sets `c.var.user` from the configured identity source; answers 401 where basic auth is required.
+ *
+ * @example
+ * ```ts ignore
+ * app.use("*", identify({ mode: "header", trustedProxies: ["127.0.0.1"] }, (ip) => limiter.fail(ip)));
+ * ```
+ */
+export function identify(
+  options: AuthOptions,
+  onFailure: (ip: string) => void,
+): MiddlewareHandler<GatewayEnv> {
+  validateAuth(options);
+  const trusted = new Set(options.mode === "header" ? options.trustedProxies : []);
+  const header = options.mode === "header" ? options.header ?? "X-Remote-User" : "";
+  const realm = options.mode === "basic" ? options.realm ?? "selkies-hpc" : "";
+  return createMiddleware<GatewayEnv>(async function identify(c, next) {
+    if (options.mode === "header") {
+      const name = c.req.header(header);
+      const peer = c.env?.remoteAddr?.hostname ?? "";
+      if (name && trusted.has(peer) && /^[A-Za-z0-9_][A-Za-z0-9_.@-]{0,63}$/.test(name)) c.set("user", name);
+    } else if (options.mode === "basic") {
+      const basic = c.req.header("authorization")?.match(/^Basic\s+([A-Za-z0-9+/=]+)$/i)?.[1];
+      const [name, password] = basic ? splitOnce(atobSafe(basic), ":") : ["", ""];
+      const stored = Object.hasOwn(options.users, name) ? options.users[name] : undefined;
+      if (stored && await verifyPassword(password, stored)) c.set("user", name);
+      else {
+        if (basic) onFailure(c.get("ip"));
+        return c.text("sign in required\n", 401, {
+          "www-authenticate": `Basic realm="${realm}", charset="UTF-8"`,
+        });
+      }
+    }
+    await next();
+  });
+}
+
+function atobSafe(text: string): string {
+  try {
+    return new TextDecoder().decode(Uint8Array.from(atob(text), (ch) => ch.charCodeAt(0)));
+  } catch {
+    return "";
+  }
+}
+
+function splitOnce(text: string, sep: string): [string, string] {
+  const at = text.indexOf(sep);
+  return at < 0 ? [text, ""] : [text.slice(0, at), text.slice(at + 1)];
+}

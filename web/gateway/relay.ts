@@ -1,0 +1,131 @@
+/**
+ * Relays one browser WebSocket through a tunnel stream, with the gateway's rules applied on the way:
+ * size limits, view-only filtering (input refused here, not merely hidden in the page), and
+ * back-pressure (video dropped to the next keyframe for a slow browser, never unbounded buffering).
+ *
+ * @module
+ */
+import { MAX_CONTROL_BYTES, parseClientMessage } from "../../protocol/protocol.ts";
+import { KeyframeGate } from "../../protocol/tunnel.ts";
+import { getLog } from "../../log.ts";
+import type { GatewayMetrics } from "./metrics.ts";
+import type { GatewayTunnel } from "./tunnel_conn.ts";
+
+const log = getLog("gateway", "relay");
+
+/** Budgets that keep a slow viewer from growing the gateway's memory. */
+export interface RelayBudgets {
+  /** Browser bytes queued above which video is dropped to the next keyframe. @default {2 MiB} */
+  streamSoftBytes?: number;
+  /** Browser bytes queued above which the viewer is disconnected. @default {32 MiB} */
+  streamHardBytes?: number;
+  /** Bytes queued to all viewers of one tunnel above which video is dropped. @default {16 MiB} */
+  tunnelSoftBytes?: number;
+}
+
+/** Options for {@linkcode relayViewer}. */
+export interface RelayOptions extends RelayBudgets {
+  /** The session's tunnel. */
+  tunnel: GatewayTunnel;
+  /** Whether the viewer came through a view-only link. */
+  viewOnly: boolean;
+  /** Signed-in user name, when known. */
+  user?: string;
+  /** Counters to update. */
+  metrics: GatewayMetrics;
+  /** Called once when the viewer is gone. */
+  onEnd?: () => void;
+}
+
+/** Messages a view-only viewer may still send: keyframe requests and decoder statistics. */
+const VIEW_ONLY_ALLOWED = new Set(["kf", "stats"]);
+const KF_REQUEST = JSON.stringify({ t: "kf" });
+
+/**
+ * Connects an accepted browser WebSocket to a new stream on `options.tunnel`; returns a function
+ * that disconnects the viewer (used when its share link is revoked).
+ *
+ * @example
+ * ```ts ignore
+ * import { relayViewer } from "./relay.ts";
+ * const { socket, response } = Deno.upgradeWebSocket(request);
+ * relayViewer(socket, { tunnel, viewOnly: false, metrics });
+ * return response;
+ * ```
+ */
+export function relayViewer(browser: WebSocket, options: RelayOptions): (reason: string) => void {
+  const { tunnel, metrics } = options;
+  const soft = options.streamSoftBytes ?? 2 * 1024 * 1024;
+  const hard = options.streamHardBytes ?? 32 * 1024 * 1024;
+  const tunnelSoft = options.tunnelSoftBytes ?? 16 * 1024 * 1024;
+  const gate = new KeyframeGate();
+  browser.binaryType = "arraybuffer";
+  let id = 0, ended = false;
+
+  const end = (code: number, reason: string, fromStreamer: boolean) => {
+    if (ended) return;
+    ended = true;
+    if (!fromStreamer && id) tunnel.closeStream(id, code, reason);
+    if (browser.readyState <= WebSocket.OPEN) {
+      try {
+        browser.close(code, reason);
+      } catch {
+        // Already closing.
+      }
+    }
+    options.onEnd?.();
+  };
+
+  const sink = {
+    deliver(data: string | Uint8Array) {
+      if (ended || browser.readyState !== WebSocket.OPEN) return;
+      const queued = browser.bufferedAmount;
+      if (queued > hard) return end(1013, "viewer too slow", false);
+      const decision = gate.admit(data, queued > soft || tunnel.viewerBufferedAmount > tunnelSoft);
+      if (decision.requestKeyframe) tunnel.sendData(id, KF_REQUEST);
+      if (!decision.send) {
+        metrics.framesDropped++;
+        return;
+      }
+      metrics.bytesToViewers += typeof data === "string" ? data.length : data.byteLength;
+      browser.send(data);
+    },
+    end: (code?: number, reason?: string) => end(closeCode(code), reason ?? "", true),
+    get bufferedAmount() {
+      return browser.bufferedAmount;
+    },
+  };
+
+  const refuse = (why: string) => {
+    metrics.messagesRefused++;
+    log.debug("viewer message refused: {why}", { why });
+  };
+
+  browser.onopen = () => {
+    id = tunnel.openStream(sink, { viewOnly: options.viewOnly, user: options.user });
+  };
+  browser.onmessage = (event) => {
+    if (ended || !id) return;
+    const data = typeof event.data === "string" ? event.data : new Uint8Array(event.data as ArrayBuffer);
+    const size = typeof data === "string" ? data.length : data.byteLength;
+    if (size > MAX_CONTROL_BYTES) {
+      refuse("oversized");
+      return end(1009, "message too big", false);
+    }
+    if (options.viewOnly) {
+      const msg = typeof data === "string" ? parseClientMessage(data) : undefined;
+      if (!msg || !VIEW_ONLY_ALLOWED.has(msg.t)) return refuse("view-only viewer sent input");
+    }
+    metrics.bytesToStreamers += size;
+    tunnel.sendData(id, data);
+  };
+  browser.onerror = () => {};
+  browser.onclose = (event) => end(closeCode(event.code), "viewer left", false);
+  return (reason) => end(4403, reason, false);
+}
+
+/** Maps a close code to one a server may send on to a browser (1005/1006/1015 are reserved). */
+function closeCode(code: number | undefined): number {
+  if (code === undefined || code === 1005 || code === 1006 || code === 1015) return 1000;
+  return code;
+}

@@ -1,0 +1,130 @@
+/**
+ * Accepts streamer tunnels: verifies each registration (MUNGE + SLURM), refuses a second streamer
+ * for a live session, records the session, and answers with its public URL and ICE servers.
+ *
+ * @module
+ */
+import { TUNNEL_VERSION, TunnelCloseCode, type TunnelUpMessage } from "../../protocol/tunnel.ts";
+import { getLog } from "../../log.ts";
+import type { GatewayMetrics } from "./metrics.ts";
+import type { SessionRegistry } from "./registry.ts";
+import { iceServersFor, type TurnOptions } from "./turn.ts";
+import { GatewayTunnel } from "./tunnel_conn.ts";
+import { RegistrationRefused, type VerifyOptions, verifyRegistration } from "./verify.ts";
+
+const log = getLog("gateway", "tunnel");
+
+/** Options for {@linkcode acceptTunnel}. */
+export interface AcceptTunnelOptions {
+  registry: SessionRegistry;
+  metrics: GatewayMetrics;
+  /** How registrations are verified (munge socket, SLURM env, personal-mode UID). */
+  verify: VerifyOptions;
+  /** TURN settings for minting credentials. */
+  turn?: TurnOptions;
+  /** Public base URL of the gateway, e.g. `https://gw.example.org/`. */
+  publicUrl: string;
+  /** Every open tunnel, for shutdown and gauges. */
+  tunnels: Set<GatewayTunnel>;
+  /** Close a tunnel that has not registered after this long, ms. @default {15000} */
+  registerTimeoutMs?: number;
+  /** Ping interval, ms. @default {10000} */
+  pingMs?: number;
+}
+
+/**
+ * Takes over an accepted tunnel WebSocket.
+ *
+ * @example
+ * ```ts ignore
+ * import { acceptTunnel } from "./tunnel_server.ts";
+ * const { socket, response } = Deno.upgradeWebSocket(request);
+ * acceptTunnel(socket, peer, options);
+ * ```
+ */
+export function acceptTunnel(ws: WebSocket, peer: string, options: AcceptTunnelOptions): GatewayTunnel {
+  const { registry, metrics } = options;
+  let sessionId: string | undefined, busy = false;
+  const deadline = setTimeout(() => {
+    if (!sessionId) tunnel.close(TunnelCloseCode.rejected, "no registration");
+  }, options.registerTimeoutMs ?? 15_000);
+
+  const refuse = (why: string, code: number = TunnelCloseCode.rejected) => {
+    metrics.registrationsRefused++;
+    log.warn("tunnel from {peer} refused: {why}", { peer, why });
+    tunnel.send({ t: "error", message: why });
+    tunnel.close(code, why.slice(0, 120));
+  };
+
+  const register = async (msg: Extract<TunnelUpMessage, { t: "register" }>) => {
+    if (sessionId || busy) return refuse("already registered", TunnelCloseCode.protocol);
+    if (msg.v !== TUNNEL_VERSION) return refuse(`tunnel protocol ${msg.v} unsupported (gateway speaks 1)`);
+    busy = true;
+    const { reg } = msg;
+    let verified;
+    try {
+      verified = await verifyRegistration(reg, msg.ts, msg.cred, options.verify);
+    } catch (error) {
+      return refuse(error instanceof RegistrationRefused ? error.message : `verification failed: ${error}`);
+    } finally {
+      busy = false;
+    }
+    if (!tunnel.open) return;
+    const existing = registry.get(reg.sessionId);
+    if (existing && existing.tunnel !== tunnel && existing.tunnel.open) {
+      const sameJob = existing.reg.jobId === reg.jobId && existing.reg.user === reg.user &&
+        existing.reg.tokenHash === reg.tokenHash && existing.reg.node === reg.node;
+      // The same job may take over only from a tunnel that no longer answers (a half-open connection).
+      if (!sameJob || await existing.tunnel.probe(2000)) {
+        return refuse(
+          `session ${reg.sessionId} is already served by a live streamer`,
+          TunnelCloseCode.duplicate,
+        );
+      }
+      existing.tunnel.close(TunnelCloseCode.timeout, "replaced by a new tunnel");
+    }
+    if (!tunnel.open) return;
+    sessionId = reg.sessionId;
+    clearTimeout(deadline);
+    const seen = registry.put({
+      reg,
+      uid: verified.uid,
+      job: verified.job,
+      tunnel,
+      registeredAt: Date.now(),
+    });
+    metrics.registrations++;
+    if (seen) metrics.tunnelReconnects++;
+    const sessionUrl = new URL(`s/${reg.sessionId}/`, options.publicUrl).href;
+    log.info("session {sessionId} registered: job {jobId} of {user} on {node}", {
+      sessionId: reg.sessionId,
+      jobId: reg.jobId,
+      user: reg.user,
+      node: reg.node,
+    });
+    tunnel.send({
+      t: "registered",
+      v: TUNNEL_VERSION,
+      sessionUrl,
+      iceServers: iceServersFor(options.turn, reg.user),
+    });
+  };
+
+  const tunnel: GatewayTunnel = new GatewayTunnel(ws, {
+    pingMs: options.pingMs,
+    onRegister: (msg) => {
+      register(msg).catch((error) => refuse(`registration failed: ${error}`));
+    },
+    onProtocolError: (why) => log.warn("tunnel from {peer}: {why}", { peer, why }),
+    onClosed: (code) => {
+      clearTimeout(deadline);
+      options.tunnels.delete(tunnel);
+      if (sessionId) {
+        registry.remove(sessionId, tunnel);
+        log.info("session {sessionId} tunnel closed ({code})", { sessionId, code });
+      }
+    },
+  });
+  options.tunnels.add(tunnel);
+  return tunnel;
+}

@@ -1,0 +1,80 @@
+/**
+ * Decides whether a streamer may register a session: its MUNGE credential must be valid, fresh and
+ * bind exactly the claimed fields, and SLURM must show the job RUNNING, owned by the credential's
+ * UID, on the claimed node.
+ *
+ * @module
+ */
+import { type Registration, registrationPayload } from "../../protocol/tunnel.ts";
+import { unmunge } from "./munge.ts";
+import { type JobFacts, jobFacts } from "./slurm.ts";
+
+/** Raised when a registration is refused; `message` is safe to send back and log. */
+export class RegistrationRefused extends Error {
+  override name = "RegistrationRefused";
+}
+
+/** Options for {@linkcode verifyRegistration}. */
+export interface VerifyOptions {
+  /** munged socket for `unmunge`. @default {munge's default} */
+  mungeSocket?: string;
+  /** Environment for SLURM clients (`SLURM_CONF`, `PATH`). @default {inherited} */
+  slurmEnv?: Record<string, string>;
+  /** When set (personal gateway), only this UID may register. */
+  onlyUid?: number;
+  /** Largest accepted age of the credential's timestamp, ms. @default {300000} */
+  maxSkewMs?: number;
+}
+
+/** What a verified registration proved. */
+export interface VerifiedRegistration {
+  /** UID proven by MUNGE. */
+  uid: number;
+  /** The job as SLURM reports it. */
+  job: JobFacts;
+}
+
+/**
+ * Verifies a registration claim; throws {@linkcode RegistrationRefused} with the reason.
+ *
+ * @example
+ * ```ts ignore
+ * import { verifyRegistration } from "./verify.ts";
+ * const { uid, job } = await verifyRegistration(msg.reg, msg.ts, msg.cred, { mungeSocket });
+ * ```
+ */
+export async function verifyRegistration(
+  reg: Registration,
+  ts: number,
+  cred: string,
+  options: VerifyOptions = {},
+): Promise<VerifiedRegistration> {
+  const maxSkew = options.maxSkewMs ?? 300_000;
+  if (Math.abs(Date.now() - ts) > maxSkew) throw new RegistrationRefused("registration timestamp too old");
+  let identity;
+  try {
+    identity = await unmunge(cred, options.mungeSocket);
+  } catch (error) {
+    throw new RegistrationRefused(`MUNGE: ${(error as Error).message}`);
+  }
+  if (identity.payload !== registrationPayload(reg, ts)) {
+    throw new RegistrationRefused("MUNGE payload does not match the registration");
+  }
+  if (options.onlyUid !== undefined && identity.uid !== options.onlyUid) {
+    throw new RegistrationRefused("this personal gateway accepts only its own user's sessions");
+  }
+  let job;
+  try {
+    job = await jobFacts(reg.jobId, options.slurmEnv);
+  } catch (error) {
+    throw new RegistrationRefused(`SLURM: ${(error as Error).message}`);
+  }
+  if (job.state !== "RUNNING") throw new RegistrationRefused(`job ${reg.jobId} is ${job.state}, not RUNNING`);
+  if (job.uid !== identity.uid || job.user !== reg.user) {
+    throw new RegistrationRefused(`job ${reg.jobId} does not belong to the registering user`);
+  }
+  if (!job.nodes.includes(reg.node)) {
+    throw new RegistrationRefused(`node ${reg.node} is not in job ${reg.jobId}'s allocation`);
+  }
+  return { uid: identity.uid, job };
+}
