@@ -30,6 +30,8 @@ export interface ResolveSpecOptions {
   userConfigPath?: string;
   /** Site config path. @default {"$SELKIES_SITE_CONFIG" or "/etc/selkies-hpc/site.yaml"} */
   siteConfigPath?: string;
+  /** Enforce the site limits (off for `stream`, which runs inside an allocation). @default {true} */
+  limits?: boolean;
 }
 
 /** The outcome of {@linkcode resolveSpec}. */
@@ -93,7 +95,7 @@ export async function resolveSpec(options: ResolveSpecOptions = {}): Promise<Res
     for (const [k, v] of Object.entries(layer)) if (v !== undefined) merged[k] = v;
   }
   const spec = buildSpec(merged, options.command);
-  checkLimits(spec, site);
+  if (options.limits !== false) checkLimits(spec, site);
   return { spec, site, files };
 }
 

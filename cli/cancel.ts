@@ -1,0 +1,45 @@
+/**
+ * `selkies-hpc cancel <job>`: ends a session (scancel).
+ *
+ * @module
+ */
+import { object } from "@optique/core/constructs";
+import { message } from "@optique/core/message";
+import { argument, command, constant } from "@optique/core/primitives";
+import type { InferValue } from "@optique/core/parser";
+import { string } from "@optique/core/valueparser";
+import { SelkiesError } from "../jobs/errors.ts";
+import { note } from "./_output.ts";
+import { cancelJob, getJob } from "../jobs/scheduler/mod.ts";
+import { JOB_ID } from "./status.ts";
+
+/** The `cancel` command's parser. */
+export const cancelCommand = command(
+  "cancel",
+  object({
+    cmd: constant("cancel" as const),
+    job: argument(string({ metavar: "JOBID", pattern: JOB_ID })),
+  }),
+  { brief: message`end a session` },
+);
+
+/** Parsed `cancel` arguments. */
+export type CancelArgs = InferValue<typeof cancelCommand>;
+
+/**
+ * Runs `cancel`. Returns the exit code (1 when there is no such job).
+ *
+ * @example
+ * ```ts ignore
+ * import { runCancel } from "./cancel.ts";
+ * await runCancel({ cmd: "cancel", job: "42" });
+ * ```
+ */
+export async function runCancel(args: CancelArgs): Promise<number> {
+  if (!(await getJob(args.job))) {
+    throw new SelkiesError(`no job ${args.job} (see \`selkies-hpc list\`)`, 1);
+  }
+  await cancelJob(args.job);
+  note(`cancelled ${args.job}`);
+  return 0;
+}

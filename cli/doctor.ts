@@ -1,0 +1,178 @@
+/**
+ * `selkies-hpc doctor`: checks what a session needs on this machine, one ok/missing line each with
+ * a hint how to fix it. Honest on a box without a GPU: GPU and VirtualGL are optional.
+ *
+ * @module
+ */
+import { object } from "@optique/core/constructs";
+import { message } from "@optique/core/message";
+import { command, constant } from "@optique/core/primitives";
+import type { InferValue } from "@optique/core/parser";
+import { probeEncoders } from "../streamer/media/probe.ts";
+import { jsonFlag, out, outJson } from "./_output.ts";
+
+/** One doctor check's outcome. */
+export interface Check {
+  /** What was checked. */
+  name: string;
+  /** ok, missing (required and absent) or absent (optional and absent). */
+  status: "ok" | "missing" | "absent";
+  /** What was found, or why not. */
+  detail: string;
+  /** How to fix it, when not ok. */
+  hint?: string;
+}
+
+/** The `doctor` command's parser. */
+export const doctorCommand = command(
+  "doctor",
+  object({ cmd: constant("doctor" as const), json: jsonFlag() }),
+  { brief: message`check this machine for what a session needs` },
+);
+
+/** Parsed `doctor` arguments. */
+export type DoctorArgs = InferValue<typeof doctorCommand>;
+
+/** Runs a program briefly; `undefined` when it is missing, fails or hangs. */
+async function capture(cmd: string, args: string[], timeoutMs = 5000): Promise<string | undefined> {
+  try {
+    const r = await new Deno.Command(cmd, {
+      args,
+      stdout: "piped",
+      stderr: "piped",
+      signal: AbortSignal.timeout(timeoutMs),
+    }).output();
+    return r.success ? new TextDecoder().decode(r.stdout).trim() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Finds a program on PATH. */
+function which(name: string): string | undefined {
+  for (const dir of (Deno.env.get("PATH") ?? "").split(":")) {
+    try {
+      const path = `${dir || "."}/${name}`;
+      if (Deno.statSync(path).isFile) return path;
+    } catch { /* not here */ }
+  }
+}
+
+const PKG = "run ./scripts/install.sh (installs scripts/packages.txt)";
+
+/**
+ * Runs every check.
+ *
+ * @example
+ * ```ts ignore
+ * import { runChecks } from "./doctor.ts";
+ * for (const c of await runChecks()) console.log(c.name, c.status);
+ * ```
+ */
+export async function runChecks(): Promise<Check[]> {
+  const checks: Check[] = [{ name: "deno", status: "ok", detail: Deno.version.deno }];
+  const gst = await capture("gst-inspect-1.0", ["--version"]);
+  checks.push(
+    gst
+      ? { name: "gstreamer", status: "ok", detail: gst.split("\n")[1] ?? gst.split("\n")[0] }
+      : { name: "gstreamer", status: "missing", detail: "gst-inspect-1.0 not found", hint: PKG },
+  );
+  const probes = gst ? await probeEncoders().catch(() => []) : [];
+  for (const p of probes) {
+    checks.push({
+      name: `encoder ${p.name}`,
+      status: p.available ? "ok" : "absent",
+      detail: `${p.element}: ${p.reason}`,
+      hint: p.available ? undefined : encoderHint(p.name),
+    });
+  }
+  if (gst && !probes.some((p) => p.available)) {
+    checks.push({ name: "encoder", status: "missing", detail: "no video encoder works", hint: PKG });
+  }
+  const xvfb = which("Xvfb");
+  checks.push(
+    xvfb
+      ? { name: "xvfb", status: "ok", detail: xvfb }
+      : { name: "xvfb", status: "missing", detail: "Xvfb not found", hint: PKG },
+  );
+  const vgl = which("vglrun");
+  checks.push(
+    vgl ? { name: "virtualgl", status: "ok", detail: vgl } : {
+      name: "virtualgl",
+      status: "absent",
+      detail: "vglrun not found (GPU OpenGL in the desktop is off)",
+      hint: "install VirtualGL on GPU nodes for hardware OpenGL (optional)",
+    },
+  );
+  checks.push(await gpuCheck());
+  const sbatch = which("sbatch");
+  checks.push(
+    sbatch ? { name: "slurm client", status: "ok", detail: sbatch } : {
+      name: "slurm client",
+      status: "absent",
+      detail: "sbatch not on PATH",
+      hint: "load the SLURM module or run on a login node; `selkies-hpc demo` then runs locally",
+    },
+  );
+  if (sbatch) {
+    const ping = await capture("scontrol", ["ping"], 10_000);
+    checks.push(
+      ping && /\bUP\b/.test(ping)
+        ? { name: "slurm controller", status: "ok", detail: ping.split("\n")[0] }
+        : {
+          name: "slurm controller",
+          status: "absent",
+          detail: "`scontrol ping` failed",
+          hint: "check SLURM_CONF and that slurmctld is reachable from here",
+        },
+    );
+  }
+  return checks;
+}
+
+function encoderHint(name: string): string {
+  if (name === "nvh264") {
+    return "needs an NVIDIA GPU with NVENC (H100/H200 have none) and gst-plugins-bad nvcodec";
+  }
+  if (name === "vah264") return "needs a VA-API GPU and gstreamer1.0-plugins-bad va";
+  return PKG;
+}
+
+async function gpuCheck(): Promise<Check> {
+  const visible = Deno.env.get("CUDA_VISIBLE_DEVICES");
+  const smi = await capture("nvidia-smi", ["-L"]);
+  let devs: string[] = [];
+  try {
+    devs = [...Deno.readDirSync("/dev")].map((e) => e.name).filter((n) => /^nvidia\d+$/.test(n));
+  } catch { /* no /dev listing */ }
+  const extra = visible !== undefined ? `; CUDA_VISIBLE_DEVICES=${visible}` : "";
+  if (smi) return { name: "gpu", status: "ok", detail: smi.split("\n").join(", ") + extra };
+  if (devs.length) return { name: "gpu", status: "ok", detail: `/dev/${devs.join(", /dev/")}${extra}` };
+  return {
+    name: "gpu",
+    status: "absent",
+    detail: `no NVIDIA GPU (nvidia-smi and /dev/nvidia* absent)${extra}`,
+    hint: "fine for software rendering; ask for --gpus 1 on a GPU partition for hardware GL",
+  };
+}
+
+/**
+ * Runs `doctor`: prints the checks; exit code 2 when something required is missing.
+ *
+ * @example
+ * ```ts ignore
+ * import { runDoctor } from "./doctor.ts";
+ * await runDoctor({ cmd: "doctor", json: true });
+ * ```
+ */
+export async function runDoctor(args: DoctorArgs): Promise<number> {
+  const checks = await runChecks();
+  const ok = !checks.some((c) => c.status === "missing");
+  if (args.json) outJson({ ok, checks });
+  else {
+    for (const c of checks) {
+      out(`${c.status.padEnd(8)}${c.name.padEnd(18)}${c.detail}${c.hint ? ` -> ${c.hint}` : ""}`);
+    }
+  }
+  return ok ? 0 : 2;
+}

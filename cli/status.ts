@@ -1,0 +1,68 @@
+/**
+ * `selkies-hpc status <job>`: one job's state, node, time left, and its URL once ready.
+ *
+ * @module
+ */
+import { object } from "@optique/core/constructs";
+import { message } from "@optique/core/message";
+import { argument, command, constant } from "@optique/core/primitives";
+import type { InferValue } from "@optique/core/parser";
+import { string } from "@optique/core/valueparser";
+import { SelkiesError } from "../jobs/errors.ts";
+import { duration, jsonFlag, out, outJson } from "./_output.ts";
+import { readRecord } from "../jobs/record.ts";
+import { getJob } from "../jobs/scheduler/mod.ts";
+import { readReady } from "./_ready.ts";
+
+/** A SLURM job id (plain, array `12_3`, or het-job `12+1`). */
+export const JOB_ID = /^\d+([_+]\d+)?$/;
+
+/** The `status` command's parser. */
+export const statusCommand = command(
+  "status",
+  object({
+    cmd: constant("status" as const),
+    json: jsonFlag(),
+    job: argument(string({ metavar: "JOBID", pattern: JOB_ID })),
+  }),
+  { brief: message`show one session's state` },
+);
+
+/** Parsed `status` arguments. */
+export type StatusArgs = InferValue<typeof statusCommand>;
+
+/**
+ * Runs `status`. Returns the exit code (1 when there is no such job).
+ *
+ * @example
+ * ```ts ignore
+ * import { runStatus } from "./status.ts";
+ * await runStatus({ cmd: "status", json: false, job: "42" });
+ * ```
+ */
+export async function runStatus(args: StatusArgs): Promise<number> {
+  const job = await getJob(args.job);
+  if (!job) throw new SelkiesError(`no job ${args.job} (see \`selkies-hpc list\`)`, 1);
+  const record = await readRecord(args.job);
+  const url = record ? (await readReady(`${record.dir}/ready.json`))?.url ?? record.url : undefined;
+  if (args.json) {
+    outJson({ ...job, url, sessionDir: record?.dir });
+    return 0;
+  }
+  const rows: [string, string | undefined][] = [
+    ["job", job.jobId],
+    ["name", job.name],
+    ["user", job.user],
+    ["state", job.state + (job.reason && job.reason !== "None" ? ` (${job.reason})` : "")],
+    ["node", job.node],
+    ["partition", job.partition],
+    ["time limit", duration(job.timeLimitSeconds)],
+    ["time left", duration(job.timeLeftSeconds)],
+    ["submitted", job.submitTime],
+    ["started", job.startTime],
+    ["session", record?.dir],
+    ["url", url],
+  ];
+  for (const [k, v] of rows) if (v !== undefined) out(`${k.padEnd(11)} ${v}`);
+  return 0;
+}

@@ -1,0 +1,103 @@
+/**
+ * `selkies-hpc stream`: runs the streamer here (inside an allocation, or locally). Session
+ * settings come from flags > SELKIES_* env > config files, so a plain `sbatch selkies.sh`
+ * configured through the environment behaves like a rendered job.
+ *
+ * @module
+ */
+import { merge, object } from "@optique/core/constructs";
+import { message } from "@optique/core/message";
+import { optional, withDefault } from "@optique/core/modifiers";
+import { command, constant, option } from "@optique/core/primitives";
+import type { InferValue } from "@optique/core/parser";
+import { integer, string } from "@optique/core/valueparser";
+import { getLog } from "../log.ts";
+import { runStream } from "../streamer/stream.ts";
+import { sessionOptions, specFromArgs } from "./_spec_options.ts";
+
+/** Where-to-serve options (`--bind`, `--port`, ...) shared by `stream` and `demo`. */
+export function serveOptions() {
+  return object("Serving", {
+    bind: optional(option("--bind", string({ metavar: "ADDR" }), {
+      description: message`address to listen on: a host, 0.0.0.0, or unix:/path (default 127.0.0.1)`,
+    })),
+    port: withDefault(
+      option("--port", integer({ min: 0, max: 65535, metavar: "PORT" }), {
+        description: message`TCP port, 0 picks a free one`,
+      }),
+      0,
+    ),
+    basePath: withDefault(
+      option("--base-path", string({ metavar: "PATH" }), {
+        description: message`URL prefix the pages are served under`,
+      }),
+      "/",
+    ),
+    readyFile: optional(option("--ready-file", string({ metavar: "FILE" }), {
+      description: message`write {url, host, port} here (0600) once the session can be viewed`,
+    })),
+    sessionDir: optional(option("--session-dir", string({ metavar: "DIR" }), {
+      description: message`folder holding the session secret (token, 0600)`,
+    })),
+  });
+}
+
+/** The `stream` command's parser. */
+export const streamCommand = command(
+  "stream",
+  merge(object({ cmd: constant("stream" as const) }), serveOptions(), sessionOptions()),
+  { brief: message`run the streamer on this machine (what a session job runs)` },
+);
+
+/** Parsed `stream` arguments. */
+export type StreamArgs = InferValue<typeof streamCommand>;
+
+/**
+ * Keeps SIGUSR1 (SLURM's walltime warning, forwarded by the job script) from ending the process,
+ * logging it instead; the streamer may listen for it too to warn viewers.
+ *
+ * @example
+ * ```ts ignore
+ * import { onWalltimeWarning } from "./stream.ts";
+ * const stop = onWalltimeWarning();
+ * ```
+ */
+export function onWalltimeWarning(): () => void {
+  const handler = () => {
+    const left = Deno.env.get("SELKIES_WALLTIME_WARNING_SECONDS") ?? "a few minutes";
+    getLog("cli").warn("walltime is near: the session ends in {left} s", { left });
+  };
+  try {
+    Deno.addSignalListener("SIGUSR1", handler);
+  } catch {
+    return () => {};
+  }
+  return () => Deno.removeSignalListener("SIGUSR1", handler);
+}
+
+/**
+ * Runs `stream` until it ends. Returns the streamer's exit code.
+ *
+ * @example
+ * ```ts ignore
+ * import { runStreamCommand } from "./stream.ts";
+ * await runStreamCommand(args);
+ * ```
+ */
+export async function runStreamCommand(args: StreamArgs, signal?: AbortSignal): Promise<number> {
+  const { spec } = await specFromArgs(args, { limits: false });
+  const stop = onWalltimeWarning();
+  try {
+    return await runStream({
+      ...spec.session,
+      bind: args.bind,
+      port: args.port,
+      basePath: args.basePath,
+      readyFile: args.readyFile ?? Deno.env.get("SELKIES_READY_FILE"),
+      sessionDir: args.sessionDir ?? Deno.env.get("SELKIES_SESSION_DIR"),
+      signal,
+    });
+  } finally {
+    stop();
+  }
+}
