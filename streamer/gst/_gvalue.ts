@@ -28,6 +28,7 @@ export const T = {
   string: 64n,
   pointer: 68n,
   boxed: 72n,
+  param: 76n,
   object: 80n,
 } as const;
 

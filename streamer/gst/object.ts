@@ -140,7 +140,7 @@ export class GObject {
   }
 
   #signal(name: string): SignalInfo {
-    const id = lib().gobject.g_signal_lookup(cstr(name), typeOf(this.ptr));
+    const id = lib().gobject.g_signal_lookup(cstr(name.split("::")[0]), typeOf(this.ptr));
     if (id === 0) throw new TypeError(`no signal "${name}"`);
     const query = new Uint8Array(56); // GSignalQuery
     lib().gobject.g_signal_query(id, query);
@@ -170,6 +170,7 @@ function nativeKind(fundamental: bigint): NativeKind {
       };
     case T.boxed:
     case T.pointer:
+    case T.param:
       return { native: "pointer", read: (p) => p as Deno.PointerValue, zero: null };
     case T.boolean:
       return { native: "i32", read: (v) => v !== 0, zero: 0 };

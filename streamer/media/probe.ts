@@ -40,8 +40,8 @@ export interface EncoderChoice {
 export const ENCODER_ORDER: readonly { name: EncoderName; elements: readonly string[]; codec: string }[] = [
   { name: "nvh264", elements: ["nvh264enc"], codec: "avc1.64002a" },
   { name: "vah264", elements: ["vah264enc", "vah264lpenc", "vaapih264enc"], codec: "avc1.64002a" },
-  { name: "x264", elements: ["x264enc"], codec: "avc1.64002a" },
-  // openh264 only makes constrained baseline.
+  // The software encoders make constrained baseline (see pipeline.ts `baseline`).
+  { name: "x264", elements: ["x264enc"], codec: "avc1.42e02a" },
   { name: "openh264", elements: ["openh264enc"], codec: "avc1.42e02a" },
   { name: "vp8", elements: ["vp8enc"], codec: "vp8" },
 ];

@@ -1,0 +1,84 @@
+/**
+ * One WebRTC viewer = one worker process (capture + encode + webrtcbin), ended with `_exit` when the
+ * viewer leaves: the way around GStreamer 1.22's webrtcbin teardown crash.
+ *
+ * @module
+ */
+import type { IceServer } from "./_ice.ts";
+import type { WorkerConfig } from "./_protocol.ts";
+import { WorkerProcess } from "./_worker_process.ts";
+
+/** A signalling message from the server to the browser. */
+export type PeerSignalOut =
+  | { t: "sdp"; type: "offer"; sdp: string }
+  | { t: "ice"; candidate: string; sdpMLineIndex: number };
+
+/** A signalling message from the browser to the server. */
+export type PeerSignalIn =
+  | { t: "sdp"; type: "answer"; sdp: string }
+  | { t: "ice"; candidate: string; sdpMLineIndex: number };
+
+/** Options of {@linkcode MediaSession.createPeer}. */
+export interface PeerOptions {
+  /** ICE servers (STUN/TURN) for this viewer. */
+  iceServers: IceServer[];
+  /** Offer and trickled candidates to send to the browser. */
+  onSignal: (message: PeerSignalOut) => void;
+  /** Text from the browser's `input` data channel. */
+  onData: (text: string) => void;
+  /** The peer ended (closed, failed, or its worker died); called once. */
+  onClose: () => void;
+}
+
+/** A WebRTC viewer's media endpoint. */
+export interface WebRtcPeer {
+  /** Passes the browser's answer or a trickled candidate on. */
+  signal(message: PeerSignalIn): void;
+  /** Ends the viewer's worker; resolves once the process is gone. */
+  close(): Promise<void>;
+  /** Live encoder bitrate change. */
+  setBitrate(kbps: number): void;
+  /** Asks the viewer's encoder for a keyframe. */
+  requestKeyframe(): void;
+}
+
+/**
+ * Starts the worker of one viewer; the offer arrives through `onSignal`.
+ *
+ * @example
+ * ```ts ignore
+ * const peer = startPeer(config, env, { iceServers: [], onSignal, onData, onClose });
+ * ```
+ */
+export function startPeer(
+  config: WorkerConfig,
+  env: Record<string, string>,
+  options: PeerOptions,
+): WebRtcPeer {
+  let closed = false;
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    options.onClose();
+  };
+  const worker = new WorkerProcess({ ...config, iceServers: options.iceServers }, env, {
+    onControl(message) {
+      if (message.t === "offer") options.onSignal({ t: "sdp", type: "offer", sdp: message.sdp });
+      if (message.t === "ice") {
+        options.onSignal({ t: "ice", candidate: message.candidate, sdpMLineIndex: message.sdpMLineIndex });
+      }
+      if (message.t === "data") options.onData(message.text);
+      if (message.t === "closed" || message.t === "error") worker.stop();
+    },
+  });
+  worker.exited.then(close);
+  return {
+    signal(message) {
+      if (message.t === "sdp") worker.send({ t: "answer", sdp: message.sdp });
+      else worker.send({ t: "ice", candidate: message.candidate, sdpMLineIndex: message.sdpMLineIndex });
+    },
+    close: () => worker.stop(),
+    setBitrate: (kbps) => worker.send({ t: "bitrate", kbps }),
+    requestKeyframe: () => worker.send({ t: "keyframe" }),
+  };
+}

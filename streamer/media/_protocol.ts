@@ -1,0 +1,33 @@
+/**
+ * Control messages between the media worker and its parent (JSON inside IPC control frames).
+ *
+ * @module
+ */
+import type { IceServer } from "./_ice.ts";
+import type { PipelineOptions } from "./pipeline.ts";
+
+/** The worker's configuration, sent as the first control message (never in argv: TURN secrets). */
+export interface WorkerConfig {
+  /** Pipeline settings (the mode says appsink or webrtc). */
+  pipeline: PipelineOptions;
+  /** ICE servers (webrtc mode). */
+  iceServers?: IceServer[];
+}
+
+/** Parent -> worker. */
+export type ToWorker =
+  | { t: "start"; config: WorkerConfig }
+  | { t: "bitrate"; kbps: number }
+  | { t: "keyframe" }
+  | { t: "answer"; sdp: string }
+  | { t: "ice"; candidate: string; sdpMLineIndex: number }
+  | { t: "stop" };
+
+/** Worker -> parent. */
+export type FromWorker =
+  | { t: "ready"; description: string }
+  | { t: "error"; message: string }
+  | { t: "offer"; sdp: string }
+  | { t: "ice"; candidate: string; sdpMLineIndex: number }
+  | { t: "data"; text: string }
+  | { t: "closed"; reason: string };

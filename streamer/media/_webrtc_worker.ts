@@ -1,0 +1,65 @@
+/**
+ * The worker side of one WebRTC viewer: offer, trickle ICE, answer, the `input` data channel.
+ *
+ * @module
+ */
+import { createDataChannel, createOffer, GObject, setOnTransceivers, setRemoteAnswer } from "../gst/mod.ts";
+import { gstIceServers, type IceServer } from "./_ice.ts";
+import type { FromWorker } from "./_protocol.ts";
+
+/** Drives a webrtcbin for one viewer; every event goes to the parent through `send`. */
+export class WebRtcEndpoint {
+  #webrtcbin: GObject;
+  #send: (message: FromWorker) => Promise<void>;
+  #channels: GObject[] = [];
+
+  /** Configures ICE, the data channel and the negotiation handler; the offer follows when webrtcbin asks. */
+  constructor(webrtcbin: GObject, iceServers: IceServer[], send: (message: FromWorker) => Promise<void>) {
+    this.#webrtcbin = webrtcbin;
+    this.#send = send;
+    const { stun, turn } = gstIceServers(iceServers);
+    if (stun) webrtcbin.set("stun-server", stun);
+    for (const uri of turn) webrtcbin.emit("add-turn-server", uri);
+    webrtcbin.connect("on-ice-candidate", (mline, candidate) => {
+      send({ t: "ice", candidate: String(candidate), sdpMLineIndex: Number(mline) });
+    });
+    webrtcbin.connect("on-negotiation-needed", () => this.#offer());
+    webrtcbin.connect(
+      "on-data-channel",
+      (channel) => this.#watchChannel(new GObject(channel as Deno.PointerObject)),
+    );
+    webrtcbin.connect("notify::connection-state", () => {
+      const state = String(webrtcbin.get("connection-state"));
+      if (state === "failed" || state === "closed") send({ t: "closed", reason: `connection ${state}` });
+    });
+    this.#watchChannel(createDataChannel(webrtcbin, "input"));
+  }
+
+  /** Applies the browser's answer. */
+  answer(sdp: string): Promise<void> {
+    return setRemoteAnswer(this.#webrtcbin, sdp);
+  }
+
+  /** Adds a trickled remote candidate (an empty candidate marks the end and is skipped). */
+  addIceCandidate(mline: number, candidate: string): void {
+    if (candidate) this.#webrtcbin.emit("add-ice-candidate", mline, candidate);
+  }
+
+  async #offer(): Promise<void> {
+    // NACK (and with it RTX) must be on before the offer is made.
+    setOnTransceivers(this.#webrtcbin, "do-nack", true);
+    try {
+      const sdp = await createOffer(this.#webrtcbin);
+      await this.#send({ t: "offer", sdp });
+    } catch (error) {
+      await this.#send({ t: "error", message: (error as Error).message });
+    }
+  }
+
+  #watchChannel(channel: GObject): void {
+    this.#channels.push(channel); // Keep a reference for the process lifetime.
+    channel.connect("on-message-string", (text) => {
+      if (typeof text === "string") this.#send({ t: "data", text });
+    });
+  }
+}

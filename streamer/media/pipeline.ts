@@ -1,0 +1,166 @@
+/**
+ * Builds the media worker's gst-launch description from settings (pure: no GStreamer needed).
+ *
+ * @module
+ */
+import type { EncoderName } from "./probe.ts";
+
+/** Where encoded media goes. */
+export type MediaMode = "appsink" | "webrtc";
+
+/** Settings of one capture + encode pipeline. */
+export interface PipelineOptions {
+  /** X display to capture, e.g. `:1`. */
+  display: string;
+  /** Width in pixels (even). */
+  width: number;
+  /** Height in pixels (even). */
+  height: number;
+  /** Frames per second. */
+  fps: number;
+  /** Encoder short name. */
+  encoder: EncoderName;
+  /** GStreamer element of the encoder (e.g. `vah264enc` or `vaapih264enc` for `vah264`). */
+  element: string;
+  /** Maximum video bitrate in kbit/s. */
+  bitrateKbps: number;
+  /** `appsink` (named `video`/`audio`) or `webrtc` (payloaders into a webrtcbin named `webrtc`). */
+  mode: MediaMode;
+  /** Capture PulseAudio too. */
+  audio?: { pulseServer: string };
+  /** Seconds between forced keyframes. @default {2} */
+  keyframeSeconds?: number;
+  /** CUDA device for nvh264enc. */
+  cudaDevice?: number;
+}
+
+/** Name of the encoder element inside the pipeline. */
+export const ENCODER_NAME = "enc";
+
+/**
+ * The encoder's bitrate property and value for `kbps` (units differ per element).
+ *
+ * @example
+ * ```ts
+ * import { bitrateProperty } from "./pipeline.ts";
+ * bitrateProperty("vp8", 2000); // { name: "target-bitrate", value: 2000000 }
+ * ```
+ */
+export function bitrateProperty(encoder: EncoderName, kbps: number): { name: string; value: number } {
+  const k = Math.round(kbps);
+  switch (encoder) {
+    case "openh264":
+      return { name: "bitrate", value: k * 1000 };
+    case "vp8":
+      return { name: "target-bitrate", value: k * 1000 };
+    default:
+      return { name: "bitrate", value: k };
+  }
+}
+
+/**
+ * The encoder with settings for a desktop: no B-frames, low latency, near-zero cost while the screen is
+ * idle, motion capped at the bitrate.
+ *
+ * @example
+ * ```ts
+ * import { encoderDescription } from "./pipeline.ts";
+ * encoderDescription({ encoder: "x264", element: "x264enc", fps: 30, bitrateKbps: 4000 });
+ * ```
+ */
+export function encoderDescription(
+  o: Pick<PipelineOptions, "encoder" | "element" | "fps" | "bitrateKbps" | "keyframeSeconds" | "cudaDevice">,
+): string {
+  const gop = Math.max(1, Math.round(o.fps * (o.keyframeSeconds ?? 2)));
+  const rate = bitrateProperty(o.encoder, o.bitrateKbps);
+  const bitrate = `${rate.name}=${rate.value}`;
+  const name = `name=${ENCODER_NAME}`;
+  switch (o.encoder) {
+    case "x264":
+      // pass=qual is CRF (quantizer) with bitrate as the VBV cap: static frames cost a few bytes.
+      return `x264enc ${name} tune=zerolatency speed-preset=ultrafast bframes=0 key-int-max=${gop} ` +
+        `pass=qual quantizer=23 ${bitrate} vbv-buf-capacity=500 threads=${o.fps > 30 ? 0 : 2}`;
+    case "nvh264":
+      return `nvh264enc ${name} rc-mode=vbr zerolatency=true preset=low-latency-hq bframes=0 ` +
+        `gop-size=${gop} ${bitrate} max-bitrate=${o.bitrateKbps}` +
+        (o.cudaDevice === undefined ? "" : ` cuda-device-id=${o.cudaDevice}`);
+    case "vah264":
+      return o.element === "vaapih264enc"
+        ? `vaapih264enc ${name} rate-control=vbr keyframe-period=${gop} ${bitrate}`
+        : `${o.element} ${name} rate-control=vbr b-frames=0 key-int-max=${gop} ${bitrate}`;
+    case "openh264":
+      return `openh264enc ${name} usage-type=screen rate-control=quality complexity=low ` +
+        `gop-size=${gop} ${bitrate} max-bitrate=${o.bitrateKbps * 1000}`;
+    case "vp8":
+      return `vp8enc ${name} deadline=1 cpu-used=8 end-usage=vbr keyframe-max-dist=${gop} ` +
+        `${bitrate} static-threshold=100 lag-in-frames=0 error-resilient=partitions threads=2`;
+  }
+}
+
+/**
+ * Whether the H.264 stream is constrained baseline: always for the software encoders (x264's ultrafast
+ * preset has no CABAC/8x8 anyway), and for every encoder over WebRTC, which every browser decodes.
+ *
+ * @example
+ * ```ts
+ * import { baseline } from "./pipeline.ts";
+ * baseline("nvh264", "appsink"); // false
+ * ```
+ */
+export function baseline(encoder: EncoderName, mode: MediaMode): boolean {
+  return encoder === "x264" || encoder === "openh264" || mode === "webrtc";
+}
+
+/**
+ * The whole pipeline description.
+ *
+ * @example
+ * ```ts
+ * import { pipelineDescription } from "./pipeline.ts";
+ * pipelineDescription({
+ *   display: ":1", width: 1280, height: 720, fps: 30, encoder: "x264", element: "x264enc",
+ *   bitrateKbps: 4000, mode: "appsink",
+ * });
+ * ```
+ */
+export function pipelineDescription(o: PipelineOptions): string {
+  const webrtc = o.mode === "webrtc";
+  const video = [
+    `ximagesrc display-name=${o.display} use-damage=false show-pointer=false`,
+    `video/x-raw,framerate=${o.fps}/1`,
+    `videoscale`,
+    `videoconvert n-threads=2`,
+    `video/x-raw,format=I420,width=${o.width},height=${o.height}`,
+    `queue leaky=downstream max-size-buffers=1 max-size-bytes=0 max-size-time=0`,
+    encoderDescription(o),
+    ...(o.encoder === "vp8" ? [] : [
+      "h264parse config-interval=-1",
+      `video/x-h264,stream-format=byte-stream,alignment=au` +
+      (baseline(o.encoder, o.mode) ? ",profile=constrained-baseline" : ""),
+    ]),
+    webrtc
+      ? (o.encoder === "vp8"
+        ? "rtpvp8pay picture-id-mode=15-bit ! application/x-rtp,media=video,encoding-name=VP8,payload=96"
+        : "rtph264pay config-interval=-1 aggregate-mode=zero-latency ! " +
+          "application/x-rtp,media=video,encoding-name=H264,payload=96")
+      : "appsink name=video sync=false max-buffers=4 drop=false emit-signals=false",
+  ].join(" ! ");
+  const parts = [video + (webrtc ? " ! webrtc." : "")];
+  if (webrtc) parts.unshift("webrtcbin name=webrtc bundle-policy=max-bundle latency=0");
+  if (o.audio) {
+    parts.push(
+      [
+        `pulsesrc server="${o.audio.pulseServer}" do-timestamp=true`,
+        "audioconvert",
+        "audioresample",
+        "audio/x-raw,rate=48000,channels=2",
+        "queue leaky=downstream max-size-time=200000000",
+        "opusenc frame-size=10 bitrate=128000",
+        webrtc
+          ? "rtpopuspay ! application/x-rtp,media=audio,encoding-name=OPUS,payload=111 ! webrtc."
+          : "appsink name=audio sync=false max-buffers=20 drop=true emit-signals=false",
+      ].join(" ! "),
+    );
+  }
+  return parts.join(" ");
+}

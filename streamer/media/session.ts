@@ -1,0 +1,267 @@
+/**
+ * The parent side of media: one shared appsink worker for the WebSocket viewers (restarted within
+ * ~0.5 s when it dies) and one worker per WebRTC viewer.
+ *
+ * @module
+ */
+import type { MediaFrame } from "../../protocol/protocol.ts";
+import { getLog } from "../../log.ts";
+import { MediaWorkerError } from "./errors.ts";
+import type { IpcFrame } from "./_ipc.ts";
+import type { WorkerConfig } from "./_protocol.ts";
+import { type PeerOptions, startPeer, type WebRtcPeer } from "./_peer.ts";
+import { chooseEncoder, type EncoderChoice, type EncoderPreference } from "./probe.ts";
+import { WorkerProcess } from "./_worker_process.ts";
+import { FrameStats } from "./_stats.ts";
+
+export type { PeerOptions, PeerSignalIn, PeerSignalOut, WebRtcPeer } from "./_peer.ts";
+
+/** Settings of a media session. */
+export interface MediaOptions {
+  /** X display to capture, e.g. `:1`. */
+  display: string;
+  /** Xauthority file of that display. */
+  xauthority: string;
+  /** Width in pixels (even). */
+  width: number;
+  /** Height in pixels (even). */
+  height: number;
+  /** Frames per second. */
+  fps: number;
+  /** Encoder preference; `auto` probes. */
+  encoder: EncoderPreference;
+  /** Maximum video bitrate in kbit/s. */
+  bitrateKbps: number;
+  /** Capture audio from this PulseAudio server. */
+  audio?: { pulseServer: string };
+  /** CUDA device for nvh264enc. */
+  cudaDevice?: number;
+}
+
+const RESTART_DELAY_MS = 200;
+const MAX_RESTARTS = 5;
+const RESTART_WINDOW_MS = 30_000;
+const READY_TIMEOUT_MS = 15_000;
+const log = getLog("media");
+
+interface Subscriber {
+  onFrame: (frame: MediaFrame) => void;
+  needKey: boolean;
+}
+
+/**
+ * Capture + encode for one desktop. Dispatches `error` events (`CustomEvent<Error>`) when a worker
+ * fails; the shared worker is restarted unless it fails {@linkcode MAX_RESTARTS} times in 30 s.
+ *
+ * @example
+ * ```ts ignore
+ * import { MediaSession } from "./session.ts";
+ * const media = new MediaSession({ display: ":1", xauthority: "/tmp/xa", width: 1280, height: 720,
+ *   fps: 30, encoder: "auto", bitrateKbps: 4000 });
+ * await media.start();
+ * const unsubscribe = media.subscribe((frame) => ws.send(encodeMediaFrame(frame)));
+ * ```
+ */
+export class MediaSession extends EventTarget {
+  #options: MediaOptions;
+  #choice: EncoderChoice | undefined;
+  #worker: WorkerProcess | undefined;
+  #subscribers = new Set<Subscriber>();
+  #peers = new Set<WebRtcPeer>();
+  #stopping = false;
+  #restarts: number[] = [];
+  #stats = new FrameStats();
+
+  /** Creates the session; nothing runs before {@linkcode MediaSession.start}. */
+  constructor(options: MediaOptions) {
+    super();
+    this.#options = { ...options };
+  }
+
+  /** WebCodecs codec string of the video (after start). */
+  get codec(): string {
+    return this.#choice?.codec ?? "";
+  }
+
+  /** GStreamer element of the encoder (after start). */
+  get encoder(): string {
+    return this.#choice?.element ?? "";
+  }
+
+  /** Process id of the shared worker (for diagnostics and tests). */
+  get workerPid(): number | undefined {
+    return this.#worker?.pid;
+  }
+
+  /**
+   * Chooses the encoder and starts the shared worker; resolves when its pipeline plays.
+   *
+   * @throws {EncoderUnavailableError} when the pinned encoder does not work.
+   * @throws {MediaWorkerError} when the pipeline does not start.
+   */
+  async start(): Promise<void> {
+    this.#choice = await chooseEncoder(this.#options.encoder);
+    await this.#launch();
+  }
+
+  /**
+   * Receives every frame; the first video frame is a keyframe (one is requested at once).
+   * Returns the unsubscribe function.
+   */
+  subscribe(onFrame: (frame: MediaFrame) => void): () => void {
+    const subscriber = { onFrame, needKey: true };
+    this.#subscribers.add(subscriber);
+    this.requestKeyframe();
+    return () => this.#subscribers.delete(subscriber);
+  }
+
+  /** Asks the shared encoder for a keyframe. */
+  requestKeyframe(): void {
+    this.#worker?.send({ t: "keyframe" });
+  }
+
+  /** Changes the bitrate cap live, for the shared worker and every WebRTC viewer. */
+  setBitrate(kbps: number): void {
+    this.#options.bitrateKbps = kbps;
+    this.#worker?.send({ t: "bitrate", kbps });
+    for (const peer of this.#peers) peer.setBitrate(kbps);
+  }
+
+  /** Changes the frame rate (restarts the shared worker: subscribers stay, a keyframe comes first). */
+  async setFps(fps: number): Promise<void> {
+    this.#options.fps = fps;
+    await this.#relaunch();
+  }
+
+  /** Follows a new screen size (restarts the shared worker: subscribers stay, a keyframe comes first). */
+  async resize(width: number, height: number): Promise<void> {
+    this.#options.width = width;
+    this.#options.height = height;
+    await this.#relaunch();
+  }
+
+  /** Video frames per second and video+audio kbit/s over the last two seconds. */
+  stats(): { fps: number; kbps: number } {
+    return this.#stats.read();
+  }
+
+  /** Starts a WebRTC viewer: its own worker, whose offer arrives through `options.onSignal`. */
+  createPeer(options: PeerOptions): Promise<WebRtcPeer> {
+    if (!this.#choice || this.#stopping) throw new MediaWorkerError("the media session is not running");
+    const peer = startPeer(this.#config("webrtc"), this.#env(), {
+      ...options,
+      onClose: () => {
+        this.#peers.delete(peer);
+        options.onClose();
+      },
+    });
+    this.#peers.add(peer);
+    return Promise.resolve(peer);
+  }
+
+  /** Stops every worker; resolves when all processes are gone. */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    await Promise.all([this.#worker?.stop(), ...[...this.#peers].map((p) => p.close())]);
+    this.#worker = undefined;
+  }
+
+  #config(mode: "appsink" | "webrtc"): WorkerConfig {
+    const o = this.#options;
+    const choice = this.#choice!;
+    return {
+      pipeline: {
+        display: o.display,
+        width: o.width,
+        height: o.height,
+        fps: o.fps,
+        encoder: choice.name,
+        element: choice.element,
+        bitrateKbps: o.bitrateKbps,
+        mode,
+        audio: o.audio,
+        cudaDevice: o.cudaDevice,
+      },
+    };
+  }
+
+  #env(): Record<string, string> {
+    return { DISPLAY: this.#options.display, XAUTHORITY: this.#options.xauthority };
+  }
+
+  async #relaunch(): Promise<void> {
+    const old = this.#worker;
+    this.#worker = undefined; // So its exit is not taken for a crash.
+    await old?.stop();
+    if (!this.#stopping) await this.#launch();
+  }
+
+  #launch(): Promise<void> {
+    for (const s of this.#subscribers) s.needKey = true;
+    const { promise, resolve, reject } = Promise.withResolvers<void>();
+    const timer = setTimeout(() => {
+      reject(new MediaWorkerError(`the media worker did not start within ${READY_TIMEOUT_MS} ms`));
+      worker.kill();
+    }, READY_TIMEOUT_MS);
+    let lastError = "";
+    const worker: WorkerProcess = new WorkerProcess(this.#config("appsink"), this.#env(), {
+      onMedia: (frame) => this.#dispatch(frame),
+      onControl: (message) => {
+        if (message.t === "ready") {
+          clearTimeout(timer);
+          log.info("media worker {pid} playing: {description}", { pid: worker.pid, ...message });
+          resolve();
+        }
+        if (message.t === "error") lastError = message.message;
+      },
+    });
+    this.#worker = worker;
+    worker.exited.then((status) => {
+      clearTimeout(timer);
+      const error = new MediaWorkerError(
+        `media worker ${worker.pid} exited (${status.signal ?? `code ${status.code}`})` +
+          (lastError ? `: ${lastError}` : ""),
+      );
+      reject(error);
+      if (this.#worker !== worker || this.#stopping) return;
+      this.#worker = undefined;
+      this.dispatchEvent(new CustomEvent("error", { detail: error }));
+      this.#scheduleRestart(error);
+    });
+    return promise;
+  }
+
+  #scheduleRestart(error: Error): void {
+    const now = Date.now();
+    this.#restarts = [...this.#restarts.filter((t) => now - t < RESTART_WINDOW_MS), now];
+    if (this.#restarts.length > MAX_RESTARTS) {
+      log.error("media worker keeps failing, giving up: {error}", { error: error.message });
+      return;
+    }
+    log.warn("{error}; restarting", { error: error.message });
+    setTimeout(() => {
+      if (!this.#stopping && !this.#worker) this.#launch().catch(() => {});
+    }, RESTART_DELAY_MS);
+  }
+
+  #dispatch(frame: Extract<IpcFrame, { type: "video" | "audio" }>): void {
+    this.#stats.add(frame.type, frame.payload.byteLength);
+    const out: MediaFrame = {
+      kind: frame.type,
+      key: frame.key,
+      timestampUs: frame.timestampUs,
+      payload: frame.payload,
+    };
+    for (const s of this.#subscribers) {
+      if (frame.type === "video") {
+        if (s.needKey && !frame.key) continue;
+        s.needKey = false;
+      } else if (s.needKey) continue;
+      try {
+        s.onFrame(out);
+      } catch (error) {
+        log.warn("a media subscriber threw: {error}", { error: String(error) });
+      }
+    }
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * Media worker process: owns one capture + encode pipeline and talks to its parent over stdin/stdout
+ * with IPC frames (see `_ipc.ts`). Started by {@linkcode MediaSession}; ends with `_exit`.
+ *
+ * Run: `scripts/deno run -A streamer/media/worker.ts` (DISPLAY/XAUTHORITY in the environment).
+ *
+ * @module
+ */
+import { hardExit, Pipeline, pullSample } from "../gst/mod.ts";
+import { encodeIpc, type IpcFrame, readIpc } from "./_ipc.ts";
+import type { FromWorker, ToWorker, WorkerConfig } from "./_protocol.ts";
+import { bitrateProperty, ENCODER_NAME, pipelineDescription } from "./pipeline.ts";
+import { WebRtcEndpoint } from "./_webrtc_worker.ts";
+
+const out = Deno.stdout.writable.getWriter();
+
+function send(frame: IpcFrame): Promise<void> {
+  return out.write(encodeIpc(frame));
+}
+
+function control(message: FromWorker): Promise<void> {
+  return send({ type: "control", message });
+}
+
+async function fail(message: string): Promise<never> {
+  await control({ t: "error", message }).catch(() => {});
+  hardExit(1);
+}
+
+async function pump(pipeline: Pipeline, sink: "video" | "audio"): Promise<void> {
+  const appsink = pipeline.element(sink);
+  for (;;) {
+    const sample = await pullSample(appsink, 250);
+    if (!sample) continue;
+    const timestampUs = sample.ptsNs === undefined ? 0 : Number(sample.ptsNs / 1000n);
+    // Awaiting the write is the back-pressure: a slow parent stalls this loop, the appsink fills, and the
+    // leaky queue before the encoder drops raw frames (never half a GOP).
+    await send({ type: sink, key: sink === "audio" || sample.key, timestampUs, payload: sample.data });
+  }
+}
+
+async function watchBus(pipeline: Pipeline): Promise<void> {
+  for (;;) {
+    const end = await pipeline.nextEnd(500);
+    if (end?.type === "error") await fail(`${end.message} (${end.debug.split("\n")[0]})`);
+    if (end?.type === "eos") await fail("the pipeline ended (end of stream)");
+  }
+}
+
+async function run(config: WorkerConfig, commands: AsyncGenerator<IpcFrame>): Promise<void> {
+  const description = pipelineDescription(config.pipeline);
+  let pipeline: Pipeline;
+  try {
+    pipeline = Pipeline.parse(description);
+  } catch (error) {
+    return await fail((error as Error).message);
+  }
+  const webrtc = config.pipeline.mode === "webrtc"
+    ? new WebRtcEndpoint(pipeline.element("webrtc"), config.iceServers ?? [], control)
+    : undefined;
+  if ((await pipeline.setState("playing")) === 0) await fail(`pipeline failed to start: ${description}`);
+  watchBus(pipeline);
+  if (!webrtc) {
+    pump(pipeline, "video").catch((e) => fail(`video: ${e.message}`));
+    if (config.pipeline.audio) pump(pipeline, "audio").catch((e) => fail(`audio: ${e.message}`));
+  }
+  await control({ t: "ready", description });
+  for await (const frame of commands) {
+    if (frame.type !== "control") continue;
+    const msg = frame.message as ToWorker;
+    if (msg.t === "stop") break;
+    if (msg.t === "keyframe") pipeline.forceKeyUnit(ENCODER_NAME);
+    if (msg.t === "bitrate") {
+      const { name, value } = bitrateProperty(config.pipeline.encoder, msg.kbps);
+      pipeline.element(ENCODER_NAME).set(name, value);
+    }
+    if (webrtc && msg.t === "answer") await webrtc.answer(msg.sdp).catch((e) => fail(e.message));
+    if (webrtc && msg.t === "ice") webrtc.addIceCandidate(msg.sdpMLineIndex, msg.candidate);
+  }
+  // Stop message or parent gone: leave at once (see NOTES: 1.22 teardown crash).
+  await out.ready.catch(() => {});
+  hardExit(0);
+}
+
+if (import.meta.main) {
+  const commands = readIpc(Deno.stdin.readable);
+  const first = await commands.next();
+  const msg = first.done || first.value.type !== "control" ? undefined : first.value.message as ToWorker;
+  if (msg?.t !== "start") await fail('the first message must be {t:"start"}');
+  else await run(msg.config, commands).catch((e) => fail(String(e?.message ?? e)));
+}
