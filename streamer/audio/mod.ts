@@ -1,0 +1,6 @@
+/**
+ * The session's private PulseAudio server.
+ *
+ * @module
+ */
+export * from "./pulse.ts";
