@@ -1,0 +1,89 @@
+/** Builds the browser client bundle on first use when it is missing or older than its sources. */
+import { join } from "node:path";
+import { getLog } from "../../log.ts";
+
+const log = getLog("server");
+
+/** The client bundle could not be built; the page cannot load without it. */
+export class ClientBuildError extends Error {
+  constructor(message: string) {
+    super(`${message} (run \`scripts/deno task bundle\` to see the full error)`);
+    this.name = "ClientBuildError";
+  }
+}
+
+const builds = new Map<string, Promise<string>>();
+
+/** Returns the path of an up-to-date `client.js` for the client sources in `clientDir`. */
+export function clientBundle(clientDir: string): Promise<string> {
+  let build = builds.get(clientDir);
+  if (!build) {
+    build = ensure(clientDir);
+    // A failed build is retried on the next request instead of being cached forever.
+    build.catch(() => builds.delete(clientDir));
+    builds.set(clientDir, build);
+  }
+  return build;
+}
+
+async function ensure(clientDir: string): Promise<string> {
+  const target = join(clientDir, "dist", "client.js");
+  const built = await mtime(target);
+  const sources = Math.max(await newest(clientDir), await newest(join(clientDir, "..", "..", "protocol")));
+  if (built !== undefined && built >= sources) return target;
+  try {
+    await Deno.mkdir(join(clientDir, "dist"), { recursive: true });
+    await bundle(clientDir, target);
+    return target;
+  } catch (error) {
+    if (!(error instanceof Deno.errors.PermissionDenied || (error as { code?: string }).code === "EROFS")) {
+      throw error;
+    }
+    // A read-only install (shared software tree): keep a private copy instead.
+    const dir = await Deno.makeTempDir({ prefix: "selkies-client-" });
+    await bundle(clientDir, join(dir, "client.js"));
+    return join(dir, "client.js");
+  }
+}
+
+async function bundle(clientDir: string, target: string): Promise<void> {
+  const partial = `${target}.${Deno.pid}.tmp`;
+  log.info("building the browser client bundle");
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["bundle", "--quiet", "--platform=browser", "--minify", "-o", partial, join(clientDir, "main.ts")],
+    cwd: clientDir,
+    env: { DENO_NO_UPDATE_CHECK: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!out.success) {
+    await Deno.remove(partial).catch(() => {});
+    const detail = new TextDecoder().decode(out.stderr).trim().split("\n").slice(-3).join(" ");
+    throw new ClientBuildError(`deno bundle failed: ${detail}`);
+  }
+  // Rename is atomic: a concurrent reader sees the old bundle or the new one, never half of one.
+  await Deno.rename(partial, target);
+}
+
+async function mtime(path: string): Promise<number | undefined> {
+  try {
+    return (await Deno.stat(path)).mtime?.getTime();
+  } catch {
+    return undefined;
+  }
+}
+
+async function newest(dir: string): Promise<number> {
+  let latest = 0;
+  try {
+    for await (const entry of Deno.readDir(dir)) {
+      if (entry.name === "dist" || entry.name.startsWith(".")) continue;
+      const path = join(dir, entry.name);
+      if (entry.isDirectory) latest = Math.max(latest, await newest(path));
+      else if (entry.name.endsWith(".ts")) latest = Math.max(latest, (await mtime(path)) ?? 0);
+    }
+  } catch {
+    // A missing folder simply has no sources.
+  }
+  return latest;
+}

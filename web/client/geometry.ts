@@ -1,0 +1,114 @@
+/**
+ * Geometry between the browser and the remote screen: letterboxed content boxes, pointer mapping,
+ * and the screen size to request for a window.
+ *
+ * @module
+ */
+
+/** A width and height. */
+export interface Size {
+  width: number;
+  height: number;
+}
+
+/** A rectangle in CSS pixels (as from `getBoundingClientRect`). */
+export interface Box extends Size {
+  left: number;
+  top: number;
+}
+
+/**
+ * Returns where content of `content` size is drawn inside `element` under `object-fit: contain`
+ * (scaled to fit, centred, letterboxed).
+ *
+ * @example
+ * ```ts
+ * import { containBox } from "./geometry.ts";
+ * containBox({ left: 0, top: 0, width: 1000, height: 600 }, { width: 320, height: 240 });
+ * // { left: 100, top: 0, width: 800, height: 600 }
+ * ```
+ */
+export function containBox(element: Box, content: Size): Box {
+  if (content.width <= 0 || content.height <= 0) return { ...element };
+  const scale = Math.min(element.width / content.width, element.height / content.height);
+  const width = content.width * scale;
+  const height = content.height * scale;
+  return {
+    left: element.left + (element.width - width) / 2,
+    top: element.top + (element.height - height) / 2,
+    width,
+    height,
+  };
+}
+
+/**
+ * Maps a pointer position in CSS pixels (client coordinates) to X screen pixels, clamped to the screen.
+ * `content` is the video's intrinsic size; `screen` the X screen size (they differ when the encoder scales).
+ *
+ * @example
+ * ```ts
+ * import { toScreen } from "./geometry.ts";
+ * const element = { left: 0, top: 0, width: 1000, height: 600 };
+ * toScreen(350, 125, element, { width: 320, height: 240 }, { width: 320, height: 240 }); // { x: 100, y: 50 }
+ * ```
+ */
+export function toScreen(
+  clientX: number,
+  clientY: number,
+  element: Box,
+  content: Size,
+  screen: Size,
+): { x: number; y: number } {
+  const box = containBox(element, content);
+  const fx = box.width > 0 ? (clientX - box.left) / box.width : 0;
+  const fy = box.height > 0 ? (clientY - box.top) / box.height : 0;
+  return {
+    x: clamp(floor(fx * screen.width), 0, Math.max(0, screen.width - 1)),
+    y: clamp(floor(fy * screen.height), 0, Math.max(0, screen.height - 1)),
+  };
+}
+
+/**
+ * Returns how many X pixels one CSS pixel of pointer motion covers (for relative motion under pointer lock).
+ *
+ * @example
+ * ```ts
+ * import { screenPixelsPerCssPixel } from "./geometry.ts";
+ * screenPixelsPerCssPixel({ left: 0, top: 0, width: 640, height: 480 }, { width: 1280, height: 960 }); // 2
+ * ```
+ */
+export function screenPixelsPerCssPixel(element: Box, screen: Size): number {
+  const box = containBox(element, screen);
+  return box.width > 0 ? screen.width / box.width : 1;
+}
+
+/** Smallest and largest screen the protocol's `resize` message accepts. */
+export const SCREEN_LIMITS = { minWidth: 64, minHeight: 64, maxWidth: 7680, maxHeight: 4320 } as const;
+
+/**
+ * Returns the screen size (device pixels, even, within protocol limits) that fills a window of
+ * `cssWidth` x `cssHeight` CSS pixels at `devicePixelRatio`.
+ *
+ * @example
+ * ```ts
+ * import { screenSizeFor } from "./geometry.ts";
+ * screenSizeFor(1001, 601, 1.5); // { width: 1500, height: 900 }
+ * ```
+ */
+export function screenSizeFor(cssWidth: number, cssHeight: number, devicePixelRatio: number): Size {
+  const dpr = Number.isFinite(devicePixelRatio) && devicePixelRatio > 0 ? devicePixelRatio : 1;
+  const even = (v: number) => Math.floor(v / 2) * 2;
+  return {
+    width: clamp(even(Math.floor(cssWidth * dpr)), SCREEN_LIMITS.minWidth, SCREEN_LIMITS.maxWidth),
+    height: clamp(even(Math.floor(cssHeight * dpr)), SCREEN_LIMITS.minHeight, SCREEN_LIMITS.maxHeight),
+  };
+}
+
+/** Floors, forgiving float error just below an integer (225.5 / 450 * 900 = 450.9999...). */
+function floor(v: number): number {
+  return Math.floor(v + 1e-9);
+}
+
+function clamp(v: number, lo: number, hi: number): number {
+  return Math.min(hi, Math.max(lo, v));
+}

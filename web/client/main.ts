@@ -1,0 +1,320 @@
+/**
+ * The browser client's entry point: connects, picks a transport, shows the desktop, sends input.
+ * Query parameters: `transport=auto|websocket|webrtc` (default auto), `resize=off` (never resize the desktop).
+ *
+ * @module
+ */
+import { type ClientMessage, decodeMediaFrame, type ServerMessage } from "../../protocol/protocol.ts";
+import { OpusPlayer } from "./audio_opus.ts";
+import { ClipboardBridge } from "./clipboard.ts";
+import { Connection } from "./connection.ts";
+import { cursorCss } from "./cursor.ts";
+import { screenSizeFor, type Size } from "./geometry.ts";
+import { InputCapture } from "./input.ts";
+import { Overlay } from "./overlay.ts";
+import { createStats, RateMeter, type SelkiesStats } from "./stats.ts";
+import { WebCodecsVideo } from "./video_webcodecs.ts";
+import { WebRtcSession } from "./webrtc.ts";
+
+type Mode = "auto" | "websocket" | "webrtc";
+type Hello = Extract<ServerMessage, { t: "hello" }>;
+
+/** WebRTC must show a frame this soon, or `auto` falls back to the WebSocket. */
+const WEBRTC_DEADLINE_MS = 5000;
+const RESIZE_DEBOUNCE_MS = 400;
+/** Input that may travel over the data channel (the rest stays on the WebSocket, in order). */
+const INPUT_KINDS = new Set(["kd", "ku", "reset", "ma", "mr", "mb", "mw"]);
+
+const params = new URLSearchParams(location.search);
+const requested: Mode = (["websocket", "webrtc"] as const).find((m) => m === params.get("transport")) ??
+  "auto";
+const resizeDesktop = params.get("resize") !== "off";
+
+const canvas = document.getElementById("canvas") as HTMLCanvasElement;
+const video = document.getElementById("video") as HTMLVideoElement;
+const stage = document.getElementById("stage") as HTMLElement;
+const overlay = new Overlay(document);
+const stats: SelkiesStats = createStats();
+const frames = new RateMeter();
+const bytes = new RateMeter();
+
+let mode: Mode = requested;
+let hello: Hello | undefined;
+let screen: Size | undefined;
+let rtc: WebRtcSession | undefined;
+let rtcTimer: ReturnType<typeof setTimeout> | undefined;
+let inputChannel: RTCDataChannel | undefined;
+let requestedSize = "";
+let serverKbps = 0;
+
+function send(message: ClientMessage): void {
+  const text = JSON.stringify(message);
+  if (inputChannel?.readyState === "open" && INPUT_KINDS.has(message.t)) inputChannel.send(text);
+  else conn.send(text);
+}
+
+function showError(text: string): void {
+  stats.lastError = text;
+  overlay.message(text);
+}
+
+function countFrame(width: number, height: number, decodeMs: number): void {
+  stats.framesDecoded++;
+  stats.width = width;
+  stats.height = height;
+  frames.add(decodeMs);
+}
+
+const wsVideo = new WebCodecsVideo(canvas, {
+  onFrame(decodeMs, width, height) {
+    if (stats.transport === "webrtc") return;
+    stats.transport = "websocket";
+    countFrame(width, height, decodeMs);
+  },
+  onNeedKeyframe: () => conn.open && send({ t: "kf" }),
+  onError: (message) => stats.lastError = message,
+});
+const audio = new OpusPlayer();
+const clipboard = new ClipboardBridge({
+  send,
+  panel: document.getElementById("clip-text") as HTMLTextAreaElement,
+});
+
+function togglePointerLock(): void {
+  if (document.pointerLockElement) document.exitPointerLock();
+  else stage.requestPointerLock?.();
+}
+function toggleFullscreen(): void {
+  if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
+  else document.documentElement.requestFullscreen().catch(() => {});
+}
+
+const input = new InputCapture({
+  surface: stage,
+  send,
+  beforePaste: () => clipboard.beforePaste(),
+  geometry() {
+    const shown = stats.transport === "webrtc" ? video : canvas;
+    const content = shown === video
+      ? { width: video.videoWidth, height: video.videoHeight }
+      : { width: canvas.width, height: canvas.height };
+    if (!content.width || !content.height) return undefined;
+    return { element: shown.getBoundingClientRect(), content, screen: screen ?? content };
+  },
+  shortcuts: {
+    KeyM: togglePointerLock,
+    KeyF: toggleFullscreen,
+    KeyC: () => overlay.toggleClipboard(),
+    KeyS: () => overlay.toggle(),
+  },
+});
+
+function setTransport(transport: "websocket" | "webrtc", reason: string): void {
+  stats.transport = transport;
+  stats.transportReason = reason;
+  video.hidden = transport !== "webrtc";
+  canvas.hidden = transport === "webrtc";
+  if (transport === "webrtc") wsVideo.close();
+}
+
+function startTransport(): void {
+  closeRtc();
+  if (mode === "websocket" || !WebRtcSession.available) {
+    if (!WebCodecsVideo.available) {
+      showError(
+        "This browser cannot decode video here: WebCodecs needs https (or localhost). " +
+          "Open the session over https, or add ?transport=webrtc to the address.",
+      );
+    }
+    if (!WebRtcSession.available && mode !== "websocket") stats.transportReason = "WebRTC unavailable here";
+    else if (requested === "websocket") stats.transportReason = "pinned by ?transport=websocket";
+    return;
+  }
+  stats.transportReason = "negotiating WebRTC";
+  video.hidden = false;
+  const session: WebRtcSession = rtc = new WebRtcSession({
+    video,
+    iceServers: hello?.iceServers ?? [],
+    send,
+    onFirstFrame() {
+      clearTimeout(rtcTimer);
+      setTransport("webrtc", requested === "webrtc" ? "pinned by ?transport=webrtc" : "WebRTC connected");
+    },
+    onFrame: (width, height) => countFrame(width, height, 0),
+    onFailed: (reason) => rtcFailed(reason),
+    onInputChannel: (channel) => inputChannel = channel,
+  });
+  session.start();
+  if (mode === "auto") {
+    rtcTimer = setTimeout(
+      () => rtcFailed(`no WebRTC video within ${WEBRTC_DEADLINE_MS / 1000} s (ICE ${session.state})`),
+      WEBRTC_DEADLINE_MS,
+    );
+  }
+}
+
+function closeRtc(): void {
+  clearTimeout(rtcTimer);
+  rtc?.close();
+  rtc = undefined;
+  inputChannel = undefined;
+}
+
+function rtcFailed(reason: string): void {
+  closeRtc();
+  if (stats.transport === "webrtc") stats.transport = "none";
+  if (mode === "auto") {
+    // The server streams to this socket by WebRTC now; a fresh socket gets WebSocket media again.
+    mode = "websocket";
+    stats.transportReason = `WebSocket (fallback: ${reason})`;
+    video.hidden = true;
+    canvas.hidden = false;
+    conn.reconnect();
+  } else {
+    showError(`${reason}; retrying`);
+    setTimeout(() => conn.reconnect(), 3000);
+  }
+}
+
+function maybeResize(): void {
+  if (!hello?.input || !resizeDesktop) return;
+  const size = screenSizeFor(innerWidth, innerHeight, devicePixelRatio);
+  const key = `${size.width}x${size.height}`;
+  if (key === requestedSize || (screen && size.width === screen.width && size.height === screen.height)) {
+    return;
+  }
+  requestedSize = key;
+  send({ t: "resize", w: size.width, h: size.height });
+}
+
+function onMessage(message: ServerMessage): void {
+  switch (message.t) {
+    case "hello":
+      hello = message;
+      screen = { width: message.width, height: message.height };
+      requestedSize = "";
+      overlay.message("");
+      stats.lastError = "";
+      if (WebCodecsVideo.available) wsVideo.configure(message.codec);
+      clipboard.enabled = message.input;
+      if (message.input) input.enable();
+      else input.disable();
+      startTransport();
+      maybeResize();
+      break;
+    case "screen":
+      screen = { width: message.width, height: message.height };
+      break;
+    case "cursor":
+    case "cursor-hidden":
+      stage.style.cursor = cursorCss(message);
+      break;
+    case "clip":
+      clipboard.fromDesktop(message.text);
+      break;
+    case "sdp":
+    case "ice":
+      void rtc?.handle(message);
+      break;
+    case "stats":
+      serverKbps = message.kbps;
+      break;
+    case "error":
+      showError(message.message);
+      break;
+  }
+}
+
+const conn = new Connection(location.href, {
+  onOpen() {
+    stats.connected = true;
+  },
+  onText(text) {
+    let message: ServerMessage;
+    try {
+      message = JSON.parse(text);
+    } catch {
+      return;
+    }
+    if (message && typeof message === "object") onMessage(message);
+  },
+  onBinary(data) {
+    if (stats.transport === "webrtc") return;
+    const frame = decodeMediaFrame(data);
+    if (!frame) return;
+    bytes.add(data.byteLength);
+    if (frame.kind === "video") wsVideo.push(frame);
+    else audio.push(frame);
+  },
+  onClose(retryInMs) {
+    stats.connected = false;
+    closeRtc();
+    input.disable();
+    if (stats.transport === "webrtc") stats.transport = "none";
+    if (retryInMs !== undefined) {
+      overlay.message(`Connection lost; reconnecting in ${(retryInMs / 1000).toFixed(1)} s`);
+    }
+  },
+  onUnauthorized() {
+    showError(
+      "This session link is no longer valid (session ended or restarted). Open the session link again.",
+    );
+  },
+});
+
+setInterval(() => {
+  const f = frames.tick();
+  stats.fps = f.count;
+  stats.decodeMs = f.count ? Math.round((f.sum / f.count) * 100) / 100 : 0;
+  const b = bytes.tick();
+  stats.kbps = stats.transport === "webrtc" ? serverKbps : (b.sum * 8) / 1000;
+  overlay.update(stats, stats.transportReason);
+}, 1000);
+setInterval(() => {
+  if (stats.connected) {
+    send({ t: "stats", fps: Math.min(1000, stats.fps), decodeMs: Math.min(10_000, stats.decodeMs) });
+  }
+}, 2000);
+
+let resizeTimer: ReturnType<typeof setTimeout> | undefined;
+addEventListener("resize", () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(maybeResize, RESIZE_DEBOUNCE_MS);
+});
+// Sound needs a user gesture in every browser.
+for (const type of ["pointerdown", "keydown"]) {
+  addEventListener(type, () => {
+    audio.resume();
+    video.muted = false;
+  }, { capture: true });
+}
+for (
+  const [id, action] of [
+    ["lock", togglePointerLock],
+    ["clip", () => overlay.toggleClipboard()],
+    ["full", toggleFullscreen],
+  ] as const
+) {
+  const button = document.getElementById(id)!;
+  button.addEventListener("click", () => {
+    action();
+    button.blur();
+  });
+}
+
+/** Reads one pixel of the picture now shown, in picture coordinates (for tests). */
+function pixel(x: number, y: number): number[] | undefined {
+  if (stats.transport === "webrtc") {
+    if (!video.videoWidth) return undefined;
+    const scratch = new OffscreenCanvas(video.videoWidth, video.videoHeight);
+    const ctx = scratch.getContext("2d")!;
+    ctx.drawImage(video, 0, 0);
+    return [...ctx.getImageData(x, y, 1, 1).data];
+  }
+  if (!canvas.width) return undefined;
+  return [...canvas.getContext("2d")!.getImageData(x, y, 1, 1).data];
+}
+
+Object.assign(globalThis, { selkiesStats: stats, selkiesDebug: { pixel, send, hello: () => hello } });
+stage.focus();
+conn.connect();

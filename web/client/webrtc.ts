@@ -1,0 +1,147 @@
+/**
+ * WebRTC transport: the server offers, the browser answers, ICE trickles both ways over the control
+ * WebSocket; video (and audio) play in a `<video>` element, input may use the `input` data channel.
+ *
+ * @module
+ */
+import type { ClientMessage, ServerMessage } from "../../protocol/protocol.ts";
+
+/** Options of {@linkcode WebRtcSession}. */
+export interface WebRtcSessionOptions {
+  /** The element that plays the remote stream. */
+  video: HTMLVideoElement;
+  /** ICE servers from the server's `hello`. */
+  iceServers: RTCIceServer[];
+  /** Sends a control message over the WebSocket. */
+  send(message: ClientMessage): void;
+  /** The first video frame was shown. */
+  onFirstFrame(): void;
+  /** Called for every shown frame (for statistics). */
+  onFrame(width: number, height: number): void;
+  /** The connection failed or closed; the caller falls back or retries. */
+  onFailed(reason: string): void;
+  /** The `input` data channel opened (or closed: `undefined`). */
+  onInputChannel(channel: RTCDataChannel | undefined): void;
+}
+
+/**
+ * One WebRTC session; start it with {@linkcode WebRtcSession.start}, feed it the server's `sdp`/`ice`.
+ *
+ * @example
+ * ```ts ignore
+ * import { WebRtcSession } from "./webrtc.ts";
+ * const rtc = new WebRtcSession({ video, iceServers: hello.iceServers, send, onFirstFrame() {},
+ *   onFrame() {}, onFailed: console.warn, onInputChannel() {} });
+ * rtc.start();
+ * ```
+ */
+export class WebRtcSession {
+  readonly #options: WebRtcSessionOptions;
+  readonly #pc: RTCPeerConnection;
+  readonly #pendingIce: RTCIceCandidateInit[] = [];
+  #haveRemote = false;
+  #closed = false;
+  #sawFrame = false;
+
+  constructor(options: WebRtcSessionOptions) {
+    this.#options = options;
+    this.#pc = new RTCPeerConnection({ iceServers: options.iceServers });
+    this.#pc.addEventListener("icecandidate", (event) => {
+      const c = event.candidate;
+      // A null or empty candidate marks the end of gathering; the protocol has no message for it.
+      if (!c || !c.candidate) return;
+      options.send({ t: "ice", candidate: c.candidate, sdpMLineIndex: c.sdpMLineIndex ?? 0 });
+    });
+    this.#pc.addEventListener("track", (event) => {
+      const stream = event.streams[0] ?? new MediaStream([event.track]);
+      if (options.video.srcObject !== stream) options.video.srcObject = stream;
+      options.video.play().catch(() => {
+        // Autoplay with sound was refused: play muted until the first user gesture unmutes.
+        options.video.muted = true;
+        options.video.play().catch(() => {});
+      });
+      if (event.track.kind === "video") this.#watchFrames();
+    });
+    this.#pc.addEventListener("datachannel", (event) => {
+      const channel = event.channel;
+      if (channel.label !== "input") return;
+      channel.addEventListener("open", () => options.onInputChannel(channel));
+      channel.addEventListener("close", () => options.onInputChannel(undefined));
+    });
+    this.#pc.addEventListener("connectionstatechange", () => {
+      const state = this.#pc.connectionState;
+      if (state === "failed" || state === "closed") this.#fail(`WebRTC connection ${state}`);
+    });
+  }
+
+  /** Whether this browser has WebRTC at all. */
+  static get available(): boolean {
+    return typeof globalThis.RTCPeerConnection === "function";
+  }
+
+  /** ICE connection state, for messages about why WebRTC did not work. */
+  get state(): string {
+    return `${this.#pc.iceConnectionState}/${this.#pc.connectionState}`;
+  }
+
+  /** Asks the server for an offer. */
+  start(): void {
+    this.#options.send({ t: "webrtc" });
+  }
+
+  /** Handles the server's offer and ICE candidates; other messages are ignored. */
+  async handle(message: ServerMessage): Promise<void> {
+    if (this.#closed) return;
+    try {
+      if (message.t === "sdp" && message.type === "offer") {
+        await this.#pc.setRemoteDescription({ type: "offer", sdp: message.sdp });
+        this.#haveRemote = true;
+        for (const candidate of this.#pendingIce.splice(0)) await this.#pc.addIceCandidate(candidate);
+        const answer = await this.#pc.createAnswer();
+        await this.#pc.setLocalDescription(answer);
+        this.#options.send({ t: "sdp", type: "answer", sdp: this.#pc.localDescription?.sdp ?? answer.sdp! });
+      } else if (message.t === "ice") {
+        const candidate = { candidate: message.candidate, sdpMLineIndex: message.sdpMLineIndex };
+        if (this.#haveRemote) await this.#pc.addIceCandidate(candidate);
+        else this.#pendingIce.push(candidate);
+      }
+    } catch (error) {
+      this.#fail(`WebRTC negotiation failed: ${(error as Error).message}`);
+    }
+  }
+
+  /** Ends the session and detaches the stream. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#pc.close();
+    this.#options.video.srcObject = null;
+    this.#options.onInputChannel(undefined);
+  }
+
+  #fail(reason: string): void {
+    if (this.#closed) return;
+    this.close();
+    this.#options.onFailed(reason);
+  }
+
+  #watchFrames(): void {
+    const video = this.#options.video;
+    const first = () => {
+      if (this.#closed || this.#sawFrame || video.videoWidth === 0) return;
+      this.#sawFrame = true;
+      this.#options.onFirstFrame();
+    };
+    // `loadeddata` also fires for a video still covered by the canvas, where frame callbacks may not.
+    video.addEventListener("loadeddata", first, { once: true });
+    const onFrame = () => {
+      if (this.#closed) return;
+      if (video.videoWidth > 0) {
+        first();
+        this.#options.onFrame(video.videoWidth, video.videoHeight);
+      }
+      video.requestVideoFrameCallback(onFrame);
+    };
+    video.requestVideoFrameCallback(onFrame);
+  }
+}
