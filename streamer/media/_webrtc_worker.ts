@@ -12,6 +12,8 @@ export class WebRtcEndpoint {
   #webrtcbin: GObject;
   #send: (message: FromWorker) => Promise<void>;
   #channels: GObject[] = [];
+  // Candidates gathered before the offer went out wait for it: the browser cannot add them earlier.
+  #early: FromWorker[] | undefined = [];
 
   /** Configures ICE, the data channel and the negotiation handler; the offer follows when webrtcbin asks. */
   constructor(webrtcbin: GObject, iceServers: IceServer[], send: (message: FromWorker) => Promise<void>) {
@@ -21,7 +23,9 @@ export class WebRtcEndpoint {
     if (stun) webrtcbin.set("stun-server", stun);
     for (const uri of turn) webrtcbin.emit("add-turn-server", uri);
     webrtcbin.connect("on-ice-candidate", (mline, candidate) => {
-      send({ t: "ice", candidate: String(candidate), sdpMLineIndex: Number(mline) });
+      const message: FromWorker = { t: "ice", candidate: String(candidate), sdpMLineIndex: Number(mline) };
+      if (this.#early) this.#early.push(message);
+      else send(message);
     });
     webrtcbin.connect("on-negotiation-needed", () => this.#offer());
     webrtcbin.connect(
@@ -32,7 +36,11 @@ export class WebRtcEndpoint {
       const state = String(webrtcbin.get("connection-state"));
       if (state === "failed" || state === "closed") send({ t: "closed", reason: `connection ${state}` });
     });
-    this.#watchChannel(createDataChannel(webrtcbin, "input"));
+  }
+
+  /** Creates the `input` data channel; webrtcbin must be in READY or later (it refuses while closed). */
+  createInputChannel(): void {
+    this.#watchChannel(createDataChannel(this.#webrtcbin, "input"));
   }
 
   /** Applies the browser's answer. */
@@ -46,11 +54,14 @@ export class WebRtcEndpoint {
   }
 
   async #offer(): Promise<void> {
-    // NACK (and with it RTX) must be on before the offer is made.
+    // NACK (and with it RTX) must be on before the offer is made; we only send.
     setOnTransceivers(this.#webrtcbin, "do-nack", true);
+    setOnTransceivers(this.#webrtcbin, "direction", "sendonly");
     try {
       const sdp = await createOffer(this.#webrtcbin);
       await this.#send({ t: "offer", sdp });
+      for (const message of this.#early ?? []) await this.#send(message);
+      this.#early = undefined;
     } catch (error) {
       await this.#send({ t: "error", message: (error as Error).message });
     }

@@ -58,6 +58,10 @@ async function run(config: WorkerConfig, commands: AsyncGenerator<IpcFrame>): Pr
   const webrtc = config.pipeline.mode === "webrtc"
     ? new WebRtcEndpoint(pipeline.element("webrtc"), config.iceServers ?? [], control)
     : undefined;
+  if (webrtc) {
+    await pipeline.setState("ready");
+    webrtc.createInputChannel();
+  }
   if ((await pipeline.setState("playing")) === 0) await fail(`pipeline failed to start: ${description}`);
   watchBus(pipeline);
   if (!webrtc) {
