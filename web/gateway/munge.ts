@@ -37,9 +37,10 @@ export async function unmunge(credential: string, socket?: string): Promise<Mung
     throw new MungeVerifyError(`cannot run unmunge (install munge on the gateway host): ${error}`);
   }
   if (result.code !== 0) {
-    throw new MungeVerifyError(
-      `credential refused: ${result.stderr.trim().replace(/^unmunge: Error: /, "")}`,
-    );
+    // munged reports replays and expiry in the STATUS line, with nothing on stderr.
+    const status = /^STATUS:[ \t]+(.+)$/m.exec(result.stdout)?.[1];
+    const why = status ?? result.stderr.trim().replace(/^unmunge: Error: /, "");
+    throw new MungeVerifyError(`credential refused: ${why || `unmunge exit ${result.code}`}`);
   }
   const split = result.stdout.indexOf("\n\n");
   const head = split < 0 ? result.stdout : result.stdout.slice(0, split);
