@@ -37,6 +37,7 @@ Deno.test("properties read and write through their real types", async () => {
   assert.equal(enc.get("byte-stream"), true);
   assert.throws(() => enc.set("no-such-thing", 1), /no property "no-such-thing"/);
   assert.throws(() => Pipeline.parse("nosuchelement ! fakesink"), /no element "nosuchelement"/);
+  assert.throws(() => Pipeline.parse("videotestsrc foo=1 ! fakesink"), /no property "foo"/);
   await pipeline.setState("null");
 });
 
