@@ -1,0 +1,29 @@
+import assert from "node:assert/strict";
+import { isAlive } from "./_proc.ts";
+
+for (const signal of ["SIGTERM", "SIGHUP"] as const) {
+  Deno.test(`installShutdownHandlers: ${signal} stops the group and leaves no child`, async () => {
+    const proc = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", new URL("../../tests/fixtures/shutdown_child.ts", import.meta.url).pathname],
+      stdout: "piped",
+      stderr: "null",
+    }).spawn();
+    const reader = proc.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    let out = "";
+    try {
+      while (!out.includes("\n")) out += (await reader.read()).value ?? "";
+      const sleeper = Number(out.match(/ready (\d+)/)![1]);
+      assert.ok(isAlive(sleeper));
+      proc.kill(signal);
+      for (let r = await reader.read(); !r.done; r = await reader.read()) out += r.value;
+      assert.equal((await proc.status).code, 0);
+      assert.match(out, new RegExp(`stopped ${signal}`));
+      assert.equal(isAlive(sleeper), false);
+    } finally {
+      try {
+        proc.kill("SIGKILL");
+      } catch { /* exited */ }
+      await proc.status;
+    }
+  });
+}
