@@ -184,6 +184,31 @@ Deno.test({
       assert.equal(steps, 3);
     });
 
+    await t.step(
+      "clipboard and cursor from the desktop show up; a paste goes to the desktop first",
+      async () => {
+        for (const socket of viewers) {
+          socket.send(JSON.stringify({ t: "clip", text: "from the desktop" }));
+          socket.send(JSON.stringify({ t: "cursor", png: "iVBORw0KGgo=", w: 16, h: 16, hx: 3, hy: 4 }));
+        }
+        await page.waitForFunction(() =>
+          (document.getElementById("clip-text") as HTMLTextAreaElement).value === "from the desktop"
+        );
+        const cursor = await page.evaluate(() => document.getElementById("stage")!.style.cursor);
+        assert.match(cursor, /^url\("data:image\/png;base64,iVBORw0KGgo="\) 3 4, auto$/);
+        received.length = 0;
+        await page.evaluate(() => {
+          const data = new DataTransfer();
+          data.setData("text/plain", "from the browser");
+          document.getElementById("stage")!.dispatchEvent(
+            new ClipboardEvent("paste", { clipboardData: data, bubbles: true }),
+          );
+        });
+        await waitFor(() => received.some((m) => m.t === "clip"));
+        assert.deepEqual(received.find((m) => m.t === "clip"), { t: "clip", text: "from the browser" });
+      },
+    );
+
     await t.step("auto mode falls back to the WebSocket when WebRTC gets no answer", async () => {
       received.length = 0;
       await page.goto(server.url);
