@@ -184,10 +184,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     log.info("share link {id} revoked", { id });
     return c.body(null, 204);
   });
-  app.get(
-    "/s/:session/:file?",
-    async (c) => (await clientFile(clientDir, c.req.param("file") ?? "")) ?? c.notFound(),
-  );
+  app.get("/s/:session/", async (c) => await clientFile(clientDir, "") ?? c.notFound());
+  app.get("/s/:session/:file", async (c) => await clientFile(clientDir, c.req.param("file")) ?? c.notFound());
   mountPortal(app, { registry, mode: options.mode, ...options.portal });
 
   return {
