@@ -3,7 +3,6 @@
  * client with WebCodecs; input events come back as protocol messages with X coordinates.
  */
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
 import {
   type ClientMessage,
   encodeMediaFrame,
@@ -12,26 +11,9 @@ import {
 } from "../../protocol/protocol.ts";
 import { createStreamerApp, serveStreamer, type ViewerSocket } from "../../streamer/server/mod.ts";
 import { encodeTestPattern } from "./_h264_fixture.ts";
-import type { SelkiesStats } from "./stats.ts";
-
-/** The page's test hooks (see main.ts). */
-type Win = typeof globalThis & {
-  selkiesStats: SelkiesStats;
-  selkiesDebug: { pixel(x: number, y: number): number[] | undefined };
-};
+import { launchChromium, type TestBrowser, waitFor, type Win } from "./_browser_fixture.ts";
 
 const TOKEN = "browser-test-secret";
-const CHROMIUM_FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--autoplay-policy=no-user-gesture-required",
-];
 
 /** GStreamer's SMPTE bars (drawn at full intensity): sample points in a 320x240 frame and their colours. */
 const BARS: [string, number, [number, number, number]][] = [
@@ -51,9 +33,13 @@ Deno.test({
   sanitizeResources: false,
 }, async (t) => {
   const temp = await Deno.makeTempDir({ prefix: "selkies-browser-test-" });
-  const video = await encodeTestPattern(temp);
+  const video = await encodeTestPattern(temp).catch(async (error) => {
+    await Deno.remove(temp, { recursive: true });
+    throw error;
+  });
   const received: ClientMessage[] = [];
   const viewers = new Set<ViewerSocket>();
+  const started = new WeakSet<ViewerSocket>();
   const app = createStreamerApp({
     token: TOKEN,
     viewer(socket) {
@@ -76,7 +62,6 @@ Deno.test({
         iceServers: [],
       };
       socket.send(JSON.stringify(hello));
-      (socket as ViewerSocket & { next?: number }).next = 0;
     },
   });
   const server = await serveStreamer(app, { bind: "127.0.0.1" });
@@ -91,22 +76,16 @@ Deno.test({
       payload: unit.data,
     });
     for (const socket of viewers) {
-      const s = socket as ViewerSocket & { started?: boolean };
-      if (!s.started && !unit.key) continue;
-      s.started = true;
+      if (!started.has(socket) && !unit.key) continue;
+      started.add(socket);
       socket.send(frame);
     }
     n++;
   }, 33);
-  const profile = await Deno.makeTempDir({ prefix: "selkies-chromium-" });
-  const browser = await chromium.launchPersistentContext(profile, {
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    args: CHROMIUM_FLAGS,
-    viewport: { width: 1000, height: 600 },
-  });
+  let chromium: TestBrowser | undefined;
   try {
-    const page = browser.pages()[0] ?? await browser.newPage();
+    chromium = await launchChromium();
+    const page = chromium.context.pages()[0] ?? await chromium.context.newPage();
     const errors: string[] = [];
     page.on("pageerror", (error) => errors.push(String(error)));
 
@@ -226,17 +205,8 @@ Deno.test({
     });
   } finally {
     clearInterval(pump);
-    await browser.close();
+    await chromium?.close();
     await server.close();
-    await Deno.remove(profile, { recursive: true }).catch(() => {});
     await Deno.remove(temp, { recursive: true });
   }
 });
-
-async function waitFor(check: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error("timed out waiting for the client's messages");
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
