@@ -5,7 +5,7 @@ import type { SelkiesStats } from "./stats.ts";
 /** The page's test hooks (see main.ts). */
 export type Win = typeof globalThis & {
   selkiesStats: SelkiesStats;
-  selkiesDebug: { pixel(x: number, y: number): number[] | undefined };
+  selkiesDebug: { pixel(x: number, y: number): number[] | undefined; inputChannel(): string };
 };
 
 const FLAGS = [

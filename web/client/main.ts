@@ -315,6 +315,9 @@ function pixel(x: number, y: number): number[] | undefined {
   return [...canvas.getContext("2d")!.getImageData(x, y, 1, 1).data];
 }
 
-Object.assign(globalThis, { selkiesStats: stats, selkiesDebug: { pixel, send, hello: () => hello } });
+Object.assign(globalThis, {
+  selkiesStats: stats,
+  selkiesDebug: { pixel, send, hello: () => hello, inputChannel: () => inputChannel?.readyState ?? "none" },
+});
 stage.focus();
 conn.connect();
