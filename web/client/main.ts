@@ -8,10 +8,12 @@ import { type ClientMessage, decodeMediaFrame, type ServerMessage } from "../../
 import { OpusPlayer } from "./audio_opus.ts";
 import { ClipboardBridge } from "./clipboard.ts";
 import { Connection } from "./connection.ts";
+import { bindControls } from "./controls.ts";
 import { cursorCss } from "./cursor.ts";
 import { screenSizeFor, type Size } from "./geometry.ts";
 import { InputCapture } from "./input.ts";
 import { Overlay } from "./overlay.ts";
+import { readPixel } from "./pixel.ts";
 import { createStats, RateMeter, type SelkiesStats } from "./stats.ts";
 import { WebCodecsVideo } from "./video_webcodecs.ts";
 import { WebRtcSession } from "./webrtc.ts";
@@ -80,14 +82,7 @@ const clipboard = new ClipboardBridge({
   panel: document.getElementById("clip-text") as HTMLTextAreaElement,
 });
 
-function togglePointerLock(): void {
-  if (document.pointerLockElement) document.exitPointerLock();
-  else stage.requestPointerLock?.();
-}
-function toggleFullscreen(): void {
-  if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
-  else document.documentElement.requestFullscreen().catch(() => {});
-}
+const controls = bindControls(stage, overlay);
 
 const input = new InputCapture({
   surface: stage,
@@ -101,12 +96,7 @@ const input = new InputCapture({
     if (!content.width || !content.height) return undefined;
     return { element: shown.getBoundingClientRect(), content, screen: screen ?? content };
   },
-  shortcuts: {
-    KeyM: togglePointerLock,
-    KeyF: toggleFullscreen,
-    KeyC: () => overlay.toggleClipboard(),
-    KeyS: () => overlay.toggle(),
-  },
+  shortcuts: controls.shortcuts,
 });
 
 function setTransport(transport: "websocket" | "webrtc", reason: string): void {
@@ -288,31 +278,8 @@ for (const type of ["pointerdown", "keydown"]) {
     video.muted = false;
   }, { capture: true });
 }
-for (
-  const [id, action] of [
-    ["lock", togglePointerLock],
-    ["clip", () => overlay.toggleClipboard()],
-    ["full", toggleFullscreen],
-  ] as const
-) {
-  const button = document.getElementById(id)!;
-  button.addEventListener("click", () => {
-    action();
-    button.blur();
-  });
-}
-
-/** Reads one pixel of the picture now shown, in picture coordinates (for tests). */
 function pixel(x: number, y: number): number[] | undefined {
-  if (stats.transport === "webrtc") {
-    if (!video.videoWidth) return undefined;
-    const scratch = new OffscreenCanvas(video.videoWidth, video.videoHeight);
-    const ctx = scratch.getContext("2d")!;
-    ctx.drawImage(video, 0, 0);
-    return [...ctx.getImageData(x, y, 1, 1).data];
-  }
-  if (!canvas.width) return undefined;
-  return [...canvas.getContext("2d")!.getImageData(x, y, 1, 1).data];
+  return readPixel(stats.transport === "webrtc" ? video : canvas, x, y);
 }
 
 Object.assign(globalThis, {
