@@ -210,7 +210,9 @@ function onMessage(message: ServerMessage): void {
       serverKbps = message.kbps;
       break;
     case "error":
-      showError(message.message);
+      // While `auto` waits for WebRTC, a server error (e.g. WebRTC unavailable there) means: fall back now.
+      if (rtc && mode === "auto" && stats.transport !== "webrtc") rtcFailed(`server: ${message.message}`);
+      else showError(message.message);
       break;
   }
 }
