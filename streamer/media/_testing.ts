@@ -83,3 +83,43 @@ export function startMotion(
     },
   };
 }
+
+/**
+ * Starts a private PulseAudio with a null sink, reachable at the returned `unix:` server address.
+ *
+ * @example
+ * ```ts ignore
+ * const pulse = await startPulse();
+ * await pulse.close();
+ * ```
+ */
+export async function startPulse(): Promise<{ server: string; close(): Promise<void> }> {
+  const dir = await Deno.makeTempDir({ prefix: "media-pulse-" });
+  const socket = `${dir}/native`;
+  const child = new Deno.Command("pulseaudio", {
+    args: [
+      "-n",
+      "--daemonize=no",
+      "--exit-idle-time=-1",
+      "--disallow-exit",
+      "-L",
+      `module-native-protocol-unix socket=${socket} auth-anonymous=1`,
+      "-L",
+      "module-null-sink sink_name=test",
+    ],
+    env: { HOME: dir, XDG_RUNTIME_DIR: dir },
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  const close = async () => {
+    child.kill("SIGKILL");
+    await child.status;
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  };
+  for (let i = 0; i < 100; i++) {
+    if (await Deno.stat(socket).then(() => true, () => false)) return { server: `unix:${socket}`, close };
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await close();
+  throw new Error("PulseAudio did not start");
+}

@@ -143,14 +143,14 @@ export function pipelineDescription(o: PipelineOptions): string {
         ? "rtpvp8pay picture-id-mode=15-bit ! application/x-rtp,media=video,encoding-name=VP8,payload=96"
         : "rtph264pay config-interval=-1 aggregate-mode=zero-latency ! " +
           "application/x-rtp,media=video,encoding-name=H264,payload=96")
-      : "appsink name=video sync=false max-buffers=4 drop=false emit-signals=false",
+      : "appsink name=video sync=false async=false max-buffers=4 drop=false emit-signals=false",
   ].join(" ! ");
   const parts = [video + (webrtc ? " ! webrtc." : "")];
   if (webrtc) parts.unshift("webrtcbin name=webrtc bundle-policy=max-bundle latency=0");
   if (o.audio) {
     parts.push(
       [
-        `pulsesrc server="${o.audio.pulseServer}" do-timestamp=true`,
+        `pulsesrc server="${o.audio.pulseServer}" do-timestamp=true provide-clock=false`,
         "audioconvert",
         "audioresample",
         "audio/x-raw,rate=48000,channels=2",
@@ -158,7 +158,7 @@ export function pipelineDescription(o: PipelineOptions): string {
         "opusenc frame-size=10 bitrate=128000",
         webrtc
           ? "rtpopuspay ! application/x-rtp,media=audio,encoding-name=OPUS,payload=111 ! webrtc."
-          : "appsink name=audio sync=false max-buffers=20 drop=true emit-signals=false",
+          : "appsink name=audio sync=false async=false max-buffers=20 drop=true emit-signals=false",
       ].join(" ! "),
     );
   }

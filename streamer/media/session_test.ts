@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { MediaFrame } from "../../protocol/protocol.ts";
 import { MediaSession } from "./session.ts";
-import { startMotion, startXvfb } from "./_testing.ts";
+import { startMotion, startPulse, startXvfb } from "./_testing.ts";
 
 const W = 1280, H = 720, FPS = 30;
 
@@ -109,6 +109,26 @@ Deno.test("appsink media session: fps, keyframes, bitrate, crash recovery, clean
       assert.ok(snow1000 < snow4000 * 0.5, `cap change applied: ${snow4000} -> ${snow1000}`);
     });
 
+    await t.step(
+      "setFps restarts the capture at the new rate; the subscriber gets a keyframe first",
+      async () => {
+        const before = sub.frames.length;
+        await media.setFps(15);
+        await sleep(500);
+        const from = performance.now();
+        await sleep(2000);
+        const n = sub.frames.filter((f) => f.at >= from).length;
+        console.log(`after setFps(15): ${(n / 2).toFixed(1)} fps`);
+        assert.ok(Math.abs(n / 2 - 15) <= 1.5, `fps ${n / 2}`);
+        // The new worker's timestamps start again: its first frame is where they go back.
+        const restart = sub.frames.findIndex((f, i) =>
+          i >= before && i > 0 && f.timestampUs < sub.frames[i - 1].timestampUs
+        );
+        assert.ok(restart >= before, "no frame of the new worker");
+        assert.equal(sub.frames[restart].key, true);
+      },
+    );
+
     await t.step("kill -9 of the worker: frames resume within 2 s, keyframe first", async () => {
       const pid = media.workerPid!;
       const before = sub.frames.length;
@@ -136,6 +156,40 @@ Deno.test("appsink media session: fps, keyframes, bitrate, crash recovery, clean
   } finally {
     for (const m of motion) await m.close();
     await media.stop();
+    await x.close();
+  }
+});
+
+Deno.test("audio: Opus packets every 10 ms next to the video", async () => {
+  const x = await startXvfb(640, 480);
+  const pulse = await startPulse();
+  const media = new MediaSession({
+    display: x.display,
+    xauthority: "/dev/null",
+    width: 640,
+    height: 480,
+    fps: 15,
+    encoder: "auto",
+    bitrateKbps: 1000,
+    audio: { pulseServer: pulse.server },
+  });
+  try {
+    await media.start();
+    const sub = collect(media);
+    // A fresh PulseAudio's null sink can take a moment before the first capture flows.
+    await sleep(2500);
+    const from = performance.now();
+    await sleep(2000);
+    const audio = sub.frames.filter((f) => f.kind === "audio" && f.at >= from);
+    const video = sub.frames.filter((f) => f.kind === "video" && f.at >= from);
+    console.log(`audio packets in 2 s: ${audio.length}; video frames: ${video.length}`);
+    assert.ok(audio.length > 150 && audio.length < 230, `audio packets ${audio.length}`);
+    assert.ok(Math.abs(video.length - 30) <= 3, `video frames ${video.length}`);
+    assert.ok(audio.every((f) => f.key && f.payload.byteLength > 0));
+    assert.equal(sub.frames[0].kind, "video", "audio waits for the subscriber's first keyframe");
+  } finally {
+    await media.stop();
+    await pulse.close();
     await x.close();
   }
 });
