@@ -57,7 +57,8 @@ function fromSqueue(j: Record<string, unknown>, now: Date): JobInfo {
   const state = str(Array.isArray(j.job_state) ? j.job_state[0] : j.job_state) ?? "UNKNOWN";
   const limitMinutes = num(j.time_limit);
   const start = num(j.start_time);
-  const started = state !== "PENDING" && start !== undefined && start > 0;
+  // SLURM also stamps start_time on jobs cancelled while pending; only an allocation means it ran.
+  const started = state !== "PENDING" && start !== undefined && start > 0 && !!str(j.nodes);
   return compact({
     jobId: arrayJob && arrayTask !== undefined ? `${arrayJob}_${arrayTask}` : String(num(j.job_id)),
     name: str(j.name) ?? "",
@@ -91,7 +92,8 @@ export function parseScontrolJob(line: string): JobInfo | undefined {
   const state = f.JobState ?? "UNKNOWN";
   const limit = slurmDuration(f.TimeLimit);
   const run = slurmDuration(f.RunTime);
-  const startTime = state === "PENDING" ? undefined : localTime(f.StartTime);
+  const ran = state !== "PENDING" && !!f.NodeList && f.NodeList !== "(null)";
+  const startTime = ran ? localTime(f.StartTime) : undefined;
   const arrayTask = f.ArrayTaskId && /^\d+$/.test(f.ArrayTaskId) ? f.ArrayTaskId : undefined;
   return compact({
     jobId: f.ArrayJobId && arrayTask ? `${f.ArrayJobId}_${arrayTask}` : f.JobId,

@@ -52,6 +52,7 @@ Deno.test("parseSqueueJson reads SLURM 23.02+ number objects and state arrays", 
       user_name: "alice",
       job_state: ["RUNNING"],
       state_reason: "None",
+      nodes: "n1",
       time_limit: { set: false, infinite: true, number: 0 },
       start_time: { set: true, number: 100 },
       submit_time: { set: true, number: 90 },
@@ -62,6 +63,16 @@ Deno.test("parseSqueueJson reads SLURM 23.02+ number objects and state arrays", 
   assert.equal(job.state, "RUNNING");
   assert.equal(job.timeLimitSeconds, undefined);
   assert.equal(job.startTime, new Date(100_000).toISOString());
+});
+
+Deno.test("a job cancelled while pending has no start time (SLURM stamps one anyway)", () => {
+  const text = JSON.stringify({
+    jobs: [{ job_id: 5, job_state: "CANCELLED", nodes: "", start_time: 100, submit_time: 90 }],
+  });
+  assert.equal(parseSqueueJson(text)[0].startTime, undefined);
+  const line = "JobId=5 JobName=x UserId=a(1) JobState=CANCELLED Reason=None NodeList=(null) " +
+    "StartTime=2026-01-01T00:00:00 SubmitTime=2026-01-01T00:00:00";
+  assert.equal(parseScontrolJob(line)?.startTime, undefined);
 });
 
 Deno.test("parseSqueueJson rejects output without a jobs array", () => {
