@@ -5,10 +5,11 @@
  */
 import { JobIdError } from "./errors.ts";
 
-const JOB_ID = /^\d{1,12}(_\d{1,9})?$/;
+// Plain ids, array tasks (12_3) and het-job components (12+1).
+const JOB_ID = /^\d{1,12}([_+]\d{1,9})?$/;
 
 /**
- * Throws {@linkcode JobIdError} unless `jobId` is digits, optionally `_<task>`.
+ * Throws {@linkcode JobIdError} unless `jobId` is digits, optionally `_<task>` or `+<component>`.
  *
  * @example
  * ```ts

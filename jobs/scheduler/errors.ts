@@ -26,16 +26,16 @@ export class SchedulerError extends SelkiesError {
 }
 
 /**
- * A job id given by the user is not a SLURM job id (digits, optionally `_<task>`). Exit code 1.
+ * A job id given by the user is not a SLURM job id (digits, optionally `_<task>` or `+<component>`). Exit code 1.
  *
  * @example
  * ```ts
  * import { JobIdError } from "./errors.ts";
- * new JobIdError("12;rm").message; // 'job id "12;rm" is not a SLURM job id (e.g. 1234 or 1234_5)'
+ * new JobIdError("12;rm").message; // 'job id "12;rm" is not a SLURM job id (e.g. 1234, 1234_5 or 1234+1)'
  * ```
  */
 export class JobIdError extends SelkiesError {
   constructor(jobId: string) {
-    super(`job id ${JSON.stringify(jobId)} is not a SLURM job id (e.g. 1234 or 1234_5)`, 1);
+    super(`job id ${JSON.stringify(jobId)} is not a SLURM job id (e.g. 1234, 1234_5 or 1234+1)`, 1);
   }
 }

@@ -173,7 +173,8 @@ function daemon(outFile: string, cmd: string, args: string[]): Deno.ChildProcess
 }
 
 async function run(cmd: string, args: string[], env?: Record<string, string>): Promise<string> {
-  const out = await new Deno.Command(cmd, { args, env, stdin: "null" }).output();
+  const out = await new Deno.Command(cmd, { args, env, stdin: "null", signal: AbortSignal.timeout(10_000) })
+    .output();
   const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
   if (!out.success) throw new Error(`${cmd} ${args.join(" ")} failed: ${text}`);
   return text;
@@ -203,9 +204,12 @@ async function until(
   what: string,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    const dead = children.find((c) => !isAlive(c.pid));
-    if (dead) throw new Error(`${what}: a daemon (pid ${dead.pid}) exited`);
+  // A client call to a dead controller blocks for seconds: a daemon's exit ends the wait at once.
+  const exited = Promise.race(children.map((c) => c.status.then(() => c.pid)));
+  for (;;) {
+    const ok = await Promise.race([Promise.resolve(check()), exited.then((pid) => ({ pid }))]);
+    if (typeof ok === "object") throw new Error(`${what}: a daemon (pid ${ok.pid}) exited`);
+    if (ok) return;
     if (Date.now() > deadline) throw new Error(`${what} within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
