@@ -14,5 +14,5 @@
 export { type GArg, GObject, type SignalHandler } from "./object.ts";
 export { type BusEnd, gstInit, Pipeline, State } from "./pipeline.ts";
 export { pullSample, type Sample } from "./appsink.ts";
-export { createDataChannel, createOffer, setOnTransceivers, setRemoteAnswer } from "./webrtc.ts";
+export { createDataChannel, createOffer, setRemoteAnswer, transceivers } from "./webrtc.ts";
 export { hardExit } from "./exit.ts";

@@ -70,27 +70,21 @@ async function setDescription(webrtcbin: GObject, signal: string, desc: Deno.Poi
 }
 
 /**
- * Sets a property on every transceiver (e.g. `do-nack`), before the offer is made.
+ * The transceivers of a webrtcbin, in m-line order (referenced handles).
  *
  * @example
  * ```ts ignore
- * import { setOnTransceivers } from "./webrtc.ts";
- * setOnTransceivers(webrtcbin, "do-nack", true);
+ * import { transceivers } from "./webrtc.ts";
+ * for (const t of transceivers(webrtcbin)) t.set("direction", "sendonly");
  * ```
  */
-export function setOnTransceivers(
-  webrtcbin: GObject,
-  name: string,
-  value: string | number | boolean,
-): number {
-  let index = 0;
-  for (;; index++) {
+export function transceivers(webrtcbin: GObject): GObject[] {
+  const out: GObject[] = [];
+  for (let index = 0;; index++) {
     const ptr = webrtcbin.emit("get-transceiver", index) as Deno.PointerValue;
-    if (ptr === null) break;
-    new GObject(ptr).set(name, value);
-    lib().gobject.g_object_unref(ptr);
+    if (ptr === null) return out;
+    out.push(new GObject(ptr));
   }
-  return index;
 }
 
 /**

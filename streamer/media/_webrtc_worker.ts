@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { createDataChannel, createOffer, GObject, setOnTransceivers, setRemoteAnswer } from "../gst/mod.ts";
+import { createDataChannel, createOffer, GObject, setRemoteAnswer, transceivers } from "../gst/mod.ts";
 import { gstIceServers, type IceServer } from "./_ice.ts";
 import type { FromWorker } from "./_protocol.ts";
 
@@ -54,9 +54,14 @@ export class WebRtcEndpoint {
   }
 
   async #offer(): Promise<void> {
-    // NACK (and with it RTX) must be on before the offer is made; we only send.
-    setOnTransceivers(this.#webrtcbin, "do-nack", true);
-    setOnTransceivers(this.#webrtcbin, "direction", "sendonly");
+    // NACK (and with it RTX) must be on before the offer is made, for video only: Chromium rejects an
+    // offer with an RTX ssrc-group on the audio m-line. We only send.
+    // Transceivers follow link order, and the description links video first (their `kind` is still
+    // unknown at this point).
+    transceivers(this.#webrtcbin).forEach((t, index) => {
+      t.set("direction", "sendonly");
+      if (index === 0) t.set("do-nack", true);
+    });
     try {
       const sdp = await createOffer(this.#webrtcbin);
       await this.#send({ t: "offer", sdp });

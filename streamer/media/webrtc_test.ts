@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
 import { MediaSession, type WebRtcPeer } from "./session.ts";
-import { startMotion, startXvfb } from "./_testing.ts";
+import { startMotion, startPulse, startXvfb } from "./_testing.ts";
 
 const PAGE = `<!doctype html><video id=v muted autoplay playsinline></video><script>
 window.frames_ = 0; window.firstFrameMs = 0;
@@ -35,6 +35,11 @@ window.framesDecoded = async () => {
   (await pc.getStats()).forEach((r) => { if (r.type === "inbound-rtp" && r.kind === "video") n = r.framesDecoded; });
   return n;
 };
+window.audioPackets = async () => {
+  let n = 0;
+  (await pc.getStats()).forEach((r) => { if (r.type === "inbound-rtp" && r.kind === "audio") n = r.packetsReceived; });
+  return n;
+};
 </script>`;
 
 function children(): number[] {
@@ -53,6 +58,7 @@ Deno.test("webrtc viewer: headless Chromium decodes frames, data channel reaches
   const W = 1280, H = 720;
   const x = await startXvfb(W, H);
   const motion = startMotion(x.display, "ball", W, H);
+  const pulse = await startPulse();
   const media = new MediaSession({
     display: x.display,
     xauthority: "/dev/null",
@@ -61,6 +67,7 @@ Deno.test("webrtc viewer: headless Chromium decodes frames, data channel reaches
     fps: 30,
     encoder: "x264",
     bitrateKbps: 4000,
+    audio: { pulseServer: pulse.server },
   });
   const received: string[] = [];
   const peers: WebRtcPeer[] = [];
@@ -114,9 +121,15 @@ Deno.test("webrtc viewer: headless Chromium decodes frames, data channel reaches
       `WebRTC: first frame ${firstFrameMs.toFixed(0)} ms after page load; framesDecoded ${decoded}`,
     );
     assert.ok(decoded >= 30, `framesDecoded ${decoded}`);
+    const audioPackets = await page.evaluate(() =>
+      (window as unknown as { audioPackets(): Promise<number> }).audioPackets()
+    );
+    assert.ok(audioPackets > 10, `audio packets received ${audioPackets}`);
     assert.match(offer, /a=rtcp-fb:96 nack\b/, "NACK negotiated");
     assert.match(offer, /a=rtpmap:\d+ rtx\/90000/, "RTX offered");
-    assert.match(offer, /a=group:BUNDLE/);
+    assert.match(offer, /a=group:BUNDLE video0 audio1 application2/);
+    assert.match(offer, /a=rtpmap:111 OPUS\/48000\/2/i);
+    assert.match(offer, /a=sendonly/);
     const until = Date.now() + 5000;
     while (!received.length && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
     assert.deepEqual(received, ["hello from the browser"]);
@@ -129,6 +142,7 @@ Deno.test("webrtc viewer: headless Chromium decodes frames, data channel reaches
     await media.stop();
     await server.shutdown();
     await motion.close();
+    await pulse.close();
     await x.close();
   }
   assert.deepEqual(children(), [], "no worker left after stop()");
