@@ -3,6 +3,7 @@
  *
  * @module
  */
-export * from "./jobs/session.ts";
+export * from "./jobs/mod.ts";
 export * from "./protocol/protocol.ts";
 export * from "./log.ts";
+export { runStream, type StreamRunOptions } from "./streamer/stream.ts";

@@ -4,6 +4,12 @@
  * @module
  */
 import type { SessionSettings } from "../jobs/session.ts";
+import { getLog } from "../log.ts";
+import { installShutdownHandlers } from "./process/mod.ts";
+import { startSession } from "./session/session.ts";
+import { writePrivateFile } from "./session/_secrets.ts";
+
+const log = getLog("stream");
 
 /** Where and how the streamer serves, beyond the session settings. */
 export interface StreamRunOptions {
@@ -23,7 +29,7 @@ export interface StreamRunOptions {
 
 /**
  * Runs a streaming session until it is stopped (SIGTERM, SIGINT, the signal, or the job's end).
- * Returns the process exit code.
+ * Returns the process exit code: 0 after a requested stop, 2 when the session failed.
  *
  * @example
  * ```ts ignore
@@ -32,8 +38,49 @@ export interface StreamRunOptions {
  * const code = await runStream({ ...SessionSettingsSchema.parse({ geometry: "1280x720" }), port: 8080 });
  * ```
  */
-export function runStream(settings: SessionSettings & StreamRunOptions): Promise<number> {
-  // Placeholder until the session orchestration lands (issue 3); the CLI already calls it.
-  console.error(`selkies-hpc stream: the streamer is not built yet (settings: ${settings.geometry})`);
-  return Promise.resolve(2);
+export async function runStream(settings: SessionSettings & StreamRunOptions): Promise<number> {
+  const stopped = Promise.withResolvers<string>();
+  const removeHandlers = installShutdownHandlers((signal) => stopped.resolve(`received ${signal}`));
+  settings.signal?.addEventListener("abort", () => stopped.resolve("aborted"), { once: true });
+  const walltime = () => log.warning("the job's time limit is near: save your work");
+  try {
+    Deno.addSignalListener("SIGUSR1", walltime);
+  } catch {
+    // Not every platform has SIGUSR1; the warning is a courtesy.
+  }
+  let session;
+  try {
+    session = await startSession(settings, {
+      bind: settings.bind,
+      port: settings.port,
+      sessionDir: settings.sessionDir,
+    });
+  } catch (error) {
+    log.error("the session did not start: {error}", {
+      error: error instanceof Error ? error.message : error,
+    });
+    cleanup();
+    return 2;
+  }
+  if (settings.readyFile) {
+    const { url, host, port, token } = session;
+    await writePrivateFile(settings.readyFile, JSON.stringify({ url, host, port, token }, null, 2) + "\n");
+  }
+  // The URL carries the secret: it goes to the owner's terminal (or job output, 0600 by SLURM's umask).
+  console.log(`selkies-hpc: ready — open ${session.url}`);
+  const reason = await Promise.race([stopped.promise, session.died]);
+  log.info("stopping: {reason}", { reason });
+  await session.stop();
+  if (settings.readyFile) await Deno.remove(settings.readyFile).catch(() => {});
+  cleanup();
+  return reason.startsWith("received") || reason === "aborted" ? 0 : 2;
+
+  function cleanup() {
+    removeHandlers();
+    try {
+      Deno.removeSignalListener("SIGUSR1", walltime);
+    } catch {
+      // See above.
+    }
+  }
 }

@@ -18,7 +18,7 @@ const log = getLog("desktop");
 export interface DesktopOptions {
   /** The display to run on. */
   display: XDisplay;
-  /** One application to run maximized, as a shell command line (run by `bash -lc`). */
+  /** One application to run maximized, as a shell command line (run by `bash -c`: the job already carries the user's environment, a login shell would only re-run profiles). */
   app?: string;
   /** A whole desktop session command (e.g. `startxfce4`) instead of openbox + xterm. */
   desktop?: string;
@@ -71,13 +71,13 @@ export async function startDesktop(options: DesktopOptions): Promise<DesktopInfo
     }
   };
   if (options.desktop !== undefined) {
-    spawn("desktop", [...container, ...vgl, "bash", "-lc", options.desktop]);
+    spawn("desktop", [...container, ...vgl, "bash", "-c", options.desktop]);
   } else if (options.app !== undefined) {
     const rc = `${runtimeDir}/openbox-rc.xml`;
     await Deno.writeTextFile(rc, MAXIMIZE_ALL);
     spawn("window-manager", ["openbox", "--config-file", rc]);
     // The command line is one argv element: the job owner's shell parses it, nothing is interpolated.
-    spawn("app", [...container, ...vgl, "bash", "-lc", options.app]);
+    spawn("app", [...container, ...vgl, "bash", "-c", options.app]);
   } else {
     spawn("window-manager", ["openbox"]);
     spawn("terminal", [...container, ...vgl, "xterm"]);

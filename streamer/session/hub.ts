@@ -1,0 +1,42 @@
+/**
+ * The viewers of one session, and the desktop events every one of them hears (cursor,
+ * clipboard, screen size).
+ *
+ * @module
+ */
+import type { ServerMessage } from "../../protocol/protocol.ts";
+import type { Viewer } from "./viewer.ts";
+
+/**
+ * Keeps the connected viewers and the latest desktop state a newcomer needs.
+ *
+ * @example
+ * ```ts ignore
+ * import { ViewerHub } from "./hub.ts";
+ * const hub = new ViewerHub();
+ * hub.add(viewer);
+ * hub.broadcast({ t: "clip", text: "copied on the desktop" });
+ * ```
+ */
+export class ViewerHub {
+  #viewers = new Set<Viewer>();
+  #cursor: ServerMessage | undefined;
+
+  /** Number of connected viewers. */
+  get size(): number {
+    return this.#viewers.size;
+  }
+
+  /** Adds a viewer (removed by itself when it leaves) and brings it up to date. */
+  add(viewer: Viewer): void {
+    this.#viewers.add(viewer);
+    if (this.#cursor) viewer.send(this.#cursor);
+    viewer.closed.then(() => this.#viewers.delete(viewer));
+  }
+
+  /** Sends a message to every viewer; the latest cursor is remembered for newcomers. */
+  broadcast(message: ServerMessage): void {
+    if (message.t === "cursor" || message.t === "cursor-hidden") this.#cursor = message;
+    for (const viewer of this.#viewers) viewer.send(message);
+  }
+}

@@ -1,0 +1,281 @@
+/**
+ * One streaming session on a compute node: a private display, the desktop, audio, media,
+ * and the way viewers reach it (the embedded server, or the gateway tunnel).
+ *
+ * @module
+ */
+import { hostname } from "node:os";
+import { Buffer } from "node:buffer";
+import { parseGeometry, type SessionSettings } from "../../jobs/session.ts";
+import { getLog } from "../../log.ts";
+import { type PulseServer, startPulse } from "../audio/mod.ts";
+import { startDesktop } from "../desktop/mod.ts";
+import { startXvfb, type XDisplay } from "../display/mod.ts";
+import { MediaSession } from "../media/mod.ts";
+import { ProcessGroup } from "../process/mod.ts";
+import { createStreamerApp, serveStreamer } from "../server/mod.ts";
+import { connectTunnel } from "../tunnel/mod.ts";
+import { openX11, type X11Session } from "../x11/mod.ts";
+import { ViewerHub } from "./hub.ts";
+import type { IceServer, ViewerSocket } from "./ports.ts";
+import { attachViewer, type ViewerInfo } from "./viewer.ts";
+import { hashToken, loadOrCreateToken } from "./_secrets.ts";
+
+const log = getLog("session");
+
+/** How viewers reach the session, beyond the session settings. */
+export interface SessionServeOptions {
+  /** Address to bind: a host or `unix:/path`. @default {"127.0.0.1"} */
+  bind?: string;
+  /** TCP port; 0 picks a free one. @default {0} */
+  port?: number;
+  /** Folder holding the session secret (`token`, 0600). */
+  sessionDir?: string;
+  /** ICE servers for WebRTC (the gateway's, when there is one, take precedence). */
+  iceServers?: IceServer[];
+}
+
+/** A running session. */
+export interface RunningSession {
+  /** The URL to open (carries the secret: show it to the owner only). */
+  url: string;
+  /** Host and port the URL points at (the gateway's in gateway mode). */
+  host: string;
+  /** TCP port (0 for a Unix socket). */
+  port: number;
+  /** The session secret. */
+  token: string;
+  /** The X display, for diagnostics and tests. */
+  display: XDisplay;
+  /** The media pipeline, for diagnostics and tests. */
+  media: MediaSession;
+  /** Ends everything the session started. */
+  stop(): Promise<void>;
+  /** Resolves when something vital (the X server) died. */
+  died: Promise<string>;
+}
+
+/**
+ * Starts a session and resolves once the first video frame is encoded and viewers can connect.
+ *
+ * @example
+ * ```ts ignore
+ * import { startSession } from "./session.ts";
+ * import { SessionSettingsSchema } from "../../jobs/session.ts";
+ * const session = await startSession(SessionSettingsSchema.parse({ geometry: "1280x720" }), {});
+ * console.log(session.url);
+ * await session.stop();
+ * ```
+ */
+export async function startSession(
+  settings: SessionSettings,
+  options: SessionServeOptions,
+): Promise<RunningSession> {
+  const died = Promise.withResolvers<string>();
+  const group = new ProcessGroup({
+    onUnexpectedExit: (exit) => {
+      log.warning("{name} (pid {pid}) exited with {code}", { ...exit });
+      if (exit.name === "Xvfb") died.resolve("the X server exited");
+    },
+  });
+  const cleanups: (() => Promise<void> | void)[] = [() => group.stop()];
+  const stop = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) {
+      try {
+        await cleanup();
+      } catch (error) {
+        log.warning("cleanup failed: {error}", { error: String(error) });
+      }
+    }
+  };
+  try {
+    const runtimeDir = await Deno.makeTempDir({ prefix: "selkies-session-" });
+    await Deno.chmod(runtimeDir, 0o700);
+    cleanups.push(() => Deno.remove(runtimeDir, { recursive: true }));
+    const { width, height } = parseGeometry(settings.geometry);
+    // A 4K framebuffer leaves room to resize up to 3840x2160 for ~24 MB more than 1080p (8K costs ~120 MB).
+    const display = await startXvfb({ width, height, maxWidth: 3840, maxHeight: 2160, runtimeDir, group });
+    log.info("X display {name} is up at {width}x{height}", { name: display.name, width, height });
+
+    const pulse = settings.audio ? await startAudio(runtimeDir, group) : undefined;
+    const desktop = await startDesktop({
+      display,
+      app: settings.app,
+      desktop: settings.desktop,
+      gl: settings.gl,
+      image: settings.image,
+      binds: settings.binds,
+      env: pulse?.env,
+      group,
+    });
+    log.info("desktop started (GL: {mode}, {reason})", { mode: desktop.glMode, reason: desktop.reason });
+
+    const x11 = openX11(display.name, display.xauthority);
+    cleanups.push(() => x11.close());
+    const media = new MediaSession({
+      display: display.name,
+      xauthority: display.xauthority,
+      width,
+      height,
+      fps: settings.fps,
+      encoder: settings.encoder,
+      bitrateKbps: settings.bitrate,
+      audio: pulse ? { pulseServer: pulse.server } : undefined,
+      cudaDevice: cudaDevice(),
+    });
+    await media.start();
+    cleanups.push(() => media.stop());
+    await firstFrame(media);
+    log.info("encoding with {encoder} ({codec})", { encoder: media.encoder, codec: media.codec });
+
+    const hub = new ViewerHub();
+    let size = { width, height };
+    wireDesktopEvents(x11, hub);
+    const token = await loadOrCreateToken(options.sessionDir);
+    let iceServers: IceServer[] = options.iceServers ?? [];
+    const onViewer = (socket: ViewerSocket, info: ViewerInfo) => {
+      hub.add(attachViewer(socket, info, {
+        media,
+        desktop: {
+          keyDown: (k) => x11.keyDown(k),
+          keyUp: (k) => x11.keyUp(k),
+          releaseAll: () => x11.releaseAll(),
+          moveTo: (x, y) => x11.moveTo(x, y),
+          moveBy: (x, y) => x11.moveBy(x, y),
+          button: (b, d) => x11.button(b, d),
+          wheel: (x, y) => x11.wheel(x, y),
+          setClipboard: (text) => x11.setClipboard(text),
+          resize: async (w, h) => {
+            const actual = x11.resize(w, h);
+            if (actual.width !== size.width || actual.height !== size.height) {
+              size = actual;
+              await media.resize(actual.width, actual.height);
+            }
+            return actual;
+          },
+        },
+        hello: () => ({
+          t: "hello",
+          v: 1,
+          width: size.width,
+          height: size.height,
+          fps: settings.fps,
+          codec: media.codec,
+          encoder: media.encoder,
+          audio: pulse !== undefined,
+        }),
+        iceServers,
+        onResized: (actual) => hub.broadcast({ t: "screen", ...actual }),
+      }));
+    };
+
+    if (settings.gateway) {
+      const tunnel = connectTunnel({
+        gatewayUrl: settings.gateway,
+        registration: {
+          jobId: Deno.env.get("SLURM_JOB_ID") ?? "local",
+          user: currentUser(),
+          node: hostname().split(".")[0],
+          sessionId: await sessionIdFor(options.sessionDir, token),
+          tokenHash: await hashToken(token),
+        },
+        onViewer: (socket, info) =>
+          onViewer(socket, { viewOnly: info.viewOnly, remote: `gateway:${info.user ?? "?"}` }),
+        onRegistered: (ready) => iceServers = ready.iceServers,
+      });
+      cleanups.push(() => tunnel.close());
+      const ready = await tunnel.ready;
+      iceServers = ready.iceServers;
+      const url = new URL(ready.sessionUrl);
+      return {
+        url: `${ready.sessionUrl}?token=${token}`,
+        host: url.hostname,
+        port: Number(url.port || (url.protocol === "https:" ? 443 : 80)),
+        token,
+        display,
+        media,
+        stop,
+        died: died.promise,
+      };
+    }
+
+    const app = createStreamerApp({ token, viewer: onViewer });
+    const server = await serveStreamer(app, { bind: options.bind, port: options.port });
+    cleanups.push(() => server.close());
+    return {
+      url: `${server.url}?token=${token}`,
+      host: server.host,
+      port: server.port,
+      token,
+      display,
+      media,
+      stop,
+      died: died.promise,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function startAudio(runtimeDir: string, group: ProcessGroup): Promise<PulseServer | undefined> {
+  try {
+    const pulse = await startPulse({ runtimeDir, group });
+    if (pulse.server !== null) return pulse;
+    log.warning("audio is off: {reason}", { reason: pulse.reason });
+  } catch (error) {
+    log.warning("audio is off: {error}", { error: error instanceof Error ? error.message : String(error) });
+  }
+  return undefined;
+}
+
+function wireDesktopEvents(x11: X11Session, hub: ViewerHub): void {
+  x11.onCursor((cursor) =>
+    hub.broadcast({
+      t: "cursor",
+      png: Buffer.from(cursor.png).toString("base64"),
+      w: cursor.width,
+      h: cursor.height,
+      hx: cursor.xhot,
+      hy: cursor.yhot,
+    })
+  );
+  x11.onClipboard((text) => hub.broadcast({ t: "clip", text }));
+}
+
+/** Resolves when the encoder has produced its first frame (so a viewer sees something at once). */
+function firstFrame(media: MediaSession, timeoutMs = 20_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      unsubscribe();
+      reject(new Error(`no video frame within ${timeoutMs / 1000} s: check the logs above`));
+    }, timeoutMs);
+    const unsubscribe = media.subscribe((frame) => {
+      if (frame.kind !== "video") return;
+      clearTimeout(timer);
+      queueMicrotask(unsubscribe);
+      resolve();
+    });
+  });
+}
+
+/** The CUDA device of the job (SLURM renumbers the granted GPUs from 0). */
+function cudaDevice(): number | undefined {
+  const visible = Deno.env.get("CUDA_VISIBLE_DEVICES");
+  if (!visible || visible === "NoDevFiles") return undefined;
+  return 0;
+}
+
+function currentUser(): string {
+  return Deno.env.get("USER") ?? Deno.env.get("LOGNAME") ?? String(Deno.uid());
+}
+
+/**
+ * The session id under the gateway: the session folder's name, else a hash of the secret
+ * (one-way, so the id in URLs and logs reveals nothing of the secret).
+ */
+async function sessionIdFor(sessionDir: string | undefined, token: string): Promise<string> {
+  const name = sessionDir ? sessionDir.replace(/\/+$/, "").split("/").pop() ?? "" : "";
+  if (/^[A-Za-z0-9_-]{8,64}$/.test(name)) return name;
+  return (await hashToken(`session-id:${token}`)).slice(0, 22);
+}

@@ -1,0 +1,184 @@
+/**
+ * The streamer end to end: a real session (Xvfb, GStreamer worker, embedded server) viewed by
+ * headless Chromium over both transports, with input, clipboard, resize and worker recovery.
+ */
+import assert from "node:assert/strict";
+import { SessionSettingsSchema } from "../jobs/session.ts";
+import { startSession } from "../streamer/session/session.ts";
+import { launchBrowser } from "./fixtures/browser.ts";
+import type { Page } from "playwright-core";
+
+type Stats = { framesDecoded: number; fps: number; transport: string; connected: boolean; width: number };
+type Win = typeof globalThis & {
+  selkiesStats: Stats;
+  selkiesDebug: { pixel(x: number, y: number): number[] | undefined };
+};
+
+const FPS = 30;
+
+/** Runs an X client on the session's display. */
+async function x(display: { env: Record<string, string> }, command: string, ...args: string[]) {
+  const out = await new Deno.Command(command, { args, env: display.env, stdout: "piped", stderr: "piped" })
+    .output();
+  return new TextDecoder().decode(out.stdout).trim();
+}
+
+async function frames(page: Page): Promise<number> {
+  return await page.evaluate(() => (globalThis as Win).selkiesStats.framesDecoded);
+}
+
+async function waitFrames(page: Page, atLeast: number, timeout = 20_000) {
+  await page.waitForFunction((n) => (globalThis as Win).selkiesStats?.framesDecoded >= n, atLeast, {
+    timeout,
+  });
+}
+
+/** Decoded fps measured over a window, from the page's own frame counter. */
+async function measureFps(page: Page, seconds = 3): Promise<number> {
+  const before = await frames(page);
+  const start = performance.now();
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  return ((await frames(page)) - before) / ((performance.now() - start) / 1000);
+}
+
+function isNear(actual: number[] | undefined, expected: number[], tolerance = 40): boolean {
+  return !!actual && [0, 1, 2].every((i) => Math.abs(actual[i] - expected[i]) <= tolerance);
+}
+
+/** Waits until the decoded picture shows `expected` at (x, y) (the pattern window may map late). */
+async function expectPixel(page: Page, x: number, y: number, expected: number[]) {
+  let actual: number[] | undefined;
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    actual = await page.evaluate(([a, b]) => (globalThis as Win).selkiesDebug.pixel(a, b), [x, y]);
+    if (isNear(actual, expected)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.fail(`pixel (${x},${y}) is ${actual}, expected about ${expected}`);
+}
+
+Deno.test("a session streams a controllable desktop to Chromium", async (t) => {
+  const out = await Deno.makeTempFile({ prefix: "selkies-typed-" });
+  // No window manager: a static SMPTE pattern window at (0,0) and an xterm catching keystrokes.
+  const desktop =
+    `gst-launch-1.0 -q videotestsrc pattern=smpte ! video/x-raw,width=640,height=360,framerate=5/1 ` +
+    `! ximagesink & exec xterm -geometry 40x5+700+400 -e sh -c 'cat > ${out}'`;
+  const settings = SessionSettingsSchema.parse({ geometry: "1280x720", fps: FPS, audio: false, desktop });
+  const session = await startSession(settings, {});
+  const browser = await launchBrowser({ viewport: { width: 1280, height: 720 } });
+  try {
+    const page = await browser.context.newPage();
+
+    await t.step("without the token the page is refused", async () => {
+      const response = await page.goto(session.url.replace(/\?token=.*/, ""));
+      assert.equal(response?.status(), 401);
+    });
+
+    await t.step("WebSocket transport: frames decode at the requested fps and show the desktop", async () => {
+      await page.goto(`${session.url}&transport=websocket&resize=off`);
+      await waitFrames(page, 10);
+      assert.equal(await page.evaluate(() => (globalThis as Win).selkiesStats.transport), "websocket");
+      const fps = await measureFps(page);
+      assert.ok(Math.abs(fps - FPS) <= FPS * 0.1, `decoded ${fps.toFixed(1)} fps, asked for ${FPS}`);
+      // SMPTE bars (full intensity): the first is white, the sixth red, the last blue; x = bar centre in a 640-wide window.
+      await expectPixel(page, 45, 100, [255, 255, 255]);
+      await expectPixel(page, 503, 100, [255, 0, 0]);
+      await expectPixel(page, 594, 100, [0, 0, 255]);
+    });
+
+    await t.step("typing in the page lands in an X window", async () => {
+      await page.mouse.click(800, 430); // Focus follows the pointer without a window manager.
+      await page.keyboard.type("hello");
+      await page.keyboard.press("Enter");
+      const deadline = Date.now() + 5000;
+      while (!(await Deno.readTextFile(out)).includes("hello") && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.equal(await Deno.readTextFile(out), "hello\n");
+    });
+
+    await t.step("a click at page (x,y) arrives at the same X coordinates", async () => {
+      await page.mouse.click(321, 123);
+      await new Promise((r) => setTimeout(r, 300));
+      const location = await x(session.display, "xdotool", "getmouselocation");
+      assert.match(location, /^x:321 y:123 /);
+    });
+
+    await t.step("clipboard round trip both ways", async () => {
+      await page.evaluate(() => {
+        const data = new DataTransfer();
+        data.setData("text/plain", "from the browser ✓");
+        document.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true }));
+      });
+      const deadline = Date.now() + 5000;
+      let text = "";
+      while (Date.now() < deadline && text !== "from the browser ✓") {
+        text = await x(session.display, "xclip", "-selection", "clipboard", "-o");
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.equal(text, "from the browser ✓");
+      const xclip = new Deno.Command("xclip", {
+        args: ["-selection", "clipboard", "-i", "-quiet"],
+        env: session.display.env,
+        stdin: "piped",
+        stdout: "null",
+        stderr: "null",
+      }).spawn();
+      const writer = xclip.stdin.getWriter();
+      await writer.write(new TextEncoder().encode("from the desktop"));
+      await writer.close();
+      try {
+        await page.waitForFunction(
+          () => [...document.querySelectorAll("textarea")].some((a) => a.value === "from the desktop"),
+          null,
+          { timeout: 5000 },
+        );
+      } finally {
+        xclip.kill();
+        await xclip.status;
+      }
+    });
+
+    await t.step("killing the media worker: the stream resumes by itself", async () => {
+      const pid = session.media.workerPid;
+      assert.ok(pid);
+      Deno.kill(pid, "SIGKILL");
+      const before = await frames(page);
+      await waitFrames(page, before + 2 * FPS, 10_000);
+      assert.notEqual(session.media.workerPid, pid);
+    });
+
+    await t.step("reloading the page resumes the stream", async () => {
+      await page.reload();
+      await waitFrames(page, 10);
+    });
+
+    await t.step("a resize request changes the X screen size", async () => {
+      await page.goto(`${session.url}&transport=websocket`);
+      await page.setViewportSize({ width: 1000, height: 600 });
+      const deadline = Date.now() + 8000;
+      let size = "";
+      while (Date.now() < deadline && !size.includes("1000x600")) {
+        size = await x(session.display, "xdpyinfo").then((s) => s.match(/dimensions:\s+(\S+)/)?.[1] ?? "");
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      assert.equal(size, "1000x600");
+      const before = await frames(page);
+      await waitFrames(page, before + 10);
+      assert.equal(await page.evaluate(() => (globalThis as Win).selkiesStats.width), 1000);
+    });
+
+    await t.step("WebRTC transport: frames decode and keep coming", async () => {
+      await page.setViewportSize({ width: 1280, height: 720 });
+      await page.goto(`${session.url}&transport=webrtc&resize=off`);
+      await waitFrames(page, 10, 30_000);
+      assert.equal(await page.evaluate(() => (globalThis as Win).selkiesStats.transport), "webrtc");
+      const fps = await measureFps(page);
+      assert.ok(fps > FPS * 0.5, `WebRTC decoded ${fps.toFixed(1)} fps`);
+    });
+  } finally {
+    await browser.close();
+    await session.stop();
+    await Deno.remove(out).catch(() => {});
+  }
+});
