@@ -1,0 +1,198 @@
+/**
+ * `./selkies-hpc` submit / list / status / cancel as a user runs them, against a real one-node SLURM
+ * cluster shared by this file. Complements cli/cli_slurm_test.ts (the happy path) with what users
+ * rely on: exact error messages and exit codes, per-user listing, private session files, and a
+ * cancel that really ends the job.
+ */
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import { isAlive, type SlurmCluster, startSlurmCluster } from "./harness/mod.ts";
+
+const CLI = fileURLToPath(new URL("../selkies-hpc", import.meta.url));
+let cluster: SlurmCluster;
+let home: string;
+let env: Record<string, string>;
+
+Deno.test.beforeAll(async () => {
+  cluster = await startSlurmCluster();
+  home = await Deno.makeTempDir({ prefix: "selkies-cli-home-" });
+  env = {
+    ...cluster.env,
+    HOME: home,
+    XDG_CONFIG_HOME: `${home}/config`,
+    XDG_DATA_HOME: `${home}/data`,
+    SELKIES_SITE_CONFIG: `${home}/no-site.yaml`,
+    NO_COLOR: "1",
+  };
+});
+
+Deno.test.afterAll(async () => {
+  await cluster?.stop();
+  if (home) await Deno.remove(home, { recursive: true });
+});
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function cli(...args: string[]): Promise<Run> {
+  const out = await new Deno.Command(CLI, { args, env, stdin: "null" }).output();
+  const d = new TextDecoder();
+  return { code: out.code, stdout: d.decode(out.stdout), stderr: d.decode(out.stderr) };
+}
+
+async function sh(cmd: string, args: string[], stdin = ""): Promise<string> {
+  const child = new Deno.Command(cmd, {
+    args,
+    env: cluster.env,
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  })
+    .spawn();
+  const w = child.stdin.getWriter();
+  await w.write(new TextEncoder().encode(stdin));
+  await w.close();
+  const out = await child.output();
+  assert.ok(out.success, new TextDecoder().decode(out.stderr));
+  return new TextDecoder().decode(out.stdout).trim();
+}
+
+async function eventually<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+const mode = async (path: string) => (await Deno.stat(path)).mode! & 0o777;
+
+Deno.test("submit --command runs it on the node; status, list and cancel follow the job", async () => {
+  const sub = await cli(
+    "submit",
+    "--json",
+    "--partition",
+    cluster.partition,
+    "--time",
+    "00:10:00",
+    "--gpus",
+    "1",
+    "--command",
+    "echo gpus=$CUDA_VISIBLE_DEVICES job=$SLURM_JOB_ID; sleep 300",
+  );
+  assert.equal(sub.code, 0, sub.stderr);
+  const { jobId, sessionDir } = JSON.parse(sub.stdout) as { jobId: string; sessionDir: string };
+  assert.match(sub.stderr, new RegExp(`^submitted ${jobId}$`, "m"));
+  assert.match(sub.stderr, new RegExp(`^running on ${cluster.nodeName}$`, "m"));
+
+  // The session folder is private and its token leaks nowhere: not in output, record, script or argv.
+  assert.equal(await mode(sessionDir), 0o700);
+  assert.equal(await mode(`${sessionDir}/token`), 0o600);
+  const token = (await Deno.readTextFile(`${sessionDir}/token`)).trim();
+  assert.ok(token.length >= 43);
+  const pids = (await sh("scontrol", ["listpids", jobId])).split("\n").slice(1).map((l) =>
+    Number(l.split(/\s+/)[0])
+  );
+  assert.ok(pids.length > 0 && pids.every((p) => Number.isInteger(p) && p > 1), String(pids));
+  assert.ok(pids.some(isAlive));
+  const argvs = await Promise.all(pids.map((p) => Deno.readTextFile(`/proc/${p}/cmdline`).catch(() => "")));
+  for (
+    const [where, text] of [
+      ["stdout", sub.stdout],
+      ["stderr", sub.stderr],
+      ["record.json", await Deno.readTextFile(`${sessionDir}/record.json`)],
+      ["job.sh", await Deno.readTextFile(`${sessionDir}/job.sh`)],
+      ["job argv", argvs.join("\n")],
+    ]
+  ) assert.ok(!text.includes(token), `the session token leaked into ${where}`);
+
+  const log = await eventually("the command's output", async () => {
+    const text = await Deno.readTextFile(`${sessionDir}/job.log`).catch(() => "");
+    return /gpus=/.test(text) ? text : undefined;
+  });
+  assert.match(log, new RegExp(`gpus=\\d job=${jobId}`));
+
+  const status = await cli("status", "--json", jobId);
+  assert.equal(status.code, 0, status.stderr);
+  const info = JSON.parse(status.stdout);
+  assert.equal(info.state, "RUNNING");
+  assert.equal(info.node, cluster.nodeName);
+  assert.equal(info.timeLimitSeconds, 600);
+  assert.ok(info.timeLeftSeconds > 500 && info.timeLeftSeconds <= 600);
+  assert.equal(info.comment, "selkies-hpc");
+  assert.equal(info.sessionDir, sessionDir);
+
+  const text = await cli("status", jobId);
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout, /^state\s+RUNNING$/m);
+
+  const cancel = await cli("cancel", jobId);
+  assert.equal(cancel.code, 0, cancel.stderr);
+  await eventually("the job to be CANCELLED", async () => {
+    const s = JSON.parse((await cli("status", "--json", jobId)).stdout);
+    return s.state === "CANCELLED" ? s : undefined;
+  });
+  await eventually(
+    "the job's processes to end",
+    () => Promise.resolve(pids.every((p) => !isAlive(p)) || undefined),
+  );
+  const again = await cli("cancel", jobId);
+  assert.equal(again.code, 2);
+  assert.match(again.stderr, /already ended \(CANCELLED\)/);
+});
+
+Deno.test("list --json shows only this user's selkies-hpc jobs", async () => {
+  const sub = await cli("submit", "--json", "--no-wait", "--time", "00:10:00", "--command", "sleep 300");
+  assert.equal(sub.code, 0, sub.stderr);
+  const { jobId: mine } = JSON.parse(sub.stdout);
+  const script = `#!/bin/sh\n#SBATCH --chdir=${cluster.jobDir}\n#SBATCH --output=/dev/null\nsleep 300\n`;
+  const plain = await sh("sbatch", ["--parsable"], script);
+  const selkiesScript = script.replace("\n", "\n#SBATCH --comment=selkies-hpc\n");
+  const theirs = await sh(
+    "runuser",
+    ["-u", "nobody", "--", "env", `SLURM_CONF=${cluster.confPath}`, "sbatch", "--parsable"],
+    selkiesScript,
+  );
+  try {
+    const active = (r: Run) => {
+      assert.equal(r.code, 0, r.stderr);
+      return (JSON.parse(r.stdout) as { jobId: string; state: string }[])
+        .filter((j) => j.state === "PENDING" || j.state === "RUNNING").map((j) => j.jobId);
+    };
+    assert.deepEqual(active(await cli("list", "--json")), [mine]);
+    assert.deepEqual(active(await cli("list", "--json", "--user", "nobody")), [theirs]);
+    const table = await cli("list");
+    assert.match(table.stdout, new RegExp(`^${mine}\\s`, "m"));
+    assert.doesNotMatch(table.stdout, new RegExp(`^(${plain}|${theirs})\\s`, "m"));
+
+    const foreign = await cli("cancel", theirs);
+    assert.equal(foreign.code, 2);
+    assert.match(foreign.stderr, /belongs to user nobody/);
+  } finally {
+    await sh("scancel", [mine, plain, theirs]);
+  }
+});
+
+Deno.test("SLURM rejections exit 2 with a message that says what to do; bad input exits 1", async () => {
+  const cases: [string[], RegExp][] = [
+    [["--partition", "nosuchpart"], /partition "nosuchpart" does not exist: pick one listed by `sinfo -s`/],
+    [["--partition", "short", "--time", "00:10:00"], /requested time exceeds the partition's limit/],
+    [["--gpus", "3"], /no node in that partition has what you asked for/],
+  ];
+  for (const [args, message] of cases) {
+    const r = await cli("submit", "--no-wait", "--command", "true", ...args);
+    assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
+    assert.match(r.stderr, message);
+    assert.doesNotMatch(r.stderr, /^\s+at /m, "no stack trace for a user error");
+  }
+  const badId = await cli("status", "12;reboot");
+  assert.equal(badId.code, 1);
+  const unknown = await cli("cancel", "987654");
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.stderr, /no job 987654/);
+});
