@@ -7,7 +7,15 @@
  */
 import { join } from "node:path";
 
-/** What selkies-hpc remembers about one submitted session (no secrets). */
+/**
+ * What selkies-hpc remembers about one submitted session (no secrets).
+ *
+ * @example
+ * ```ts
+ * import type { SessionRecord } from "./record.ts";
+ * const r: SessionRecord = { jobId: "12", sessionId: "abc", dir: "/tmp/abc", createdAt: new Date().toISOString() };
+ * ```
+ */
 export interface SessionRecord {
   /** SLURM job id. */
   jobId: string;
@@ -23,7 +31,15 @@ export interface SessionRecord {
   createdAt: string;
 }
 
-/** A fresh session folder and its secret. */
+/**
+ * A fresh session folder and its secret.
+ *
+ * @example
+ * ```ts
+ * import { createSessionDir, type SessionDir } from "./record.ts";
+ * const session: SessionDir = await createSessionDir();
+ * ```
+ */
 export interface SessionDir {
   /** Random id (also the folder's name). */
   sessionId: string;
@@ -33,7 +49,15 @@ export interface SessionDir {
   token: string;
 }
 
-/** Options of the record functions. */
+/**
+ * Options of the record functions.
+ *
+ * @example
+ * ```ts
+ * import { listRecords } from "./record.ts";
+ * await listRecords({ root: "/tmp/sessions" });
+ * ```
+ */
 export interface RecordOptions {
   /** Folder holding the session folders. @default {sessionsRoot()} */
   root?: string;

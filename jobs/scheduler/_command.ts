@@ -6,7 +6,15 @@
  */
 import { SchedulerError } from "./errors.ts";
 
-/** Options for {@linkcode runSlurm}. */
+/**
+ * Options for {@linkcode runSlurm}.
+ *
+ * @example
+ * ```ts
+ * import type { RunSlurmOptions } from "./_command.ts";
+ * const options: RunSlurmOptions = { stdin: "#!/bin/sh\ntrue\n" };
+ * ```
+ */
 export interface RunSlurmOptions {
   /** Variables added to this process's environment (e.g. `SLURM_CONF`). */
   env?: Record<string, string>;
@@ -16,7 +24,15 @@ export interface RunSlurmOptions {
   signal?: AbortSignal;
 }
 
-/** What a finished command left behind. */
+/**
+ * What a finished command left behind.
+ *
+ * @example
+ * ```ts
+ * import type { SlurmOutput } from "./_command.ts";
+ * const ok = (o: SlurmOutput) => o.code === 0;
+ * ```
+ */
 export interface SlurmOutput {
   /** Exit status. */
   code: number;

@@ -9,7 +9,15 @@ import { slurmFailure } from "./_messages.ts";
 import { SchedulerError } from "./errors.ts";
 import { type JobInfo, parseSqueueJson } from "./job_info.ts";
 
-/** Options every query takes. */
+/**
+ * Options every query takes.
+ *
+ * @example
+ * ```ts
+ * import type { QueryOptions } from "./_squeue.ts";
+ * const options: QueryOptions = { env: { SLURM_CONF: "/etc/slurm/slurm.conf" } };
+ * ```
+ */
 export interface QueryOptions {
   /** Variables added to the environment of the SLURM commands (e.g. `SLURM_CONF`). */
   env?: Record<string, string>;

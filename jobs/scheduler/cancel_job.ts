@@ -10,7 +10,15 @@ import { currentUser, type QueryOptions } from "./_squeue.ts";
 import { SchedulerError } from "./errors.ts";
 import { getJob } from "./get_job.ts";
 
-/** Options for {@linkcode cancelJob}. */
+/**
+ * Options for {@linkcode cancelJob}.
+ *
+ * @example
+ * ```ts
+ * import type { CancelJobOptions } from "./cancel_job.ts";
+ * const options: CancelJobOptions = { env: { SLURM_CONF: "/etc/slurm/slurm.conf" } };
+ * ```
+ */
 export type CancelJobOptions = QueryOptions;
 
 const ACTIVE = new Set(["PENDING", "CONFIGURING", "RUNNING", "SUSPENDED", "REQUEUED", "RESIZING"]);

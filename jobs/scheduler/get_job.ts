@@ -9,7 +9,15 @@ import { slurmFailure } from "./_messages.ts";
 import { type QueryOptions, squeueAll } from "./_squeue.ts";
 import { type JobInfo, parseScontrolJob } from "./job_info.ts";
 
-/** Options for {@linkcode getJob}. */
+/**
+ * Options for {@linkcode getJob}.
+ *
+ * @example
+ * ```ts
+ * import type { GetJobOptions } from "./get_job.ts";
+ * const options: GetJobOptions = { signal: AbortSignal.timeout(10_000) };
+ * ```
+ */
 export type GetJobOptions = QueryOptions;
 
 /**

@@ -5,7 +5,15 @@
  * @module
  */
 
-/** One SLURM job as selkies-hpc shows it. Times are ISO 8601 (UTC). */
+/**
+ * One SLURM job as selkies-hpc shows it. Times are ISO 8601 (UTC).
+ *
+ * @example
+ * ```ts
+ * import type { JobInfo } from "./job_info.ts";
+ * const where = (j: JobInfo) => j.node ?? `queued (${j.reason ?? "?"})`;
+ * ```
+ */
 export interface JobInfo {
   /** Job id (`123`, or `123_4` for an array task). */
   jobId: string;
@@ -33,7 +41,15 @@ export interface JobInfo {
   comment?: string;
 }
 
-/** The `--comment` every selkies-hpc job carries, so its jobs can be told from others. */
+/**
+ * The `--comment` every selkies-hpc job carries, so its jobs can be told from others.
+ *
+ * @example
+ * ```ts
+ * import { SELKIES_COMMENT } from "./job_info.ts";
+ * const line = `#SBATCH --comment=${SELKIES_COMMENT}`;
+ * ```
+ */
 export const SELKIES_COMMENT = "selkies-hpc";
 
 /**

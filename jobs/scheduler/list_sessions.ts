@@ -6,7 +6,15 @@
 import { currentUser, type QueryOptions, squeueAll } from "./_squeue.ts";
 import { type JobInfo, SELKIES_COMMENT } from "./job_info.ts";
 
-/** Options for {@linkcode listSessions}. */
+/**
+ * Options for {@linkcode listSessions}.
+ *
+ * @example
+ * ```ts
+ * import type { ListSessionsOptions } from "./list_sessions.ts";
+ * const options: ListSessionsOptions = { user: "alice" };
+ * ```
+ */
 export interface ListSessionsOptions extends QueryOptions {
   /** Whose jobs to list. @default {the user running this process} */
   user?: string;

@@ -7,7 +7,15 @@ import { runSlurm } from "./_command.ts";
 import { slurmFailure } from "./_messages.ts";
 import { SchedulerError } from "./errors.ts";
 
-/** Options for {@linkcode submitJob}. */
+/**
+ * Options for {@linkcode submitJob}.
+ *
+ * @example
+ * ```ts
+ * import type { SubmitJobOptions } from "./submit_job.ts";
+ * const options: SubmitJobOptions = { signal: AbortSignal.timeout(30_000) };
+ * ```
+ */
 export interface SubmitJobOptions {
   /** Aborts the submission (sbatch is killed; the job may still have been queued). */
   signal?: AbortSignal;

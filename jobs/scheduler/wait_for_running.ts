@@ -8,10 +8,26 @@ import { SchedulerError } from "./errors.ts";
 import { getJob } from "./get_job.ts";
 import type { JobInfo } from "./job_info.ts";
 
-/** Where a job is on its way to running. */
+/**
+ * Where a job is on its way to running.
+ *
+ * @example
+ * ```ts
+ * import type { WaitPhase } from "./wait_for_running.ts";
+ * const label = (p: WaitPhase) => ({ queued: "waiting", starting: "booting", running: "up" })[p];
+ * ```
+ */
 export type WaitPhase = "queued" | "starting" | "running";
 
-/** Options for {@linkcode waitForRunning}. */
+/**
+ * Options for {@linkcode waitForRunning}.
+ *
+ * @example
+ * ```ts
+ * import type { WaitForRunningOptions } from "./wait_for_running.ts";
+ * const options: WaitForRunningOptions = { timeoutMs: 600_000, onProgress: (phase) => console.error(phase) };
+ * ```
+ */
 export interface WaitForRunningOptions {
   /** Called when the phase or the pending reason changes (and once when running). */
   onProgress?: (phase: WaitPhase, info: JobInfo) => void;

@@ -5,7 +5,15 @@
  * @module
  */
 
-/** Where one cluster keeps its state, and how it is reachable. */
+/**
+ * Where one cluster keeps its state, and how it is reachable.
+ *
+ * @example
+ * ```ts
+ * import type { ClusterLayout } from "./_conf.ts";
+ * const gpus = (l: ClusterLayout) => l.gpus;
+ * ```
+ */
 export interface ClusterLayout {
   /** Cluster name (unique per cluster so state never mixes). */
   clusterName: string;
@@ -31,7 +39,15 @@ export interface ClusterLayout {
   extraConf: string[];
 }
 
-/** Partitions of every test cluster: `debug` (default, 8 h) and `short` (5 min, for limit errors). */
+/**
+ * Partitions of every test cluster: `debug` (default, 8 h) and `short` (5 min, for limit errors).
+ *
+ * @example
+ * ```ts
+ * import { PARTITIONS } from "./_conf.ts";
+ * PARTITIONS.short; // "5" (minutes)
+ * ```
+ */
 export const PARTITIONS = { debug: "8:00:00", short: "5" } as const;
 
 /**

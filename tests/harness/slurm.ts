@@ -8,7 +8,15 @@
 import { type ClusterLayout, PARTITIONS, renderGresConf, renderSlurmConf } from "./_conf.ts";
 import { freePorts, isAlive, parentPid, pidsHolding, readPidFile, signalTree, waitGone } from "./_procs.ts";
 
-/** Options for {@linkcode startSlurmCluster}. */
+/**
+ * Options for {@linkcode startSlurmCluster}.
+ *
+ * @example
+ * ```ts
+ * import { startSlurmCluster } from "./slurm.ts";
+ * await using cluster = await startSlurmCluster({ gpus: 4, extraConf: ["MaxJobCount=100"] });
+ * ```
+ */
 export interface SlurmClusterOptions {
   /** Node name given to slurmd. @default {"node1"} */
   nodeName?: string;
@@ -24,7 +32,16 @@ export interface SlurmClusterOptions {
   keepDir?: boolean;
 }
 
-/** A running test cluster; stop it (or `await using` it) to end every process it started. */
+/**
+ * A running test cluster; stop it (or `await using` it) to end every process it started.
+ *
+ * @example
+ * ```ts
+ * import { startSlurmCluster } from "./slurm.ts";
+ * await using cluster = await startSlurmCluster();
+ * console.log(cluster.env.SLURM_CONF, cluster.nodeName, cluster.startupMs);
+ * ```
+ */
 export interface SlurmCluster extends AsyncDisposable {
   /** Environment for SLURM clients: `SLURM_CONF` and `PATH`. */
   env: Record<string, string>;
@@ -48,7 +65,19 @@ export interface SlurmCluster extends AsyncDisposable {
   stop(): Promise<void>;
 }
 
-/** Startup of the test cluster failed; the message carries the daemon logs. */
+/**
+ * Startup of the test cluster failed; the message carries the daemon logs.
+ *
+ * @example
+ * ```ts
+ * import { SlurmClusterError, startSlurmCluster } from "./slurm.ts";
+ * try {
+ *   await startSlurmCluster();
+ * } catch (e) {
+ *   if (e instanceof SlurmClusterError) console.error(e.message); // includes the daemon logs
+ * }
+ * ```
+ */
 export class SlurmClusterError extends Error {
   constructor(message: string) {
     super(message);
