@@ -2,20 +2,16 @@
  * The selkies-hpc wire protocol, version 1: one module both ends import.
  *
  * - Text frames (WebSocket text message or data-channel string) carry one JSON control message.
- * - Binary frames (WebSocket only) carry media: a 12-byte header, then the payload.
+ * - Binary frames (WebSocket only) carry media: a 12-byte header, then the payload (framing.ts).
  *
  * docs/protocol.md describes the same in prose.
  *
  * @module
  */
 import { z } from "zod";
+import { MAX_CLIPBOARD_CHARS, MAX_CONTROL_BYTES } from "./framing.ts";
 
-/** Protocol version; bumped on any incompatible change. */
-export const PROTOCOL_VERSION = 1;
-/** Largest control message accepted, in bytes (clipboard included). */
-export const MAX_CONTROL_BYTES = 256 * 1024;
-/** Largest clipboard text accepted, in characters. */
-export const MAX_CLIPBOARD_CHARS = 128 * 1024;
+export * from "./framing.ts";
 
 const coord = z.number().int().min(-65536).max(65536);
 const keysym = z.number().int().min(0).max(0x1fffffff);
@@ -119,66 +115,4 @@ export function parseClientMessage(text: string): ClientMessage | undefined {
   }
   const result = ClientMessageSchema.safeParse(value);
   return result.success ? result.data : undefined;
-}
-
-/** Kinds of binary media frame. */
-export const MediaKind = { video: 1, audio: 2 } as const;
-/** Size of the binary media header in bytes. */
-export const MEDIA_HEADER_BYTES = 12;
-
-/** One media frame on the WebSocket transport. */
-export interface MediaFrame {
-  /** `video` (H.264 Annex B access unit or VP8 frame) or `audio` (one Opus packet). */
-  kind: "video" | "audio";
-  /** Whether the frame is a keyframe (always true for audio). */
-  key: boolean;
-  /** Presentation time in microseconds. */
-  timestampUs: number;
-  /** Encoded bytes. */
-  payload: Uint8Array;
-}
-
-/**
- * Encodes a media frame: byte 0 kind, byte 1 flags (bit 0 = keyframe), bytes 2-3 zero,
- * bytes 4-11 timestamp in microseconds (float64, big-endian), then the payload.
- *
- * @example
- * ```ts
- * import { decodeMediaFrame, encodeMediaFrame } from "./protocol.ts";
- * const bytes = encodeMediaFrame({ kind: "video", key: true, timestampUs: 1000, payload: new Uint8Array([1]) });
- * decodeMediaFrame(bytes)?.key; // true
- * ```
- */
-export function encodeMediaFrame(frame: MediaFrame): Uint8Array {
-  const out = new Uint8Array(MEDIA_HEADER_BYTES + frame.payload.byteLength);
-  const view = new DataView(out.buffer);
-  view.setUint8(0, MediaKind[frame.kind]);
-  view.setUint8(1, frame.key ? 1 : 0);
-  view.setFloat64(4, frame.timestampUs);
-  out.set(frame.payload, MEDIA_HEADER_BYTES);
-  return out;
-}
-
-/**
- * Decodes a binary media frame; `undefined` when it is too short or of an unknown kind.
- * The payload is a view into `bytes`, not a copy.
- *
- * @example
- * ```ts
- * import { decodeMediaFrame } from "./protocol.ts";
- * decodeMediaFrame(new Uint8Array(3)); // undefined
- * ```
- */
-export function decodeMediaFrame(bytes: Uint8Array): MediaFrame | undefined {
-  if (bytes.byteLength < MEDIA_HEADER_BYTES) return undefined;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const kindByte = view.getUint8(0);
-  const kind = kindByte === MediaKind.video ? "video" : kindByte === MediaKind.audio ? "audio" : undefined;
-  if (!kind) return undefined;
-  return {
-    kind,
-    key: (view.getUint8(1) & 1) === 1,
-    timestampUs: view.getFloat64(4),
-    payload: bytes.subarray(MEDIA_HEADER_BYTES),
-  };
 }

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { type ClientMessage, MAX_CLIPBOARD_CHARS } from "../../protocol/protocol.ts";
+import type { ClientMessage } from "../../protocol/protocol.ts";
+import { MAX_CLIPBOARD_CHARS } from "../../protocol/framing.ts";
 
 /** Options of {@linkcode ClipboardBridge}. */
 export interface ClipboardBridgeOptions {

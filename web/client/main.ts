@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { type ClientMessage, decodeMediaFrame, type ServerMessage } from "../../protocol/protocol.ts";
+import type { ClientMessage, ServerMessage } from "../../protocol/protocol.ts";
+import { decodeMediaFrame } from "../../protocol/framing.ts";
 import { OpusPlayer } from "./audio_opus.ts";
 import { ClipboardBridge } from "./clipboard.ts";
 import { Connection } from "./connection.ts";
