@@ -1,0 +1,134 @@
+/**
+ * Measures one case: a page showing content, for a window of time, with key presses sent in.
+ *
+ * @module
+ */
+import type { Page } from "playwright-core";
+import { sleep, waitFor } from "./_net.ts";
+import { type ProcessSelector, startCpuMeter } from "./cpu_meter.ts";
+import type { ProbeApi, ProbeResult } from "./probe.ts";
+import { contentSelector } from "./session_procs.ts";
+import { summarize, type Summary } from "./stats.ts";
+
+/** The numbers of one measured case. */
+export interface Measurement {
+  /** Seconds from page load to the first readable frame. */
+  firstFrameS: number;
+  /** Seconds measured. */
+  durationS: number;
+  /** Content frames delivered per second (distinct time codes seen). */
+  fps: number;
+  /** Animation frames per second of the page (the display's rate). */
+  displayFps: number;
+  /** Share of animation frames where no time code could be read, %. */
+  unreadablePct: number;
+  /** Glass-to-glass latency, ms. */
+  latency: Summary;
+  /** Key press to photon, ms. */
+  input: Summary;
+  /** Payload received, Mbit/s. */
+  mbps: number;
+  /** CPU of the session's server processes, % of one core (null when not measured). */
+  serverCpu: number | null;
+  /** CPU of the content program (time code, texture, xterm), % of one core. */
+  contentCpu: number;
+  /** CPU of the whole browser, % of one core. */
+  clientCpu: number;
+  /** The client's own stats object (`window.selkiesStats`) at the end, when it has one. */
+  clientStats: Record<string, unknown> | null;
+  /** Raw latency samples (ms), for the plots. */
+  samples: { latency: number[]; input: number[] };
+}
+
+/** Options for {@linkcode measurePage}. */
+export interface MeasureOptions {
+  /** The page, already navigating to what is measured; the probe is installed. */
+  page: Page;
+  /** The session's server processes, or null (calibration). */
+  server: ProcessSelector | null;
+  /** The browser's processes. */
+  client: ProcessSelector;
+  /** Settling time after the first frame, ms. */
+  warmupMs: number;
+  /** Measured window, ms. */
+  durationMs: number;
+  /** Milliseconds between key presses. @default {700} */
+  keyEveryMs?: number;
+  /** How long to wait for the first frame, ms. @default {30000} */
+  firstFrameTimeoutMs?: number;
+  /** Aborts the measurement. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Waits for the first frame, warms up, then measures latency, fps, bandwidth and CPU.
+ *
+ * @example
+ * ```ts ignore
+ * import { measurePage } from "./measure.ts";
+ * const m = await measurePage({ page, server: null, client, warmupMs: 1000, durationMs: 5000 });
+ * console.log(m.latency.p50);
+ * ```
+ */
+export async function measurePage(options: MeasureOptions): Promise<Measurement> {
+  const { page, signal } = options;
+  const t0 = performance.now();
+  await waitFor(
+    "the first frame with a readable time code",
+    async () => {
+      signal?.throwIfAborted();
+      const n = await page.evaluate(() =>
+        (globalThis as unknown as { __bench?: ProbeApi }).__bench?.totalFrames() ?? 0
+      );
+      return n > 0 ? true : undefined;
+    },
+    options.firstFrameTimeoutMs ?? 30_000,
+    100,
+  );
+  const firstFrameS = (performance.now() - t0) / 1000;
+  // Focus the remote screen so key presses reach the desktop (noVNC listens on its canvas).
+  const { width, height } = page.viewportSize() ?? { width: 800, height: 600 };
+  await page.mouse.click(Math.round(width * 0.6), Math.round(height * 0.6));
+  await sleep(options.warmupMs, signal);
+
+  await page.evaluate(() => (globalThis as unknown as { __bench: ProbeApi }).__bench.reset());
+  const server = options.server ? await startCpuMeter(options.server) : null;
+  const content = await startCpuMeter(contentSelector());
+  const client = await startCpuMeter(options.client);
+  const end = performance.now() + options.durationMs;
+  const every = options.keyEveryMs ?? 700;
+  while (performance.now() + every < end) {
+    await sleep(every, signal);
+    await page.keyboard.press("x");
+  }
+  await sleep(Math.max(0, end - performance.now()), signal);
+  const [serverCpu, contentCpu, clientCpu] = [
+    await server?.stop() ?? null,
+    await content.stop(),
+    await client.stop(),
+  ];
+  const r: ProbeResult = await page.evaluate(() =>
+    (globalThis as unknown as { __bench: ProbeApi }).__bench.result()
+  );
+  const clientStats = await page.evaluate(() => {
+    const s = (globalThis as unknown as { selkiesStats?: Record<string, unknown> }).selkiesStats;
+    return s ? JSON.parse(JSON.stringify(s)) : null;
+  });
+  const seconds = r.elapsedMs / 1000;
+  const round = (x: number) => Math.round(x * 10) / 10;
+  return {
+    firstFrameS: round(firstFrameS),
+    durationS: round(seconds),
+    fps: round(r.frames / seconds),
+    displayFps: round(r.rafs / seconds),
+    unreadablePct: round((100 * r.unreadable) / Math.max(1, r.rafs)),
+    latency: summarize(r.latencies),
+    input: summarize(r.inputLatencies),
+    mbps: Math.round((r.bytes * 8) / seconds / 1e4) / 100,
+    serverCpu,
+    contentCpu,
+    clientCpu,
+    clientStats,
+    samples: { latency: r.latencies.slice(0, 20_000), input: r.inputLatencies },
+  };
+}

@@ -1,0 +1,41 @@
+/**
+ * What a remote-desktop stack under test provides to the benchmark, whichever it is.
+ *
+ * @module
+ */
+import type { ProcessSelector } from "./cpu_meter.ts";
+import type { ContentMode } from "./content/stamp.ts";
+
+/** The stacks the benchmark knows. */
+export const PEERS = ["selkies-websocket", "selkies-webrtc", "novnc"] as const;
+/** One stack (and transport) under test. */
+export type PeerName = typeof PEERS[number];
+
+/** A running desktop with content, reachable from the browser. */
+export interface PeerSession {
+  /** The page the browser opens. */
+  url: string;
+  /** The session's server processes (X server, encoder, proxy), content excluded. */
+  server: ProcessSelector;
+  /** Human-readable settings worth reporting (encoder, quality...). */
+  settings: Record<string, string | number>;
+  /** Stops everything it started. */
+  stop(): Promise<void>;
+}
+
+/** Options to start a peer. */
+export interface PeerOptions {
+  /** Screen size, e.g. "1920x1080". */
+  geometry: string;
+  /** Content to play on the display. */
+  content: ContentMode;
+  /** Folder for sockets and scratch files (removed by the caller). */
+  workDir: string;
+  /** Aborts startup. */
+  signal?: AbortSignal;
+}
+
+/** The path of the content program, runnable as `deno run -A <path> <mode>`. */
+export const STAMP_PATH: string = new URL("./content/stamp.ts", import.meta.url).pathname;
+/** The project's pinned Deno launcher. */
+export const DENO_PATH: string = new URL("../scripts/deno", import.meta.url).pathname;

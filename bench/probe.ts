@@ -1,0 +1,176 @@
+/**
+ * The in-page probe: reads the time code back from whatever the page shows (the largest video or
+ * canvas), once per animation frame, and counts bytes arriving over WebSockets and WebRTC.
+ * Its source is injected before any page script runs, so it must stay self-contained.
+ *
+ * @module
+ */
+import { BLOCK, CODE_HEIGHT, CODE_WIDTH, decodeTimeCode, elapsedSince, type TimeCode } from "./timecode.ts";
+
+/** What the probe collected since its last reset. */
+export interface ProbeResult {
+  /** Milliseconds the window lasted. */
+  elapsedMs: number;
+  /** Distinct time codes seen (frames of content delivered to the screen). */
+  frames: number;
+  /** Animation frames the page ran (the display's rate). */
+  rafs: number;
+  /** Animation frames where no valid time code could be read. */
+  unreadable: number;
+  /** Glass-to-glass latency of each new frame, ms. */
+  latencies: number[];
+  /** Key press (in the page) to changed pixels (in the page), ms. */
+  inputLatencies: number[];
+  /** Payload bytes received over WebSockets and WebRTC transports. */
+  bytes: number;
+}
+
+/** What the page exposes as `window.__bench`. */
+export interface ProbeApi {
+  /** Starts a new measurement window. */
+  reset(): Promise<void>;
+  /** Returns what the window collected. */
+  result(): Promise<ProbeResult>;
+  /** Frames seen since the page loaded. */
+  totalFrames(): number;
+}
+
+interface Layout {
+  block: number;
+  width: number;
+  height: number;
+}
+
+type Decode = (isWhite: (c: number, r: number) => boolean) => TimeCode | null;
+type Elapsed = (stamped: number, now: number) => number;
+
+// Runs inside the page, where `w` is the window (typed loosely: it gets patched).
+// deno-lint-ignore no-explicit-any
+function installProbe(decode: Decode, elapsed: Elapsed, layout: Layout, w: any): void {
+  const empty = () => ({
+    frames: 0,
+    rafs: 0,
+    unreadable: 0,
+    latencies: [] as number[],
+    inputLatencies: [] as number[],
+  });
+  let acc = empty();
+  let started = performance.now();
+  let total = 0;
+  let wsBytes = 0;
+  let rtcBase = 0;
+  let lastTime = -1;
+  let lastKeys = -1;
+  let keyDowns: number[] = [];
+  // Wrappers return the native objects (pages check their properties and prototypes).
+  const wrap = (name: string, onCreate: (o: never) => void) => {
+    const Native = w[name];
+    if (!Native) return;
+    const wrapper = function (...args: unknown[]) {
+      const o = new Native(...args);
+      onCreate(o as never);
+      return o;
+    };
+    Object.setPrototypeOf(wrapper, Native);
+    wrapper.prototype = Native.prototype;
+    w[name] = wrapper;
+  };
+  wrap("WebSocket", (ws: WebSocket) =>
+    ws.addEventListener("message", (e: MessageEvent) => {
+      const d = e.data;
+      wsBytes += typeof d === "string" ? d.length : d.byteLength ?? d.size ?? 0;
+    }));
+  const peers: RTCPeerConnection[] = [];
+  wrap("RTCPeerConnection", (pc: RTCPeerConnection) => peers.push(pc));
+  const rtcBytes = async () => {
+    let sum = 0;
+    for (const pc of peers) {
+      (await pc.getStats()).forEach((s: { type: string; bytesReceived?: number }) => {
+        if (s.type === "transport") sum += s.bytesReceived ?? 0;
+      });
+    }
+    return sum;
+  };
+  w.addEventListener("keydown", () => keyDowns.push(Date.now()), true);
+  const scratch = new OffscreenCanvas(layout.width, layout.height);
+  const ctx = scratch.getContext("2d", { willReadFrequently: true })!;
+  let source: CanvasImageSource | null = null;
+  const pick = () => {
+    const videos = [...w.document.querySelectorAll("video")].filter((v: HTMLVideoElement) =>
+      v.videoWidth > 0
+    );
+    if (videos.length > 0) return videos[0] as HTMLVideoElement;
+    let best: HTMLCanvasElement | null = null;
+    for (const c of w.document.querySelectorAll("canvas") as HTMLCanvasElement[]) {
+      if (!best || c.width * c.height > best.width * best.height) best = c;
+    }
+    return best && best.width >= layout.width ? best : null;
+  };
+  const loop = () => {
+    acc.rafs++;
+    const now = Date.now();
+    if (acc.rafs % 30 === 1 || source === null) source = pick();
+    let code: TimeCode | null = null;
+    if (source) {
+      ctx.clearRect(0, 0, layout.width, layout.height);
+      ctx.drawImage(source, 0, 0, layout.width, layout.height, 0, 0, layout.width, layout.height);
+      const data = ctx.getImageData(0, 0, layout.width, layout.height).data;
+      const half = layout.block / 2;
+      code = decode((c, r) => {
+        const i = (((r * layout.block + half) * layout.width) + c * layout.block + half) * 4;
+        return data[i] + data[i + 1] + data[i + 2] > 384;
+      });
+    }
+    if (code === null) {
+      acc.unreadable++;
+    } else {
+      if (code.time !== lastTime) {
+        acc.frames++;
+        total++;
+        acc.latencies.push(elapsed(code.time, now));
+        lastTime = code.time;
+      }
+      if (lastKeys >= 0 && code.keys !== lastKeys) {
+        // The newest presses are the ones that arrived; older ones were lost on the way.
+        const n = (code.keys - lastKeys + 16) % 16;
+        for (const t of keyDowns.slice(-n)) acc.inputLatencies.push(now - t);
+        keyDowns = [];
+      }
+      lastKeys = code.keys;
+    }
+    w.requestAnimationFrame(loop);
+  };
+  w.requestAnimationFrame(loop);
+  w.__bench = {
+    async reset() {
+      acc = empty();
+      started = performance.now();
+      wsBytes = 0;
+      rtcBase = await rtcBytes();
+    },
+    async result() {
+      return {
+        ...acc,
+        elapsedMs: performance.now() - started,
+        bytes: wsBytes + (await rtcBytes()) - rtcBase,
+      };
+    },
+    totalFrames: () => total,
+  };
+}
+
+/**
+ * The probe's source, ready for `page.addInitScript({ content })`.
+ *
+ * @example
+ * ```ts
+ * import { probeScript } from "./probe.ts";
+ * probeScript().includes("__bench"); // true
+ * ```
+ */
+export function probeScript(): string {
+  const layout: Layout = { block: BLOCK, width: CODE_WIDTH, height: CODE_HEIGHT };
+  return `(${installProbe.toString()})(${decodeTimeCode.toString()}, ${elapsedSince.toString()}, ${
+    JSON.stringify(layout)
+  }, window);`;
+}
