@@ -15,6 +15,7 @@ import { setupLogging } from "./log.ts";
 import { runCancel } from "./cli/cancel.ts";
 import { runDemo } from "./cli/demo.ts";
 import { runDoctor } from "./cli/doctor.ts";
+import { runGatewayCommand } from "./cli/gateway.ts";
 import { runList } from "./cli/list.ts";
 import { program, type ProgramArgs, RUN_OPTIONS } from "./cli/program.ts";
 import { runRender } from "./cli/render.ts";
@@ -49,6 +50,8 @@ export function dispatch(args: ProgramArgs, signal?: AbortSignal): Promise<numbe
       return runDoctor(args);
     case "stream":
       return runStreamCommand(args, signal);
+    case "gateway":
+      return runGatewayCommand(args, signal);
     default:
       throw new Error(`unhandled command ${(args as { cmd: string }).cmd}`);
   }

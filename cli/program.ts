@@ -11,6 +11,7 @@ import denoJson from "../deno.json" with { type: "json" };
 import { cancelCommand } from "./cancel.ts";
 import { demoCommand } from "./demo.ts";
 import { doctorCommand } from "./doctor.ts";
+import { gatewayCommand } from "./gateway.ts";
 import { listCommand } from "./list.ts";
 import { renderCommand } from "./render.ts";
 import { statusCommand } from "./status.ts";
@@ -27,6 +28,7 @@ export const program = or(
   renderCommand,
   doctorCommand,
   streamCommand,
+  gatewayCommand,
 );
 
 /** Parsed arguments of any command (discriminated by `cmd`). */
@@ -43,6 +45,7 @@ const EXAMPLES = [
   "selkies-hpc status 1234",
   "selkies-hpc cancel 1234",
   "selkies-hpc doctor --json",
+  "selkies-hpc gateway --config /etc/selkies-hpc/gateway.yaml",
   "selkies-hpc completion bash > ~/.local/share/bash-completion/completions/selkies-hpc",
 ];
 

@@ -12,9 +12,24 @@
  */
 export { createGateway, type Gateway, type GatewayOptions } from "./app.ts";
 export { runGateway, type RunGatewayOptions, type RunningGateway } from "./run.ts";
-export { AuthConfigError, type AuthOptions, hashPassword, validateAuth } from "./middleware/auth/index.ts";
+export {
+  AuthConfigError,
+  type AuthOptions,
+  hashPassword,
+  validateAuth,
+  verifyPassword,
+} from "./middleware/auth/index.ts";
 export { iceServersFor, mintTurnCredential, type TurnOptions } from "./turn.ts";
 export { GatewayMetrics } from "./metrics.ts";
 export { RegistrationRefused } from "./verify.ts";
-export type { LaunchField, PortalOptions } from "./portal.ts";
+export type { LaunchField, PortalJob, PortalOptions } from "./portal.ts";
+export {
+  type GatewayConfig,
+  GatewayConfigError,
+  GatewayConfigSchema,
+  gatewayOptionsFrom,
+  loadGatewayConfig,
+  parseGatewayConfig,
+} from "./config.ts";
+export { jobsPortal, type JobsPortalOptions } from "./launcher.ts";
 export type { RelayBudgets } from "./relay.ts";

@@ -21,8 +21,20 @@ export interface LaunchField {
   value?: string;
 }
 
+/** A scheduler job as the portal shows it. */
+export interface PortalJob {
+  /** SLURM job id. */
+  jobId: string;
+  /** SLURM state, e.g. PENDING or RUNNING. */
+  state: string;
+  /** Node list once allocated. */
+  node?: string;
+}
+
 /** Options for the portal's actions (personal mode, where the gateway runs as the user). */
 export interface PortalOptions {
+  /** The user's selkies jobs from the scheduler (queued ones included; e.g. `jobs/scheduler` `listSessions`). */
+  jobs?: () => Promise<PortalJob[]>;
   /** Cancels a job (e.g. `jobs/scheduler` `cancelJob`). */
   cancel?: (jobId: string) => Promise<void>;
   /** Launch form fields (from the site config) and the submit hook; returns the job id. */
@@ -44,26 +56,32 @@ export function mountPortal(
   options: PortalOptions & { registry: SessionRegistry; mode: "site" | "personal" },
 ): void {
   const personal = options.mode === "personal";
-  app.get("/", (c) => {
+  const cancelCell = (jobId: string) =>
+    personal && options.cancel
+      ? `<td><form method="post" action="api/cancel/${esc(jobId)}"><button>cancel</button></form></td>`
+      : "";
+  const ownJobs = async () => personal && options.jobs ? await options.jobs() : [];
+  app.get("/", async (c) => {
     const user = c.get("user");
     if (!user) {
       return html(
         "<p>Sign in through your site's portal, or open a session's link (it carries its token).</p>",
       );
     }
-    const rows = options.registry.list(user).map((s) => {
+    const live = options.registry.list(user);
+    const rows = live.map((s) => {
       const left = s.job.endTime ? Math.max(0, Math.round((s.job.endTime - Date.now()) / 60_000)) : undefined;
       const id = esc(s.reg.sessionId);
       return `<tr><td>${esc(s.reg.jobId)}</td><td>running</td><td>${esc(s.reg.node)}</td>` +
         `<td>${left === undefined ? "?" : `${left} min`}</td><td><a href="s/${id}/">connect</a></td>` +
         `<td><form method="post" action="s/${id}/share"><button>view-only link</button></form></td>` +
-        (personal && options.cancel
-          ? `<td><form method="post" action="api/cancel/${
-            esc(s.reg.jobId)
-          }"><button>cancel</button></form></td>`
-          : "") +
-        "</tr>";
-    }).join("");
+        cancelCell(s.reg.jobId) + "</tr>";
+    }).join("") + (await ownJobs()).filter((j) =>
+      !live.some((s) => s.reg.jobId === j.jobId)
+    ).map((j) =>
+      `<tr><td>${esc(j.jobId)}</td><td>${esc(j.state.toLowerCase())}</td><td>${esc(j.node ?? "")}</td>` +
+      `<td></td><td>starting</td><td></td>${cancelCell(j.jobId)}</tr>`
+    ).join("");
     const launch = personal && options.launch
       ? `<h2>Launch</h2><form method="post" action="api/launch">${
         options.launch.fields.map((f) =>
@@ -90,9 +108,9 @@ export function mountPortal(
     if (!personal || !options.cancel || !user) {
       return c.text("cancel is available on a personal gateway\n", 403);
     }
-    if (!options.registry.list(user).some((s) => s.reg.jobId === job)) {
-      return c.text("not your session\n", 403);
-    }
+    const mine = options.registry.list(user).some((s) => s.reg.jobId === job) ||
+      (await ownJobs()).some((j) => j.jobId === job);
+    if (!mine) return c.text("not your session\n", 403);
     await options.cancel(job);
     return c.redirect("../../", 303);
   });
@@ -106,13 +124,21 @@ export function mountPortal(
       const value = form[field.name];
       if (typeof value === "string") values[field.name] = value;
     }
-    const jobId = await options.launch.submit(values);
+    let jobId: string;
+    try {
+      jobId = await options.launch.submit(values);
+    } catch (error) {
+      // Spec and limit errors are the user's to fix (exit code 1 in the CLI): show them, keep serving.
+      if ((error as { exitCode?: number }).exitCode !== 1) throw error;
+      return html(`<p>Not submitted: ${esc((error as Error).message)} <a href="../">back</a></p>`, 400);
+    }
     return html(`<p>Submitted job ${esc(jobId)}; it appears here once running. <a href="../">back</a></p>`);
   });
 }
 
-function html(body: string): Response {
+function html(body: string, status = 200): Response {
   return new Response(`<!doctype html><meta charset="utf-8"><title>selkies-hpc</title>${body}\n`, {
+    status,
     headers: { ...SECURITY_HEADERS, "content-type": "text/html; charset=utf-8" },
   });
 }

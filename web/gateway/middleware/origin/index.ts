@@ -17,7 +17,8 @@ export interface OriginOptions {
 }
 
 /**
- * Refuses WebSocket upgrades from other origins with 403 (plain HTTP requests pass).
+ * Refuses WebSocket upgrades and state-changing requests (POST, DELETE) from other origins with 403;
+ * reads pass.
  *
  * @example
  * ```ts ignore
@@ -27,16 +28,26 @@ export interface OriginOptions {
 export function checkOrigin(options: OriginOptions = {}): MiddlewareHandler<GatewayEnv> {
   const allowed = new Set((options.allowed ?? []).map((o) => new URL(o).origin));
   return createMiddleware<GatewayEnv>(async function checkOrigin(c, next) {
+    const origin = c.req.header("origin") ?? null;
     if (c.req.header("upgrade")?.toLowerCase() === "websocket") {
-      const origin = c.req.header("origin") ?? null;
       if (!originAllowed(origin, c.req.header("host"), allowed)) {
         options.onRefused?.(origin);
         return c.text("cross-origin WebSocket refused\n", 403);
+      }
+    } else if (
+      !SAFE_METHODS.has(c.req.method) && (origin || c.req.header("sec-fetch-site") === "cross-site")
+    ) {
+      // Forms (launch, cancel, share) carry basic-auth or cookie credentials: refuse cross-site posts.
+      if (!originAllowed(origin, c.req.header("host"), allowed)) {
+        options.onRefused?.(origin);
+        return c.text("cross-origin request refused\n", 403);
       }
     }
     await next();
   });
 }
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 function originAllowed(origin: string | null, host: string | undefined, allowed: Set<string>): boolean {
   if (!origin) return false;
