@@ -1,0 +1,165 @@
+/**
+ * `deno task bench`: our streamer against TigerVNC + websockify + noVNC in the same headless
+ * Chromium, on the same content, with a calibration of the method itself.
+ *
+ * Flags: `--quick` (smoke: motion and text, 3 s each), `--out DIR` (default bench/results),
+ * `--peers a,b`, `--contents a,b`, `--duration S`, `--warmup S`, `--geometry WxH`.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { CONTENT_MODES, type ContentMode } from "./content/stamp.ts";
+import { markdownSummary } from "./markdown.ts";
+import { type PeerName, PEERS } from "./peer.ts";
+import { type BenchReport, runBenchmark } from "./run.ts";
+import { latencySvg } from "./svg.ts";
+import { COLUMNS, resultRows, textTable } from "./table.ts";
+
+/** A flag had a value the benchmark cannot use. */
+export class BenchUsageError extends Error {
+  /**
+   * Creates the error.
+   *
+   * @example
+   * ```ts
+   * import { BenchUsageError } from "./main.ts";
+   * new BenchUsageError("--duration must be a positive number");
+   * ```
+   */
+  constructor(message: string) {
+    super(message);
+    this.name = "BenchUsageError";
+  }
+}
+
+/** What the command line asked for. */
+export interface BenchArgs {
+  /** The smoke run. */
+  quick: boolean;
+  /** Where results go. */
+  out: string;
+  /** Stacks to run. */
+  peers: PeerName[];
+  /** Contents to play. */
+  contents: ContentMode[];
+  /** Measured seconds per case. */
+  durationS: number;
+  /** Warm-up seconds per case. */
+  warmupS: number;
+  /** Screen size. */
+  geometry: string;
+}
+
+/**
+ * Parses the benchmark's flags (quick mode changes the defaults, explicit flags still win).
+ *
+ * @example
+ * ```ts
+ * import { parseBenchArgs } from "./main.ts";
+ * parseBenchArgs(["--quick"]).durationS; // 3
+ * ```
+ */
+export function parseBenchArgs(argv: string[]): BenchArgs {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: "boolean", default: false },
+      out: { type: "string" },
+      peers: { type: "string" },
+      contents: { type: "string" },
+      duration: { type: "string" },
+      warmup: { type: "string" },
+      geometry: { type: "string", default: "1920x1080" },
+    },
+  });
+  const quick = values.quick ?? false;
+  const list = <T extends string>(
+    flag: string,
+    raw: string | undefined,
+    allowed: readonly T[],
+    fallback: T[],
+  ): T[] => {
+    if (raw === undefined) return fallback;
+    const items = raw.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
+    const bad = items.filter((s) => !allowed.includes(s as T));
+    if (bad.length > 0 || items.length === 0) {
+      throw new BenchUsageError(
+        `--${flag} takes a comma-separated list of ${allowed.join(", ")}; got ${raw}`,
+      );
+    }
+    return items as T[];
+  };
+  const seconds = (flag: string, raw: string | undefined, fallback: number): number => {
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!(n > 0)) throw new BenchUsageError(`--${flag} must be a positive number of seconds; got ${raw}`);
+    return n;
+  };
+  if (!/^\d{2,5}x\d{2,5}$/.test(values.geometry ?? "")) {
+    throw new BenchUsageError(`--geometry must look like 1920x1080; got ${values.geometry}`);
+  }
+  return {
+    quick,
+    out: values.out ?? new URL("./results", import.meta.url).pathname,
+    peers: list("peers", values.peers, PEERS, [...PEERS]),
+    contents: list(
+      "contents",
+      values.contents,
+      CONTENT_MODES,
+      quick ? ["motion", "text"] : [...CONTENT_MODES],
+    ),
+    durationS: seconds("duration", values.duration, quick ? 3 : 20),
+    warmupS: seconds("warmup", values.warmup, quick ? 1 : 3),
+    geometry: values.geometry!,
+  };
+}
+
+/**
+ * Writes results.json, results.md and latency.svg into `dir`.
+ *
+ * @example
+ * ```ts ignore
+ * import { writeResults } from "./main.ts";
+ * await writeResults(report, "bench/results");
+ * ```
+ */
+export async function writeResults(report: BenchReport, dir: string): Promise<void> {
+  await Deno.mkdir(dir, { recursive: true });
+  await Deno.writeTextFile(`${dir}/results.json`, JSON.stringify(report, null, 1) + "\n");
+  await Deno.writeTextFile(`${dir}/results.md`, markdownSummary(report));
+  await Deno.writeTextFile(`${dir}/latency.svg`, latencySvg(report));
+}
+
+async function main(argv: string[]): Promise<number> {
+  let args: BenchArgs;
+  try {
+    args = parseBenchArgs(argv);
+  } catch (error) {
+    console.error(`bench: ${error instanceof Error ? error.message : error}`);
+    return 1;
+  }
+  const abort = new AbortController();
+  const onSignal = () => abort.abort(new Error("interrupted"));
+  Deno.addSignalListener("SIGINT", onSignal);
+  Deno.addSignalListener("SIGTERM", onSignal);
+  const t0 = performance.now();
+  const progress = (line: string) =>
+    console.error(`[${((performance.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${line}`);
+  try {
+    const report = await runBenchmark({ ...args, progress, signal: abort.signal });
+    await writeResults(report, args.out);
+    console.log(textTable([COLUMNS, ...resultRows(report)]));
+    console.log(
+      `\nResults in ${args.out} (results.json, results.md, latency.svg); ${report.wallS} s in all.`,
+    );
+    return 0;
+  } catch (error) {
+    console.error(`bench: ${error instanceof Error ? error.message : error}`);
+    return abort.signal.aborted ? 130 : 2;
+  } finally {
+    Deno.removeSignalListener("SIGINT", onSignal);
+    Deno.removeSignalListener("SIGTERM", onSignal);
+  }
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -1,0 +1,72 @@
+/**
+ * The Markdown summary of a run: machine, settings, the table, the targets, and where time goes.
+ *
+ * @module
+ */
+import type { BenchReport } from "./run.ts";
+import { COLUMNS, markdownTable, resultRows } from "./table.ts";
+import { checkTargets } from "./targets.ts";
+
+/**
+ * Writes the Markdown summary of a report.
+ *
+ * @example
+ * ```ts ignore
+ * import { markdownSummary } from "./markdown.ts";
+ * await Deno.writeTextFile("results.md", markdownSummary(report));
+ * ```
+ */
+export function markdownSummary(report: BenchReport): string {
+  const m = report.machine;
+  const cal = report.calibration;
+  const lines = [
+    `# Benchmark results${report.quick ? " (quick smoke run)" : ""}`,
+    "",
+    `Run ${report.startedAt}, ${report.wallS} s in all. Screen ${report.geometry}, each case measured for ` +
+    `${cal.durationS} s after warm-up, key presses every 0.7 s.`,
+    "",
+    `Machine: ${m.nproc} CPUs, ${m.cpu}, kernel ${m.kernel}, ${m.chromium} (headless, software rendering), Deno ${m.deno}.`,
+    "",
+    `Calibration (the page reads a time code it draws itself on a 60 Hz timer): ${cal.fps} fps at a display ` +
+    `rate of ${cal.displayFps} Hz, p50 ${cal.latency.p50} ms, p95 ${cal.latency.p95} ms. Every latency below ` +
+    `includes this floor (waiting for the next animation frame).`,
+    "",
+    markdownTable([COLUMNS, ...resultRows(report)]),
+    "",
+    "Columns: fps = distinct content frames that reached the page per second; g2g = glass-to-glass latency (time",
+    "code drawn on the X display to the page seeing it); input = key press in the page to the X client's changed",
+    "pixels seen in the page; Mbit/s = payload received by the page; server CPU = the session's processes (X",
+    "server, encoder, proxy) in % of one core, content CPU = the benchmark's own content program; decode ms =",
+    "the client's own decode time where it reports one.",
+    "",
+    "## Settings",
+    "",
+    ...uniqueSettings(report).map(([peer, s]) => `- ${peer}: ${s}`),
+    "",
+    "## Targets",
+    "",
+    ...targetLines(report),
+  ];
+  return lines.join("\n") + "\n";
+}
+
+function uniqueSettings(report: BenchReport): [string, string][] {
+  const seen = new Map<string, string>();
+  for (const c of report.cases) {
+    if (!seen.has(c.peer) && Object.keys(c.settings).length > 0) {
+      seen.set(c.peer, Object.entries(c.settings).map(([k, v]) => `${k} ${v}`).join(", "));
+    }
+  }
+  return [...seen];
+}
+
+function targetLines(report: BenchReport): string[] {
+  const checks = checkTargets(report);
+  if (checks.length === 0) {
+    return ["Our streamer was not measured in this run, so no target could be checked."];
+  }
+  return checks.map((t) =>
+    `- ${t.met === null ? "not measured" : t.met ? "met" : "MISSED"}: ${t.target} ` +
+    `[${t.transport}]: ${t.detail}`
+  );
+}

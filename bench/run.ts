@@ -1,0 +1,173 @@
+/**
+ * Runs the benchmark: the calibration, then every (stack, content) case, one at a time.
+ *
+ * @module
+ */
+import { openBrowser } from "./browser.ts";
+import { serveCalibration } from "./calibration.ts";
+import type { ContentMode } from "./content/stamp.ts";
+import { type MachineInfo, machineInfo } from "./machine.ts";
+import { type Measurement, measurePage } from "./measure.ts";
+import type { PeerName, PeerOptions, PeerSession } from "./peer.ts";
+import { startSelkies } from "./selkies.ts";
+import { startVnc } from "./vnc.ts";
+
+/** One case's outcome: its numbers, or why it could not be measured. */
+export interface CaseResult {
+  /** The stack (and transport). */
+  peer: PeerName;
+  /** The content played. */
+  content: ContentMode;
+  /** Settings of the stack worth reporting. */
+  settings: Record<string, string | number>;
+  /** The numbers, when the case ran. */
+  measurement: Measurement | null;
+  /** Why the case failed, when it did. */
+  error: string | null;
+}
+
+/** A whole run. */
+export interface BenchReport {
+  /** Format version of this JSON. */
+  version: 1;
+  /** ISO time the run started. */
+  startedAt: string;
+  /** Seconds the whole run took. */
+  wallS: number;
+  /** Whether this was the short smoke run. */
+  quick: boolean;
+  /** Screen size of every case. */
+  geometry: string;
+  /** Where it ran. */
+  machine: MachineInfo;
+  /** The method's floor: the page reading its own time code. */
+  calibration: Measurement;
+  /** Every case. */
+  cases: CaseResult[];
+}
+
+/** Options for {@linkcode runBenchmark}. */
+export interface RunOptions {
+  /** Stacks to run. */
+  peers: readonly PeerName[];
+  /** Contents to play. */
+  contents: readonly ContentMode[];
+  /** Screen size. @default {"1920x1080"} */
+  geometry?: string;
+  /** Measured seconds per case. */
+  durationS: number;
+  /** Seconds of warm-up after the first frame. */
+  warmupS: number;
+  /** Marks the report as the smoke run. @default {false} */
+  quick?: boolean;
+  /** Progress lines (to stderr in the CLI). */
+  progress?: (line: string) => void;
+  /** Stops the run. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Runs the calibration and every case, and returns the report (failed cases carry an error).
+ *
+ * @example
+ * ```ts ignore
+ * import { runBenchmark } from "./run.ts";
+ * const report = await runBenchmark({ peers: ["novnc"], contents: ["idle"], durationS: 3, warmupS: 1 });
+ * ```
+ */
+export async function runBenchmark(options: RunOptions): Promise<BenchReport> {
+  const started = performance.now();
+  const startedAt = new Date().toISOString();
+  const geometry = options.geometry ?? "1920x1080";
+  const [width, height] = geometry.split("x").map(Number);
+  const progress = options.progress ?? (() => {});
+  const machine = await machineInfo();
+  const window = {
+    warmupMs: options.warmupS * 1000,
+    durationMs: options.durationS * 1000,
+    signal: options.signal,
+  };
+
+  progress(`calibration: the page reads its own time code for ${options.durationS} s`);
+  const calibration = await withBrowser(width, height, async (browser) => {
+    const cal = serveCalibration(width, height);
+    try {
+      await browser.page.goto(cal.url);
+      return await measurePage({ page: browser.page, server: null, client: browser.processes, ...window });
+    } finally {
+      await cal.stop();
+    }
+  });
+  progress(`calibration: ${oneLine(calibration)}`);
+
+  const cases: CaseResult[] = [];
+  const total = options.peers.length * options.contents.length;
+  for (const content of options.contents) {
+    for (const peer of options.peers) {
+      options.signal?.throwIfAborted();
+      const tag = `[${cases.length + 1}/${total}] ${peer} ${content}`;
+      progress(`${tag}: starting`);
+      const result: CaseResult = { peer, content, settings: {}, measurement: null, error: null };
+      const workDir = await Deno.makeTempDir({ prefix: "bench-case-" });
+      try {
+        const session = await startPeer(peer, { geometry, content, workDir, signal: options.signal });
+        result.settings = session.settings;
+        try {
+          progress(`${tag}: measuring ${options.durationS} s after ${options.warmupS} s of warm-up`);
+          result.measurement = await withBrowser(width, height, async (browser) => {
+            await browser.page.goto(session.url);
+            return await measurePage({
+              page: browser.page,
+              server: session.server,
+              client: browser.processes,
+              ...window,
+            });
+          });
+          progress(`${tag}: ${oneLine(result.measurement)}`);
+        } finally {
+          await session.stop();
+        }
+      } catch (error) {
+        if (options.signal?.aborted) throw error;
+        result.error = error instanceof Error ? error.message : String(error);
+        progress(`${tag}: FAILED: ${result.error.split("\n")[0]}`);
+      } finally {
+        await Deno.remove(workDir, { recursive: true }).catch(() => {});
+      }
+      cases.push(result);
+    }
+  }
+  return {
+    version: 1,
+    startedAt,
+    wallS: Math.round((performance.now() - started) / 100) / 10,
+    quick: options.quick ?? false,
+    geometry,
+    machine,
+    calibration,
+    cases,
+  };
+}
+
+function startPeer(peer: PeerName, options: PeerOptions): Promise<PeerSession> {
+  if (peer === "novnc") return startVnc(options);
+  return startSelkies({ ...options, transport: peer === "selkies-webrtc" ? "webrtc" : "websocket" });
+}
+
+async function withBrowser<T>(
+  width: number,
+  height: number,
+  use: (browser: Awaited<ReturnType<typeof openBrowser>>) => Promise<T>,
+): Promise<T> {
+  const browser = await openBrowser({ width, height });
+  try {
+    return await use(browser);
+  } finally {
+    await browser.close();
+  }
+}
+
+function oneLine(m: Measurement): string {
+  return `${m.fps} fps, glass-to-glass p50 ${m.latency.p50} ms p95 ${m.latency.p95} ms, input p50 ${m.input.p50} ms, ` +
+    `${m.mbps} Mbit/s, server CPU ${m.serverCpu ?? "-"}%, client CPU ${m.clientCpu}%`;
+}
