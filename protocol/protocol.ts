@@ -83,6 +83,8 @@ export type ServerMessage =
     audio: boolean;
     /** Whether this viewer may send input (false for view-only links). */
     input: boolean;
+    /** The session's transport preference; a `?transport=` in the page URL wins over it. */
+    transport?: "auto" | "webrtc" | "websocket";
     iceServers: { urls: string | string[]; username?: string; credential?: string }[];
   }
   | { t: "screen"; width: number; height: number }

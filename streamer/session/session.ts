@@ -163,6 +163,7 @@ export async function startSession(
           codec: media.codec,
           encoder: media.encoder,
           audio: pulse !== undefined,
+          transport: settings.transport,
         }),
         iceServers,
         onResized: (actual) => hub.broadcast({ t: "screen", ...actual }),

@@ -1,6 +1,7 @@
 /**
  * The browser client's entry point: connects, picks a transport, shows the desktop, sends input.
- * Query parameters: `transport=auto|websocket|webrtc` (default auto), `resize=off` (never resize the desktop).
+ * Query parameters: `transport=auto|websocket|webrtc` (default auto), `resize=off` (never resize the desktop),
+ * `relay=1` (WebRTC through TURN relays only).
  *
  * @module
  */
@@ -32,6 +33,7 @@ const params = new URLSearchParams(location.search);
 const requested: Mode = (["websocket", "webrtc"] as const).find((m) => m === params.get("transport")) ??
   "auto";
 const resizeDesktop = params.get("resize") !== "off";
+const relayOnly = params.get("relay") === "1";
 
 const canvas = document.getElementById("canvas") as HTMLCanvasElement;
 const video = document.getElementById("video") as HTMLVideoElement;
@@ -119,6 +121,9 @@ function startTransport(): void {
     }
     if (!WebRtcSession.available && mode !== "websocket") stats.transportReason = "WebRTC unavailable here";
     else if (requested === "websocket") stats.transportReason = "pinned by ?transport=websocket";
+    else if (mode === "websocket" && !stats.transportReason) {
+      stats.transportReason = "the session prefers WebSocket";
+    }
     return;
   }
   stats.transportReason = "negotiating WebRTC";
@@ -126,6 +131,7 @@ function startTransport(): void {
   const session: WebRtcSession = rtc = new WebRtcSession({
     video,
     iceServers: hello?.iceServers ?? [],
+    relayOnly,
     send,
     onFirstFrame() {
       clearTimeout(rtcTimer);
@@ -187,6 +193,9 @@ function onMessage(message: ServerMessage): void {
       overlay.message("");
       stats.lastError = "";
       if (WebCodecsVideo.available) wsVideo.configure(message.codec);
+      if (requested === "auto" && mode === "auto" && message.transport && message.transport !== "auto") {
+        mode = message.transport; // The session's own preference (e.g. websocket behind Open OnDemand).
+      }
       clipboard.enabled = message.input;
       if (message.input) input.enable();
       else input.disable();
