@@ -36,6 +36,8 @@ export interface Measurement {
   clientCpu: number;
   /** The client's own stats object (`window.selkiesStats`) at the end, when it has one. */
   clientStats: Record<string, unknown> | null;
+  /** WebRTC's receiver stats (decode, jitter buffer) when the page used WebRTC. */
+  webrtc: ProbeResult["webrtc"];
   /** Raw latency samples (ms), for the plots. */
   samples: { latency: number[]; input: number[] };
 }
@@ -129,6 +131,11 @@ export async function measurePage(options: MeasureOptions): Promise<Measurement>
     contentCpu,
     clientCpu,
     clientStats,
+    webrtc: r.webrtc && {
+      ...r.webrtc,
+      decodeMs: round(r.webrtc.decodeMs),
+      jitterBufferMs: round(r.webrtc.jitterBufferMs),
+    },
     samples: { latency: r.latencies.slice(0, 20_000), input: r.inputLatencies },
   };
 }

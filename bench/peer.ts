@@ -19,8 +19,8 @@ export interface PeerSession {
   server: ProcessSelector;
   /** Human-readable settings worth reporting (encoder, quality...). */
   settings: Record<string, string | number>;
-  /** Stops everything it started. */
-  stop(): Promise<void>;
+  /** Stops everything it started; resolves to how many processes the stack left behind (ended by force). */
+  stop(): Promise<number>;
 }
 
 /** Options to start a peer. */

@@ -23,6 +23,20 @@ export interface ProbeResult {
   inputLatencies: number[];
   /** Payload bytes received over WebSockets and WebRTC transports. */
   bytes: number;
+  /** WebRTC's own video receive stats over the window, when the page used WebRTC. */
+  webrtc: WebRtcVideoStats | null;
+}
+
+/** Where time goes inside the browser's WebRTC video receiver (averages over the window). */
+export interface WebRtcVideoStats {
+  /** Frames decoded. */
+  framesDecoded: number;
+  /** Frames dropped before display. */
+  framesDropped: number;
+  /** Mean decode time per frame, ms. */
+  decodeMs: number;
+  /** Mean time a frame waited in the jitter buffer, ms. */
+  jitterBufferMs: number;
 }
 
 /** What the page exposes as `window.__bench`. */
@@ -58,7 +72,6 @@ function installProbe(decode: Decode, elapsed: Elapsed, layout: Layout, w: any):
   let started = performance.now();
   let total = 0;
   let wsBytes = 0;
-  let rtcBase = 0;
   let lastTime = -1;
   let lastKeys = -1;
   let keyDowns: number[] = [];
@@ -82,15 +95,24 @@ function installProbe(decode: Decode, elapsed: Elapsed, layout: Layout, w: any):
     }));
   const peers: RTCPeerConnection[] = [];
   wrap("RTCPeerConnection", (pc: RTCPeerConnection) => peers.push(pc));
-  const rtcBytes = async () => {
-    let sum = 0;
+  const rtcTotals = async () => {
+    const t = { bytes: 0, decoded: 0, dropped: 0, decodeS: 0, jitterS: 0, emitted: 0 };
     for (const pc of peers) {
-      (await pc.getStats()).forEach((s: { type: string; bytesReceived?: number }) => {
-        if (s.type === "transport") sum += s.bytesReceived ?? 0;
+      // deno-lint-ignore no-explicit-any
+      (await pc.getStats()).forEach((s: any) => {
+        if (s.type === "transport") t.bytes += s.bytesReceived ?? 0;
+        if (s.type === "inbound-rtp" && s.kind === "video") {
+          t.decoded += s.framesDecoded ?? 0;
+          t.dropped += s.framesDropped ?? 0;
+          t.decodeS += s.totalDecodeTime ?? 0;
+          t.jitterS += s.jitterBufferDelay ?? 0;
+          t.emitted += s.jitterBufferEmittedCount ?? 0;
+        }
       });
     }
-    return sum;
+    return t;
   };
+  let rtcBase = { bytes: 0, decoded: 0, dropped: 0, decodeS: 0, jitterS: 0, emitted: 0 };
   w.addEventListener("keydown", () => keyDowns.push(Date.now()), true);
   const scratch = new OffscreenCanvas(layout.width, layout.height);
   const ctx = scratch.getContext("2d", { willReadFrequently: true })!;
@@ -146,13 +168,23 @@ function installProbe(decode: Decode, elapsed: Elapsed, layout: Layout, w: any):
       acc = empty();
       started = performance.now();
       wsBytes = 0;
-      rtcBase = await rtcBytes();
+      rtcBase = await rtcTotals();
     },
     async result() {
+      const rtc = await rtcTotals();
+      const decoded = rtc.decoded - rtcBase.decoded;
+      const emitted = rtc.emitted - rtcBase.emitted;
+      const webrtc = peers.length === 0 ? null : {
+        framesDecoded: decoded,
+        framesDropped: rtc.dropped - rtcBase.dropped,
+        decodeMs: decoded > 0 ? ((rtc.decodeS - rtcBase.decodeS) * 1000) / decoded : 0,
+        jitterBufferMs: emitted > 0 ? ((rtc.jitterS - rtcBase.jitterS) * 1000) / emitted : 0,
+      };
       return {
         ...acc,
         elapsedMs: performance.now() - started,
-        bytes: wsBytes + (await rtcBytes()) - rtcBase,
+        bytes: wsBytes + rtc.bytes - rtcBase.bytes,
+        webrtc,
       };
     },
     totalFrames: () => total,

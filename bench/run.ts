@@ -24,6 +24,8 @@ export interface CaseResult {
   measurement: Measurement | null;
   /** Why the case failed, when it did. */
   error: string | null;
+  /** Processes the stack left running after being asked to stop (the benchmark ended them). */
+  leftBehind: number;
 }
 
 /** A whole run. */
@@ -107,7 +109,14 @@ export async function runBenchmark(options: RunOptions): Promise<BenchReport> {
       options.signal?.throwIfAborted();
       const tag = `[${cases.length + 1}/${total}] ${peer} ${content}`;
       progress(`${tag}: starting`);
-      const result: CaseResult = { peer, content, settings: {}, measurement: null, error: null };
+      const result: CaseResult = {
+        peer,
+        content,
+        settings: {},
+        measurement: null,
+        error: null,
+        leftBehind: 0,
+      };
       const workDir = await Deno.makeTempDir({ prefix: "bench-case-" });
       try {
         const session = await startPeer(peer, { geometry, content, workDir, signal: options.signal });
@@ -125,7 +134,10 @@ export async function runBenchmark(options: RunOptions): Promise<BenchReport> {
           });
           progress(`${tag}: ${oneLine(result.measurement)}`);
         } finally {
-          await session.stop();
+          result.leftBehind = await session.stop();
+          if (result.leftBehind > 0) {
+            progress(`${tag}: the stack left ${result.leftBehind} process(es) running; ended them`);
+          }
         }
       } catch (error) {
         if (options.signal?.aborted) throw error;

@@ -6,7 +6,8 @@
 import { ProcessGroup } from "../streamer/process/mod.ts";
 import { sleep } from "./_net.ts";
 import { DENO_PATH, type PeerOptions, type PeerSession, STAMP_PATH } from "./peer.ts";
-import { serverSelector } from "./session_procs.ts";
+import { readAllStats } from "./procstat.ts";
+import { endMarked, serverSelector, treeMarkers } from "./session_procs.ts";
 
 const CLI_PATH = new URL("../selkies-hpc", import.meta.url).pathname;
 
@@ -73,8 +74,11 @@ export async function startSelkies(options: SelkiesOptions): Promise<PeerSession
   const log = await Deno.open(logFile, { write: true, create: true, truncate: true });
   const logging = child.process.stderr.pipeTo(log.writable).catch(() => {});
   const stop = async () => {
+    const markers = treeMarkers(await readAllStats(), child.pid);
     await group.stop();
     await logging;
+    // The streamer should end its own children; whatever it left is ended here and reported.
+    return await endMarked(markers);
   };
   const tail = async () =>
     (await Deno.readTextFile(logFile).catch(() => "")).split("\n").slice(-20).join("\n");

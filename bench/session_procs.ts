@@ -6,10 +6,8 @@
  * @module
  */
 import type { ProcessSelector } from "./cpu_meter.ts";
-import { cmdline, descendants, type ProcStat } from "./procstat.ts";
-
-/** Marks the content program's command line (see content/stamp.ts). */
-export const CONTENT_MARK = "bench/content/stamp.ts";
+import { STAMP_PATH } from "./peer.ts";
+import { descendants, type ProcStat, readAllStats } from "./procstat.ts";
 
 /**
  * Selects the session's server processes, the content program excluded.
@@ -49,8 +47,18 @@ export function contentSelector(): ProcessSelector {
 }
 
 function contentPids(all: readonly ProcStat[]): Set<number> {
-  const roots = all.filter((p) => cmdline(p.pid).includes(CONTENT_MARK)).map((p) => p.pid);
+  // An argument equal to the program's path: a command line that merely mentions it inside a
+  // longer string (the streamer's --desktop flag, its `sh -c`) is not the content.
+  const roots = all.filter((p) => argv(p.pid).includes(STAMP_PATH)).map((p) => p.pid);
   return descendants(all, roots);
+}
+
+function argv(pid: number): string[] {
+  try {
+    return Deno.readTextFileSync(`/proc/${pid}/cmdline`).split("\0");
+  } catch {
+    return [];
+  }
 }
 
 function marker(pid: number): string | null {
@@ -60,4 +68,47 @@ function marker(pid: number): string | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * The `SELKIES_PG` markers carried by a process tree (the streamer's own process groups).
+ *
+ * @example
+ * ```ts
+ * import { treeMarkers } from "./session_procs.ts";
+ * import { readAllStats } from "./procstat.ts";
+ * treeMarkers(await readAllStats(), Deno.pid) instanceof Set; // true
+ * ```
+ */
+export function treeMarkers(all: readonly ProcStat[], root: number): Set<string> {
+  return new Set([...descendants(all, [root])].map(marker).filter((m): m is string => m !== null));
+}
+
+/**
+ * Ends the processes that still carry one of `markers` (left behind by a session that did not
+ * clean up): SIGTERM, then SIGKILL after `graceMs`. Returns how many there were.
+ *
+ * @example
+ * ```ts
+ * import { endMarked } from "./session_procs.ts";
+ * await endMarked(new Set()); // 0
+ * ```
+ */
+export async function endMarked(markers: ReadonlySet<string>, graceMs = 2000): Promise<number> {
+  if (markers.size === 0) return 0;
+  const find = async () =>
+    (await readAllStats()).map((p) => p.pid).filter((pid) => markers.has(marker(pid) ?? ""));
+  const left = await find();
+  const signal = (pids: number[], sig: Deno.Signal) => {
+    for (const pid of pids) {
+      try {
+        Deno.kill(pid, sig);
+      } catch { /* already gone */ }
+    }
+  };
+  signal(left, "SIGTERM");
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline && (await find()).length > 0) await new Promise((r) => setTimeout(r, 50));
+  signal(await find(), "SIGKILL");
+  return left.length;
 }

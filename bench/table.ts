@@ -47,7 +47,7 @@ export function resultRows(report: BenchReport): string[][] {
 
 function row(name: string, m: Measurement): string[] {
   const v = (x: number | null | undefined) => (x === null || x === undefined ? "-" : String(x));
-  const decode = m.clientStats?.decodeMs;
+  const decode = m.webrtc?.decodeMs || m.clientStats?.decodeMs;
   return [
     name,
     v(m.fps),

@@ -29,6 +29,7 @@ export async function startVnc(options: PeerOptions): Promise<PeerSession> {
   const stop = async () => {
     await content.stop();
     await server.stop();
+    return 0;
   };
   try {
     const socket = `${options.workDir}/vnc.sock`;
