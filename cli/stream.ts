@@ -11,7 +11,6 @@ import { optional, withDefault } from "@optique/core/modifiers";
 import { command, constant, option } from "@optique/core/primitives";
 import type { InferValue } from "@optique/core/parser";
 import { integer, string } from "@optique/core/valueparser";
-import { getLog } from "../log.ts";
 import { runStream } from "../streamer/stream.ts";
 import { sessionOptions, specFromArgs } from "./_spec_options.ts";
 
@@ -53,29 +52,6 @@ export const streamCommand = command(
 export type StreamArgs = InferValue<typeof streamCommand>;
 
 /**
- * Keeps SIGUSR1 (SLURM's walltime warning, forwarded by the job script) from ending the process,
- * logging it instead; the streamer may listen for it too to warn viewers.
- *
- * @example
- * ```ts ignore
- * import { onWalltimeWarning } from "./stream.ts";
- * const stop = onWalltimeWarning();
- * ```
- */
-export function onWalltimeWarning(): () => void {
-  const handler = () => {
-    const left = Deno.env.get("SELKIES_WALLTIME_WARNING_SECONDS") ?? "a few minutes";
-    getLog("cli").warn("walltime is near: the session ends in {left} s", { left });
-  };
-  try {
-    Deno.addSignalListener("SIGUSR1", handler);
-  } catch {
-    return () => {};
-  }
-  return () => Deno.removeSignalListener("SIGUSR1", handler);
-}
-
-/**
  * Runs `stream` until it ends. Returns the streamer's exit code.
  *
  * @example
@@ -86,18 +62,14 @@ export function onWalltimeWarning(): () => void {
  */
 export async function runStreamCommand(args: StreamArgs, signal?: AbortSignal): Promise<number> {
   const { spec } = await specFromArgs(args, { limits: false });
-  const stop = onWalltimeWarning();
-  try {
-    return await runStream({
-      ...spec.session,
-      bind: args.bind,
-      port: args.port,
-      basePath: args.basePath,
-      readyFile: args.readyFile ?? Deno.env.get("SELKIES_READY_FILE"),
-      sessionDir: args.sessionDir ?? Deno.env.get("SELKIES_SESSION_DIR"),
-      signal,
-    });
-  } finally {
-    stop();
-  }
+  // runStream handles SIGUSR1 (the walltime warning) itself and tells the viewers.
+  return await runStream({
+    ...spec.session,
+    bind: args.bind,
+    port: args.port,
+    basePath: args.basePath,
+    readyFile: args.readyFile ?? Deno.env.get("SELKIES_READY_FILE"),
+    sessionDir: args.sessionDir ?? Deno.env.get("SELKIES_SESSION_DIR"),
+    signal,
+  });
 }

@@ -94,7 +94,9 @@ export type ServerMessage =
   | { t: "sdp"; type: "offer"; sdp: string }
   | { t: "ice"; candidate: string; sdpMLineIndex: number }
   | { t: "stats"; fps: number; kbps: number; encoder: string }
-  | { t: "error"; message: string };
+  | { t: "error"; message: string }
+  /** Something the user should know, e.g. that the job's time limit is near. */
+  | { t: "notice"; message: string };
 
 /**
  * Parses and validates one text control message from the browser.

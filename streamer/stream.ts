@@ -42,13 +42,21 @@ export async function runStream(settings: SessionSettings & StreamRunOptions): P
   const stopped = Promise.withResolvers<string>();
   const removeHandlers = installShutdownHandlers((signal) => stopped.resolve(`received ${signal}`));
   settings.signal?.addEventListener("abort", () => stopped.resolve("aborted"), { once: true });
-  const walltime = () => log.warning("the job's time limit is near: save your work");
+  let session: Awaited<ReturnType<typeof startSession>> | undefined;
+  const walltime = () => {
+    // SLURM's --signal=B:USR1@<seconds>, forwarded by the job script.
+    const left = Deno.env.get("SELKIES_WALLTIME_WARNING_SECONDS");
+    const message = `This session's time limit is near${
+      left ? ` (about ${Math.round(Number(left) / 60)} min left)` : ""
+    }: save your work.`;
+    log.warning(message);
+    session?.notify(message);
+  };
   try {
     Deno.addSignalListener("SIGUSR1", walltime);
   } catch {
     // Not every platform has SIGUSR1; the warning is a courtesy.
   }
-  let session;
   try {
     session = await startSession(settings, {
       bind: settings.bind,

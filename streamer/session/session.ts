@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { hostname } from "node:os";
+import { hostname, userInfo } from "node:os";
 import { Buffer } from "node:buffer";
 import { parseGeometry, type SessionSettings } from "../../jobs/session.ts";
 import { getLog } from "../../log.ts";
@@ -49,6 +49,8 @@ export interface RunningSession {
   display: XDisplay;
   /** The media pipeline, for diagnostics and tests. */
   media: MediaSession;
+  /** Shows a notice to every viewer (e.g. the walltime warning). */
+  notify(message: string): void;
   /** Ends everything the session started. */
   stop(): Promise<void>;
   /** Resolves when something vital (the X server) died. */
@@ -129,6 +131,7 @@ export async function startSession(
     log.info("encoding with {encoder} ({codec})", { encoder: media.encoder, codec: media.codec });
 
     const hub = new ViewerHub();
+    const notify = (message: string) => hub.broadcast({ t: "notice", message });
     let size = { width, height };
     wireDesktopEvents(x11, hub);
     const token = await loadOrCreateToken(options.sessionDir);
@@ -195,6 +198,7 @@ export async function startSession(
         token,
         display,
         media,
+        notify,
         stop,
         died: died.promise,
       };
@@ -210,6 +214,7 @@ export async function startSession(
       token,
       display,
       media,
+      notify,
       stop,
       died: died.promise,
     };
@@ -267,8 +272,13 @@ function cudaDevice(): number | undefined {
   return 0;
 }
 
+/** The account name of this process's UID (what the gateway checks the job owner against; $USER may be unset). */
 function currentUser(): string {
-  return Deno.env.get("USER") ?? Deno.env.get("LOGNAME") ?? String(Deno.uid());
+  try {
+    return userInfo().username;
+  } catch {
+    return Deno.env.get("USER") ?? Deno.env.get("LOGNAME") ?? String(Deno.uid());
+  }
 }
 
 /**

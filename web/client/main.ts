@@ -224,6 +224,9 @@ function onMessage(message: ServerMessage): void {
       if (rtc && mode === "auto" && stats.transport !== "webrtc") rtcFailed(`server: ${message.message}`);
       else showError(message.message);
       break;
+    case "notice":
+      overlay.message(message.message);
+      break;
   }
 }
 
