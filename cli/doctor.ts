@@ -8,7 +8,7 @@ import { object } from "@optique/core/constructs";
 import { message } from "@optique/core/message";
 import { command, constant } from "@optique/core/primitives";
 import type { InferValue } from "@optique/core/parser";
-import { probeEncoders } from "../streamer/media/probe.ts";
+import { chooseEncoder, probeEncoders } from "../streamer/media/probe.ts";
 import { jsonFlag, out, outJson } from "./_output.ts";
 
 /** One doctor check's outcome. */
@@ -88,6 +88,10 @@ export async function runChecks(): Promise<Check[]> {
   }
   if (gst && !probes.some((p) => p.available)) {
     checks.push({ name: "encoder", status: "missing", detail: "no video encoder works", hint: PKG });
+  } else if (gst) {
+    // What `--encoder auto` picks, and why (the same choice the streamer logs).
+    const choice = await chooseEncoder("auto");
+    checks.push({ name: "encoder auto", status: "ok", detail: `${choice.element}: ${choice.reason}` });
   }
   const xvfb = which("Xvfb");
   checks.push(
