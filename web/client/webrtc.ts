@@ -12,6 +12,8 @@ export interface WebRtcSessionOptions {
   video: HTMLVideoElement;
   /** ICE servers from the server's `hello`. */
   iceServers: RTCIceServer[];
+  /** Use TURN relays only (`?relay=1`), e.g. to prove the relay path or hide addresses. @default {false} */
+  relayOnly?: boolean;
   /** Sends a control message over the WebSocket. */
   send(message: ClientMessage): void;
   /** The first video frame was shown. */
@@ -45,7 +47,10 @@ export class WebRtcSession {
 
   constructor(options: WebRtcSessionOptions) {
     this.#options = options;
-    this.#pc = new RTCPeerConnection({ iceServers: options.iceServers });
+    this.#pc = new RTCPeerConnection({
+      iceServers: options.iceServers,
+      iceTransportPolicy: options.relayOnly ? "relay" : "all",
+    });
     this.#pc.addEventListener("icecandidate", (event) => {
       const c = event.candidate;
       // A null or empty candidate marks the end of gathering; the protocol has no message for it.

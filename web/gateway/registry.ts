@@ -7,6 +7,8 @@
 import type { Registration } from "../../protocol/tunnel.ts";
 import type { JobFacts } from "./slurm.ts";
 import type { GatewayTunnel } from "./tunnel_conn.ts";
+import { Buffer } from "node:buffer";
+import { createHmac } from "node:crypto";
 import { hashToken, randomToken, safeEqual } from "./_crypto.ts";
 
 /** A registered session. */
@@ -127,16 +129,27 @@ export class SessionRegistry {
     return undefined;
   }
 
-  /** Issues a cookie value granting `access` to a session. */
+  /**
+   * Issues a cookie value granting `access` to a session. Owner grants are stateless (signed with
+   * the session's token hash, which only the gateway and the streamer know), so they stay valid
+   * across a gateway restart once the streamer re-registers; share grants live in memory.
+   */
   grant(sessionId: string, access: Access, ttlMs: number): string {
     this.#sweep();
+    const expires = Date.now() + ttlMs;
+    const entry = this.#sessions.get(sessionId);
+    if (!access.viewOnly && !access.shareId && entry) {
+      const head = `o.${expires.toString(36)}.${Buffer.from(access.user ?? "").toString("base64url")}`;
+      return `${head}.${ownerMac(entry.reg.tokenHash, sessionId, head)}`;
+    }
     const key = randomToken();
-    this.#grants.set(key, { ...access, sessionId, expires: Date.now() + ttlMs });
+    this.#grants.set(key, { ...access, sessionId, expires });
     return key;
   }
 
   /** Resolves a cookie value to the access it grants in `sessionId`, if still valid. */
   resolve(sessionId: string, key: string | undefined): Access | undefined {
+    if (key?.startsWith("o.")) return this.#resolveOwner(sessionId, key);
     const grant = key ? this.#grants.get(key) : undefined;
     if (!grant || grant.sessionId !== sessionId || grant.expires < Date.now()) return undefined;
     if (grant.shareId) {
@@ -146,9 +159,24 @@ export class SessionRegistry {
     return { viewOnly: grant.viewOnly, shareId: grant.shareId, user: grant.user };
   }
 
+  #resolveOwner(sessionId: string, key: string): Access | undefined {
+    const entry = this.#sessions.get(sessionId);
+    const parts = key.split(".");
+    if (!entry || parts.length !== 4) return undefined;
+    const head = parts.slice(0, 3).join(".");
+    if (!safeEqual(parts[3], ownerMac(entry.reg.tokenHash, sessionId, head))) return undefined;
+    if (parseInt(parts[1], 36) < Date.now()) return undefined;
+    const user = Buffer.from(parts[2], "base64url").toString();
+    return { viewOnly: false, user: user || undefined };
+  }
+
   #sweep(): void {
     const now = Date.now();
     for (const [key, grant] of this.#grants) if (grant.expires < now) this.#grants.delete(key);
     for (const [id, share] of this.#shares) if (share.expires < now) this.#shares.delete(id);
   }
+}
+
+function ownerMac(tokenHash: string, sessionId: string, head: string): string {
+  return createHmac("sha256", tokenHash).update(`${sessionId}|${head}`).digest("base64url");
 }
