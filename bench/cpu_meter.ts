@@ -43,3 +43,43 @@ export async function startCpuMeter(select: ProcessSelector): Promise<CpuMeter> 
     },
   };
 }
+
+/**
+ * Parses the aggregate `cpu` line of /proc/stat into busy and total clock ticks.
+ *
+ * @example
+ * ```ts
+ * import { parseCpuLine } from "./cpu_meter.ts";
+ * parseCpuLine("cpu  10 0 5 80 5 0 0 0 0 0"); // { busy: 15, total: 100 }
+ * ```
+ */
+export function parseCpuLine(line: string): { busy: number; total: number } {
+  const f = line.trim().split(/\s+/).slice(1).map(Number);
+  if (f.length < 4 || f.some(Number.isNaN)) throw new SyntaxError(`not a /proc/stat cpu line: ${line}`);
+  // user nice system idle iowait irq softirq steal guest guest_nice; guest time is already in user.
+  const total = f.slice(0, 8).reduce((a, b) => a + b, 0);
+  return { busy: total - f[3] - (f[4] ?? 0), total };
+}
+
+/**
+ * Starts measuring the whole machine's CPU use (every process, ours and others').
+ *
+ * @example
+ * ```ts
+ * import { startSystemMeter } from "./cpu_meter.ts";
+ * const meter = await startSystemMeter();
+ * await meter.stop(); // % of one core, e.g. 35.2
+ * ```
+ */
+export async function startSystemMeter(): Promise<CpuMeter> {
+  const read = async () => parseCpuLine((await Deno.readTextFile("/proc/stat")).split("\n")[0]);
+  const before = await read();
+  return {
+    async stop() {
+      const after = await read();
+      const total = after.total - before.total;
+      const share = total > 0 ? (after.busy - before.busy) / total : 0;
+      return Math.round(share * navigator.hardwareConcurrency * 1000) / 10;
+    },
+  };
+}

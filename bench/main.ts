@@ -3,7 +3,8 @@
  * Chromium, on the same content, with a calibration of the method itself.
  *
  * Flags: `--quick` (smoke: motion and text, 3 s each), `--out DIR` (default bench/results),
- * `--peers a,b`, `--contents a,b`, `--duration S`, `--warmup S`, `--geometry WxH`.
+ * `--peers a,b`, `--contents a,b`, `--duration S`, `--warmup S`, `--geometry WxH`,
+ * `--from-json FILE` (re-render the reports of an earlier run without measuring).
  *
  * @module
  */
@@ -48,6 +49,8 @@ export interface BenchArgs {
   warmupS: number;
   /** Screen size. */
   geometry: string;
+  /** Only re-render the reports from this results.json (no measuring). */
+  fromJson: string | null;
 }
 
 /**
@@ -60,18 +63,27 @@ export interface BenchArgs {
  * ```
  */
 export function parseBenchArgs(argv: string[]): BenchArgs {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      quick: { type: "boolean", default: false },
-      out: { type: "string" },
-      peers: { type: "string" },
-      contents: { type: "string" },
-      duration: { type: "string" },
-      warmup: { type: "string" },
-      geometry: { type: "string", default: "1920x1080" },
-    },
-  });
+  const parse = () =>
+    parseArgs({
+      args: argv,
+      options: {
+        quick: { type: "boolean", default: false },
+        out: { type: "string" },
+        peers: { type: "string" },
+        contents: { type: "string" },
+        duration: { type: "string" },
+        warmup: { type: "string" },
+        geometry: { type: "string", default: "1920x1080" },
+        "from-json": { type: "string" },
+      },
+    });
+  let values: ReturnType<typeof parse>["values"];
+  try {
+    values = parse().values;
+  } catch (error) {
+    // node:util reports unknown flags and missing values as TypeError; they are usage errors here.
+    throw new BenchUsageError(error instanceof Error ? error.message : String(error));
+  }
   const quick = values.quick ?? false;
   const list = <T extends string>(
     flag: string,
@@ -111,6 +123,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     durationS: seconds("duration", values.duration, quick ? 3 : 20),
     warmupS: seconds("warmup", values.warmup, quick ? 1 : 3),
     geometry: values.geometry!,
+    fromJson: values["from-json"] ?? null,
   };
 }
 
@@ -146,7 +159,9 @@ async function main(argv: string[]): Promise<number> {
   const progress = (line: string) =>
     console.error(`[${((performance.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${line}`);
   try {
-    const report = await runBenchmark({ ...args, progress, signal: abort.signal });
+    const report: BenchReport = args.fromJson
+      ? JSON.parse(await Deno.readTextFile(args.fromJson))
+      : await runBenchmark({ ...args, progress, signal: abort.signal });
     await writeResults(report, args.out);
     console.log(textTable([COLUMNS, ...resultRows(report)]));
     console.log(

@@ -6,6 +6,7 @@
 import type { BenchReport } from "./run.ts";
 import { COLUMNS, markdownTable, resultRows } from "./table.ts";
 import { checkTargets } from "./targets.ts";
+import { breakdownLines } from "./breakdown.ts";
 
 /**
  * Writes the Markdown summary of a report.
@@ -25,7 +26,11 @@ export function markdownSummary(report: BenchReport): string {
     `Run ${report.startedAt}, ${report.wallS} s in all. Screen ${report.geometry}, each case measured for ` +
     `${cal.durationS} s after warm-up, key presses every 0.7 s.`,
     "",
-    `Machine: ${m.nproc} CPUs, ${m.cpu}, kernel ${m.kernel}, ${m.chromium} (headless, software rendering), Deno ${m.deno}.`,
+    `Machine: ${m.nproc} CPUs, ${m.cpu}, kernel ${m.kernel}, ${m.chromium} (headless, software rendering), Deno ${m.deno}. ` +
+    `Load average at the start: ${
+      report.loadAtStart ?? "not recorded"
+    }; "other CPU%" is what the rest of the machine used ` +
+    `during each case.`,
     "",
     `Calibration (the page reads a time code it draws itself on a 60 Hz timer): ${cal.fps} fps at a display ` +
     `rate of ${cal.displayFps} Hz, p50 ${cal.latency.p50} ms, p95 ${cal.latency.p95} ms. Every latency below ` +
@@ -46,6 +51,13 @@ export function markdownSummary(report: BenchReport): string {
     "## Targets",
     "",
     ...targetLines(report),
+    "",
+    "## Where the time goes",
+    "",
+    "The page separates the wait for its next animation frame and the decode; capture, encode, transport and",
+    "queueing on the server are one remainder (the media frames carry no wall-clock capture time yet).",
+    "",
+    ...breakdownLines(report),
   ];
   return lines.join("\n") + "\n";
 }

@@ -5,7 +5,7 @@
  */
 import type { Page } from "playwright-core";
 import { sleep, waitFor } from "./_net.ts";
-import { type ProcessSelector, startCpuMeter } from "./cpu_meter.ts";
+import { type ProcessSelector, startCpuMeter, startSystemMeter } from "./cpu_meter.ts";
 import type { ProbeApi, ProbeResult } from "./probe.ts";
 import { contentSelector } from "./session_procs.ts";
 import { summarize, type Summary } from "./stats.ts";
@@ -34,6 +34,8 @@ export interface Measurement {
   contentCpu: number;
   /** CPU of the whole browser, % of one core. */
   clientCpu: number;
+  /** CPU of everything else on the machine during the window (other users, other tests), % of one core. */
+  otherCpu: number;
   /** The client's own stats object (`window.selkiesStats`) at the end, when it has one. */
   clientStats: Record<string, unknown> | null;
   /** WebRTC's receiver stats (decode, jitter buffer) when the page used WebRTC. */
@@ -97,6 +99,7 @@ export async function measurePage(options: MeasureOptions): Promise<Measurement>
   const server = options.server ? await startCpuMeter(options.server) : null;
   const content = await startCpuMeter(contentSelector());
   const client = await startCpuMeter(options.client);
+  const system = await startSystemMeter();
   const end = performance.now() + options.durationMs;
   const every = options.keyEveryMs ?? 700;
   while (performance.now() + every < end) {
@@ -104,11 +107,13 @@ export async function measurePage(options: MeasureOptions): Promise<Measurement>
     await page.keyboard.press("x");
   }
   await sleep(Math.max(0, end - performance.now()), signal);
+  const systemCpu = await system.stop();
   const [serverCpu, contentCpu, clientCpu] = [
     await server?.stop() ?? null,
     await content.stop(),
     await client.stop(),
   ];
+  const otherCpu = Math.max(0, Math.round((systemCpu - (serverCpu ?? 0) - contentCpu - clientCpu) * 10) / 10);
   const r: ProbeResult = await page.evaluate(() =>
     (globalThis as unknown as { __bench: ProbeApi }).__bench.result()
   );
@@ -130,6 +135,7 @@ export async function measurePage(options: MeasureOptions): Promise<Measurement>
     serverCpu,
     contentCpu,
     clientCpu,
+    otherCpu,
     clientStats,
     webrtc: r.webrtc && {
       ...r.webrtc,

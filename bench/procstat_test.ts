@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { descendants, parseStat } from "./procstat.ts";
-import { startCpuMeter } from "./cpu_meter.ts";
+import { parseCpuLine, startCpuMeter } from "./cpu_meter.ts";
 
 Deno.test("parseStat reads pid, ppid and utime+stime past a command name with spaces and parens", () => {
   const s = parseStat("314 (Web Content (x)) R 27 314 27 0 -1 4194560 100 0 0 0 1250 310 0 0 20 0 9");
@@ -25,4 +25,9 @@ Deno.test("a CPU meter sees a busy loop in this process", async () => {
   while (performance.now() < end) { /* spin */ }
   const percent = await meter.stop();
   assert.ok(percent > 50 && percent < 250, `expected about one core, got ${percent}`);
+});
+
+Deno.test("parseCpuLine counts everything but idle and iowait as busy", () => {
+  assert.deepEqual(parseCpuLine("cpu  100 5 50 800 40 3 2 0 0 0"), { busy: 160, total: 1000 });
+  assert.throws(() => parseCpuLine("intr 1 2 3"), SyntaxError);
 });

@@ -42,6 +42,8 @@ export interface BenchReport {
   geometry: string;
   /** Where it ran. */
   machine: MachineInfo;
+  /** 1-minute load average when the run started (other work on the machine skews the numbers). */
+  loadAtStart: number;
   /** The method's floor: the page reading its own time code. */
   calibration: Measurement;
   /** Every case. */
@@ -84,6 +86,12 @@ export async function runBenchmark(options: RunOptions): Promise<BenchReport> {
   const [width, height] = geometry.split("x").map(Number);
   const progress = options.progress ?? (() => {});
   const machine = await machineInfo();
+  const loadAtStart = Number((await Deno.readTextFile("/proc/loadavg")).split(" ")[0]);
+  if (loadAtStart > machine.nproc / 2) {
+    progress(
+      `warning: load average ${loadAtStart} on ${machine.nproc} CPUs; other work will skew the numbers`,
+    );
+  }
   const window = {
     warmupMs: options.warmupS * 1000,
     durationMs: options.durationS * 1000,
@@ -156,6 +164,7 @@ export async function runBenchmark(options: RunOptions): Promise<BenchReport> {
     quick: options.quick ?? false,
     geometry,
     machine,
+    loadAtStart,
     calibration,
     cases,
   };

@@ -1,0 +1,30 @@
+import assert from "node:assert/strict";
+import { BenchUsageError, parseBenchArgs } from "./main.ts";
+
+Deno.test("--quick runs motion and text for every stack, 3 s each", () => {
+  const a = parseBenchArgs(["--quick", "--out", "/tmp/x"]);
+  assert.deepEqual(a.contents, ["motion", "text"]);
+  assert.deepEqual(a.peers, ["selkies-websocket", "selkies-webrtc", "novnc"]);
+  assert.equal(a.durationS, 3);
+  assert.equal(a.out, "/tmp/x");
+});
+
+Deno.test("the full run plays every content for 20 s; explicit flags beat the quick defaults", () => {
+  assert.deepEqual(parseBenchArgs([]).contents, ["motion", "text", "idle"]);
+  assert.equal(parseBenchArgs([]).durationS, 20);
+  const a = parseBenchArgs(["--quick", "--duration", "7", "--peers", "novnc", "--contents", "idle"]);
+  assert.equal(a.durationS, 7);
+  assert.deepEqual(a.peers, ["novnc"]);
+  assert.deepEqual(a.contents, ["idle"]);
+});
+
+Deno.test("unknown stacks, contents, durations and geometries are usage errors", () => {
+  assert.throws(() => parseBenchArgs(["--peers", "vnc"]), BenchUsageError);
+  assert.throws(() => parseBenchArgs(["--contents", ""]), BenchUsageError);
+  assert.throws(() => parseBenchArgs(["--duration", "-1"]), BenchUsageError);
+  assert.throws(() => parseBenchArgs(["--geometry", "big"]), BenchUsageError);
+});
+
+Deno.test("unknown flags are usage errors too", () => {
+  assert.throws(() => parseBenchArgs(["--fast"]), BenchUsageError);
+});
