@@ -1,0 +1,130 @@
+/**
+ * Gateway benchmark: relay throughput per gateway core, added latency (gateway vs direct
+ * WebSocket, same run) and memory per idle tunnel, against a real SLURM job and munged.
+ * Run: `scripts/deno task bench:gateway` (or `scripts/deno run -A bench/gateway.ts [--tunnels N]`).
+ *
+ * @module
+ */
+import { cpus, hostname, userInfo } from "node:os";
+import { startSlurmCluster } from "../tests/harness/slurm.ts";
+import { submitSleepJob } from "../tests/harness/gateway.ts";
+import { type BenchJob, directPair, gatewayPair, registerTunnel, type StreamPair } from "./gateway/_peers.ts";
+import { cpuSeconds, measureLatency, measureThroughput, percentile, rssBytes } from "./gateway/measure.ts";
+
+const TUNNELS = Number(Deno.args[Deno.args.indexOf("--tunnels") + 1]) || 200;
+const SECONDS = Number(Deno.args[Deno.args.indexOf("--seconds") + 1]) || 5;
+
+async function startGatewayProcess(
+  settings: object,
+): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--v8-flags=--expose-gc", new URL("./gateway/_serve.ts", import.meta.url).pathname],
+    env: { SELKIES_BENCH_GATEWAY: JSON.stringify(settings), SELKIES_LOG_LEVEL: "warning" },
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  while (!text.includes("\n")) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error("the gateway process exited before listening");
+    text += value;
+  }
+  reader.releaseLock();
+  return {
+    url: text.trim(),
+    pid: child.pid,
+    stop: async () => {
+      child.kill("SIGTERM");
+      await child.stdout.cancel().catch(() => {});
+      await child.status;
+    },
+  };
+}
+
+async function latencyRow(name: string, pair: StreamPair) {
+  await measureLatency(pair, { count: 100 }); // warm-up
+  const samples = await measureLatency(pair, { count: 1000 });
+  pair.close();
+  return { name, p50: percentile(samples, 50), p99: percentile(samples, 99), n: samples.length };
+}
+
+const cluster = await startSlurmCluster({ nodeName: hostname().split(".")[0] });
+const gw = await startGatewayProcess({ mungeSocket: cluster.mungeSocket, slurmEnv: cluster.env });
+try {
+  const job: BenchJob = {
+    gatewayUrl: gw.url,
+    jobId: await submitSleepJob(cluster),
+    node: hostname().split(".")[0],
+    user: userInfo().username,
+    mungeSocket: cluster.mungeSocket,
+  };
+  const rows: string[][] = [];
+
+  // Memory per idle tunnel first, on a fresh process: RSS delta for N registered tunnels.
+  const settledRss = async () => {
+    Deno.kill(gw.pid, "SIGUSR1");
+    await new Promise((r) => setTimeout(r, 1000));
+    return await rssBytes(gw.pid);
+  };
+  const rss0 = await settledRss();
+  const tunnels = [];
+  for (let i = 0; i < TUNNELS; i += 20) {
+    tunnels.push(
+      ...await Promise.all(
+        Array.from({ length: Math.min(20, TUNNELS - i) }, () => registerTunnel(job, () => {})),
+      ),
+    );
+  }
+  await new Promise((r) => setTimeout(r, 1000));
+  const rss1 = await settledRss();
+  for (const { tunnel } of tunnels) tunnel.close();
+  rows.push([
+    `RSS per idle tunnel (${TUNNELS} tunnels)`,
+    `${((rss1 - rss0) / TUNNELS / 1024).toFixed(1)} KiB`,
+  ]);
+  rows.push([
+    "gateway RSS idle / with tunnels",
+    `${(rss0 / 2 ** 20).toFixed(1)} / ${(rss1 / 2 ** 20).toFixed(1)} MiB`,
+  ]);
+
+  // Throughput: gateway CPU time over the run, and the same push over a direct socket for reference.
+  const relayed = await gatewayPair(job);
+  await measureThroughput(relayed, { seconds: 1 });
+  const cpu0 = await cpuSeconds(gw.pid);
+  const t = await measureThroughput(relayed, { seconds: SECONDS });
+  const cpu = (await cpuSeconds(gw.pid)) - cpu0;
+  relayed.close();
+  const mbit = (t.bytes * 8) / 1e6;
+  rows.push(["relay throughput (64 KiB frames)", `${(mbit / t.seconds).toFixed(0)} Mbit/s`]);
+  rows.push(["gateway CPU during it", `${((cpu / t.seconds) * 100).toFixed(0)} % of a core`]);
+  rows.push(["throughput per gateway core", `${(mbit / cpu).toFixed(0)} Mbit/s per CPU-second`]);
+  const direct = await directPair();
+  const d = await measureThroughput(direct, { seconds: SECONDS });
+  direct.close();
+  rows.push([
+    "direct WebSocket throughput (same process)",
+    `${((d.bytes * 8) / 1e6 / d.seconds).toFixed(0)} Mbit/s`,
+  ]);
+
+  // Latency of 4 KiB frames at 200/s, both paths in the same run.
+  const viaGateway = await latencyRow("through the gateway", await gatewayPair(job));
+  const viaDirect = await latencyRow("direct WebSocket", await directPair());
+  for (const r of [viaDirect, viaGateway]) {
+    rows.push([`latency ${r.name} p50 / p99`, `${r.p50.toFixed(2)} / ${r.p99.toFixed(2)} ms (n=${r.n})`]);
+  }
+  rows.push([
+    "added by the gateway p50 / p99",
+    `${(viaGateway.p50 - viaDirect.p50).toFixed(2)} / ${(viaGateway.p99 - viaDirect.p99).toFixed(2)} ms`,
+  ]);
+
+  const cpuModel = cpus()[0]?.model ?? "unknown CPU";
+  console.log(
+    `\nGateway benchmark on ${cpus().length} x ${cpuModel} (gateway, clients and SLURM on one box)\n`,
+  );
+  console.log("| measure | value |\n| --- | --- |");
+  for (const [k, v] of rows) console.log(`| ${k} | ${v} |`);
+} finally {
+  await gw.stop();
+  await cluster.stop();
+}

@@ -1,0 +1,127 @@
+/**
+ * Both ends of a relayed stream in the bench process: a streamer-side tunnel client registered for
+ * a real SLURM job, and a browser-side viewer WebSocket; or the same pair over a direct WebSocket.
+ *
+ * @module
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { connectTunnel, type TunnelHandle, type ViewerSocket } from "../../streamer/tunnel/mod.ts";
+
+/** A sender (streamer side) and a receiver (browser side) of one stream. */
+export interface StreamPair {
+  /** Sends one binary message from the streamer side. */
+  send(data: Uint8Array): void;
+  /** Called with every message the browser side receives. */
+  onReceive(handler: (data: Uint8Array) => void): void;
+  /** Closes both ends. */
+  close(): void;
+}
+
+/** Job facts a registration needs. */
+export interface BenchJob {
+  /** Gateway URL. */
+  gatewayUrl: string;
+  /** A RUNNING job of this user on `node`. */
+  jobId: string;
+  /** The job's node. */
+  node: string;
+  /** Account name owning the job. */
+  user: string;
+  /** munged socket. */
+  mungeSocket: string;
+}
+
+/**
+ * Registers one tunnel and resolves with its token and the streamer side of viewers.
+ *
+ * @example
+ * ```ts ignore
+ * const { tunnel } = await registerTunnel(job, () => {});
+ * ```
+ */
+export async function registerTunnel(
+  job: BenchJob,
+  onViewer: (socket: ViewerSocket) => void,
+): Promise<{ tunnel: TunnelHandle; sessionUrl: string; token: string }> {
+  const token = randomBytes(32).toString("base64url");
+  const tunnel = connectTunnel({
+    gatewayUrl: job.gatewayUrl,
+    mungeSocket: job.mungeSocket,
+    registration: {
+      jobId: job.jobId,
+      user: job.user,
+      node: job.node,
+      sessionId: randomBytes(12).toString("base64url"),
+      tokenHash: createHash("sha256").update(token).digest("base64url"),
+    },
+    onViewer,
+  });
+  const { sessionUrl } = await tunnel.ready;
+  return { tunnel, sessionUrl, token };
+}
+
+function receiver(url: string, headers: Record<string, string>): Promise<WebSocket> {
+  // @ts-ignore: Deno's WebSocket takes headers as a non-standard option.
+  const ws = new WebSocket(url, { headers });
+  ws.binaryType = "arraybuffer";
+  return new Promise((resolve, reject) => {
+    ws.onopen = () => resolve(ws);
+    ws.onerror = () => reject(new Error(`cannot open ${url}`));
+  });
+}
+
+/**
+ * A stream relayed by the gateway: tunnel client -> gateway -> viewer WebSocket.
+ *
+ * @example
+ * ```ts ignore
+ * const pair = await gatewayPair(job);
+ * ```
+ */
+export async function gatewayPair(job: BenchJob): Promise<StreamPair> {
+  const streamSide = Promise.withResolvers<ViewerSocket>();
+  const { tunnel, sessionUrl, token } = await registerTunnel(job, (s) => streamSide.resolve(s));
+  const login = await fetch(`${sessionUrl}?token=${token}`, { redirect: "manual" });
+  await login.body?.cancel();
+  const cookie = login.headers.get("set-cookie")!.split(";")[0];
+  const ws = await receiver(`${sessionUrl.replace(/^http/, "ws")}ws`, {
+    origin: new URL(job.gatewayUrl).origin,
+    cookie,
+  });
+  const streamer = await streamSide.promise;
+  return {
+    send: (data) => streamer.send(data),
+    onReceive: (handler) => ws.onmessage = (e) => handler(new Uint8Array(e.data as ArrayBuffer)),
+    close: () => {
+      ws.close();
+      tunnel.close();
+    },
+  };
+}
+
+/**
+ * The same stream over a direct WebSocket (what a browser on the compute network would use).
+ *
+ * @example
+ * ```ts ignore
+ * const pair = await directPair();
+ * ```
+ */
+export async function directPair(): Promise<StreamPair> {
+  const serverSide = Promise.withResolvers<WebSocket>();
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (req) => {
+    const { socket, response } = Deno.upgradeWebSocket(req);
+    socket.onopen = () => serverSide.resolve(socket);
+    return response;
+  });
+  const ws = await receiver(`ws://127.0.0.1:${server.addr.port}/`, {});
+  const socket = await serverSide.promise;
+  return {
+    send: (data) => socket.send(data),
+    onReceive: (handler) => ws.onmessage = (e) => handler(new Uint8Array(e.data as ArrayBuffer)),
+    close: () => {
+      ws.close();
+      void server.shutdown();
+    },
+  };
+}

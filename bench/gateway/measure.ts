@@ -1,0 +1,136 @@
+/**
+ * The gateway's measurements: relay throughput under a flow-control window, one-way latency of
+ * small frames, and the RSS and CPU time of a process from /proc.
+ *
+ * @module
+ */
+import { encodeMediaFrame, MEDIA_HEADER_BYTES } from "../../protocol/protocol.ts";
+import { CLOCK_TICKS, parseStat } from "../procstat.ts";
+import type { StreamPair } from "./_peers.ts";
+
+/** Options for {@linkcode measureThroughput}. */
+export interface ThroughputOptions {
+  /** How long to push, seconds. @default {5} */
+  seconds?: number;
+  /** Size of each frame, bytes. @default {65536} */
+  frameBytes?: number;
+  /** Most bytes sent and not yet received (kept under the relay's 2 MiB congestion mark). @default {1048576} */
+  windowBytes?: number;
+}
+
+/**
+ * Pushes keyframe-sized binary frames as fast as the receiver takes them; returns bytes and seconds.
+ *
+ * @example
+ * ```ts ignore
+ * const { bytes, seconds } = await measureThroughput(pair, { seconds: 3 });
+ * ```
+ */
+export async function measureThroughput(
+  pair: StreamPair,
+  options: ThroughputOptions = {},
+): Promise<{ bytes: number; seconds: number }> {
+  const frameBytes = options.frameBytes ?? 65536, windowBytes = options.windowBytes ?? 1 << 20;
+  const frame = encodeMediaFrame({
+    kind: "video",
+    key: true,
+    timestampUs: 0,
+    payload: crypto.getRandomValues(new Uint8Array(frameBytes - MEDIA_HEADER_BYTES)),
+  });
+  let sent = 0, received = 0;
+  const done = Promise.withResolvers<void>();
+  const end = performance.now() + (options.seconds ?? 5) * 1000;
+  const pump = () => {
+    while (sent - received < windowBytes && performance.now() < end) {
+      pair.send(frame);
+      sent += frame.byteLength;
+    }
+    if (performance.now() >= end && received >= sent) done.resolve();
+  };
+  pair.onReceive((data) => {
+    received += data.byteLength;
+    pump();
+  });
+  const start = performance.now();
+  pump();
+  const timer = setInterval(pump, 50);
+  await done.promise;
+  clearInterval(timer);
+  return { bytes: received, seconds: (performance.now() - start) / 1000 };
+}
+
+/** Options for {@linkcode measureLatency}. */
+export interface LatencyOptions {
+  /** Frames to time. @default {1000} */
+  count?: number;
+  /** Frame size, bytes. @default {4096} */
+  frameBytes?: number;
+  /** Gap between frames, ms. @default {5} */
+  intervalMs?: number;
+}
+
+/**
+ * One-way latency of frames sent at a steady pace (both ends share this process's clock); returns ms samples.
+ *
+ * @example
+ * ```ts ignore
+ * const samples = await measureLatency(pair, { count: 500 });
+ * ```
+ */
+export async function measureLatency(pair: StreamPair, options: LatencyOptions = {}): Promise<number[]> {
+  const count = options.count ?? 1000;
+  const samples: number[] = [];
+  const done = Promise.withResolvers<void>();
+  pair.onReceive((data) => {
+    const view = new DataView(data.buffer, data.byteOffset + MEDIA_HEADER_BYTES, 8);
+    samples.push(performance.now() - view.getFloat64(0));
+    if (samples.length === count) done.resolve();
+  });
+  const payload = new Uint8Array((options.frameBytes ?? 4096) - MEDIA_HEADER_BYTES);
+  for (let i = 0; i < count; i++) {
+    new DataView(payload.buffer).setFloat64(0, performance.now());
+    pair.send(encodeMediaFrame({ kind: "video", key: true, timestampUs: i, payload }));
+    await new Promise((r) => setTimeout(r, options.intervalMs ?? 5));
+  }
+  await Promise.race([done.promise, new Promise((r) => setTimeout(r, 10_000))]);
+  return samples;
+}
+
+/**
+ * User plus system CPU seconds a process has used so far.
+ *
+ * @example
+ * ```ts ignore
+ * const before = await cpuSeconds(pid);
+ * ```
+ */
+export async function cpuSeconds(pid: number): Promise<number> {
+  return parseStat(await Deno.readTextFile(`/proc/${pid}/stat`)).ticks / CLOCK_TICKS;
+}
+
+/**
+ * Resident set size of a process, bytes.
+ *
+ * @example
+ * ```ts ignore
+ * const rss = await rssBytes(pid);
+ * ```
+ */
+export async function rssBytes(pid: number): Promise<number> {
+  const kb = (await Deno.readTextFile(`/proc/${pid}/status`)).match(/^VmRSS:\s+(\d+)/m)?.[1];
+  return Number(kb) * 1024;
+}
+
+/**
+ * The p-th percentile (0-100) of samples, nearest rank.
+ *
+ * @example
+ * ```ts
+ * import { percentile } from "./measure.ts";
+ * percentile([3, 1, 2], 50); // 2
+ * ```
+ */
+export function percentile(samples: number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
