@@ -141,6 +141,16 @@ export async function writeResults(report: BenchReport, dir: string): Promise<vo
   await Deno.writeTextFile(`${dir}/results.json`, JSON.stringify(report, null, 1) + "\n");
   await Deno.writeTextFile(`${dir}/results.md`, markdownSummary(report));
   await Deno.writeTextFile(`${dir}/latency.svg`, latencySvg(report));
+  // Committed results must pass the project's `deno fmt --check`; format them the project's way.
+  const files = ["results.json", "results.md", "latency.svg"].map((f) => `${dir}/${f}`);
+  const root = new URL("..", import.meta.url).pathname;
+  await new Deno.Command(Deno.execPath(), {
+    args: ["fmt", "--quiet", ...files],
+    cwd: root,
+    stdout: "null",
+    stderr: "null",
+  })
+    .output();
 }
 
 async function main(argv: string[]): Promise<number> {

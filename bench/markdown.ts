@@ -58,8 +58,23 @@ export function markdownSummary(report: BenchReport): string {
     "queueing on the server are one remainder (the media frames carry no wall-clock capture time yet).",
     "",
     ...breakdownLines(report),
+    ...leftBehindLines(report),
   ];
   return lines.join("\n") + "\n";
+}
+
+function leftBehindLines(report: BenchReport): string[] {
+  const leaky = report.cases.filter((c) => (c.leftBehind ?? 0) > 0);
+  if (leaky.length === 0) return [];
+  return [
+    "",
+    "## Clean-up",
+    "",
+    ...leaky.map((c) =>
+      `- ${c.peer} / ${c.content}: ${c.leftBehind} process(es) still ran after the stack was stopped ` +
+      "(the benchmark ended them)."
+    ),
+  ];
 }
 
 function uniqueSettings(report: BenchReport): [string, string][] {
