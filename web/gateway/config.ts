@@ -163,7 +163,9 @@ export async function gatewayOptionsFrom(config: GatewayConfig): Promise<RunGate
 
 function authFrom(auth: GatewayConfig["auth"]): AuthOptions {
   if (auth === "token" || "token" in auth) return { mode: "token" };
-  if ("header" in auth) return { mode: "header", ...auth.header, header: auth.header.name };
+  if ("header" in auth) {
+    return { mode: "header", header: auth.header.name, trustedProxies: auth.header.trustedProxies };
+  }
   return { mode: "basic", users: auth.basic.users, realm: auth.basic.realm };
 }
 

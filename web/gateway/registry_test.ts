@@ -1,0 +1,54 @@
+import assert from "node:assert/strict";
+import { SessionRegistry } from "./registry.ts";
+import type { SessionEntry } from "./registry.ts";
+import { hashToken } from "./_crypto.ts";
+
+const entry = (sessionId: string, token: string) =>
+  ({
+    reg: { jobId: "1", user: "ada", node: "c1", sessionId, tokenHash: hashToken(token), capabilities: [] },
+    uid: 1000,
+    job: {},
+    tunnel: {},
+    registeredAt: Date.now(),
+  }) as unknown as SessionEntry;
+
+Deno.test("owner grants survive a new registry (gateway restart) once the session re-registers", () => {
+  const before = new SessionRegistry();
+  before.put(entry("session-aaaa", "t1"));
+  const cookie = before.grant("session-aaaa", { viewOnly: false, user: "ada" }, 60_000);
+  const after = new SessionRegistry();
+  assert.equal(after.resolve("session-aaaa", cookie), undefined); // not registered yet
+  after.put(entry("session-aaaa", "t1"));
+  assert.deepEqual(after.resolve("session-aaaa", cookie), { viewOnly: false, user: "ada" });
+});
+
+Deno.test("owner grants are refused when tampered, moved, expired, or the secret changed", () => {
+  const registry = new SessionRegistry();
+  registry.put(entry("session-aaaa", "t1"));
+  registry.put(entry("session-bbbb", "t1"));
+  const cookie = registry.grant("session-aaaa", { viewOnly: false, user: "ada" }, 60_000);
+  const [o, exp, user, mac] = cookie.split(".");
+  const forged = [
+    `${o}.${exp}.${btoa("eve").replaceAll("=", "")}.${mac}`, // another user
+    `${o}.${(Date.now() + 1e9).toString(36)}.${user}.${mac}`, // longer life
+    `${o}.${exp}.${user}.${mac.slice(0, -2)}AA`, // another MAC
+    `${o}.${exp}.${user}`, // no MAC
+  ];
+  for (const value of forged) assert.equal(registry.resolve("session-aaaa", value), undefined, value);
+  assert.equal(registry.resolve("session-bbbb", cookie), undefined); // same secret, other session
+  const expired = registry.grant("session-aaaa", { viewOnly: false }, -1);
+  assert.equal(registry.resolve("session-aaaa", expired), undefined);
+  registry.put(entry("session-aaaa", "t2")); // a new streamer with a new secret
+  assert.equal(registry.resolve("session-aaaa", cookie), undefined);
+});
+
+Deno.test("view-only grants stay in memory and end with the share link", () => {
+  const registry = new SessionRegistry();
+  registry.put(entry("session-aaaa", "t1"));
+  const { share } = registry.createShare("session-aaaa", 60_000);
+  const cookie = registry.grant("session-aaaa", { viewOnly: true, shareId: share.id }, 60_000);
+  assert.equal(cookie.startsWith("o."), false);
+  assert.equal(registry.resolve("session-aaaa", cookie)?.viewOnly, true);
+  registry.revokeShare("session-aaaa", share.id);
+  assert.equal(registry.resolve("session-aaaa", cookie), undefined);
+});
