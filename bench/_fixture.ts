@@ -22,6 +22,7 @@ export function measured(fps: number, p50: number, mbps: number, serverCpu: numb
     contentCpu: 1,
     clientCpu: 50,
     otherCpu: 0,
+    pipeline: null,
     clientStats: null,
     webrtc: null,
     samples: { latency: [p50], input: [p50] },

@@ -26,14 +26,20 @@ export function breakdownLines(report: BenchReport): string[] {
     const statsDecode = typeof m.clientStats?.decodeMs === "number" ? m.clientStats.decodeMs as number : null;
     const decode = m.webrtc?.decodeMs || statsDecode;
     const jitter = m.webrtc?.jitterBufferMs ?? null;
-    const known = floor + (decode ?? 0) + (jitter ?? 0);
+    const pipeline = m.pipeline?.p50 ?? null;
+    const known = floor + (decode ?? 0) + (jitter ?? 0) + (pipeline ?? 0);
     const rest = Math.max(0, m.latency.p50 - known);
     const busy = (m.serverCpu ?? 0) + m.clientCpu + m.contentCpu + (m.otherCpu ?? 0);
     const parts = [
       `~${floor} ms waiting for the next animation frame (calibration)`,
       decode !== null ? `${round(decode)} ms decode` : "decode time not reported",
       ...(jitter !== null ? [`${round(jitter)} ms in WebRTC's jitter buffer`] : []),
-      `${round(rest)} ms capture, encode, transport and queueing`,
+      ...(pipeline !== null
+        ? [`${round(pipeline)} ms convert + encode in the server's pipeline (tracer p50)`]
+        : []),
+      pipeline !== null
+        ? `${round(rest)} ms capture, transport and queueing`
+        : `${round(rest)} ms capture, encode, transport and queueing`,
     ];
     lines.push(
       `- ${c.peer} / ${c.content}: p50 ${m.latency.p50} ms = ${

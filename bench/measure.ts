@@ -6,6 +6,7 @@
 import type { Page } from "playwright-core";
 import { sleep, waitFor } from "./_net.ts";
 import { type ProcessSelector, startCpuMeter, startSystemMeter } from "./cpu_meter.ts";
+import type { StageTimer } from "./peer.ts";
 import type { ProbeApi, ProbeResult } from "./probe.ts";
 import { contentSelector } from "./session_procs.ts";
 import { summarize, type Summary } from "./stats.ts";
@@ -36,6 +37,8 @@ export interface Measurement {
   clientCpu: number;
   /** CPU of everything else on the machine during the window (other users, other tests), % of one core. */
   otherCpu: number;
+  /** Server pipeline per frame (source pad to sink: convert, encode, payload), ms; null where not traced. */
+  pipeline: Summary | null;
   /** The client's own stats object (`window.selkiesStats`) at the end, when it has one. */
   clientStats: Record<string, unknown> | null;
   /** WebRTC's receiver stats (decode, jitter buffer) when the page used WebRTC. */
@@ -50,6 +53,8 @@ export interface MeasureOptions {
   page: Page;
   /** The session's server processes, or null (calibration). */
   server: ProcessSelector | null;
+  /** The server's pipeline timing, where the stack reports it. */
+  pipeline?: StageTimer;
   /** The browser's processes. */
   client: ProcessSelector;
   /** Settling time after the first frame, ms. */
@@ -96,6 +101,7 @@ export async function measurePage(options: MeasureOptions): Promise<Measurement>
   await sleep(options.warmupMs, signal);
 
   await page.evaluate(() => (globalThis as unknown as { __bench: ProbeApi }).__bench.reset());
+  await options.pipeline?.mark();
   const server = options.server ? await startCpuMeter(options.server) : null;
   const content = await startCpuMeter(contentSelector());
   const client = await startCpuMeter(options.client);
@@ -114,6 +120,7 @@ export async function measurePage(options: MeasureOptions): Promise<Measurement>
     await client.stop(),
   ];
   const otherCpu = Math.max(0, Math.round((systemCpu - (serverCpu ?? 0) - contentCpu - clientCpu) * 10) / 10);
+  const pipeline = options.pipeline ? summarize(await options.pipeline.read()) : null;
   const r: ProbeResult = await page.evaluate(() =>
     (globalThis as unknown as { __bench: ProbeApi }).__bench.result()
   );
@@ -136,6 +143,7 @@ export async function measurePage(options: MeasureOptions): Promise<Measurement>
     contentCpu,
     clientCpu,
     otherCpu,
+    pipeline,
     clientStats,
     webrtc: r.webrtc && {
       ...r.webrtc,

@@ -17,10 +17,20 @@ export interface PeerSession {
   url: string;
   /** The session's server processes (X server, encoder, proxy), content excluded. */
   server: ProcessSelector;
+  /** Per-frame timing of the server's video pipeline, where the stack can report it. */
+  pipeline?: StageTimer;
   /** Human-readable settings worth reporting (encoder, quality...). */
   settings: Record<string, string | number>;
   /** Stops everything it started; resolves to how many processes the stack left behind (ended by force). */
   stop(): Promise<number>;
+}
+
+/** Times a server-side stage per frame over a measurement window. */
+export interface StageTimer {
+  /** Starts the window. */
+  mark(): Promise<void>;
+  /** Milliseconds per frame since the mark. */
+  read(): Promise<number[]>;
 }
 
 /** Options to start a peer. */

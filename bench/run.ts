@@ -136,6 +136,7 @@ export async function runBenchmark(options: RunOptions): Promise<BenchReport> {
             return await measurePage({
               page: browser.page,
               server: session.server,
+              pipeline: session.pipeline,
               client: browser.processes,
               ...window,
             });

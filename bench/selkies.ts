@@ -5,6 +5,7 @@
  */
 import { ProcessGroup } from "../streamer/process/mod.ts";
 import { sleep } from "./_net.ts";
+import { PipelineTrace, traceEnv } from "./gst_trace.ts";
 import { DENO_PATH, type PeerOptions, type PeerSession, STAMP_PATH } from "./peer.ts";
 import { readAllStats } from "./procstat.ts";
 import { endMarked, serverSelector, treeMarkers } from "./session_procs.ts";
@@ -70,7 +71,14 @@ export async function startSelkies(options: SelkiesOptions): Promise<PeerSession
     options.transport,
     ...(options.extraArgs ?? []),
   ];
-  const child = group.spawn("selkies-hpc stream", CLI_PATH, { args, stderr: "piped", stdout: "null" });
+  const traceDir = `${options.workDir}/gst-trace`;
+  await Deno.mkdir(traceDir);
+  const child = group.spawn("selkies-hpc stream", CLI_PATH, {
+    args,
+    env: traceEnv(traceDir),
+    stderr: "piped",
+    stdout: "null",
+  });
   const log = await Deno.open(logFile, { write: true, create: true, truncate: true });
   const logging = child.process.stderr.pipeTo(log.writable).catch(() => {});
   const stop = async () => {
@@ -102,6 +110,7 @@ export async function startSelkies(options: SelkiesOptions): Promise<PeerSession
     return {
       url: url.href,
       server: serverSelector(() => [child.pid]),
+      pipeline: new PipelineTrace(traceDir),
       settings: { transport: options.transport, bitrateKbps: bitrate, fps: 60 },
       stop,
     };
