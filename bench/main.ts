@@ -4,7 +4,8 @@
  *
  * Flags: `--quick` (smoke: motion and text, 3 s each), `--out DIR` (default bench/results),
  * `--peers a,b`, `--contents a,b`, `--duration S`, `--warmup S`, `--geometry WxH`,
- * `--from-json FILE` (re-render the reports of an earlier run without measuring).
+ * `--from-json FILE` (re-render the reports of an earlier run without measuring), `--quiet-wait S` (longest
+ * wait, before each case, for other processes to use < 40% of a core; 60 in the full run, 0 in --quick).
  *
  * @module
  */
@@ -49,6 +50,8 @@ export interface BenchArgs {
   warmupS: number;
   /** Screen size. */
   geometry: string;
+  /** Longest wait for a quiet machine before each case, seconds (0 never waits). */
+  quietWaitS: number;
   /** Only re-render the reports from this results.json (no measuring). */
   fromJson: string | null;
 }
@@ -75,6 +78,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
         warmup: { type: "string" },
         geometry: { type: "string", default: "1920x1080" },
         "from-json": { type: "string" },
+        "quiet-wait": { type: "string" },
       },
     });
   let values: ReturnType<typeof parse>["values"];
@@ -101,10 +105,14 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     }
     return items as T[];
   };
-  const seconds = (flag: string, raw: string | undefined, fallback: number): number => {
+  const seconds = (flag: string, raw: string | undefined, fallback: number, zeroOk = false): number => {
     if (raw === undefined) return fallback;
     const n = Number(raw);
-    if (!(n > 0)) throw new BenchUsageError(`--${flag} must be a positive number of seconds; got ${raw}`);
+    if (!(n > 0 || (zeroOk && n === 0))) {
+      throw new BenchUsageError(
+        `--${flag} must be a ${zeroOk ? "non-negative" : "positive"} number of seconds; got ${raw}`,
+      );
+    }
     return n;
   };
   if (!/^\d{2,5}x\d{2,5}$/.test(values.geometry ?? "")) {
@@ -124,6 +132,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     warmupS: seconds("warmup", values.warmup, quick ? 1 : 3),
     geometry: values.geometry!,
     fromJson: values["from-json"] ?? null,
+    quietWaitS: seconds("quiet-wait", values["quiet-wait"], quick ? 0 : 60, true),
   };
 }
 

@@ -28,3 +28,11 @@ Deno.test("unknown stacks, contents, durations and geometries are usage errors",
 Deno.test("unknown flags are usage errors too", () => {
   assert.throws(() => parseBenchArgs(["--fast"]), BenchUsageError);
 });
+
+Deno.test("the full run waits up to 60 s for a quiet machine, the quick run never", () => {
+  assert.equal(parseBenchArgs([]).quietWaitS, 60);
+  assert.equal(parseBenchArgs(["--quick"]).quietWaitS, 0);
+  assert.equal(parseBenchArgs(["--quiet-wait", "5"]).quietWaitS, 5);
+  assert.equal(parseBenchArgs(["--quiet-wait", "0"]).quietWaitS, 0);
+  assert.throws(() => parseBenchArgs(["--duration", "0"]), BenchUsageError);
+});

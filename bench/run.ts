@@ -9,6 +9,7 @@ import type { ContentMode } from "./content/stamp.ts";
 import { type MachineInfo, machineInfo } from "./machine.ts";
 import { type Measurement, measurePage } from "./measure.ts";
 import type { PeerName, PeerOptions, PeerSession } from "./peer.ts";
+import { waitForQuiet } from "./quiet.ts";
 import { startSelkies } from "./selkies.ts";
 import { startVnc } from "./vnc.ts";
 
@@ -62,6 +63,8 @@ export interface RunOptions {
   durationS: number;
   /** Seconds of warm-up after the first frame. */
   warmupS: number;
+  /** Longest wait for the machine to quiet down before each case, seconds (0: never wait). @default {0} */
+  quietWaitS?: number;
   /** Marks the report as the smoke run. @default {false} */
   quick?: boolean;
   /** Progress lines (to stderr in the CLI). */
@@ -98,6 +101,11 @@ export async function runBenchmark(options: RunOptions): Promise<BenchReport> {
     signal: options.signal,
   };
 
+  await waitForQuiet({
+    maxWaitS: options.quietWaitS ?? 0,
+    progress: (l) => progress(`calibration: ${l}`),
+    signal: options.signal,
+  });
   progress(`calibration: the page reads its own time code for ${options.durationS} s`);
   const calibration = await withBrowser(width, height, async (browser) => {
     const cal = serveCalibration(width, height);
@@ -116,6 +124,11 @@ export async function runBenchmark(options: RunOptions): Promise<BenchReport> {
     for (const peer of options.peers) {
       options.signal?.throwIfAborted();
       const tag = `[${cases.length + 1}/${total}] ${peer} ${content}`;
+      await waitForQuiet({
+        maxWaitS: options.quietWaitS ?? 0,
+        progress: (l) => progress(`${tag}: ${l}`),
+        signal: options.signal,
+      });
       progress(`${tag}: starting`);
       const result: CaseResult = {
         peer,
