@@ -1,0 +1,149 @@
+/**
+ * Numbers and tables of bench/gpu.ts: one-second buckets summarized, targets checked, a terminal
+ * table and a Markdown report. Pure functions.
+ *
+ * @module
+ */
+import type { Bucket } from "./_gpu_viewer.ts";
+
+/** What one measured session gave. */
+export interface CaseResult {
+  /** Case name, e.g. `gl-1080p60`. */
+  name: string;
+  /** `gl` (glspin renders every frame) or `idle` (a static black screen). */
+  content: "gl" | "idle";
+  /** Screen width in pixels. */
+  width: number;
+  /** Screen height in pixels. */
+  height: number;
+  /** Frames per second asked for. */
+  fps: number;
+  /** Encoder element the session chose, and its codec string. */
+  encoder: string;
+  /** WebCodecs codec string. */
+  codec: string;
+  /** Milliseconds from starting `selkies-hpc stream` to its ready file. */
+  readyMs: number;
+  /** Milliseconds from opening the WebSocket to the first video frame. */
+  firstFrameMs: number;
+  /** Mean delivered video frames per second, and the worst second. */
+  deliveredFps: number;
+  /** The worst one-second bucket. */
+  minFps: number;
+  /** Mean delivered video bitrate in kbit/s. */
+  kbps: number;
+  /** Server CPU (streamer, media worker, Xvfb) in % of one core. */
+  serverCpu: number;
+  /** The GL program's CPU in % of one core (0 for idle). */
+  appCpu: number;
+  /** Frames per second the GL program rendered and put on the screen (null for idle). */
+  glFps: number | null;
+  /** GL_RENDERER of the GL program, e.g. `NVIDIA H100 80GB HBM3/PCIe/SSE2`. */
+  glRenderer: string | null;
+  /** Mean milliseconds per frame the GL program spent rendering, reading back, and putting the image. */
+  glMs: { render: number; readback: number; put: number } | null;
+  /** Whether nvidia-smi listed the GL program as a GPU process (null without nvidia-smi). */
+  glOnGpu: boolean | null;
+}
+
+/**
+ * Mean and worst fps and mean kbit/s of one-second buckets.
+ *
+ * @example
+ * ```ts
+ * import { summarize } from "./_gpu_report.ts";
+ * summarize([{ frames: 60, bytes: 125_000, keyframes: 0 }]); // { fps: 60, minFps: 60, kbps: 1000 }
+ * ```
+ */
+export function summarize(buckets: readonly Bucket[]): { fps: number; minFps: number; kbps: number } {
+  if (buckets.length === 0) return { fps: 0, minFps: 0, kbps: 0 };
+  const frames = buckets.reduce((s, b) => s + b.frames, 0);
+  const bytes = buckets.reduce((s, b) => s + b.bytes, 0);
+  return {
+    fps: frames / buckets.length,
+    minFps: Math.min(...buckets.map((b) => b.frames)),
+    kbps: bytes * 8 / 1000 / buckets.length,
+  };
+}
+
+/**
+ * Whether a case meets its targets: >= 95% of the asked fps delivered, and for 1080p60 (the
+ * project's budget) at most 100% of one core on the server.
+ *
+ * @example
+ * ```ts ignore
+ * import { verdict } from "./_gpu_report.ts";
+ * verdict(result); // "pass" | "FAIL: 41.2 of 60 fps"
+ * ```
+ */
+export function verdict(
+  r: Pick<CaseResult, "fps" | "width" | "height" | "deliveredFps" | "serverCpu">,
+): string {
+  const problems: string[] = [];
+  if (r.deliveredFps < 0.95 * r.fps) problems.push(`${r.deliveredFps.toFixed(1)} of ${r.fps} fps`);
+  if (r.width === 1920 && r.height === 1080 && r.fps === 60 && r.serverCpu > 100) {
+    problems.push(`server CPU ${r.serverCpu.toFixed(0)}% > 100%`);
+  }
+  return problems.length ? `FAIL: ${problems.join(", ")}` : "pass";
+}
+
+const COLUMNS: [string, (r: CaseResult) => string][] = [
+  ["case", (r) => r.name],
+  ["encoder", (r) => r.encoder],
+  ["fps (min)", (r) => `${r.deliveredFps.toFixed(1)} (${r.minFps})`],
+  ["kbit/s", (r) => r.kbps.toFixed(0)],
+  ["server CPU", (r) => `${r.serverCpu.toFixed(0)}%`],
+  ["GL fps", (r) => r.glFps === null ? "-" : r.glFps.toFixed(1)],
+  ["GL CPU", (r) => r.content === "idle" ? "-" : `${r.appCpu.toFixed(0)}%`],
+  ["GL ms r/rb/put", (r) => r.glMs ? [r.glMs.render, r.glMs.readback, r.glMs.put].map(ms).join("/") : "-"],
+  ["ready", (r) => `${(r.readyMs / 1000).toFixed(1)} s`],
+  ["1st frame", (r) => `${r.firstFrameMs.toFixed(0)} ms`],
+  ["verdict", (r) => verdict(r)],
+];
+
+function ms(n: number): string {
+  return n.toFixed(1);
+}
+
+/**
+ * The results as rows of cells, header first.
+ *
+ * @example
+ * ```ts
+ * import { rows } from "./_gpu_report.ts";
+ * rows([])[0][0]; // "case"
+ * ```
+ */
+export function rows(results: readonly CaseResult[]): string[][] {
+  return [COLUMNS.map(([h]) => h), ...results.map((r) => COLUMNS.map(([, cell]) => cell(r)))];
+}
+
+/**
+ * A fixed-width terminal table of the results.
+ *
+ * @example
+ * ```ts
+ * import { textTable } from "./_gpu_report.ts";
+ * console.log(textTable([]));
+ * ```
+ */
+export function textTable(results: readonly CaseResult[]): string {
+  const all = rows(results);
+  const widths = all[0].map((_, i) => Math.max(...all.map((row) => row[i].length)));
+  return all.map((row) => row.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd()).join("\n");
+}
+
+/**
+ * A Markdown table of the results.
+ *
+ * @example
+ * ```ts
+ * import { markdownTable } from "./_gpu_report.ts";
+ * markdownTable([]).startsWith("| case |"); // true
+ * ```
+ */
+export function markdownTable(results: readonly CaseResult[]): string {
+  const [head, ...body] = rows(results);
+  const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
+  return [line(head), line(head.map(() => "---")), ...body.map(line)].join("\n");
+}

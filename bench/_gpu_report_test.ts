@@ -1,0 +1,62 @@
+import assert from "node:assert/strict";
+import { type CaseResult, markdownTable, summarize, textTable, verdict } from "./_gpu_report.ts";
+
+const result: CaseResult = {
+  name: "gl-1080p60",
+  content: "gl",
+  width: 1920,
+  height: 1080,
+  fps: 60,
+  encoder: "x264enc",
+  codec: "avc1.42e02a",
+  readyMs: 1200,
+  firstFrameMs: 40,
+  deliveredFps: 59.5,
+  minFps: 58,
+  kbps: 7000,
+  serverCpu: 80,
+  appCpu: 30,
+  glFps: 60,
+  glRenderer: "NVIDIA H100",
+  glMs: { render: 0.2, readback: 1.5, put: 2 },
+  glOnGpu: true,
+};
+
+Deno.test("summarize gives mean and worst fps and kbit/s of one-second buckets", () => {
+  const s = summarize([
+    { frames: 60, bytes: 250_000, keyframes: 1 },
+    { frames: 50, bytes: 0, keyframes: 0 },
+  ]);
+  assert.deepEqual(s, { fps: 55, minFps: 50, kbps: 1000 });
+  assert.deepEqual(summarize([]), { fps: 0, minFps: 0, kbps: 0 });
+});
+
+Deno.test("verdict checks delivered fps everywhere and the one-core budget at 1080p60 only", () => {
+  assert.equal(verdict(result), "pass");
+  assert.equal(verdict({ ...result, deliveredFps: 50 }), "FAIL: 50.0 of 60 fps");
+  assert.equal(verdict({ ...result, serverCpu: 140 }), "FAIL: server CPU 140% > 100%");
+  assert.equal(
+    verdict({ ...result, width: 3840, height: 2160, fps: 30, deliveredFps: 30, serverCpu: 300 }),
+    "pass",
+  );
+});
+
+Deno.test("tables carry one row per case with every column", () => {
+  const md = markdownTable([result, {
+    ...result,
+    name: "idle-1080p60",
+    content: "idle",
+    glFps: null,
+    glMs: null,
+  }]);
+  const lines = md.split("\n");
+  assert.equal(lines.length, 4);
+  assert.match(
+    lines[2],
+    /^\| gl-1080p60 \| x264enc \| 59\.5 \(58\) \| 7000 \| 80% \| 60\.0 \| 30% \| 0\.2\/1\.5\/2\.0 /,
+  );
+  assert.match(lines[3], /^\| idle-1080p60 \| .* \| - \| - \| - \|/);
+  const text = textTable([result]).split("\n");
+  assert.equal(text.length, 2);
+  assert.equal(text[0].indexOf("encoder"), text[1].indexOf("x264enc"));
+});

@@ -1,0 +1,31 @@
+import assert from "node:assert/strict";
+import { measureCase, parseCase } from "./gpu.ts";
+
+const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+
+Deno.test("parseCase reads content, size and fps, and refuses anything else", () => {
+  assert.deepEqual(parseCase("gl-4k30"), {
+    name: "gl-4k30",
+    content: "gl",
+    width: 3840,
+    height: 2160,
+    fps: 30,
+  });
+  assert.deepEqual(parseCase("idle-720p60").width, 1280);
+  for (const bad of ["gl-1080p", "gl-1080p0", "gl-1080p121", "vnc-720p30", "gl-800p30"]) {
+    assert.throws(() => parseCase(bad), TypeError, bad);
+  }
+});
+
+Deno.test({
+  name: "measureCase streams a real idle session and counts what the WebSocket delivers",
+  sanitizeResources: false, // the session's child processes are ended by stop(); Deno tracks their pipes
+  fn: async () => {
+    const r = await measureCase(parseCase("idle-720p15"), { root, seconds: 2, warmup: 1 });
+    assert.equal(r.encoder, "x264enc");
+    assert.ok(r.deliveredFps > 10 && r.deliveredFps < 20, `delivered ${r.deliveredFps} fps`);
+    assert.ok(r.serverCpu > 0, `server CPU ${r.serverCpu}%`);
+    assert.ok(r.firstFrameMs > 0 && r.firstFrameMs < 10_000, `first frame ${r.firstFrameMs} ms`);
+    assert.equal(r.glFps, null);
+  },
+});
