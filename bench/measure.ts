@@ -138,7 +138,7 @@ export async function measurePage(options: MeasureOptions): Promise<Measurement>
     unreadablePct: round((100 * r.unreadable) / Math.max(1, r.rafs)),
     latency: summarize(r.latencies),
     input: summarize(r.inputLatencies),
-    mbps: Math.round((r.bytes * 8) / seconds / 1e4) / 100,
+    mbps: Math.round((r.bytes * 8) / seconds / 1e3) / 1000,
     serverCpu,
     contentCpu,
     clientCpu,
