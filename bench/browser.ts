@@ -7,19 +7,11 @@
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import type { ProcessSelector } from "./cpu_meter.ts";
 import { probeScript } from "./probe.ts";
+import { CHROMIUM_FLAGS as TEST_FLAGS } from "../tests/fixtures/browser.ts";
 import { cmdline, descendants } from "./procstat.ts";
 
-/** Chromium flags that keep a headless browser quiet on a closed network. */
-export const CHROMIUM_FLAGS: readonly string[] = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--autoplay-policy=no-user-gesture-required",
-];
+/** Chromium flags that keep a headless browser quiet on a closed network (the tests' set, minus `--headless`, which playwright adds). */
+export const CHROMIUM_FLAGS: readonly string[] = TEST_FLAGS.filter((flag) => flag !== "--headless");
 
 /** A browser with one page carrying the probe. */
 export interface BenchBrowser {

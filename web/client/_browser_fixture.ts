@@ -1,5 +1,5 @@
 /** Test fixture: headless Chromium (Debian's) in a fresh profile, and the page's test hooks. */
-import { type BrowserContext, chromium } from "playwright-core";
+import { launchBrowser, type TestBrowser } from "../../tests/fixtures/browser.ts";
 import type { SelkiesStats } from "./stats.ts";
 
 /** The page's test hooks (see main.ts). */
@@ -8,45 +8,11 @@ export type Win = typeof globalThis & {
   selkiesDebug: { pixel(x: number, y: number): number[] | undefined; inputChannel(): string };
 };
 
-const FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--autoplay-policy=no-user-gesture-required",
-];
+export type { TestBrowser } from "../../tests/fixtures/browser.ts";
 
-/** A running browser; `close` also removes its profile. */
-export interface TestBrowser {
-  context: BrowserContext;
-  close(): Promise<void>;
-}
-
-/** Starts Chromium with a 1000x600 viewport and a fresh `--user-data-dir`. */
-export async function launchChromium(extraFlags: string[] = []): Promise<TestBrowser> {
-  const profile = await Deno.makeTempDir({ prefix: "selkies-chromium-" });
-  try {
-    const context = await chromium.launchPersistentContext(profile, {
-      executablePath: "/usr/bin/chromium",
-      headless: true,
-      args: [...FLAGS, ...extraFlags],
-      viewport: { width: 1000, height: 600 },
-    });
-    return {
-      context,
-      async close() {
-        await context.close().catch(() => {});
-        await Deno.remove(profile, { recursive: true }).catch(() => {});
-      },
-    };
-  } catch (error) {
-    await Deno.remove(profile, { recursive: true }).catch(() => {});
-    throw error;
-  }
+/** Starts Chromium (the shared test fixture) with a 1000x600 viewport. */
+export function launchChromium(extraFlags: string[] = []): Promise<TestBrowser> {
+  return launchBrowser({ viewport: { width: 1000, height: 600 }, flags: extraFlags });
 }
 
 /** Polls `check` until it holds, failing after `ms`. */
