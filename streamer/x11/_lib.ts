@@ -1,4 +1,4 @@
-// The one place that dlopens libX11, libXtst, libXfixes and libXrandr. Symbols are loaded lazily, once
+// The one place that dlopens libX11, libXtst, libXfixes, libXrandr and libXdamage. Symbols are loaded lazily, once
 // per process. Only non-variadic entry points are used. Pointers never leave streamer/x11/.
 
 const X11_SYMBOLS = {
@@ -53,6 +53,13 @@ const XRANDR_SYMBOLS = {
   },
 } as const;
 
+const XDAMAGE_SYMBOLS = {
+  XDamageQueryExtension: { parameters: ["pointer", "buffer", "buffer"], result: "i32" },
+  XDamageCreate: { parameters: ["pointer", "u64", "i32"], result: "u64" },
+  XDamageSubtract: { parameters: ["pointer", "u64", "u64", "u64"], result: "void" },
+  XDamageDestroy: { parameters: ["pointer", "u64"], result: "void" },
+} as const;
+
 type Lib<S extends Deno.ForeignLibraryInterface> = Deno.DynamicLibrary<S>["symbols"];
 
 /** The loaded X libraries. */
@@ -61,6 +68,7 @@ export interface XLibs {
   xtst: Lib<typeof XTST_SYMBOLS>;
   xfixes: Lib<typeof XFIXES_SYMBOLS>;
   xrandr: Lib<typeof XRANDR_SYMBOLS>;
+  xdamage: Lib<typeof XDAMAGE_SYMBOLS>;
 }
 
 let libs: XLibs | null = null;
@@ -75,6 +83,7 @@ export function xlibs(): XLibs {
     xtst: Deno.dlopen("libXtst.so.6", XTST_SYMBOLS).symbols,
     xfixes: Deno.dlopen("libXfixes.so.3", XFIXES_SYMBOLS).symbols,
     xrandr: Deno.dlopen("libXrandr.so.2", XRANDR_SYMBOLS).symbols,
+    xdamage: Deno.dlopen("libXdamage.so.1", XDAMAGE_SYMBOLS).symbols,
   };
   // Called synchronously from inside an Xlib call on this thread; byte 32 of XErrorEvent (LP64) is error_code.
   const handler = new Deno.UnsafeCallback(
@@ -94,6 +103,16 @@ export function takeXError(): number {
   const error = lastError;
   lastError = 0;
   return error;
+}
+
+/** The first event number of an extension (its `XxxQueryExtension`), or null when the display lacks it. */
+export function eventBase(
+  query: (dpy: Deno.PointerValue, event: Uint8Array, error: Uint8Array) => number,
+  dpy: Deno.PointerValue,
+): number | null {
+  const base = new Int32Array(2);
+  const ok = query(dpy, new Uint8Array(base.buffer, 0, 4), new Uint8Array(base.buffer, 4, 4));
+  return ok ? base[0] : null;
 }
 
 /** A NUL-terminated C string. */
