@@ -36,6 +36,8 @@ export interface CaseResult {
   serverCpu: number;
   /** The GL program's CPU in % of one core (0 for idle). */
   appCpu: number;
+  /** Server CPU by `<process>/<thread>` in % of one core, largest first (under 1% left out). */
+  cpuBreakdown: Record<string, number>;
   /** Frames per second the GL program rendered and put on the screen (null for idle). */
   glFps: number | null;
   /** GL_RENDERER of the GL program, e.g. `NVIDIA H100 80GB HBM3/PCIe/SSE2`. */
@@ -64,6 +66,25 @@ export function summarize(buckets: readonly Bucket[]): { fps: number; minFps: nu
     minFps: Math.min(...buckets.map((b) => b.frames)),
     kbps: bytes * 8 / 1000 / buckets.length,
   };
+}
+
+/**
+ * Per-thread CPU between two samples in % of one core (via `pct`), largest first, under 1% left out.
+ *
+ * @example
+ * ```ts
+ * import { breakdown } from "./_gpu_report.ts";
+ * breakdown(new Map([["a", 0]]), new Map([["a", 50], ["b", 0]]), (t) => t); // { a: 50 }
+ * ```
+ */
+export function breakdown(
+  before: ReadonlyMap<string, number>,
+  after: ReadonlyMap<string, number>,
+  pct: (ticks: number) => number,
+): Record<string, number> {
+  const entries = [...after].map(([k, v]) => [k, pct(v - (before.get(k) ?? 0))] as const)
+    .filter(([, v]) => v >= 1).sort((a, b) => b[1] - a[1]);
+  return Object.fromEntries(entries.map(([k, v]) => [k, Math.round(v * 10) / 10]));
 }
 
 /**

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { type CaseResult, markdownTable, summarize, textTable, verdict } from "./_gpu_report.ts";
+import { breakdown, type CaseResult, markdownTable, summarize, textTable, verdict } from "./_gpu_report.ts";
 
 const result: CaseResult = {
   name: "gl-1080p60",
@@ -16,6 +16,7 @@ const result: CaseResult = {
   kbps: 7000,
   serverCpu: 80,
   appCpu: 30,
+  cpuBreakdown: { "worker.ts/queue0:src": 50 },
   glFps: 60,
   glRenderer: "NVIDIA H100",
   glMs: { render: 0.2, readback: 1.5, put: 2 },
@@ -29,6 +30,13 @@ Deno.test("summarize gives mean and worst fps and kbit/s of one-second buckets",
   ]);
   assert.deepEqual(s, { fps: 55, minFps: 50, kbps: 1000 });
   assert.deepEqual(summarize([]), { fps: 0, minFps: 0, kbps: 0 });
+});
+
+Deno.test("breakdown keeps the threads that used at least 1% of a core, largest first", () => {
+  const before = new Map([["worker.ts/queue0:src", 100], ["Xvfb/Xvfb", 10]]);
+  const after = new Map([["worker.ts/queue0:src", 150], ["Xvfb/Xvfb", 10.5], ["cli.ts/deno", 70]]);
+  const b = breakdown(before, after, (ticks) => ticks);
+  assert.deepEqual(Object.entries(b), [["cli.ts/deno", 70], ["worker.ts/queue0:src", 50]]);
 });
 
 Deno.test("verdict checks delivered fps everywhere and the one-core budget at 1080p60 only", () => {

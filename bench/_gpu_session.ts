@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { descendants, readAllStats } from "./procstat.ts";
+import { descendants, parseStat, readAllStats } from "./procstat.ts";
 
 /** Options for {@linkcode startStream}. */
 export interface StreamOptions {
@@ -21,6 +21,8 @@ export interface StreamOptions {
   desktop: string;
   /** Extra `stream` arguments, e.g. `["--encoder", "x264"]`. */
   args?: string[];
+  /** Run the session on these CPUs only (`taskset -c` list, e.g. `0-3`); x264 sizes its threads by them. */
+  cpus?: string;
   /** Give up waiting for the ready file after this long. @default {60000} */
   timeoutMs?: number;
 }
@@ -57,8 +59,10 @@ export async function startStream(options: StreamOptions): Promise<StreamSession
   const dir = await Deno.makeTempDir({ prefix: "selkies-gpu-bench-" });
   const ready = `${dir}/ready.json`;
   const started = performance.now();
-  const child = new Deno.Command(`${options.root}/selkies-hpc`, {
+  const program = `${options.root}/selkies-hpc`;
+  const child = new Deno.Command(options.cpus ? "taskset" : program, {
     args: [
+      ...(options.cpus ? ["-c", options.cpus, program] : []),
       "stream",
       ...["--geometry", `${options.width}x${options.height}`, "--fps", String(options.fps)],
       ...["--port", "0", "--ready-file", ready, "--session-dir", `${dir}/session`, "--no-audio"],
@@ -135,6 +139,53 @@ export async function treeTicks(root: number, isApp: (program: string) => boolea
   const app = descendants(all, [...apps].filter((pid) => descendants(all, [root]).has(pid)));
   const sum = (pids: Set<number>) => all.filter((p) => pids.has(p.pid)).reduce((s, p) => s + p.ticks, 0);
   return { server: sum(server), app: sum(app) };
+}
+
+/**
+ * CPU ticks of every thread of `root`'s tree (the `isApp` programs left out), summed by
+ * `<process>/<thread name>`: GStreamer names its streaming threads after their pads (`ximagesrc0:src`
+ * captures and converts, `queue0:src` encodes; x264's workers inherit that name), deno processes are
+ * named by their script (`cli.ts` the streamer, `worker.ts` the media worker).
+ *
+ * @example
+ * ```ts
+ * import { threadTicks } from "./_gpu_session.ts";
+ * (await threadTicks(Deno.pid, () => false)).size > 0; // true
+ * ```
+ */
+export async function threadTicks(
+  root: number,
+  isApp: (program: string) => boolean,
+): Promise<Map<string, number>> {
+  const all = await readAllStats();
+  const apps = new Set(all.filter((p) => isApp(programOf(p.pid))).map((p) => p.pid));
+  const out = new Map<string, number>();
+  for (const pid of descendants(all, [root], (pid) => apps.has(pid))) {
+    const name = processName(pid);
+    let tasks: Deno.DirEntry[] = [];
+    try {
+      tasks = [...Deno.readDirSync(`/proc/${pid}/task`)];
+    } catch { /* ended */ }
+    for (const task of tasks) {
+      try {
+        const stat = parseStat(Deno.readTextFileSync(`/proc/${pid}/task/${task.name}/stat`));
+        const comm = Deno.readTextFileSync(`/proc/${pid}/task/${task.name}/comm`).trim();
+        const key = `${name}/${comm}`;
+        out.set(key, (out.get(key) ?? 0) + stat.ticks);
+      } catch { /* ended */ }
+    }
+  }
+  return out;
+}
+
+function processName(pid: number): string {
+  let argv: string[] = [];
+  try {
+    argv = Deno.readTextFileSync(`/proc/${pid}/cmdline`).split("\0");
+  } catch { /* ended */ }
+  const program = argv[0]?.split("/").pop() ?? "?";
+  const script = program === "deno" ? argv.find((a) => a.endsWith(".ts")) : undefined;
+  return script ? script.split("/").pop()! : program;
 }
 
 function programOf(pid: number): string {

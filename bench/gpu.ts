@@ -6,6 +6,7 @@
  * Prints a table and writes gpu.json and gpu.md to `--out` (or $OUT).
  *
  *   scripts/deno run -A bench/gpu.ts [--out DIR] [--seconds 10] [--warmup 3] [--cases gl-1080p60,...]
+ *     [--cpus 0-3]   (sessions under `taskset -c`: x264 sizes its thread pool by the CPUs it may use)
  *
  * A case is `<gl|idle>-<720p|1080p|1440p|4k><fps>`. glspin must be on PATH (scripts/gpu/run.sh builds
  * the environment; on a desktop machine: `cc -O2 -o glspin scripts/gpu/glspin.c -lEGL -lGLESv2 -lX11
@@ -14,8 +15,8 @@
  * @module
  */
 import { probeEncoders } from "../streamer/media/probe.ts";
-import { type CaseResult, markdownTable, summarize, textTable, verdict } from "./_gpu_report.ts";
-import { startStream, treeTicks } from "./_gpu_session.ts";
+import { breakdown, type CaseResult, markdownTable, summarize, textTable, verdict } from "./_gpu_report.ts";
+import { startStream, threadTicks, treeTicks } from "./_gpu_session.ts";
 import { connectViewer } from "./_gpu_viewer.ts";
 import { CLOCK_TICKS } from "./procstat.ts";
 
@@ -78,6 +79,8 @@ export interface MeasureOptions {
   seconds?: number;
   /** Seconds waited after the viewer connected, before measuring. @default {3} */
   warmup?: number;
+  /** Run the session on these CPUs only (a `taskset -c` list). */
+  cpus?: string;
 }
 
 /**
@@ -91,11 +94,11 @@ export interface MeasureOptions {
  * ```
  */
 export async function measureCase(c: BenchCase, options: MeasureOptions): Promise<CaseResult> {
-  const { root, seconds = 10, warmup = 3 } = options;
+  const { root, seconds = 10, warmup = 3, cpus } = options;
   const desktop = c.content === "gl"
     ? `exec glspin --fps ${c.fps} --stats {dir}/glspin.jsonl`
     : "exec sleep 1d";
-  const session = await startStream({ root, width: c.width, height: c.height, fps: c.fps, desktop });
+  const session = await startStream({ root, width: c.width, height: c.height, fps: c.fps, desktop, cpus });
   try {
     const viewer = await connectViewer({ url: session.url, token: session.token });
     try {
@@ -103,11 +106,13 @@ export async function measureCase(c: BenchCase, options: MeasureOptions): Promis
       viewer.reset();
       const isApp = (program: string) => program === "glspin";
       const before = await treeTicks(session.pid, isApp);
+      const threadsBefore = await threadTicks(session.pid, isApp);
       const t0 = performance.now();
       await sleep(seconds * 500);
       const smi = await command("nvidia-smi", []);
       await sleep(seconds * 500);
       const after = await treeTicks(session.pid, isApp);
+      const threadsAfter = await threadTicks(session.pid, isApp);
       const elapsed = (performance.now() - t0) / 1000;
       const pct = (ticks: number) => ticks / CLOCK_TICKS / elapsed * 100;
       const { fps, minFps, kbps } = summarize(viewer.buckets());
@@ -127,6 +132,7 @@ export async function measureCase(c: BenchCase, options: MeasureOptions): Promis
         kbps,
         serverCpu: pct(after.server - before.server),
         appCpu: pct(after.app - before.app),
+        cpuBreakdown: breakdown(threadsBefore, threadsAfter, pct),
         glFps: gl?.fps ?? null,
         glRenderer: gl?.renderer ?? null,
         glMs: gl?.ms ?? null,
@@ -166,6 +172,10 @@ async function machine() {
   return {
     host: Deno.hostname(),
     cpu: cpuinfo.match(/model name\s*:\s*(.*)/)?.[1] ?? "unknown",
+    // x264's speed depends on these SIMD sets, which a VM may hide.
+    simd: ["sse4_2", "avx", "avx2", "avx512f", "avx512bw"]
+      .filter((f) => new RegExp(`^flags\\s*:.*\\b${f}\\b`, "m").test(cpuinfo)).join(" "),
+    mhz: Number(cpuinfo.match(/cpu MHz\s*:\s*([\d.]+)/)?.[1] ?? 0),
     cores: navigator.hardwareConcurrency,
     gpu: gpu ?? "none (nvidia-smi not found)",
     kernel: Deno.osRelease(),
@@ -185,6 +195,7 @@ if (import.meta.main) {
   const out = flag(args, "out", Deno.env.get("OUT") ?? `${root}/bench/results/gpu/local`);
   const seconds = Number(flag(args, "seconds", "10"));
   const warmup = Number(flag(args, "warmup", "3"));
+  const cpus = flag(args, "cpus", "") || undefined;
   let cases: BenchCase[];
   try {
     cases = flag(args, "cases", DEFAULT_CASES).split(",").map(parseCase);
@@ -201,7 +212,7 @@ if (import.meta.main) {
   for (const c of cases) {
     console.log(`running ${c.name} (${seconds} s after ${warmup} s warm-up)...`);
     try {
-      results.push(await measureCase(c, { root, seconds, warmup }));
+      results.push(await measureCase(c, { root, seconds, warmup, cpus }));
     } catch (error) {
       failures.push({ case: c.name, error: String(error) });
       console.error(`${c.name} failed: ${error}`);
@@ -211,19 +222,26 @@ if (import.meta.main) {
   const when = new Date().toISOString();
   const renderers = [...new Set(results.map((r) => r.glRenderer).filter(Boolean))];
   await Deno.mkdir(out, { recursive: true });
-  const json = { when, machine: info, encoders, seconds, warmup, results, failures };
+  const json = { when, machine: info, cpus: cpus ?? "all", encoders, seconds, warmup, results, failures };
   await Deno.writeTextFile(`${out}/gpu.json`, JSON.stringify(json, null, 2) + "\n");
   const md = [
     `# selkies-hpc GPU-node benchmark, ${when}`,
     "",
-    `- Machine: ${info.host}, ${info.cpu}, ${info.cores} cores, kernel ${info.kernel}`,
+    `- Machine: ${info.host}, ${info.cpu} (${info.mhz} MHz; ${info.simd}), ${info.cores} cores, kernel ${info.kernel}`,
     `- GPU: ${info.gpu}; GL renderer: ${renderers.join("; ") || "none"}`,
-    `- Deno ${info.deno}, ${info.gstreamer}; ${seconds} s measured after ${warmup} s warm-up per case`,
+    `- Deno ${info.deno}, ${info.gstreamer}; ${seconds} s measured after ${warmup} s warm-up per case; ` +
+    `sessions on ${cpus ? `CPUs ${cpus} (taskset)` : "all CPUs"}`,
     `- Encoders: ${
       encoders.map((e) => `${e.name} ${e.available ? "works" : `no (${e.reason})`}`).join("; ")
     }`,
     "",
     markdownTable(results),
+    "",
+    "Server CPU by process/thread (% of one core; threads under 1% left out):",
+    "",
+    ...results.map((r) =>
+      `- ${r.name}: ${Object.entries(r.cpuBreakdown).map(([k, v]) => `${k} ${v.toFixed(0)}%`).join(", ")}`
+    ),
     "",
     ...failures.map((f) => `- ${f.case} failed: ${f.error}`),
     "Verdicts: >= 95% of the asked fps delivered; 1080p60 also <= 100% of one core on the server.",

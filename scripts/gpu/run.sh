@@ -3,7 +3,7 @@
 # Deno or network) from the repository root, using only what scripts/gpu/prepare.sh packed into
 # .gpu-carry/bundle.tar.xz. With the device tool: run(command="scripts/gpu/run.sh", carry=[".gpu-carry"]).
 #
-#   scripts/gpu/run.sh [bench/gpu.ts arguments, e.g. --cases gl-1080p60 --seconds 10]
+#   scripts/gpu/run.sh [bench/gpu.ts arguments, e.g. --cases gl-1080p60 --seconds 10] [--next more...]
 #
 # Writes to $OUT (default bench/results/gpu/local): run.log (everything printed), node.txt (OS, GPU,
 # driver libraries), nvcodec.txt (what GStreamer's NVIDIA plugin registers, with its debug log),
@@ -43,6 +43,7 @@ export DENO_NO_UPDATE_CHECK=1 DENO_DIR="$B/deno-dir"
 echo "== node"
 {
   uname -a; grep PRETTY_NAME /etc/os-release; echo "cores: $(nproc)"
+  lscpu 2>/dev/null | grep -E "Model name|MHz|Thread|Core|Socket|Flags" | cut -c1-400
   nvidia-smi || echo "nvidia-smi: not found"
   nvidia-smi -q 2>/dev/null | grep -iA3 "encoder\|^ *Product Name\|Driver Version"
   echo "-- driver libraries the loader finds:"
@@ -61,6 +62,17 @@ echo "== selkies-hpc doctor --json"
 ./selkies-hpc doctor --json >"$OUT/doctor.json"
 cat "$OUT/doctor.json"
 
-echo "== bench/gpu.ts"
-./scripts/deno run -A bench/gpu.ts --out "$OUT" "$@"
-echo "bench exit code: $?"
+# Argument groups separated by --next run one after another; the second writes to $OUT/run2, etc.
+n=1 group=()
+bench() {
+  local out="$OUT"
+  [ "$n" = 1 ] || out="$OUT/run$n"
+  echo "== bench/gpu.ts ${group[*]}"
+  ./scripts/deno run -A bench/gpu.ts --out "$out" "${group[@]}"
+  echo "bench exit code: $?"
+  n=$((n + 1)) group=()
+}
+for a in "$@"; do
+  if [ "$a" = --next ]; then bench; else group+=("$a"); fi
+done
+bench
