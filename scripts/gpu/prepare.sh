@@ -9,10 +9,18 @@
 # by ELF closure (ldd of exactly those files), not by package dependency closure, which for plugins-bad
 # is ~800 MB. glibc, libstdc++ and libgcc_s are left out: the node's (newer) ones serve.
 #
-# Usage: scripts/gpu/prepare.sh            (run from anywhere; needs the packages of scripts/packages.txt,
-#                                          gcc and libegl-dev/libgles-dev/libx11-dev/libxext-dev)
+# Usage: scripts/gpu/prepare.sh            (run from anywhere, as root the first time: it installs the
+#                                          packages of scripts/packages.txt and scripts/gpu/packages.txt)
 set -euo pipefail
 ROOT=$(CDPATH= cd -- "$(dirname -- "$0")/../.." && pwd)
+"$ROOT/scripts/install.sh"
+missing=$(grep -v '^#' "$ROOT/scripts/gpu/packages.txt" | while read -r pkg; do
+  [ -z "$pkg" ] || dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || echo "$pkg"
+done)
+if [ -n "$missing" ]; then
+  echo "gpu-carry: installing build packages: $missing" >&2
+  apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
 OUTDIR="$ROOT/.gpu-carry"
 STAGE=$(mktemp -d /tmp/selkies-gpu-stage.XXXXXX)
 trap 'rm -rf "$STAGE"' EXIT
