@@ -40,6 +40,8 @@ export interface WebRtcPeer {
   setBitrate(kbps: number): void;
   /** Asks the viewer's encoder for a keyframe. */
   requestKeyframe(): void;
+  /** Opens (screen changing) or closes (idle) the viewer's capture gate. */
+  setActive(active: boolean): void;
 }
 
 /**
@@ -80,5 +82,6 @@ export function startPeer(
     close: () => worker.stop(),
     setBitrate: (kbps) => worker.send({ t: "bitrate", kbps }),
     requestKeyframe: () => worker.send({ t: "keyframe" }),
+    setActive: (active) => worker.send({ t: "gate", open: active }),
   };
 }

@@ -19,6 +19,8 @@ export type ToWorker =
   | { t: "start"; config: WorkerConfig }
   | { t: "bitrate"; kbps: number }
   | { t: "keyframe" }
+  /** The screen changes (`open`) or has been idle: gate the capture before convert + encode. */
+  | { t: "gate"; open: boolean }
   | { t: "answer"; sdp: string }
   | { t: "ice"; candidate: string; sdpMLineIndex: number }
   | { t: "stop" };

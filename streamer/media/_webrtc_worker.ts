@@ -15,8 +15,16 @@ export class WebRtcEndpoint {
   // Candidates gathered before the offer went out wait for it: the browser cannot add them earlier.
   #early: FromWorker[] | undefined = [];
 
-  /** Configures ICE, the data channel and the negotiation handler; the offer follows when webrtcbin asks. */
-  constructor(webrtcbin: GObject, iceServers: IceServer[], send: (message: FromWorker) => Promise<void>) {
+  /**
+   * Configures ICE, the data channel and the negotiation handler; the offer follows when webrtcbin asks.
+   * `onConnected` runs when the connection is up (the viewer needs a keyframe now, even on an idle screen).
+   */
+  constructor(
+    webrtcbin: GObject,
+    iceServers: IceServer[],
+    send: (message: FromWorker) => Promise<void>,
+    onConnected: () => void,
+  ) {
     this.#webrtcbin = webrtcbin;
     this.#send = send;
     const { stun, turn } = gstIceServers(iceServers);
@@ -35,6 +43,7 @@ export class WebRtcEndpoint {
     webrtcbin.connect("notify::connection-state", () => {
       const state = String(webrtcbin.get("connection-state"));
       if (state === "failed" || state === "closed") send({ t: "closed", reason: `connection ${state}` });
+      if (state === "connected") onConnected();
     });
   }
 

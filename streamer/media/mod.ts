@@ -36,4 +36,5 @@ export {
   type PeerSignalOut,
   type WebRtcPeer,
 } from "./session.ts";
+export { DEFAULT_HOLD_MS, IdleTimer, type IdleTimerOptions } from "./idle.ts";
 export type { IceServer } from "./_ice.ts";

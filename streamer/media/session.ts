@@ -13,6 +13,7 @@ import { type PeerOptions, startPeer, type WebRtcPeer } from "./_peer.ts";
 import { chooseEncoder, type EncoderChoice, type EncoderPreference } from "./probe.ts";
 import { WorkerProcess } from "./_worker_process.ts";
 import { FrameStats } from "./_stats.ts";
+import { Settle } from "./_settle.ts";
 
 export type { PeerOptions, PeerSignalIn, PeerSignalOut, WebRtcPeer } from "./_peer.ts";
 
@@ -69,6 +70,10 @@ export class MediaSession extends EventTarget {
   #subscribers = new Set<Subscriber>();
   #peers = new Set<WebRtcPeer>();
   #stopping = false;
+  #active = new Settle((active) => {
+    this.#worker?.send({ t: "gate", open: active });
+    for (const peer of this.#peers) peer.setActive(active);
+  });
   #restarts: number[] = [];
   #stats = new FrameStats();
 
@@ -120,6 +125,26 @@ export class MediaSession extends EventTarget {
     this.#worker?.send({ t: "keyframe" });
   }
 
+  /**
+   * Says whether the screen is changing: while inactive, every worker drops captured frames before
+   * convert + encode (an idle desktop costs almost nothing); a keyframe request still gets its keyframe.
+   * Call with `true` as soon as the screen changes (the next captured frame flows), with `false` once it
+   * has been still for a while (see {@linkcode IdleTimer}); idle waits until the encoder has settled.
+   *
+   * @example
+   * ```ts ignore
+   * x11.onDamage(() => media.setActive(true));
+   * ```
+   */
+  setActive(active: boolean): void {
+    this.#active.request(active);
+  }
+
+  /** Whether the workers encode every frame (see {@linkcode MediaSession.setActive}). */
+  get active(): boolean {
+    return this.#active.applied;
+  }
+
   /** Changes the bitrate cap live, for the shared worker and every WebRTC viewer. */
   setBitrate(kbps: number): void {
     this.#options.bitrateKbps = kbps;
@@ -156,12 +181,15 @@ export class MediaSession extends EventTarget {
       },
     });
     this.#peers.add(peer);
+    // Workers start open: the first frames flow, and the gate closes after them when idle.
+    if (!this.#active.applied) peer.setActive(false);
     return Promise.resolve(peer);
   }
 
   /** Stops every worker; resolves when all processes are gone. */
   async stop(): Promise<void> {
     this.#stopping = true;
+    this.#active.close();
     await Promise.all([this.#worker?.stop(), ...[...this.#peers].map((p) => p.close())]);
     this.#worker = undefined;
   }
@@ -216,6 +244,7 @@ export class MediaSession extends EventTarget {
       },
     });
     this.#worker = worker;
+    if (!this.#active.applied) worker.send({ t: "gate", open: false });
     worker.exited.then((status) => {
       clearTimeout(timer);
       const error = new MediaWorkerError(
@@ -246,6 +275,7 @@ export class MediaSession extends EventTarget {
 
   #dispatch(frame: Extract<IpcFrame, { type: "video" | "audio" }>): void {
     this.#stats.add(frame.type, frame.payload.byteLength);
+    if (frame.type === "video") this.#active.frame(frame.payload.byteLength);
     const out: MediaFrame = {
       kind: frame.type,
       key: frame.key,

@@ -9,8 +9,9 @@
 import { hardExit, Pipeline, pullSample } from "../gst/mod.ts";
 import { encodeIpc, type IpcFrame, readIpc } from "./_ipc.ts";
 import type { FromWorker, ToWorker, WorkerConfig } from "./_protocol.ts";
-import { bitrateProperty, ENCODER_NAME, pipelineDescription } from "./pipeline.ts";
+import { bitrateProperty, ENCODER_NAME, GATE_NAME, pipelineDescription } from "./pipeline.ts";
 import { WebRtcEndpoint } from "./_webrtc_worker.ts";
+import { FrameGate, pulseMs } from "./_gate.ts";
 
 const out = Deno.stdout.writable.getWriter();
 
@@ -27,11 +28,13 @@ async function fail(message: string): Promise<never> {
   hardExit(1);
 }
 
-async function pump(pipeline: Pipeline, sink: "video" | "audio"): Promise<void> {
+async function pump(pipeline: Pipeline, sink: "video" | "audio", first?: () => void): Promise<void> {
   const appsink = pipeline.element(sink);
   for (;;) {
     const sample = await pullSample(appsink, 250);
     if (!sample) continue;
+    first?.();
+    first = undefined;
     const timestampUs = sample.ptsNs === undefined ? 0 : Number(sample.ptsNs / 1000n);
     // Awaiting the write is the back-pressure: a slow parent stalls this loop, the appsink fills, and the
     // leaky queue before the encoder drops raw frames (never half a GOP).
@@ -55,8 +58,21 @@ async function run(config: WorkerConfig, commands: AsyncGenerator<IpcFrame>): Pr
   } catch (error) {
     return await fail((error as Error).message);
   }
+  const valve = pipeline.element(GATE_NAME);
+  const gate = new FrameGate({
+    set: (open) => valve.set("drop", !open),
+    pulseMs: pulseMs(config.pipeline.fps),
+  });
+  const keyframe = () => {
+    pipeline.forceKeyUnit(ENCODER_NAME);
+    gate.pulse(); // an idle gate would hold the keyframe back until the screen changes
+  };
+  const connected = () => {
+    keyframe();
+    gate.release();
+  };
   const webrtc = config.pipeline.mode === "webrtc"
-    ? new WebRtcEndpoint(pipeline.element("webrtc"), config.iceServers ?? [], control)
+    ? new WebRtcEndpoint(pipeline.element("webrtc"), config.iceServers ?? [], control, connected)
     : undefined;
   if (webrtc) {
     await pipeline.setState("ready");
@@ -65,7 +81,7 @@ async function run(config: WorkerConfig, commands: AsyncGenerator<IpcFrame>): Pr
   if ((await pipeline.setState("playing")) === 0) await fail(`pipeline failed to start: ${description}`);
   watchBus(pipeline);
   if (!webrtc) {
-    pump(pipeline, "video").catch((e) => fail(`video: ${e.message}`));
+    pump(pipeline, "video", () => gate.release()).catch((e) => fail(`video: ${e.message}`));
     if (config.pipeline.audio) pump(pipeline, "audio").catch((e) => fail(`audio: ${e.message}`));
   }
   await control({ t: "ready", description });
@@ -73,7 +89,8 @@ async function run(config: WorkerConfig, commands: AsyncGenerator<IpcFrame>): Pr
     if (frame.type !== "control") continue;
     const msg = frame.message as ToWorker;
     if (msg.t === "stop") break;
-    if (msg.t === "keyframe") pipeline.forceKeyUnit(ENCODER_NAME);
+    if (msg.t === "keyframe") keyframe();
+    if (msg.t === "gate") gate.setActive(msg.open === true);
     if (msg.t === "bitrate") {
       const { name, value } = bitrateProperty(config.pipeline.encoder, msg.kbps);
       pipeline.element(ENCODER_NAME).set(name, value);

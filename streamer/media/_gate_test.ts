@@ -1,0 +1,46 @@
+import assert from "node:assert/strict";
+import { FrameGate, pulseMs } from "./_gate.ts";
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function gate(ms = 40) {
+  const calls: boolean[] = [];
+  return { calls, gate: new FrameGate({ set: (open) => calls.push(open), pulseMs: ms }) };
+}
+
+Deno.test("FrameGate: held open until released, then follows setActive, telling only changes", () => {
+  const { calls, gate: g } = gate();
+  g.setActive(false);
+  assert.equal(g.open, true, "held open before the first frame");
+  assert.deepEqual(calls, []);
+  g.release();
+  assert.equal(g.open, false);
+  g.setActive(false);
+  g.setActive(true);
+  g.setActive(true);
+  assert.deepEqual(calls, [false, true]);
+});
+
+Deno.test("FrameGate: a pulse opens an idle gate for pulseMs, restarting on each pulse", async () => {
+  const { calls, gate: g } = gate(60);
+  g.release();
+  g.setActive(false);
+  g.pulse();
+  assert.equal(g.open, true);
+  await sleep(40);
+  g.pulse(); // a second keyframe request extends the pulse
+  await sleep(40);
+  assert.equal(g.open, true);
+  await sleep(60);
+  assert.equal(g.open, false);
+  assert.deepEqual(calls, [false, true, false]);
+  g.setActive(true);
+  g.pulse();
+  await sleep(80);
+  assert.equal(g.open, true, "an active gate stays open after a pulse");
+});
+
+Deno.test("pulseMs: four frames, at least 100 ms", () => {
+  assert.equal(pulseMs(60), 100);
+  assert.equal(pulseMs(15), 267);
+});

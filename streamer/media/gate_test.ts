@@ -1,0 +1,124 @@
+import assert from "node:assert/strict";
+import type { MediaFrame } from "../../protocol/protocol.ts";
+import { startTestDisplay } from "../../tests/fixtures/xvfb.ts";
+import { openX11 } from "../x11/mod.ts";
+import { IdleTimer } from "./idle.ts";
+import { MediaSession } from "./session.ts";
+
+const W = 1280, H = 720, FPS = 30;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function cpuSeconds(pid: number): number {
+  const fields = Deno.readTextFileSync(`/proc/${pid}/stat`).split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** The worker's CPU share (of one core) and the frames delivered over `ms`. */
+async function measure(media: MediaSession, frames: { at: number }[], ms: number) {
+  const pid = media.workerPid!;
+  const from = performance.now();
+  const cpu = cpuSeconds(pid);
+  await sleep(ms);
+  const to = performance.now();
+  return {
+    cpu: (cpuSeconds(pid) - cpu) / ((to - from) / 1000),
+    frames: frames.filter((f) => f.at >= from && f.at < to).length,
+  };
+}
+
+Deno.test("an idle screen is gated: little CPU, and changes or new viewers still get frames at once", async (t) => {
+  const x = await startTestDisplay();
+  const x11 = openX11(x.display.name, x.display.xauthority);
+  const media = new MediaSession({
+    display: x.display.name,
+    xauthority: x.display.xauthority,
+    width: W,
+    height: H,
+    fps: FPS,
+    encoder: "x264",
+    bitrateKbps: 4000,
+  });
+  let idle: IdleTimer | undefined;
+  try {
+    await x.run("xsetroot", ["-solid", "gray"]);
+    await media.start();
+    const frames: (MediaFrame & { at: number })[] = [];
+    media.subscribe((f) => f.kind === "video" && frames.push({ ...f, at: performance.now() }));
+    while (!frames.length) await sleep(20);
+    let ungated = { cpu: 0, frames: 0 };
+
+    await t.step("gated, an idle screen costs far less CPU than ungated", async () => {
+      await sleep(500);
+      ungated = await measure(media, frames, 3000);
+      media.setActive(false);
+      await sleep(300);
+      const gated = await measure(media, frames, 3000);
+      console.log(
+        `idle ${W}x${H}@${FPS}: worker ungated ${(ungated.cpu * 100).toFixed(1)}% of a core ` +
+          `(${ungated.frames} frames), gated ${(gated.cpu * 100).toFixed(1)}% (${gated.frames} frames)`,
+      );
+      assert.ok(ungated.frames > FPS * 2, `ungated: ${ungated.frames} frames in 3 s`);
+      assert.equal(gated.frames, 0);
+      assert.ok(gated.cpu < ungated.cpu * 0.5, `gated ${gated.cpu} vs ungated ${ungated.cpu}`);
+    });
+
+    await t.step("a change after idle reaches the encoder within ~100 ms (damage -> gate)", async () => {
+      media.setActive(true); // as a session starts: active, then idle after the hold
+      idle = new IdleTimer({ onChange: (active) => media.setActive(active) });
+      x11.onDamage(() => idle!.touch());
+      const delays: number[] = [];
+      for (const colour of ["red", "blue", "green", "white", "black"]) {
+        while (media.active) await sleep(20);
+        await sleep(200);
+        const before = frames.length;
+        const start = performance.now();
+        await x.run("xsetroot", ["-solid", colour]);
+        while (frames.length === before && performance.now() - start < 2000) await sleep(2);
+        delays.push((frames[before]?.at ?? Infinity) - start);
+      }
+      console.log(`xsetroot -> first frame after idle: ${delays.map((d) => d.toFixed(0)).join(", ")} ms`);
+      delays.sort((a, b) => a - b);
+      assert.ok(delays[2] < 150, `median ${delays[2]} ms`);
+      assert.ok(delays[4] < 1000, `worst ${delays[4]} ms`);
+    });
+
+    await t.step("after a big change, the gate closes only once the encoder has settled", async () => {
+      while (media.active) await sleep(20);
+      const before = frames.length;
+      const start = performance.now();
+      await x.run("xsetroot", ["-mod", "3", "5", "-fg", "orange", "-bg", "navy"]);
+      await sleep(300);
+      while (media.active && performance.now() - start < 5000) await sleep(20);
+      const after = frames.slice(before);
+      const sizes = after.map((f) => `${(f.at - start).toFixed(0)}ms:${f.payload.byteLength}`);
+      console.log(`frames after a full-screen pattern (bytes): ${sizes.join(" ")}`);
+      assert.ok(after.length > 1);
+      assert.equal(media.active, false);
+      assert.ok(after.at(-1)!.payload.byteLength <= 512, "the last frame before idle is an all-skip one");
+    });
+
+    await t.step("a new subscriber during idle gets a keyframe at once", async () => {
+      while (media.active) await sleep(20);
+      await sleep(300);
+      const start = performance.now();
+      const got = await new Promise<MediaFrame & { at: number }>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error("no frame within 2 s")), 2000);
+        const off = media.subscribe((f) => {
+          if (f.kind !== "video") return;
+          clearTimeout(timer);
+          queueMicrotask(off);
+          resolve({ ...f, at: performance.now() });
+        });
+      });
+      console.log(`new subscriber while idle: keyframe after ${(got.at - start).toFixed(0)} ms`);
+      assert.equal(got.key, true);
+      assert.ok(got.at - start < 500, `${got.at - start} ms`);
+      assert.equal(media.active, false, "the screen stayed idle");
+    });
+  } finally {
+    idle?.close();
+    await media.stop();
+    await x11.close();
+    await x.stop();
+  }
+});

@@ -1,0 +1,82 @@
+/**
+ * Turns "the screen changed" notices (X damage) into active/idle for {@linkcode MediaSession.setActive}.
+ *
+ * @module
+ */
+
+/** Options of {@linkcode IdleTimer}. */
+export interface IdleTimerOptions {
+  /**
+   * How long the screen must stay unchanged before going idle, in ms. Long enough that the last change is
+   * fully encoded and x264 has refined a VBV-capped big change (a few frames), and that typing (keys
+   * ~100-200 ms apart) keeps the gate open; short enough that an idle screen stops costing soon.
+   * @default {250}
+   */
+  holdMs?: number;
+  /** Called with `true` when the screen starts changing, `false` once it has been still for `holdMs`. */
+  onChange: (active: boolean) => void;
+}
+
+/** The default hold-open time (see {@linkcode IdleTimerOptions.holdMs}). */
+export const DEFAULT_HOLD_MS = 250;
+
+/**
+ * Active from construction until `holdMs` pass without a {@linkcode IdleTimer.touch}.
+ *
+ * @example
+ * ```ts ignore
+ * import { IdleTimer } from "./idle.ts";
+ * const idle = new IdleTimer({ onChange: (active) => media.setActive(active) });
+ * x11.onDamage(() => idle.touch());
+ * // on shutdown:
+ * idle.close();
+ * ```
+ */
+export class IdleTimer {
+  readonly #holdMs: number;
+  readonly #onChange: (active: boolean) => void;
+  #active = true;
+  #last = performance.now();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Starts active, with the hold running (a screen that never changes goes idle after `holdMs`). */
+  constructor(options: IdleTimerOptions) {
+    this.#holdMs = options.holdMs ?? DEFAULT_HOLD_MS;
+    this.#onChange = options.onChange;
+    this.#arm(this.#holdMs);
+  }
+
+  /** Whether the screen counts as changing now. */
+  get active(): boolean {
+    return this.#active;
+  }
+
+  /** The screen changed: active now (at once), idle after `holdMs` more without a change. */
+  touch(): void {
+    if (this.#last === Infinity) return; // closed
+    this.#last = performance.now();
+    if (this.#timer === undefined) this.#arm(this.#holdMs);
+    if (this.#active) return;
+    this.#active = true;
+    this.#onChange(true);
+  }
+
+  /** Stops the timer; no more calls. */
+  close(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#last = Infinity;
+  }
+
+  // One timer per hold, not one per touch: touches come up to every 8 ms while the screen changes.
+  #arm(ms: number): void {
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      if (this.#last === Infinity) return;
+      const left = this.#last + this.#holdMs - performance.now();
+      if (left > 1) return this.#arm(left);
+      this.#active = false;
+      this.#onChange(false);
+    }, ms);
+  }
+}
