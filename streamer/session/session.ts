@@ -11,7 +11,7 @@ import { getLog } from "../../log.ts";
 import { type PulseServer, startPulse } from "../audio/mod.ts";
 import { startDesktop } from "../desktop/mod.ts";
 import { startXvfb, type XDisplay } from "../display/mod.ts";
-import { MediaSession } from "../media/mod.ts";
+import { IdleTimer, MediaSession } from "../media/mod.ts";
 import { ProcessGroup } from "../process/mod.ts";
 import { createStreamerApp, serveStreamer } from "../server/mod.ts";
 import { connectTunnel } from "../tunnel/mod.ts";
@@ -128,6 +128,10 @@ export async function startSession(
     await media.start();
     cleanups.push(() => media.stop());
     await firstFrame(media);
+    // Frames are converted and encoded only while the screen changes (X damage): an idle desktop is ~free.
+    const idle = new IdleTimer({ onChange: (active) => media.setActive(active) });
+    x11.onDamage(() => idle.touch());
+    cleanups.push(() => idle.close());
     log.info("encoding with {encoder} ({codec})", { encoder: media.encoder, codec: media.codec });
 
     const hub = new ViewerHub();
