@@ -50,6 +50,8 @@ export interface BenchArgs {
   warmupS: number;
   /** Screen size. */
   geometry: string;
+  /** Frames per second asked of our streamer. */
+  fps: number;
   /** Longest wait for a quiet machine before each case, seconds (0 never waits). */
   quietWaitS: number;
   /** Only re-render the reports from this results.json (no measuring). */
@@ -77,6 +79,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
         duration: { type: "string" },
         warmup: { type: "string" },
         geometry: { type: "string", default: "1920x1080" },
+        fps: { type: "string", default: "60" },
         "from-json": { type: "string" },
         "quiet-wait": { type: "string" },
       },
@@ -118,7 +121,12 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
   if (!/^\d{2,5}x\d{2,5}$/.test(values.geometry ?? "")) {
     throw new BenchUsageError(`--geometry must look like 1920x1080; got ${values.geometry}`);
   }
+  const fps = Number(values.fps);
+  if (!Number.isInteger(fps) || fps < 1 || fps > 120) {
+    throw new BenchUsageError(`--fps must be a whole number from 1 to 120; got ${values.fps}`);
+  }
   return {
+    fps,
     quick,
     out: values.out ?? new URL("./results", import.meta.url).pathname,
     peers: list("peers", values.peers, PEERS, [...PEERS]),

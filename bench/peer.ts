@@ -39,6 +39,8 @@ export interface PeerOptions {
   geometry: string;
   /** Content to play on the display. */
   content: ContentMode;
+  /** Frames per second the stack is asked for, where it takes one (VNC has no such setting). @default {60} */
+  fps?: number;
   /** Folder for sockets and scratch files (removed by the caller). */
   workDir: string;
   /** Aborts startup. */

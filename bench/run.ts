@@ -59,6 +59,8 @@ export interface RunOptions {
   contents: readonly ContentMode[];
   /** Screen size. @default {"1920x1080"} */
   geometry?: string;
+  /** Frames per second asked of our streamer. @default {60} */
+  fps?: number;
   /** Measured seconds per case. */
   durationS: number;
   /** Seconds of warm-up after the first frame. */
@@ -140,7 +142,13 @@ export async function runBenchmark(options: RunOptions): Promise<BenchReport> {
       };
       const workDir = await Deno.makeTempDir({ prefix: "bench-case-" });
       try {
-        const session = await startPeer(peer, { geometry, content, workDir, signal: options.signal });
+        const session = await startPeer(peer, {
+          geometry,
+          content,
+          workDir,
+          fps: options.fps,
+          signal: options.signal,
+        });
         result.settings = session.settings;
         try {
           progress(`${tag}: measuring ${options.durationS} s after ${options.warmupS} s of warm-up`);

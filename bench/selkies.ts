@@ -69,6 +69,8 @@ export async function startSelkies(options: SelkiesOptions): Promise<PeerSession
     desktop,
     "--transport",
     options.transport,
+    "--fps",
+    String(options.fps ?? 60),
     ...(options.extraArgs ?? []),
   ];
   const traceDir = `${options.workDir}/gst-trace`;
@@ -111,7 +113,7 @@ export async function startSelkies(options: SelkiesOptions): Promise<PeerSession
       url: url.href,
       server: serverSelector(() => [child.pid]),
       pipeline: new PipelineTrace(traceDir),
-      settings: { transport: options.transport, bitrateKbps: bitrate, fps: 60 },
+      settings: { transport: options.transport, bitrateKbps: bitrate, fps: options.fps ?? 60 },
       stop,
     };
   } catch (error) {
