@@ -1,8 +1,8 @@
 /**
  * Applies idle only once the encoder has settled: after a big change the VBV cap spreads the picture over
- * several frames (measured: ~300 KB over 7 frames / 250 ms at 720p and 4 Mbit/s), and closing the gate
- * in the middle would leave a blurry screen until the next change. An all-skip frame (tens of bytes)
- * says the encoder has nothing left to refine.
+ * several frames (measured: 90 KB frames, then ~16 KB ones for 1 s or more at 720p and 4 Mbit/s), so closing
+ * the gate in the middle would leave a blurry screen until the next change. All-skip frames (tens of
+ * bytes) say the encoder has nothing left to refine; content it never converges on is cut at 2 s.
  *
  * @module
  */
@@ -16,7 +16,7 @@ export const MAX_SETTLE_MS = 2000;
 export class Settle {
   readonly #apply: (active: boolean) => void;
   #applied = true;
-  #settled = true;
+  #small = 2;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
   /** `apply` tells the workers (called only on changes). */
@@ -37,9 +37,13 @@ export class Settle {
     this.#timer = setTimeout(() => this.#set(false), MAX_SETTLE_MS);
   }
 
-  /** An encoded video frame of the shared worker (every worker encodes the same screen alike). */
-  frame(bytes: number): void {
-    this.#settled = bytes <= SETTLED_BYTES;
+  /**
+   * An encoded video frame of the shared worker (every worker encodes the same screen alike).
+   * Keyframes (asked for, not caused by a change) count neither way.
+   */
+  frame(bytes: number, key = false): void {
+    if (key) return;
+    this.#small = bytes <= SETTLED_BYTES ? this.#small + 1 : 0;
     if (this.#settled && this.#timer !== undefined) this.request(false);
   }
 
@@ -47,6 +51,12 @@ export class Settle {
   close(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
+  }
+
+  // Two small frames in a row: a single one shows up amid a refinement now and then (a capture tick
+  // that fell between two steps of an X client's drawing).
+  get #settled(): boolean {
+    return this.#small >= 2;
   }
 
   #set(active: boolean): void {

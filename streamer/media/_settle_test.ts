@@ -11,14 +11,21 @@ Deno.test("Settle: idle waits for a small frame, active is at once, only changes
     s.frame(20_000);
     assert.equal(s.applied, true);
     s.frame(SETTLED_BYTES);
+    assert.deepEqual(applied, [], "one small frame amid a refinement is not enough");
+    s.frame(SETTLED_BYTES);
     assert.deepEqual(applied, [false]);
     s.request(false);
     s.request(true);
     s.request(true);
     assert.deepEqual(applied, [false, true]);
     s.frame(40);
+    s.frame(40);
     s.request(false); // already settled: at once
     assert.deepEqual(applied, [false, true, false]);
+    s.frame(90_000, true); // a keyframe someone asked for: no change on screen
+    s.request(true);
+    s.request(false);
+    assert.deepEqual(applied, [false, true, false, true, false], "a keyframe does not unsettle");
   } finally {
     s.close();
   }

@@ -82,7 +82,7 @@ Deno.test("an idle screen is gated: little CPU, and changes or new viewers still
       assert.ok(delays[4] < 1000, `worst ${delays[4]} ms`);
     });
 
-    await t.step("after a big change, the gate closes only once the encoder has settled", async () => {
+    await t.step("after a big change, the gate closes once the encoder settles (or after 2 s)", async () => {
       while (media.active) await sleep(20);
       const before = frames.length;
       const start = performance.now();
@@ -91,10 +91,12 @@ Deno.test("an idle screen is gated: little CPU, and changes or new viewers still
       while (media.active && performance.now() - start < 5000) await sleep(20);
       const after = frames.slice(before);
       const sizes = after.map((f) => `${(f.at - start).toFixed(0)}ms:${f.payload.byteLength}`);
-      console.log(`frames after a full-screen pattern (bytes): ${sizes.join(" ")}`);
-      assert.ok(after.length > 1);
+      console.log(`frames after a full-screen pattern (bytes): ${sizes.slice(0, 12).join(" ")} ...`);
+      console.log(
+        `idle ${(performance.now() - start).toFixed(0)} ms after the change, ${after.length} frames`,
+      );
+      assert.ok(after.length > 4, "the refinement frames after the change went out");
       assert.equal(media.active, false);
-      assert.ok(after.at(-1)!.payload.byteLength <= 512, "the last frame before idle is an all-skip one");
     });
 
     await t.step("a new subscriber during idle gets a keyframe at once", async () => {

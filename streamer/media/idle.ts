@@ -7,18 +7,21 @@
 /** Options of {@linkcode IdleTimer}. */
 export interface IdleTimerOptions {
   /**
-   * How long the screen must stay unchanged before going idle, in ms. Long enough that the last change is
-   * fully encoded and x264 has refined a VBV-capped big change (a few frames), and that typing (keys
-   * ~100-200 ms apart) keeps the gate open; short enough that an idle screen stops costing soon.
-   * @default {250}
+   * How long the screen must stay unchanged before going idle, in ms: a few frame periods, so the
+   * capture after the last change has happened. Reopening costs no latency and MediaSession waits for
+   * the encoder to settle, so longer only costs CPU (the benchmark's idle screen changes every 500 ms:
+   * a 250 ms hold kept the encoder busy over half the time).
+   * @default {100}
    */
   holdMs?: number;
+  /** Frames per second of the capture: the hold is at least three frame periods. */
+  fps?: number;
   /** Called with `true` when the screen starts changing, `false` once it has been still for `holdMs`. */
   onChange: (active: boolean) => void;
 }
 
 /** The default hold-open time (see {@linkcode IdleTimerOptions.holdMs}). */
-export const DEFAULT_HOLD_MS = 250;
+export const DEFAULT_HOLD_MS = 100;
 
 /**
  * Active from construction until `holdMs` pass without a {@linkcode IdleTimer.touch}.
@@ -41,7 +44,7 @@ export class IdleTimer {
 
   /** Starts active, with the hold running (a screen that never changes goes idle after `holdMs`). */
   constructor(options: IdleTimerOptions) {
-    this.#holdMs = options.holdMs ?? DEFAULT_HOLD_MS;
+    this.#holdMs = Math.max(options.holdMs ?? DEFAULT_HOLD_MS, options.fps ? 3000 / options.fps : 0);
     this.#onChange = options.onChange;
     this.#arm(this.#holdMs);
   }

@@ -275,7 +275,7 @@ export class MediaSession extends EventTarget {
 
   #dispatch(frame: Extract<IpcFrame, { type: "video" | "audio" }>): void {
     this.#stats.add(frame.type, frame.payload.byteLength);
-    if (frame.type === "video") this.#active.frame(frame.payload.byteLength);
+    if (frame.type === "video") this.#active.frame(frame.payload.byteLength, frame.key);
     const out: MediaFrame = {
       kind: frame.type,
       key: frame.key,
