@@ -129,7 +129,7 @@ export async function startSession(
     cleanups.push(() => media.stop());
     await firstFrame(media);
     // Frames are converted and encoded only while the screen changes (X damage): an idle desktop is ~free.
-    const idle = new IdleTimer({ onChange: (active) => media.setActive(active) });
+    const idle = new IdleTimer({ fps: settings.fps, onChange: (active) => media.setActive(active) });
     x11.onDamage(() => idle.touch());
     cleanups.push(() => idle.close());
     log.info("encoding with {encoder} ({codec})", { encoder: media.encoder, codec: media.codec });
