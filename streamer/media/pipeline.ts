@@ -32,6 +32,32 @@ export interface PipelineOptions {
   keyframeSeconds?: number;
   /** CUDA device for nvh264enc. */
   cudaDevice?: number;
+  /** CPUs the session may use (the job's allocation); caps encoder and converter threads. @default {2} */
+  cpus?: number;
+}
+
+/** Pixels per second one software encoder thread keeps up with comfortably (720p30, measured with x264 ultrafast). */
+const PIXELS_PER_THREAD = 1280 * 720 * 30;
+
+/**
+ * Threads for the software encoder and the colour converter, sized by pixel rate and capped by the
+ * CPUs the job has (4K30 starved on 2 threads while 14 cores idled; 8 threads on a 2-CPU job only thrash).
+ *
+ * @example
+ * ```ts
+ * import { workerThreads } from "./pipeline.ts";
+ * workerThreads({ width: 3840, height: 2160, fps: 30, cpus: 16 }); // { encoder: 9, convert: 5 }
+ * ```
+ */
+export function workerThreads(
+  o: Pick<PipelineOptions, "width" | "height" | "fps" | "cpus">,
+): { encoder: number; convert: number } {
+  const cpus = Math.max(1, Math.floor(o.cpus ?? 2));
+  const load = (o.width * o.height * o.fps) / PIXELS_PER_THREAD;
+  return {
+    encoder: Math.min(cpus, Math.max(2, Math.round(load))),
+    convert: Math.min(cpus, Math.max(1, Math.ceil(load / 2))),
+  };
 }
 
 /** Name of the encoder element inside the pipeline. */
@@ -72,11 +98,22 @@ export function bitrateProperty(encoder: EncoderName, kbps: number): { name: str
  * @example
  * ```ts
  * import { encoderDescription } from "./pipeline.ts";
- * encoderDescription({ encoder: "x264", element: "x264enc", fps: 30, bitrateKbps: 4000 });
+ * encoderDescription({ encoder: "x264", element: "x264enc", width: 1280, height: 720, fps: 30, bitrateKbps: 4000 });
  * ```
  */
 export function encoderDescription(
-  o: Pick<PipelineOptions, "encoder" | "element" | "fps" | "bitrateKbps" | "keyframeSeconds" | "cudaDevice">,
+  o: Pick<
+    PipelineOptions,
+    | "encoder"
+    | "element"
+    | "width"
+    | "height"
+    | "fps"
+    | "bitrateKbps"
+    | "keyframeSeconds"
+    | "cudaDevice"
+    | "cpus"
+  >,
 ): string {
   const gop = Math.max(1, Math.round(o.fps * (o.keyframeSeconds ?? 2)));
   const rate = bitrateProperty(o.encoder, o.bitrateKbps);
@@ -86,7 +123,7 @@ export function encoderDescription(
     case "x264":
       // pass=qual is CRF (quantizer) with bitrate as the VBV cap: static frames cost a few bytes.
       return `x264enc ${name} tune=zerolatency speed-preset=ultrafast bframes=0 key-int-max=${gop} ` +
-        `pass=qual quantizer=23 ${bitrate} vbv-buf-capacity=500 threads=${o.fps > 30 ? 0 : 2}`;
+        `pass=qual quantizer=23 ${bitrate} vbv-buf-capacity=500 threads=${workerThreads(o).encoder}`;
     case "nvh264":
       return `nvh264enc ${name} rc-mode=vbr zerolatency=true preset=low-latency-hq bframes=0 ` +
         `gop-size=${gop} ${bitrate} max-bitrate=${o.bitrateKbps}` +
@@ -100,7 +137,9 @@ export function encoderDescription(
         `gop-size=${gop} ${bitrate} max-bitrate=${o.bitrateKbps * 1000}`;
     case "vp8":
       return `vp8enc ${name} deadline=1 cpu-used=8 end-usage=vbr keyframe-max-dist=${gop} ` +
-        `${bitrate} static-threshold=100 lag-in-frames=0 error-resilient=partitions threads=2`;
+        `${bitrate} static-threshold=100 lag-in-frames=0 error-resilient=partitions threads=${
+          workerThreads(o).encoder
+        }`;
   }
 }
 
@@ -137,7 +176,7 @@ export function pipelineDescription(o: PipelineOptions): string {
     `video/x-raw,framerate=${o.fps}/1`,
     `valve name=${GATE_NAME} drop=false drop-mode=forward-sticky-events`,
     `videoscale`,
-    `videoconvert n-threads=2`,
+    `videoconvert n-threads=${workerThreads(o).convert}`,
     `video/x-raw,format=I420,width=${o.width},height=${o.height}`,
     `queue leaky=downstream max-size-buffers=1 max-size-bytes=0 max-size-time=0`,
     encoderDescription(o),

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Pipeline } from "../gst/mod.ts";
-import { bitrateProperty, pipelineDescription, type PipelineOptions } from "./pipeline.ts";
+import { bitrateProperty, pipelineDescription, type PipelineOptions, workerThreads } from "./pipeline.ts";
 
 const base: PipelineOptions = {
   display: ":5",
@@ -83,4 +83,27 @@ Deno.test("the descriptions of the encoders present here parse in GStreamer (eve
       await pipeline.setState("null");
     }
   }
+});
+
+Deno.test("threads follow the pixel rate and never exceed the job's CPUs", () => {
+  assert.deepEqual(workerThreads({ width: 1280, height: 720, fps: 30, cpus: 16 }), {
+    encoder: 2,
+    convert: 1,
+  });
+  assert.deepEqual(workerThreads({ width: 1920, height: 1080, fps: 60, cpus: 16 }), {
+    encoder: 5,
+    convert: 3,
+  });
+  assert.deepEqual(workerThreads({ width: 3840, height: 2160, fps: 30, cpus: 16 }), {
+    encoder: 9,
+    convert: 5,
+  });
+  assert.deepEqual(workerThreads({ width: 3840, height: 2160, fps: 60, cpus: 4 }), {
+    encoder: 4,
+    convert: 4,
+  });
+  assert.deepEqual(workerThreads({ width: 1920, height: 1080, fps: 60, cpus: 1 }), {
+    encoder: 1,
+    convert: 1,
+  });
 });

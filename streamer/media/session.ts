@@ -71,9 +71,11 @@ export class MediaSession extends EventTarget {
   #peers = new Set<WebRtcPeer>();
   #stopping = false;
   #active = new Settle((active) => {
-    this.#worker?.send({ t: "gate", open: active });
+    this.#updateSharedGate();
     for (const peer of this.#peers) peer.setActive(active);
   });
+  /** What the shared worker's gate was last told (undefined: nothing sent to this worker yet). */
+  #sharedOpen: boolean | undefined;
   #restarts: number[] = [];
   #stats = new FrameStats();
 
@@ -116,8 +118,12 @@ export class MediaSession extends EventTarget {
   subscribe(onFrame: (frame: MediaFrame) => void): () => void {
     const subscriber = { onFrame, needKey: true };
     this.#subscribers.add(subscriber);
+    this.#updateSharedGate();
     this.requestKeyframe();
-    return () => this.#subscribers.delete(subscriber);
+    return () => {
+      this.#subscribers.delete(subscriber);
+      this.#updateSharedGate();
+    };
   }
 
   /** Asks the shared encoder for a keyframe. */
@@ -209,6 +215,7 @@ export class MediaSession extends EventTarget {
         mode,
         audio: o.audio,
         cudaDevice: o.cudaDevice,
+        cpus: availableCpus(),
       },
     };
   }
@@ -244,7 +251,8 @@ export class MediaSession extends EventTarget {
       },
     });
     this.#worker = worker;
-    if (!this.#active.applied) worker.send({ t: "gate", open: false });
+    this.#sharedOpen = undefined;
+    this.#updateSharedGate();
     worker.exited.then((status) => {
       clearTimeout(timer);
       const error = new MediaWorkerError(
@@ -258,6 +266,18 @@ export class MediaSession extends EventTarget {
       this.#scheduleRestart(error);
     });
     return promise;
+  }
+
+  /**
+   * The shared (WebSocket) worker encodes only while the screen changes AND someone subscribes:
+   * with every viewer on WebRTC (or none at all) it would burn a core for nobody. A new subscriber
+   * asks for a keyframe, which the worker answers even through a closed gate.
+   */
+  #updateSharedGate(): void {
+    const open = this.#active.applied && this.#subscribers.size > 0;
+    if (!this.#worker || open === this.#sharedOpen) return;
+    this.#sharedOpen = open;
+    this.#worker.send({ t: "gate", open });
   }
 
   #scheduleRestart(error: Error): void {
@@ -294,4 +314,10 @@ export class MediaSession extends EventTarget {
       }
     }
   }
+}
+
+/** CPUs this session may use: the job's allocation under SLURM, else the machine's. */
+function availableCpus(): number {
+  const slurm = Number(Deno.env.get("SLURM_CPUS_PER_TASK") ?? Deno.env.get("SLURM_CPUS_ON_NODE"));
+  return Number.isInteger(slurm) && slurm > 0 ? slurm : navigator.hardwareConcurrency;
 }
