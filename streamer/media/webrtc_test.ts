@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
+import { CHROMIUM_FLAGS } from "../../tests/fixtures/browser.ts";
 import { MediaSession, type WebRtcPeer } from "./session.ts";
 import { startMotion, startPulse, startXvfb } from "./_testing.ts";
 
@@ -91,17 +92,7 @@ Deno.test("webrtc viewer: headless Chromium decodes frames, data channel reaches
   });
   const browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--autoplay-policy=no-user-gesture-required",
-      "--disable-features=WebRtcHideLocalIpsWithMdns",
-    ],
+    args: [...CHROMIUM_FLAGS, "--disable-features=WebRtcHideLocalIpsWithMdns"],
   });
   try {
     await media.start();

@@ -7,18 +7,7 @@
 import type { MediaFrame, ServerMessage } from "../../protocol/protocol.ts";
 
 /** A socket to one browser viewer: a WebSocket on the streamer, or a tunnel stream via the gateway. */
-export interface ViewerSocket {
-  /** Sends one text (JSON control) or binary (media) message. */
-  send(data: string | Uint8Array): void;
-  /** Bytes queued and not yet sent; used for back-pressure. */
-  readonly bufferedAmount: number;
-  /** Closes the socket. */
-  close(code?: number, reason?: string): void;
-  /** Registers the message handler. */
-  onMessage(cb: (data: string | Uint8Array) => void): void;
-  /** Registers the close handler. */
-  onClose(cb: () => void): void;
-}
+export type { ViewerSocket } from "../server/viewer_socket.ts";
 
 /** Signalling messages the server sends for one WebRTC peer. */
 export type PeerSignal = Extract<ServerMessage, { t: "sdp" } | { t: "ice" }>;

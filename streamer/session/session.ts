@@ -177,6 +177,7 @@ export async function startSession(
       }));
     };
 
+    const running = { token, display, media, notify, stop, died: died.promise };
     if (settings.gateway) {
       const tunnel = connectTunnel({
         gatewayUrl: settings.gateway,
@@ -195,33 +196,14 @@ export async function startSession(
       const ready = await tunnel.ready;
       iceServers = ready.iceServers;
       const url = new URL(ready.sessionUrl);
-      return {
-        url: `${ready.sessionUrl}?token=${token}`,
-        host: url.hostname,
-        port: Number(url.port || (url.protocol === "https:" ? 443 : 80)),
-        token,
-        display,
-        media,
-        notify,
-        stop,
-        died: died.promise,
-      };
+      const port = Number(url.port || (url.protocol === "https:" ? 443 : 80));
+      return { url: `${ready.sessionUrl}?token=${token}`, host: url.hostname, port, ...running };
     }
 
     const app = createStreamerApp({ token, viewer: onViewer });
     const server = await serveStreamer(app, { bind: options.bind, port: options.port });
     cleanups.push(() => server.close());
-    return {
-      url: `${server.url}?token=${token}`,
-      host: server.host,
-      port: server.port,
-      token,
-      display,
-      media,
-      notify,
-      stop,
-      died: died.promise,
-    };
+    return { url: `${server.url}?token=${token}`, host: server.host, port: server.port, ...running };
   } catch (error) {
     await stop();
     throw error;

@@ -5,23 +5,10 @@
  * @module
  */
 import { KeyframeGate } from "../../protocol/tunnel.ts";
+import type { ViewerSocket } from "../server/viewer_socket.ts";
 
-/**
- * The transport-neutral viewer socket the streamer's server speaks to (structurally the same
- * interface as `streamer/server`'s `ViewerSocket`).
- */
-export interface ViewerSocket {
-  /** Sends one text or binary message to the viewer. */
-  send(data: string | Uint8Array): void;
-  /** Bytes queued towards the viewer and not yet sent. */
-  readonly bufferedAmount: number;
-  /** Closes the viewer's connection. */
-  close(code?: number, reason?: string): void;
-  /** Registers a callback for each message from the viewer. */
-  onMessage(cb: (data: string | Uint8Array) => void): void;
-  /** Registers a callback run once when the connection ends. */
-  onClose(cb: () => void): void;
-}
+/** The transport-neutral viewer socket (defined once, by the embedded server). */
+export type { ViewerSocket };
 
 /** What the tunnel client lets a stream do to the tunnel below it. */
 export interface StreamLink {
