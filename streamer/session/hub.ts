@@ -34,6 +34,11 @@ export class ViewerHub {
     viewer.closed.then(() => this.#viewers.delete(viewer));
   }
 
+  /** Disconnects every viewer (the session is ending). */
+  closeAll(): void {
+    for (const viewer of this.#viewers) viewer.close();
+  }
+
   /** Sends a message to every viewer; the latest cursor is remembered for newcomers. */
   broadcast(message: ServerMessage): void {
     if (message.t === "cursor" || message.t === "cursor-hidden") this.#cursor = message;

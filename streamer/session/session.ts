@@ -23,6 +23,9 @@ import { hashToken, loadOrCreateToken } from "./_secrets.ts";
 
 const log = getLog("session");
 
+/** Longest wait for one shutdown step (server, media, X connection) before the next runs. */
+const STEP_MS = 2000;
+
 /** How viewers reach the session, beyond the session settings. */
 export interface SessionServeOptions {
   /** Address to bind: a host or `unix:/path`. @default {"127.0.0.1"} */
@@ -83,10 +86,19 @@ export async function startSession(
   const cleanups: (() => Promise<void> | void)[] = [() => group.stop()];
   const stop = async () => {
     for (const cleanup of cleanups.splice(0).reverse()) {
+      // One step that hangs (a connection that will not close) must not keep the desktop's
+      // processes alive: each step gets a bounded wait, and the process group always comes last.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const timeout = new Promise<string>((resolve) =>
+        timer = setTimeout(() => resolve("timed out"), STEP_MS)
+      );
       try {
-        await cleanup();
+        const outcome = await Promise.race([Promise.resolve(cleanup()).then(() => "ok"), timeout]);
+        if (outcome !== "ok") log.warning("a cleanup step {outcome}; going on", { outcome });
       } catch (error) {
         log.warning("cleanup failed: {error}", { error: String(error) });
+      } finally {
+        clearTimeout(timer);
       }
     }
   };
@@ -193,6 +205,7 @@ export async function startSession(
         onRegistered: (ready) => iceServers = ready.iceServers,
       });
       cleanups.push(() => tunnel.close());
+      cleanups.push(() => hub.closeAll());
       const ready = await tunnel.ready;
       iceServers = ready.iceServers;
       const url = new URL(ready.sessionUrl);
@@ -203,6 +216,7 @@ export async function startSession(
     const app = createStreamerApp({ token, viewer: onViewer });
     const server = await serveStreamer(app, { bind: options.bind, port: options.port });
     cleanups.push(() => server.close());
+    cleanups.push(() => hub.closeAll()); // Before the server: open WebSockets would hold its shutdown.
     return { url: `${server.url}?token=${token}`, host: server.host, port: server.port, ...running };
   } catch (error) {
     await stop();

@@ -54,6 +54,8 @@ export interface Viewer {
   send(message: ServerMessage): void;
   /** Resolves when the viewer has left and everything it held is released. */
   readonly closed: Promise<void>;
+  /** Disconnects the viewer (going away). */
+  close(): void;
 }
 
 /**
@@ -214,5 +216,5 @@ export function attachViewer(socket: ViewerSocket, info: ViewerInfo, context: Vi
     remote: info.remote,
     mode: info.viewOnly ? " (view-only)" : "",
   });
-  return { send, closed: closedPromise };
+  return { send, closed: closedPromise, close: () => socket.close(1001, "the session is ending") };
 }
