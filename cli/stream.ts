@@ -61,7 +61,7 @@ export type StreamArgs = InferValue<typeof streamCommand>;
  * ```
  */
 export async function runStreamCommand(args: StreamArgs, signal?: AbortSignal): Promise<number> {
-  const { spec } = await specFromArgs(args, { limits: false });
+  const { spec, site } = await specFromArgs(args, { limits: false });
   // runStream handles SIGUSR1 (the walltime warning) itself and tells the viewers.
   return await runStream({
     ...spec.session,
@@ -70,6 +70,8 @@ export async function runStreamCommand(args: StreamArgs, signal?: AbortSignal): 
     basePath: args.basePath,
     readyFile: args.readyFile ?? Deno.env.get("SELKIES_READY_FILE"),
     sessionDir: args.sessionDir ?? Deno.env.get("SELKIES_SESSION_DIR"),
+    // STUN/TURN from the site config (read here on the node, never written into the job script).
+    iceServers: site.iceServers,
     signal,
   });
 }

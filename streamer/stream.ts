@@ -7,6 +7,7 @@ import type { SessionSettings } from "../jobs/session.ts";
 import { getLog } from "../log.ts";
 import { installShutdownHandlers } from "./process/mod.ts";
 import { startSession } from "./session/session.ts";
+import type { IceServer } from "./session/ports.ts";
 import { writePrivateFile } from "./session/_secrets.ts";
 
 const log = getLog("stream");
@@ -23,6 +24,8 @@ export interface StreamRunOptions {
   readyFile?: string;
   /** Folder holding the session secret (`token`, 0600); a new secret is made when absent. */
   sessionDir?: string;
+  /** STUN/TURN servers for WebRTC viewers (a gateway's, when there is one, take precedence). */
+  iceServers?: IceServer[];
   /** Stops the session when aborted. */
   signal?: AbortSignal;
 }
@@ -62,6 +65,7 @@ export async function runStream(settings: SessionSettings & StreamRunOptions): P
       bind: settings.bind,
       port: settings.port,
       sessionDir: settings.sessionDir,
+      iceServers: settings.iceServers,
     });
   } catch (error) {
     log.error("the session did not start: {error}", {

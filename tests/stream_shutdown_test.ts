@@ -23,9 +23,10 @@ async function tagged(needle: string): Promise<number[]> {
   return pids;
 }
 
-Deno.test("SIGTERM with a viewer connected ends every process of the session", async () => {
+Deno.test("a CLI session greets viewers with the site's ICE servers; SIGTERM ends all of it", async () => {
   const dir = await Deno.makeTempDir({ prefix: "selkies-shutdown-" });
   const tag = `SELKIES_TEST_TAG=${crypto.randomUUID()}`;
+  await Deno.writeTextFile(`${dir}/site.yaml`, "iceServers:\n  - urls: stun:stun.example.org:3478\n");
   const child = new Deno.Command(CLI, {
     args: [
       "stream",
@@ -37,7 +38,7 @@ Deno.test("SIGTERM with a viewer connected ends every process of the session", a
       "--ready-file",
       `${dir}/ready.json`,
     ],
-    env: { [tag.split("=")[0]]: tag.split("=")[1] },
+    env: { [tag.split("=")[0]]: tag.split("=")[1], SELKIES_SITE_CONFIG: `${dir}/site.yaml`, HOME: dir },
     stdout: "null",
     stderr: "null",
   }).spawn();
@@ -54,11 +55,18 @@ Deno.test("SIGTERM with a viewer connected ends every process of the session", a
     // @ts-ignore: Deno's WebSocket takes headers as a non-standard option.
     const socket = new WebSocket(wsUrl, { headers: { authorization: `Bearer ${ready.token}`, origin } });
     let frames = 0;
+    let hello: { t: string; iceServers: { urls: string }[] } | undefined;
     socket.binaryType = "arraybuffer";
-    socket.onmessage = (m) => typeof m.data !== "string" && frames++;
+    socket.onmessage = (m) => typeof m.data === "string" ? hello ??= JSON.parse(m.data) : frames++;
     const closed = new Promise((r) => socket.onclose = r);
     for (let i = 0; i < 100 && frames === 0; i++) await new Promise((r) => setTimeout(r, 100));
     assert.ok(frames > 0, "the viewer receives frames");
+    assert.equal(hello?.t, "hello");
+    assert.deepEqual(
+      hello?.iceServers,
+      [{ urls: "stun:stun.example.org:3478" }],
+      "ICE servers from site.yaml",
+    );
     assert.ok((await tagged(tag)).length >= 3, "Xvfb, the desktop and the media worker run");
 
     const started = performance.now();
