@@ -42,7 +42,8 @@ Deno.test({
   sanitizeOps: false,
   async fn() {
     const staged = await Deno.makeTempDir({ prefix: "selkies-ood-" });
-    const values = { geometry: "1280x720", fps: "30", app: "xterm -T 'ood app'" };
+    // `top -d 0.1` keeps the screen changing (an idle screen sends no frames after its first).
+    const values = { geometry: "1280x720", fps: "30", app: "xterm -T 'ood app' -e top -d 0.1" };
     const before = renderErb(await Deno.readTextFile(`${APP}/template/before.sh.erb`), values);
     const script = renderErb(await Deno.readTextFile(`${APP}/template/script.sh.erb`), values);
     await Deno.writeTextFile(`${staged}/script.sh`, script);
@@ -64,7 +65,11 @@ Deno.test({
       assert.doesNotThrow(() =>
         new Deno.Command("bash", { args: ["-n", `${staged}/script.sh`] }).outputSync()
       );
-      assert.match(scriptText, /^app='xterm -T '\\''ood app'\\'''$/m, "the app reaches the streamer quoted");
+      assert.match(
+        scriptText,
+        /^app='xterm -T '\\''ood app'\\'' -e top -d 0\.1'$/m,
+        "the app reaches the streamer quoted",
+      );
       let connection = "";
       for (let i = 0; i < 100 && !connection.includes("selkies_token"); i++) {
         connection = await Deno.readTextFile(`${staged}/connection.yml`).catch(() => "");

@@ -241,6 +241,8 @@ Deno.test({
         "1",
         "--geometry",
         "1280x720",
+        "--app",
+        "xterm -e top -d 0.1", // a changing screen: an idle one sends no frames after its first
         "--fps",
         "30",
         "--timeout",

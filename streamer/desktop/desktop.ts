@@ -76,6 +76,8 @@ export async function startDesktop(options: DesktopOptions): Promise<DesktopInfo
     const rc = `${runtimeDir}/openbox-rc.xml`;
     await Deno.writeTextFile(rc, MAXIMIZE_ALL);
     spawn("window-manager", ["openbox", "--config-file", rc]);
+    // A window mapped before openbox manages the screen escapes its maximize rule: wait for the WM.
+    await waitForWindowManager(env);
     // The command line is one argv element: the job owner's shell parses it, nothing is interpolated.
     spawn("app", [...container, ...vgl, "bash", "-c", options.app]);
   } else {
@@ -135,4 +137,20 @@ async function chooseGl(
   const node = findRenderNode(options.jobEnv ?? Deno.env.toObject());
   if (!node.device) return fail(node.reason);
   return { device: node.device, reason: `VirtualGL EGL on ${node.device}: ${node.reason}` };
+}
+
+/** Waits (up to 5 s) until a window manager announces itself on the root window (EWMH). */
+async function waitForWindowManager(env: Record<string, string>): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (Date.now() < deadline) {
+    const out = await new Deno.Command("xprop", {
+      args: ["-root", "_NET_SUPPORTING_WM_CHECK"],
+      env,
+      stdout: "piped",
+      stderr: "null",
+    }).output().catch(() => undefined);
+    if (out && new TextDecoder().decode(out.stdout).includes("window id")) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  log.warning("no window manager after 5 s; starting the app anyway");
 }
