@@ -20,6 +20,8 @@ export interface PeerPort {
   ): void;
   /** Ends the peer and its worker. */
   close(): Promise<void>;
+  /** Asks the peer's encoder for a keyframe (answered even while the screen is idle). */
+  requestKeyframe(): void;
 }
 
 /** What a viewer needs of the media pipeline. */

@@ -148,7 +148,8 @@ export function attachViewer(socket: ViewerSocket, info: ViewerInfo, context: Vi
     }
     switch (message.t) {
       case "kf":
-        media.requestKeyframe();
+        if (peer) peer.requestKeyframe();
+        else media.requestKeyframe();
         return;
       case "bitrate":
         media.setBitrate(message.kbps);

@@ -142,3 +142,19 @@ Deno.test("leaving releases pressed keys and stops media", async () => {
   assert.ok(f.calls.includes("releaseAll"));
   assert.equal(f.subscribed(), false);
 });
+
+Deno.test("on WebRTC, keyframe requests go to the viewer's own peer (its encoder may be idle)", async () => {
+  const f = fakes();
+  f.context.media.createPeer = () =>
+    Promise.resolve({
+      signal: () => {},
+      close: () => Promise.resolve(),
+      requestKeyframe: () => void f.calls.push("peer kf"),
+    });
+  attachViewer(f.socket, { viewOnly: false, remote: "t" }, f.context);
+  f.message({ t: "webrtc" });
+  await new Promise((r) => setTimeout(r, 0));
+  assert.equal(f.subscribed(), false, "WebSocket media stops once the peer exists");
+  f.message({ t: "kf" });
+  assert.deepEqual(f.calls.filter((c) => c.includes("kf")), ["kf", "peer kf"]);
+});

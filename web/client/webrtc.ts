@@ -44,6 +44,8 @@ export class WebRtcSession {
   #haveRemote = false;
   #closed = false;
   #sawFrame = false;
+  #pliCount = 0;
+  #statsTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(options: WebRtcSessionOptions) {
     this.#options = options;
@@ -65,7 +67,10 @@ export class WebRtcSession {
         options.video.muted = true;
         options.video.play().catch(() => {});
       });
-      if (event.track.kind === "video") this.#watchFrames();
+      if (event.track.kind === "video") {
+        this.#watchFrames();
+        this.#statsTimer ??= setInterval(() => this.#watchLoss(), 1000);
+      }
     });
     this.#pc.addEventListener("datachannel", (event) => {
       const channel = event.channel;
@@ -119,6 +124,7 @@ export class WebRtcSession {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    clearInterval(this.#statsTimer);
     this.#pc.close();
     this.#options.video.srcObject = null;
     this.#options.onInputChannel(undefined);
@@ -128,6 +134,22 @@ export class WebRtcSession {
     if (this.#closed) return;
     this.close();
     this.#options.onFailed(reason);
+  }
+
+  /**
+   * The browser asks for a keyframe with an RTCP PLI after loss, but an idle (damage-gated) server
+   * sends no frames to answer with until the screen changes: echo each new PLI as `{t:"kf"}`, which
+   * the server answers with a keyframe even while idle.
+   */
+  async #watchLoss(): Promise<void> {
+    if (this.#closed) return;
+    const report = await this.#pc.getStats().catch(() => undefined);
+    report?.forEach((s) => {
+      if (s.type !== "inbound-rtp" || s.kind !== "video") return;
+      const plis = Number(s.pliCount ?? 0);
+      if (plis > this.#pliCount) this.#options.send({ t: "kf" });
+      this.#pliCount = plis;
+    });
   }
 
   #watchFrames(): void {
