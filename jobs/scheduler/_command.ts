@@ -4,43 +4,14 @@
  *
  * @module
  */
+import { type CommandOutput, runCommand, type RunCommandOptions } from "../../exec.ts";
 import { SchedulerError } from "./errors.ts";
 
-/**
- * Options for {@linkcode runSlurm}.
- *
- * @example
- * ```ts
- * import type { RunSlurmOptions } from "./_command.ts";
- * const options: RunSlurmOptions = { stdin: "#!/bin/sh\ntrue\n" };
- * ```
- */
-export interface RunSlurmOptions {
-  /** Variables added to this process's environment (e.g. `SLURM_CONF`). */
-  env?: Record<string, string>;
-  /** Text written to the command's stdin. */
-  stdin?: string;
-  /** Aborts the command (it is killed). */
-  signal?: AbortSignal;
-}
+/** Options for {@linkcode runSlurm}: an explicit environment (e.g. `SLURM_CONF`), stdin, a signal. */
+export type RunSlurmOptions = RunCommandOptions;
 
-/**
- * What a finished command left behind.
- *
- * @example
- * ```ts
- * import type { SlurmOutput } from "./_command.ts";
- * const ok = (o: SlurmOutput) => o.code === 0;
- * ```
- */
-export interface SlurmOutput {
-  /** Exit status. */
-  code: number;
-  /** Standard output, decoded. */
-  stdout: string;
-  /** Standard error, decoded. */
-  stderr: string;
-}
+/** What a finished SLURM command left behind. */
+export type SlurmOutput = CommandOutput;
 
 /**
  * Runs `cmd args...` and returns its output whatever the exit status; throws only when the command
@@ -57,17 +28,8 @@ export async function runSlurm(
   args: string[],
   options: RunSlurmOptions = {},
 ): Promise<SlurmOutput> {
-  options.signal?.throwIfAborted();
-  let child: Deno.ChildProcess;
   try {
-    child = new Deno.Command(cmd, {
-      args,
-      env: options.env,
-      stdin: options.stdin === undefined ? "null" : "piped",
-      stdout: "piped",
-      stderr: "piped",
-      signal: options.signal,
-    }).spawn();
+    return await runCommand(cmd, args, options);
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) {
       throw new SchedulerError(
@@ -78,14 +40,4 @@ export async function runSlurm(
     }
     throw e;
   }
-  if (options.stdin !== undefined) {
-    const writer = child.stdin.getWriter();
-    // A command that exits early closes its stdin; its exit status then tells what went wrong.
-    await writer.write(new TextEncoder().encode(options.stdin)).catch(() => {});
-    await writer.close().catch(() => {});
-  }
-  const out = await child.output();
-  options.signal?.throwIfAborted();
-  const decoder = new TextDecoder();
-  return { code: out.code, stdout: decoder.decode(out.stdout), stderr: decoder.decode(out.stderr) };
 }

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { exec } from "./_exec.ts";
+import { runCommand as exec } from "../../exec.ts";
 
 /** What a valid credential proves. */
 export interface MungeIdentity {

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { exec } from "./_exec.ts";
+import { runCommand as exec } from "../../exec.ts";
 
 /** The fields of a job the gateway checks. */
 export interface JobFacts {
