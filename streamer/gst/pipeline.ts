@@ -87,6 +87,25 @@ export class Pipeline extends GObject {
   }
 
   /**
+   * Changes the state of one named element inside the running pipeline (e.g. pausing a live source
+   * so it stops producing); resolves with GstStateChangeReturn like {@linkcode Pipeline.setState}.
+   *
+   * @example
+   * ```ts ignore
+   * await pipeline.setElementState("src", "paused");
+   * ```
+   */
+  async setElementState(name: string, state: keyof typeof State): Promise<number> {
+    const ptr = lib().gst.gst_bin_get_by_name(this.ptr, cstr(name));
+    if (ptr === null) throw new TypeError(`pipeline has no element named "${name}"`);
+    try {
+      return await lib().gst.gst_element_set_state(ptr, State[state]);
+    } finally {
+      lib().gst.gst_object_unref(ptr);
+    }
+  }
+
+  /**
    * Waits up to `timeoutMs` for an error or end-of-stream on the bus; `undefined` when none came.
    *
    * @example

@@ -70,6 +70,9 @@ export const ENCODER_NAME = "enc";
  */
 export const GATE_NAME = "gate";
 
+/** Name of the screen capture element: paused while the gate is closed, so an idle screen is not even copied. */
+export const CAPTURE_NAME = "capture";
+
 /**
  * The encoder's bitrate property and value for `kbps` (units differ per element).
  *
@@ -172,7 +175,7 @@ export function baseline(encoder: EncoderName, mode: MediaMode): boolean {
 export function pipelineDescription(o: PipelineOptions): string {
   const webrtc = o.mode === "webrtc";
   const video = [
-    `ximagesrc display-name=${o.display} use-damage=false show-pointer=false`,
+    `ximagesrc name=${CAPTURE_NAME} display-name=${o.display} use-damage=false show-pointer=false`,
     `video/x-raw,framerate=${o.fps}/1`,
     `valve name=${GATE_NAME} drop=false drop-mode=forward-sticky-events`,
     `videoscale`,

@@ -17,7 +17,7 @@ Deno.test("x264 for a desktop: quality-capped VBR, no B-frames, keyframe every 2
   const d = pipelineDescription(base);
   assert.match(
     d,
-    /^ximagesrc display-name=:5 use-damage=false show-pointer=false ! video\/x-raw,framerate=60\/1/,
+    /^ximagesrc name=capture display-name=:5 use-damage=false show-pointer=false ! video\/x-raw,framerate=60\/1/,
   );
   assert.match(
     d,
