@@ -63,7 +63,10 @@ async function run(config: WorkerConfig, commands: AsyncGenerator<IpcFrame>): Pr
     set: (open) => {
       valve.set("drop", !open);
       // A paused live source stops grabbing the screen (~8% of a core at 1080p60 in Xvfb alone).
-      pipeline.setElementState(CAPTURE_NAME, open ? "playing" : "paused").catch(() => {});
+      // Not under webrtcbin: its RTP timing took ~350 ms to recover from each pause (measured).
+      if (config.pipeline.mode === "appsink") {
+        pipeline.setElementState(CAPTURE_NAME, open ? "playing" : "paused").catch(() => {});
+      }
     },
     pulseMs: pulseMs(config.pipeline.fps),
   });

@@ -45,6 +45,7 @@ export class WebRtcSession {
   #closed = false;
   #sawFrame = false;
   #pliCount = 0;
+  #lastFrameAt = 0;
   #statsTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(options: WebRtcSessionOptions) {
@@ -147,7 +148,9 @@ export class WebRtcSession {
     report?.forEach((s) => {
       if (s.type !== "inbound-rtp" || s.kind !== "video") return;
       const plis = Number(s.pliCount ?? 0);
-      if (plis > this.#pliCount) this.#options.send({ t: "kf" });
+      // While frames flow the encoder hears the PLI itself (RTCP); only a stalled picture needs the echo.
+      const stalled = performance.now() - this.#lastFrameAt > 1000;
+      if (plis > this.#pliCount && stalled) this.#options.send({ t: "kf" });
       this.#pliCount = plis;
     });
   }
@@ -164,6 +167,7 @@ export class WebRtcSession {
     const onFrame = () => {
       if (this.#closed) return;
       if (video.videoWidth > 0) {
+        this.#lastFrameAt = performance.now();
         first();
         this.#options.onFrame(video.videoWidth, video.videoHeight);
       }
