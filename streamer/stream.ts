@@ -78,8 +78,15 @@ export async function runStream(settings: SessionSettings & StreamRunOptions): P
     const { url, host, port, token } = session;
     await writePrivateFile(settings.readyFile, JSON.stringify({ url, host, port, token }, null, 2) + "\n");
   }
-  // The URL carries the secret: it goes to the owner's terminal (or job output, 0600 by SLURM's umask).
-  console.log(`selkies-hpc: ready — open ${session.url}`);
+  // The URL carries the secret: a terminal gets it whole; a job log (which sites may collect) only
+  // gets the address and where the owner's 0600 copy of the link is.
+  if (settings.readyFile && !Deno.stdout.isTerminal()) {
+    const bare = new URL(session.url);
+    bare.searchParams.delete("token");
+    console.log(`selkies-hpc: ready at ${bare.href} — the link with its secret is in ${settings.readyFile}`);
+  } else {
+    console.log(`selkies-hpc: ready — open ${session.url}`);
+  }
   const reason = await Promise.race([stopped.promise, session.died]);
   log.info("stopping: {reason}", { reason });
   await session.stop();

@@ -259,6 +259,10 @@ Deno.test({
       assert.ok(url.searchParams.get("token"), "the owner's URL carries the session secret");
       // The record and ready file are private to the owner.
       assert.equal((await Deno.stat(`${result.sessionDir}/ready.json`)).mode! & 0o077, 0);
+      // The job log says where the link is, without the secret (sites may collect job logs).
+      const log = await Deno.readTextFile(`${result.sessionDir}/job.log`);
+      assert.match(log, /ready at http:\/\/\S+ — the link with its secret is in \S+ready\.json/);
+      assert.ok(!log.includes(url.searchParams.get("token")!), "the secret is not in the job log");
 
       // WebCodecs needs a secure context: this box is the node, so 127.0.0.1 reaches it.
       url.hostname = "127.0.0.1";
