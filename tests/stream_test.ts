@@ -183,3 +183,26 @@ Deno.test("a session streams a controllable desktop to Chromium", async (t) => {
     await Deno.remove(out).catch(() => {});
   }
 });
+
+Deno.test("desktop sound reaches the page: Opus over the WebSocket, decoded and scheduled", async () => {
+  // The desktop plays a sine tone into the session's private PulseAudio (the desktop gets its address).
+  const desktop = "pactl load-module module-sine frequency=440 >/dev/null && exec sleep 600";
+  const settings = SessionSettingsSchema.parse({ geometry: "640x480", fps: 15, audio: true, desktop });
+  const session = await startSession(settings, {});
+  const browser = await launchBrowser({ viewport: { width: 640, height: 480 } });
+  try {
+    const page = await browser.context.newPage();
+    await page.goto(`${session.url}&transport=websocket&resize=off`);
+    await waitFrames(page, 1);
+    await page.mouse.click(10, 10); // Browsers start audio only after a user gesture.
+    await page.waitForFunction(
+      () =>
+        (globalThis as unknown as { selkiesStats: { audioFrames: number } }).selkiesStats.audioFrames > 50,
+      null,
+      { timeout: 15_000 },
+    );
+  } finally {
+    await browser.close();
+    await session.stop();
+  }
+});

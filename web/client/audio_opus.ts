@@ -26,6 +26,12 @@ export class OpusPlayer {
   #context?: AudioContext;
   #decoder?: AudioDecoder;
   #next = 0;
+  #played = 0;
+
+  /** Opus packets decoded and scheduled so far. */
+  get played(): number {
+    return this.#played;
+  }
 
   /** Whether this browser can decode audio with WebCodecs. */
   static get available(): boolean {
@@ -79,6 +85,7 @@ export class OpusPlayer {
       source.connect(context.destination);
       source.start(this.#next);
       this.#next += buffer.duration;
+      this.#played++;
     } finally {
       data.close();
     }

@@ -273,6 +273,7 @@ setInterval(() => {
   stats.decodeMs = f.count ? Math.round((f.sum / f.count) * 100) / 100 : 0;
   const b = bytes.tick();
   stats.kbps = stats.transport === "webrtc" ? serverKbps : (b.sum * 8) / 1000;
+  stats.audioFrames = audio.played;
   overlay.update(stats, stats.transportReason);
 }, 1000);
 setInterval(() => {

@@ -25,6 +25,8 @@ export interface SelkiesStats {
   decodeMs: number;
   /** Received media bitrate over the last second, in kbit/s. */
   kbps: number;
+  /** Opus packets decoded and scheduled for playback since the page loaded (WebSocket transport). */
+  audioFrames: number;
 }
 
 /**
@@ -48,6 +50,7 @@ export function createStats(): SelkiesStats {
     height: 0,
     decodeMs: 0,
     kbps: 0,
+    audioFrames: 0,
   };
 }
 
