@@ -38,6 +38,8 @@ export interface WebRtcPeer {
   close(): Promise<void>;
   /** Live encoder bitrate change. */
   setBitrate(kbps: number): void;
+  /** Live frame-rate change, up to the rate the peer's capture started with. */
+  setFps(fps: number): void;
   /** Asks the viewer's encoder for a keyframe. */
   requestKeyframe(): void;
   /** Opens (screen changing) or closes (idle) the viewer's capture gate. */
@@ -81,6 +83,7 @@ export function startPeer(
     },
     close: () => worker.stop(),
     setBitrate: (kbps) => worker.send({ t: "bitrate", kbps }),
+    setFps: (fps) => worker.send({ t: "fps", fps }),
     requestKeyframe: () => worker.send({ t: "keyframe" }),
     setActive: (active) => worker.send({ t: "gate", open: active }),
   };

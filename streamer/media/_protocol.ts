@@ -18,6 +18,8 @@ export interface WorkerConfig {
 export type ToWorker =
   | { t: "start"; config: WorkerConfig }
   | { t: "bitrate"; kbps: number }
+  /** Frames per second sent, up to the capture rate the worker started with. */
+  | { t: "fps"; fps: number }
   | { t: "keyframe" }
   /** The screen changes (`open`) or has been idle: gate the capture before convert + encode. */
   | { t: "gate"; open: boolean }

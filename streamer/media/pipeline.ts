@@ -16,8 +16,10 @@ export interface PipelineOptions {
   width: number;
   /** Height in pixels (even). */
   height: number;
-  /** Frames per second. */
+  /** Frames per second sent. */
   fps: number;
+  /** Frames per second captured, the ceiling `fps` can be changed to live. @default {fps} */
+  captureFps?: number;
   /** Encoder short name. */
   encoder: EncoderName;
   /** GStreamer element of the encoder (e.g. `vah264enc` or `vaapih264enc` for `vah264`). */
@@ -69,6 +71,9 @@ export const ENCODER_NAME = "enc";
  * Sticky events pass so caps stay known and the first frame after reopening flows at once.
  */
 export const GATE_NAME = "gate";
+
+/** Name of the videorate element whose `max-rate` changes the frame rate live. */
+export const RATE_NAME = "rate";
 
 /** Name of the screen capture element: paused while the gate is closed, so an idle screen is not even copied. */
 export const CAPTURE_NAME = "capture";
@@ -176,8 +181,10 @@ export function pipelineDescription(o: PipelineOptions): string {
   const webrtc = o.mode === "webrtc";
   const video = [
     `ximagesrc name=${CAPTURE_NAME} display-name=${o.display} use-damage=false show-pointer=false`,
-    `video/x-raw,framerate=${o.fps}/1`,
+    `video/x-raw,framerate=${o.captureFps ?? o.fps}/1`,
     `valve name=${GATE_NAME} drop=false drop-mode=forward-sticky-events`,
+    // Live fps changes up to the capture rate: videorate drops frames, never copies or duplicates them.
+    `videorate name=${RATE_NAME} drop-only=true max-rate=${o.fps}`,
     `videoscale`,
     `videoconvert n-threads=${workerThreads(o).convert}`,
     `video/x-raw,format=I420,width=${o.width},height=${o.height}`,

@@ -77,12 +77,15 @@ export class MediaSession extends EventTarget {
   /** What the shared worker's gate was last told (undefined: nothing sent to this worker yet). */
   #sharedOpen: boolean | undefined;
   #restarts: number[] = [];
+  /** Frames per second the workers capture at: the ceiling of live fps changes. */
+  #captureFps: number;
   #stats = new FrameStats();
 
   /** Creates the session; nothing runs before {@linkcode MediaSession.start}. */
   constructor(options: MediaOptions) {
     super();
     this.#options = { ...options };
+    this.#captureFps = options.fps;
   }
 
   /** WebCodecs codec string of the video (after start). */
@@ -158,9 +161,18 @@ export class MediaSession extends EventTarget {
     for (const peer of this.#peers) peer.setBitrate(kbps);
   }
 
-  /** Changes the frame rate (restarts the shared worker: subscribers stay, a keyframe comes first). */
+  /**
+   * Changes the frame rate: live up to the rate capture started at (frames are dropped before the
+   * encoder); above it the shared worker restarts capturing faster (subscribers stay, keyframe first).
+   */
   async setFps(fps: number): Promise<void> {
     this.#options.fps = fps;
+    if (fps <= this.#captureFps) {
+      this.#worker?.send({ t: "fps", fps });
+      for (const peer of this.#peers) peer.setFps(fps);
+      return;
+    }
+    this.#captureFps = fps;
     await this.#relaunch();
   }
 
@@ -209,6 +221,7 @@ export class MediaSession extends EventTarget {
         width: o.width,
         height: o.height,
         fps: o.fps,
+        captureFps: Math.max(o.fps, this.#captureFps),
         encoder: choice.name,
         element: choice.element,
         bitrateKbps: o.bitrateKbps,

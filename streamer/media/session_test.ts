@@ -110,22 +110,34 @@ Deno.test("appsink media session: fps, keyframes, bitrate, crash recovery, clean
     });
 
     await t.step(
-      "setFps restarts the capture at the new rate; the subscriber gets a keyframe first",
+      "setFps lowers the rate live (same worker); above the capture rate it restarts, keyframe first",
       async () => {
-        const before = sub.frames.length;
+        const pid = media.workerPid;
         await media.setFps(15);
         await sleep(500);
-        const from = performance.now();
+        let from = performance.now();
         await sleep(2000);
-        const n = sub.frames.filter((f) => f.at >= from).length;
+        let n = sub.frames.filter((f) => f.at >= from).length;
         console.log(`after setFps(15): ${(n / 2).toFixed(1)} fps`);
         assert.ok(Math.abs(n / 2 - 15) <= 1.5, `fps ${n / 2}`);
+        assert.equal(media.workerPid, pid, "a live change keeps the worker");
+
+        const before = sub.frames.length;
+        await media.setFps(45); // above the 30 fps capture: a new worker captures faster
+        await sleep(500);
+        from = performance.now();
+        await sleep(2000);
+        n = sub.frames.filter((f) => f.at >= from).length;
+        console.log(`after setFps(45): ${(n / 2).toFixed(1)} fps`);
+        assert.ok(Math.abs(n / 2 - 45) <= 4.5, `fps ${n / 2}`);
+        assert.notEqual(media.workerPid, pid);
         // The new worker's timestamps start again: its first frame is where they go back.
         const restart = sub.frames.findIndex((f, i) =>
           i >= before && i > 0 && f.timestampUs < sub.frames[i - 1].timestampUs
         );
         assert.ok(restart >= before, "no frame of the new worker");
         assert.equal(sub.frames[restart].key, true);
+        await media.setFps(30);
       },
     );
 

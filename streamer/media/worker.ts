@@ -9,7 +9,14 @@
 import { hardExit, Pipeline, pullSample } from "../gst/mod.ts";
 import { encodeIpc, type IpcFrame, readIpc } from "./_ipc.ts";
 import type { FromWorker, ToWorker, WorkerConfig } from "./_protocol.ts";
-import { bitrateProperty, CAPTURE_NAME, ENCODER_NAME, GATE_NAME, pipelineDescription } from "./pipeline.ts";
+import {
+  bitrateProperty,
+  CAPTURE_NAME,
+  ENCODER_NAME,
+  GATE_NAME,
+  pipelineDescription,
+  RATE_NAME,
+} from "./pipeline.ts";
 import { WebRtcEndpoint } from "./_webrtc_worker.ts";
 import { FrameGate, pulseMs } from "./_gate.ts";
 
@@ -98,6 +105,7 @@ async function run(config: WorkerConfig, commands: AsyncGenerator<IpcFrame>): Pr
     if (msg.t === "stop") break;
     if (msg.t === "keyframe") keyframe();
     if (msg.t === "gate") gate.setActive(msg.open === true);
+    if (msg.t === "fps") pipeline.element(RATE_NAME).set("max-rate", msg.fps);
     if (msg.t === "bitrate") {
       const { name, value } = bitrateProperty(config.pipeline.encoder, msg.kbps);
       pipeline.element(ENCODER_NAME).set(name, value);
