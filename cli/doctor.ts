@@ -9,6 +9,7 @@ import { message } from "@optique/core/message";
 import { command, constant } from "@optique/core/primitives";
 import type { InferValue } from "@optique/core/parser";
 import { chooseEncoder, probeEncoders } from "../streamer/media/probe.ts";
+import { setupLogging } from "../log.ts";
 import { jsonFlag, out, outJson } from "./_output.ts";
 
 /** One doctor check's outcome. */
@@ -170,6 +171,8 @@ async function gpuCheck(): Promise<Check> {
  * ```
  */
 export async function runDoctor(args: DoctorArgs): Promise<number> {
+  // The checks' own findings are the output; the probe's info lines would only repeat them.
+  await setupLogging({ level: "warning" });
   const checks = await runChecks();
   const ok = !checks.some((c) => c.status === "missing");
   if (args.json) outJson({ ok, checks });
