@@ -91,13 +91,13 @@ export function sessionsRoot(): string {
 export async function createSessionDir(options: RecordOptions = {}): Promise<SessionDir> {
   const root = options.root ?? sessionsRoot();
   await Deno.mkdir(root, { recursive: true, mode: 0o700 });
-  const sessionId = base64url(crypto.getRandomValues(new Uint8Array(12)));
+  const sessionId = newSecret(12);
   const dir = join(root, sessionId);
   // mkdir's mode is filtered by the umask; chmod makes it exact.
   await Deno.mkdir(dir, { mode: 0o700 });
   await Deno.chmod(dir, 0o700);
-  const token = base64url(crypto.getRandomValues(new Uint8Array(32)));
-  await writePrivate(join(dir, "token"), token + "\n");
+  const token = newSecret();
+  await writePrivateFile(join(dir, "token"), token + "\n");
   return { sessionId, dir, token };
 }
 
@@ -112,7 +112,7 @@ export async function createSessionDir(options: RecordOptions = {}): Promise<Ses
  * ```
  */
 export async function writeRecord(record: SessionRecord): Promise<void> {
-  await writePrivate(join(record.dir, "record.json"), JSON.stringify(record, null, 2) + "\n");
+  await writePrivateFile(join(record.dir, "record.json"), JSON.stringify(record, null, 2) + "\n");
 }
 
 /**
@@ -180,8 +180,30 @@ export async function removeRecord(jobId: string, options: RecordOptions = {}): 
   return true;
 }
 
-async function writePrivate(path: string, text: string): Promise<void> {
-  const tmp = `${path}.${base64url(crypto.getRandomValues(new Uint8Array(6)))}.tmp`;
+/**
+ * A fresh random secret (`bytes` random bytes, base64url): session tokens and ids.
+ *
+ * @example
+ * ```ts
+ * import { newSecret } from "./record.ts";
+ * newSecret().length; // 43
+ * ```
+ */
+export function newSecret(bytes = 32): string {
+  return base64url(crypto.getRandomValues(new Uint8Array(bytes)));
+}
+
+/**
+ * Writes a file only its owner can read (0600), atomically: a temp file renamed into place.
+ *
+ * @example
+ * ```ts ignore
+ * import { writePrivateFile } from "./record.ts";
+ * await writePrivateFile("/tmp/s/ready.json", "{}\n");
+ * ```
+ */
+export async function writePrivateFile(path: string, text: string): Promise<void> {
+  const tmp = `${path}.${newSecret(6)}.tmp`;
   try {
     await Deno.writeTextFile(tmp, text, { mode: 0o600, createNew: true });
     await Deno.chmod(tmp, 0o600);

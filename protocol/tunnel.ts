@@ -10,8 +10,23 @@
  *
  * @module
  */
+import { createHash } from "node:crypto";
 import { z } from "zod";
 import { decodeMediaFrame } from "./protocol.ts";
+
+/**
+ * SHA-256 of a session secret, base64url: what the streamer registers and the gateway keeps (never the
+ * secret itself). Both ends must compute it the same way, hence here.
+ *
+ * @example
+ * ```ts
+ * import { hashSessionSecret } from "./tunnel.ts";
+ * hashSessionSecret("s3cret").length; // 43
+ * ```
+ */
+export function hashSessionSecret(secret: string): string {
+  return createHash("sha256").update(secret).digest("base64url");
+}
 
 /** Tunnel protocol version; bumped on any incompatible change. */
 export const TUNNEL_VERSION = 1;

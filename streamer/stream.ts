@@ -8,7 +8,7 @@ import { getLog } from "../log.ts";
 import { installShutdownHandlers } from "./process/mod.ts";
 import { startSession } from "./session/session.ts";
 import type { IceServer } from "./session/ports.ts";
-import { writePrivateFile } from "./session/_secrets.ts";
+import { writePrivateFile } from "../jobs/record.ts";
 
 const log = getLog("stream");
 

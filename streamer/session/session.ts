@@ -19,7 +19,8 @@ import { openX11, type X11Session } from "../x11/mod.ts";
 import { ViewerHub } from "./hub.ts";
 import type { IceServer, ViewerSocket } from "./ports.ts";
 import { attachViewer, type ViewerInfo } from "./viewer.ts";
-import { hashToken, loadOrCreateToken } from "./_secrets.ts";
+import { loadOrCreateToken } from "./_secrets.ts";
+import { hashSessionSecret } from "../../protocol/tunnel.ts";
 
 const log = getLog("session");
 
@@ -197,8 +198,8 @@ export async function startSession(
           jobId: Deno.env.get("SLURM_JOB_ID") ?? "local",
           user: currentUser(),
           node: hostname().split(".")[0],
-          sessionId: await sessionIdFor(options.sessionDir, token),
-          tokenHash: await hashToken(token),
+          sessionId: sessionIdFor(options.sessionDir, token),
+          tokenHash: hashSessionSecret(token),
         },
         onViewer: (socket, info) =>
           onViewer(socket, { viewOnly: info.viewOnly, remote: `gateway:${info.user ?? "?"}` }),
@@ -285,8 +286,8 @@ function currentUser(): string {
  * The session id under the gateway: the session folder's name, else a hash of the secret
  * (one-way, so the id in URLs and logs reveals nothing of the secret).
  */
-async function sessionIdFor(sessionDir: string | undefined, token: string): Promise<string> {
+function sessionIdFor(sessionDir: string | undefined, token: string): string {
   const name = sessionDir ? sessionDir.replace(/\/+$/, "").split("/").pop() ?? "" : "";
   if (/^[A-Za-z0-9_-]{8,64}$/.test(name)) return name;
-  return (await hashToken(`session-id:${token}`)).slice(0, 22);
+  return hashSessionSecret(`session-id:${token}`).slice(0, 22);
 }

@@ -1,15 +1,9 @@
 /** Small crypto helpers shared by the gateway's auth pieces. */
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { timingSafeEqual } from "node:crypto";
 
-/** A random URL-safe secret of `bytes` bytes. */
-export function randomToken(bytes = 32): string {
-  return randomBytes(bytes).toString("base64url");
-}
-
+export { newSecret as randomToken } from "../../jobs/record.ts";
 /** sha256 of a secret, base64url: what the gateway keeps instead of the secret. */
-export function hashToken(token: string): string {
-  return createHash("sha256").update(token).digest("base64url");
-}
+export { hashSessionSecret as hashToken } from "../../protocol/tunnel.ts";
 
 /** Timing-safe comparison of two strings. */
 export function safeEqual(a: string, b: string): boolean {
