@@ -1,19 +1,41 @@
 /**
- * Test fixtures: a private Xvfb on a free display, and moving content on it.
+ * Test fixtures for the media tests: the streamer's own private display and PulseAudio (the same
+ * code a session runs), and moving content on the display.
  *
  * @module
  */
+import { startPulse as startPrivatePulse } from "../audio/mod.ts";
+import { startXvfb as startPrivateXvfb } from "../display/mod.ts";
+import { ProcessGroup } from "../process/mod.ts";
 
 /** A running test display. */
 export interface TestDisplay {
   /** Display name, e.g. `:42`. */
   display: string;
-  /** Stops the server. */
+  /** The display's cookie file (the display is private, as in a session). */
+  xauthority: string;
+  /** `DISPLAY` and `XAUTHORITY` for X clients. */
+  env: Record<string, string>;
+  /** Stops the server and removes its folder. */
   close(): Promise<void>;
 }
 
+/** A process group in a fresh private folder, both gone after `close`. */
+async function privateRuntime(): Promise<{ dir: string; group: ProcessGroup; close(): Promise<void> }> {
+  const dir = await Deno.makeTempDir({ prefix: "media-test-" });
+  const group = new ProcessGroup({ graceMs: 1000 });
+  return {
+    dir,
+    group,
+    async close() {
+      await group.stop();
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+    },
+  };
+}
+
 /**
- * Starts Xvfb on a display it picks itself (`-displayfd`), listening on no TCP port.
+ * Starts the session's private Xvfb (`streamer/display`) at `width`x`height`.
  *
  * @example
  * ```ts ignore
@@ -22,27 +44,21 @@ export interface TestDisplay {
  * ```
  */
 export async function startXvfb(width: number, height: number): Promise<TestDisplay> {
-  const child = new Deno.Command("Xvfb", {
-    args: ["-displayfd", "1", "-nolisten", "tcp", "-screen", "0", `${width}x${height}x24`],
-    stdout: "piped",
-    stderr: "null",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  while (!text.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error("Xvfb exited before choosing a display");
-    text += value;
+  const runtime = await privateRuntime();
+  try {
+    const d = await startPrivateXvfb({
+      width,
+      height,
+      maxWidth: width,
+      maxHeight: height,
+      runtimeDir: runtime.dir,
+      group: runtime.group,
+    });
+    return { display: d.name, xauthority: d.xauthority, env: d.env, close: runtime.close };
+  } catch (error) {
+    await runtime.close();
+    throw error;
   }
-  reader.releaseLock();
-  return {
-    display: `:${text.trim()}`,
-    async close() {
-      child.kill("SIGTERM");
-      await child.status;
-      await child.stdout.cancel().catch(() => {});
-    },
-  };
 }
 
 /**
@@ -50,12 +66,12 @@ export async function startXvfb(width: number, height: number): Promise<TestDisp
  *
  * @example
  * ```ts ignore
- * const motion = startMotion(":42", "ball", 1280, 720);
+ * const motion = startMotion(x, "ball", 1280, 720);
  * await motion.close();
  * ```
  */
 export function startMotion(
-  display: string,
+  x: Pick<TestDisplay, "display" | "env">,
   pattern: "ball" | "snow" | "smpte",
   width: number,
   height: number,
@@ -70,9 +86,10 @@ export function startMotion(
       `video/x-raw,width=${width},height=${height},framerate=30/1`,
       "!",
       "ximagesink",
-      `display=${display}`,
+      `display=${x.display}`,
       "sync=false",
     ],
+    env: x.env,
     stdout: "null",
     stderr: "null",
   }).spawn();
@@ -85,7 +102,7 @@ export function startMotion(
 }
 
 /**
- * Starts a private PulseAudio with a null sink, reachable at the returned `unix:` server address.
+ * Starts the session's private PulseAudio (`streamer/audio`) with its null sink.
  *
  * @example
  * ```ts ignore
@@ -94,32 +111,17 @@ export function startMotion(
  * ```
  */
 export async function startPulse(): Promise<{ server: string; close(): Promise<void> }> {
-  const dir = await Deno.makeTempDir({ prefix: "media-pulse-" });
-  const socket = `${dir}/native`;
-  const child = new Deno.Command("pulseaudio", {
-    args: [
-      "-n",
-      "--daemonize=no",
-      "--exit-idle-time=-1",
-      "--disallow-exit",
-      "-L",
-      `module-native-protocol-unix socket=${socket} auth-anonymous=1`,
-      "-L",
-      "module-null-sink sink_name=test",
-    ],
-    env: { HOME: dir, XDG_RUNTIME_DIR: dir },
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-  const close = async () => {
-    child.kill("SIGKILL");
-    await child.status;
-    await Deno.remove(dir, { recursive: true }).catch(() => {});
-  };
-  for (let i = 0; i < 100; i++) {
-    if (await Deno.stat(socket).then(() => true, () => false)) return { server: `unix:${socket}`, close };
-    await new Promise((r) => setTimeout(r, 50));
+  const runtime = await privateRuntime();
+  let pulse;
+  try {
+    pulse = await startPrivatePulse({ runtimeDir: runtime.dir, group: runtime.group });
+  } catch (error) {
+    await runtime.close();
+    throw error;
   }
-  await close();
-  throw new Error("PulseAudio did not start");
+  if (pulse.server === null) {
+    await runtime.close();
+    throw new Error(`PulseAudio did not start: ${pulse.reason}`);
+  }
+  return { server: pulse.server, close: runtime.close };
 }

@@ -36,7 +36,7 @@ Deno.test("appsink media session: fps, keyframes, bitrate, crash recovery, clean
   const x = await startXvfb(W, H);
   const media = new MediaSession({
     display: x.display,
-    xauthority: "/dev/null",
+    xauthority: x.xauthority,
     width: W,
     height: H,
     fps: FPS,
@@ -80,13 +80,13 @@ Deno.test("appsink media session: fps, keyframes, bitrate, crash recovery, clean
     });
 
     await t.step("motion costs bitrate, capped; a live bitrate change applies", async () => {
-      motion.push(startMotion(x.display, "ball", W, H));
+      motion.push(startMotion(x, "ball", W, H));
       await sleep(1500);
       let from = performance.now();
       await sleep(2000);
       const ball = kbps(sub.frames, from, performance.now());
       await motion.pop()!.close();
-      motion.push(startMotion(x.display, "snow", W, H));
+      motion.push(startMotion(x, "snow", W, H));
       await sleep(1500);
       from = performance.now();
       const cpu = cpuSeconds(media.workerPid!);
@@ -177,7 +177,7 @@ Deno.test("audio: Opus packets every 10 ms next to the video", async () => {
   const pulse = await startPulse();
   const media = new MediaSession({
     display: x.display,
-    xauthority: "/dev/null",
+    xauthority: x.xauthority,
     width: 640,
     height: 480,
     fps: 15,

@@ -58,11 +58,11 @@ function children(): number[] {
 Deno.test("webrtc viewer: headless Chromium decodes frames, data channel reaches the parent", async () => {
   const W = 1280, H = 720;
   const x = await startXvfb(W, H);
-  const motion = startMotion(x.display, "ball", W, H);
+  const motion = startMotion(x, "ball", W, H);
   const pulse = await startPulse();
   const media = new MediaSession({
     display: x.display,
-    xauthority: "/dev/null",
+    xauthority: x.xauthority,
     width: W,
     height: H,
     fps: 30,
