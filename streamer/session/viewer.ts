@@ -17,6 +17,18 @@ import type { DesktopPort, IceServer, MediaPort, PeerPort, ViewerSocket } from "
 
 const log = getLog("session", "viewer");
 
+/**
+ * Each frame is framed for the wire once, however many viewers get it (the media session hands every
+ * subscriber the same frame object).
+ */
+const wireBytes = new WeakMap<MediaFrame, Uint8Array>();
+
+function encodedOnce(frame: MediaFrame): Uint8Array {
+  let bytes = wireBytes.get(frame);
+  if (!bytes) wireBytes.set(frame, bytes = encodeMediaFrame(frame));
+  return bytes;
+}
+
 /** Bytes a viewer socket may queue before video is dropped up to the next keyframe. */
 export const VIEWER_BUFFER_LIMIT = 4 * 1024 * 1024;
 
@@ -104,7 +116,7 @@ export function attachViewer(socket: ViewerSocket, info: ViewerInfo, context: Vi
       return;
     }
     try {
-      socket.send(encodeMediaFrame(frame));
+      socket.send(encodedOnce(frame));
     } catch {
       // The close handler cleans up.
     }
