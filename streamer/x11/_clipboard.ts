@@ -12,7 +12,8 @@ const READ_TIMEOUT_MS = 3000;
 export class Clipboard {
   readonly #env: Record<string, string>;
   #owner: Deno.ChildProcess | null = null;
-  #lastSet: string | null = null;
+  /** The text the selection is known to hold (set by us or already delivered): never delivered again. */
+  #known: string | null = null;
   #reading: Promise<void> | null = null;
   #again = false;
   #closed = false;
@@ -25,7 +26,7 @@ export class Clipboard {
   async set(text: string): Promise<void> {
     if (text.length > MAX_CLIPBOARD) throw new RangeError(`clipboard text over ${MAX_CLIPBOARD} characters`);
     this.#endOwner();
-    this.#lastSet = text;
+    this.#known = text;
     const child = new Deno.Command("xclip", {
       args: ["-selection", "clipboard", "-i", "-quiet"],
       env: this.#env,
@@ -42,7 +43,7 @@ export class Clipboard {
     await writer.close();
   }
 
-  /** Reads the selection after an ownership change, calling `deliver` unless it is our own text. */
+  /** Reads the selection after an ownership change, calling `deliver` when its text is new to us. */
   changed(deliver: (text: string) => void): void {
     if (this.#reading) {
       this.#again = true; // re-read once the running read ends: the newest owner wins
@@ -52,8 +53,10 @@ export class Clipboard {
       do {
         this.#again = false;
         const text = await this.#read();
-        if (text !== null && text !== this.#lastSet && !this.#closed) {
-          this.#lastSet = null;
+        // Two ownership changes in one read (another client took it while we read) re-read the same
+        // text: compare with what is known, not only with what we set, so it is delivered once.
+        if (text !== null && text !== this.#known && !this.#closed) {
+          this.#known = text;
           deliver(text);
         }
       } while (this.#again && !this.#closed);
