@@ -42,6 +42,8 @@ export interface WebRtcPeer {
   setFps(fps: number): void;
   /** Asks the viewer's encoder for a keyframe. */
   requestKeyframe(): void;
+  /** Captures and encodes at a new screen size from now on. */
+  resize(width: number, height: number): void;
   /** Opens (screen changing) or closes (idle) the viewer's capture gate. */
   setActive(active: boolean): void;
 }
@@ -86,5 +88,6 @@ export function startPeer(
     setFps: (fps) => worker.send({ t: "fps", fps }),
     requestKeyframe: () => worker.send({ t: "keyframe" }),
     setActive: (active) => worker.send({ t: "gate", open: active }),
+    resize: (width, height) => worker.send({ t: "resize", width, height }),
   };
 }

@@ -78,6 +78,22 @@ export const RATE_NAME = "rate";
 /** Name of the screen capture element: paused while the gate is closed, so an idle screen is not even copied. */
 export const CAPTURE_NAME = "capture";
 
+/** Name of the capsfilter that fixes the encoded picture size (changed live when the screen is resized). */
+export const SIZE_NAME = "size";
+
+/**
+ * The caps of the encoded picture: raw I420 at the screen size.
+ *
+ * @example
+ * ```ts
+ * import { sizeCaps } from "./pipeline.ts";
+ * sizeCaps(1280, 720); // "video/x-raw,format=I420,width=1280,height=720"
+ * ```
+ */
+export function sizeCaps(width: number, height: number): string {
+  return `video/x-raw,format=I420,width=${width},height=${height}`;
+}
+
 /**
  * The encoder's bitrate property and value for `kbps` (units differ per element).
  *
@@ -187,7 +203,7 @@ export function pipelineDescription(o: PipelineOptions): string {
     `videorate name=${RATE_NAME} drop-only=true max-rate=${o.fps}`,
     `videoscale`,
     `videoconvert n-threads=${workerThreads(o).convert}`,
-    `video/x-raw,format=I420,width=${o.width},height=${o.height}`,
+    `capsfilter name=${SIZE_NAME} caps="${sizeCaps(o.width, o.height)}"`,
     `queue leaky=downstream max-size-buffers=1 max-size-bytes=0 max-size-time=0`,
     encoderDescription(o),
     ...(o.encoder === "vp8" ? [] : [

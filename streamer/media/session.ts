@@ -176,10 +176,15 @@ export class MediaSession extends EventTarget {
     await this.#relaunch();
   }
 
-  /** Follows a new screen size (restarts the shared worker: subscribers stay, a keyframe comes first). */
+  /**
+   * Follows a new screen size: the shared worker restarts (subscribers stay, a keyframe comes first); each
+   * WebRTC viewer's worker changes its capture and encoder size in place (the new size travels in-band, so
+   * the browser's decoded video follows without a new offer).
+   */
   async resize(width: number, height: number): Promise<void> {
     this.#options.width = width;
     this.#options.height = height;
+    for (const peer of this.#peers) peer.resize(width, height);
     await this.#relaunch();
   }
 

@@ -16,6 +16,8 @@ import {
   GATE_NAME,
   pipelineDescription,
   RATE_NAME,
+  SIZE_NAME,
+  sizeCaps,
 } from "./pipeline.ts";
 import { WebRtcEndpoint } from "./_webrtc_worker.ts";
 import { FrameGate, pulseMs } from "./_gate.ts";
@@ -109,6 +111,12 @@ async function run(config: WorkerConfig, commands: AsyncGenerator<IpcFrame>): Pr
     if (msg.t === "bitrate") {
       const { name, value } = bitrateProperty(config.pipeline.encoder, msg.kbps);
       pipeline.element(ENCODER_NAME).set(name, value);
+    }
+    if (msg.t === "resize") {
+      // New caps here make ximagesrc renegotiate, and it then captures the root window at its new size; the
+      // encoder restarts its stream at the new size with a keyframe (in-band SPS: no SDP renegotiation).
+      pipeline.element(SIZE_NAME).set("caps", sizeCaps(msg.width, msg.height));
+      keyframe();
     }
     if (webrtc && msg.t === "answer") await webrtc.answer(msg.sdp).catch((e) => fail(e.message));
     if (webrtc && msg.t === "ice") webrtc.addIceCandidate(msg.sdpMLineIndex, msg.candidate);
