@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
+import { SCREEN_LIMITS } from "../protocol/screen.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const decoder = new TextDecoder();
@@ -80,6 +81,27 @@ Deno.test({
         assert.equal(r.stderr.trim().split("\n").length, 1);
         assert.match(r.stderr, /^selkies-hpc: time: time must be a SLURM time.*\(got "1h"\)$/m);
       });
+
+      await t.step(
+        "a geometry outside the screen limits is refused before submitting, naming the range",
+        async () => {
+          for (const geometry of ["7680x4320", "0x0", "1921x1080"]) {
+            for (const cmd of [["render"], ["submit", "--dry-run"]]) {
+              const r = await cli([...cmd, "--geometry", geometry]);
+              assert.equal(r.code, 1, `${cmd} ${geometry}: ${r.stderr}`);
+              assert.equal(r.stdout, "");
+              assert.equal(
+                r.stderr.trim(),
+                `selkies-hpc: geometry: geometry must be WIDTHxHEIGHT with even numbers from 64x64 to ${SCREEN_LIMITS.maxWidth}x${SCREEN_LIMITS.maxHeight} (got "${geometry}")`,
+              );
+            }
+          }
+          const max = `${SCREEN_LIMITS.maxWidth}x${SCREEN_LIMITS.maxHeight}`;
+          const r = await cli(["render", "--geometry", max]);
+          assert.equal(r.code, 0, r.stderr);
+          assert.match(r.stdout, new RegExp(`--geometry ${max} `));
+        },
+      );
 
       await t.step("a site limit violation exits 1 naming field, value and limit", async () => {
         await Deno.writeTextFile(

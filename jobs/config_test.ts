@@ -117,7 +117,7 @@ Deno.test("buildSpec reports invalid values with the field and value", () => {
   });
   assert.throws(
     () => buildSpec({ geometry: "big" }),
-    /: geometry: geometry must look like 1920x1080 \(got "big"\)$/,
+    /: geometry: geometry must be WIDTHxHEIGHT with even numbers from 64x64 to 3840x2160 \(got "big"\)$/,
   );
   assert.throws(() => buildSpec({ nope: 1 }), /unknown setting "nope"/);
   assert.throws(() => buildSpec({ desktop: "xfce4-session", app: "firefox" }), /either --desktop or --app/);

@@ -5,6 +5,7 @@
  * @module
  */
 import { z } from "zod";
+import { SCREEN_RANGE, screenSizeAllowed } from "../protocol/screen.ts";
 
 /** Video encoders the streamer knows; `auto` probes what registers and initializes. */
 export const ENCODERS = ["auto", "nvh264", "vah264", "x264", "openh264", "vp8"] as const;
@@ -13,19 +14,14 @@ export const GL_MODES = ["auto", "virtualgl-egl", "off"] as const;
 /** Transport preference for the browser client. */
 export const TRANSPORTS = ["auto", "webrtc", "websocket"] as const;
 
-const GEOMETRY = /^(\d{2,5})x(\d{2,5})$/;
+const GEOMETRY = /^(\d{1,5})x(\d{1,5})$/;
 
 /** Schema of the session settings, with defaults. */
 export const SessionSettingsSchema = z.object({
-  /** Initial screen size, `WIDTHxHEIGHT` (even numbers, 64..7680 x 64..4320). */
-  geometry: z.string().regex(GEOMETRY, "geometry must look like 1920x1080").refine((g) => {
-    const m = GEOMETRY.exec(g);
-    if (!m) return true; // the regex above already reported it (zod runs every check)
-    const [, w, h] = m.map(Number);
-    return w >= 64 && h >= 64 && w <= 7680 && h <= 4320 && w % 2 === 0 && h % 2 === 0;
-  }, "geometry must be even numbers between 64x64 and 7680x4320").default("1920x1080").describe(
-    "initial screen size, WIDTHxHEIGHT",
-  ),
+  /** Initial screen size, `WIDTHxHEIGHT` (even, within protocol/screen.ts's SCREEN_LIMITS). */
+  geometry: z.string().refine(geometryAllowed, `geometry must be WIDTHxHEIGHT with ${SCREEN_RANGE}`).default(
+    "1920x1080",
+  ).describe(`initial screen size, WIDTHxHEIGHT (${SCREEN_RANGE})`),
   /** Frames per second, 1..120. */
   fps: z.coerce.number().int().min(1).max(120).default(60).describe("frames per second (1-120)"),
   /** Video encoder. */
@@ -79,4 +75,10 @@ export function parseGeometry(geometry: string): { width: number; height: number
   const m = GEOMETRY.exec(geometry);
   if (!m) throw new TypeError(`geometry must look like 1920x1080, got ${JSON.stringify(geometry)}`);
   return { width: Number(m[1]), height: Number(m[2]) };
+}
+
+/** Whether a `WIDTHxHEIGHT` text is an allowed screen size. */
+function geometryAllowed(geometry: string): boolean {
+  const m = GEOMETRY.exec(geometry);
+  return !!m && screenSizeAllowed({ width: Number(m[1]), height: Number(m[2]) });
 }

@@ -10,6 +10,7 @@
  */
 import { z } from "zod";
 import { MAX_CLIPBOARD_CHARS, MAX_CONTROL_BYTES } from "./framing.ts";
+import { SCREEN_LIMITS } from "./screen.ts";
 
 export * from "./framing.ts";
 
@@ -40,8 +41,8 @@ export const ClientMessageSchema = z.discriminatedUnion("t", [
   /** Ask for a new screen size (rounded down to even numbers by the server). */
   z.object({
     t: z.literal("resize"),
-    w: z.number().int().min(64).max(7680),
-    h: z.number().int().min(64).max(4320),
+    w: z.number().int().min(SCREEN_LIMITS.minWidth).max(SCREEN_LIMITS.maxWidth),
+    h: z.number().int().min(SCREEN_LIMITS.minHeight).max(SCREEN_LIMITS.maxHeight),
   }),
   /** Live encoder changes. */
   z.object({ t: z.literal("bitrate"), kbps: z.number().int().min(100).max(200_000) }),

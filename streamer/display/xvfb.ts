@@ -6,6 +6,7 @@
  * @module
  */
 import { getLog } from "../../log.ts";
+import { SCREEN_LIMITS } from "../../protocol/screen.ts";
 import type { ProcessGroup } from "../process/group.ts";
 import { openX11 } from "../x11/session.ts";
 import { DisplayError } from "./errors.ts";
@@ -19,9 +20,9 @@ export interface XvfbOptions {
   width: number;
   /** Initial screen height in pixels. */
   height: number;
-  /** Largest width a resize may reach (the framebuffer is allocated at this size). @default {7680} */
+  /** Largest width a resize may reach (the framebuffer is allocated at this size). @default {SCREEN_LIMITS.maxWidth} */
   maxWidth?: number;
-  /** Largest height a resize may reach. @default {4320} */
+  /** Largest height a resize may reach. @default {SCREEN_LIMITS.maxHeight} */
   maxHeight?: number;
   /** Colour depth. @default {24} */
   depth?: 24;
@@ -63,8 +64,8 @@ export interface XDisplay {
  * ```
  */
 export async function startXvfb(options: XvfbOptions): Promise<XDisplay> {
-  const maxWidth = options.maxWidth ?? 7680;
-  const maxHeight = options.maxHeight ?? 4320;
+  const maxWidth = options.maxWidth ?? SCREEN_LIMITS.maxWidth;
+  const maxHeight = options.maxHeight ?? SCREEN_LIMITS.maxHeight;
   for (const [what, v] of [["width", options.width], ["height", options.height]] as const) {
     if (!Number.isInteger(v) || v < 16 || v > Math.max(maxWidth, maxHeight)) {
       throw new DisplayError(`display ${what} ${v} is not a whole number between 16 and the maximum`);

@@ -108,8 +108,8 @@ export async function startSession(
     await Deno.chmod(runtimeDir, 0o700);
     cleanups.push(() => Deno.remove(runtimeDir, { recursive: true }));
     const { width, height } = parseGeometry(settings.geometry);
-    // A 4K framebuffer leaves room to resize up to 3840x2160 for ~24 MB more than 1080p (8K costs ~120 MB).
-    const display = await startXvfb({ width, height, maxWidth: 3840, maxHeight: 2160, runtimeDir, group });
+    // The framebuffer is allocated at startXvfb's default, the shared maximum (protocol/screen.ts says why).
+    const display = await startXvfb({ width, height, runtimeDir, group });
     log.info("X display {name} is up at {width}x{height}", { name: display.name, width, height });
 
     const pulse = settings.audio ? await startAudio(runtimeDir, group) : undefined;

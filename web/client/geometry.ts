@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { fitScreenSize } from "../../protocol/screen.ts";
 
 /** A width and height. */
 export interface Size {
@@ -82,11 +83,10 @@ export function screenPixelsPerCssPixel(element: Box, screen: Size): number {
   return box.width > 0 ? screen.width / box.width : 1;
 }
 
-/** Smallest and largest screen the protocol's `resize` message accepts. */
-export const SCREEN_LIMITS = { minWidth: 64, minHeight: 64, maxWidth: 7680, maxHeight: 4320 } as const;
+export { SCREEN_LIMITS } from "../../protocol/screen.ts";
 
 /**
- * Returns the screen size (device pixels, even, within protocol limits) that fills a window of
+ * Returns the screen size (device pixels, even, within the shared screen limits) that fills a window of
  * `cssWidth` x `cssHeight` CSS pixels at `devicePixelRatio`.
  *
  * @example
@@ -97,11 +97,7 @@ export const SCREEN_LIMITS = { minWidth: 64, minHeight: 64, maxWidth: 7680, maxH
  */
 export function screenSizeFor(cssWidth: number, cssHeight: number, devicePixelRatio: number): Size {
   const dpr = Number.isFinite(devicePixelRatio) && devicePixelRatio > 0 ? devicePixelRatio : 1;
-  const even = (v: number) => Math.floor(v / 2) * 2;
-  return {
-    width: clamp(even(Math.floor(cssWidth * dpr)), SCREEN_LIMITS.minWidth, SCREEN_LIMITS.maxWidth),
-    height: clamp(even(Math.floor(cssHeight * dpr)), SCREEN_LIMITS.minHeight, SCREEN_LIMITS.maxHeight),
-  };
+  return fitScreenSize(Math.floor(cssWidth * dpr), Math.floor(cssHeight * dpr));
 }
 
 /** Floors, forgiving float error just below an integer (225.5 / 450 * 900 = 450.9999...). */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { containBox, screenPixelsPerCssPixel, screenSizeFor, toScreen } from "./geometry.ts";
+import { containBox, SCREEN_LIMITS, screenPixelsPerCssPixel, screenSizeFor, toScreen } from "./geometry.ts";
 
 const wide = { left: 0, top: 0, width: 1000, height: 600 };
 const qvga = { width: 320, height: 240 };
@@ -48,6 +48,9 @@ Deno.test("screenSizeFor rounds down to even sizes and clamps to protocol limits
   assert.deepEqual(screenSizeFor(1001, 601, 1.5), { width: 1500, height: 900 });
   assert.deepEqual(screenSizeFor(333, 211, 1), { width: 332, height: 210 });
   assert.deepEqual(screenSizeFor(10, 10, 1), { width: 64, height: 64 });
-  assert.deepEqual(screenSizeFor(5000, 3000, 2), { width: 7680, height: 4320 });
+  assert.deepEqual(screenSizeFor(5000, 3000, 2), {
+    width: SCREEN_LIMITS.maxWidth,
+    height: SCREEN_LIMITS.maxHeight,
+  });
   assert.deepEqual(screenSizeFor(640, 480, Number.NaN), { width: 640, height: 480 });
 });
