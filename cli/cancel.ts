@@ -5,20 +5,19 @@
  */
 import { object } from "@optique/core/constructs";
 import { message } from "@optique/core/message";
-import { argument, command, constant } from "@optique/core/primitives";
+import { command, constant } from "@optique/core/primitives";
 import type { InferValue } from "@optique/core/parser";
-import { string } from "@optique/core/valueparser";
+import { jobIdArgument } from "./_job_id.ts";
 import { SelkiesError } from "../jobs/errors.ts";
 import { note } from "./_output.ts";
 import { cancelJob, getJob } from "../jobs/scheduler/mod.ts";
-import { JOB_ID } from "./status.ts";
 
 /** The `cancel` command's parser. */
 export const cancelCommand = command(
   "cancel",
   object({
     cmd: constant("cancel" as const),
-    job: argument(string({ metavar: "JOBID", pattern: JOB_ID })),
+    job: jobIdArgument(),
   }),
   { brief: message`end a session` },
 );

@@ -175,9 +175,17 @@ Deno.test({
         assert.match(h.stdout, /Exit codes: 0 ok, 1/);
       });
 
-      await t.step("status with a malformed job id exits 1", async () => {
-        const r = await cli(["status", "1;rm"]);
-        assert.equal(r.code, 1);
+      await t.step("a malformed job id exits 1 saying what a job id looks like", async () => {
+        for (const [cmd, id] of [["status", "1;rm"], ["cancel", "abc"], ["status", "12_"]]) {
+          const r = await cli([cmd, id]);
+          assert.equal(r.code, 1, `${cmd} ${id}`);
+          assert.equal(r.stdout, "");
+          assert.match(
+            r.stderr,
+            new RegExp(`job id "${id}" is not a SLURM job id \\(e\\.g\\. 1234, 1234_5 or 1234\\+1\\)`),
+          );
+          assert.doesNotMatch(r.stderr, /pattern|\\d/, "no raw regular expression");
+        }
       });
 
       await t.step(

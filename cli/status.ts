@@ -5,17 +5,14 @@
  */
 import { object } from "@optique/core/constructs";
 import { message } from "@optique/core/message";
-import { argument, command, constant } from "@optique/core/primitives";
+import { command, constant } from "@optique/core/primitives";
 import type { InferValue } from "@optique/core/parser";
-import { string } from "@optique/core/valueparser";
+import { jobIdArgument } from "./_job_id.ts";
 import { SelkiesError } from "../jobs/errors.ts";
 import { duration, jsonFlag, out, outJson } from "./_output.ts";
 import { readRecord } from "../jobs/record.ts";
 import { getJob } from "../jobs/scheduler/mod.ts";
 import { readReady } from "./_ready.ts";
-
-/** A SLURM job id (plain, array `12_3`, or het-job `12+1`). */
-export const JOB_ID = /^\d+([_+]\d+)?$/;
 
 /** The `status` command's parser. */
 export const statusCommand = command(
@@ -23,7 +20,7 @@ export const statusCommand = command(
   object({
     cmd: constant("status" as const),
     json: jsonFlag(),
-    job: argument(string({ metavar: "JOBID", pattern: JOB_ID })),
+    job: jobIdArgument(),
   }),
   { brief: message`show one session's state` },
 );

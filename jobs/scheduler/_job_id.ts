@@ -1,12 +1,22 @@
 /**
- * Validation of job ids before they reach any command line.
+ * What a SLURM job id looks like, in one place: the CLI's JOBID arguments, the gateway's lookups and
+ * every scheduler function check ids against it before they reach any command line.
  *
  * @module
  */
 import { JobIdError } from "./errors.ts";
 
-// Plain ids, array tasks (12_3) and het-job components (12+1).
-const JOB_ID = /^\d{1,12}([_+]\d{1,9})?$/;
+/**
+ * A SLURM job id: digits, optionally an array task (`12_3`) or a het-job component (`12+1`).
+ *
+ * @example
+ * ```ts
+ * import { JOB_ID } from "./_job_id.ts";
+ * JOB_ID.test("1234_5"); // true
+ * JOB_ID.test("abc"); // false
+ * ```
+ */
+export const JOB_ID: RegExp = /^\d{1,12}([_+]\d{1,9})?$/;
 
 /**
  * Throws {@linkcode JobIdError} unless `jobId` is digits, optionally `_<task>` or `+<component>`.

@@ -14,6 +14,7 @@
  * @module
  */
 export { cancelJob, type CancelJobOptions } from "./cancel_job.ts";
+export { checkJobId, JOB_ID } from "./_job_id.ts";
 export { JobIdError, SchedulerError } from "./errors.ts";
 export { getJob, type GetJobOptions } from "./get_job.ts";
 export {
