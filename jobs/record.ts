@@ -6,6 +6,7 @@
  * @module
  */
 import { join } from "node:path";
+import { sessionKeys } from "../protocol/session_id.ts";
 
 /**
  * What selkies-hpc remembers about one submitted session (no secrets).
@@ -41,7 +42,7 @@ export interface SessionRecord {
  * ```
  */
 export interface SessionDir {
-  /** Random id (also the folder's name). */
+  /** Id derived from the token (protocol/session_id.ts), so only this session can claim it; the folder's name. */
   sessionId: string;
   /** Absolute path of the folder. */
   dir: string;
@@ -80,7 +81,8 @@ export function sessionsRoot(): string {
 }
 
 /**
- * Creates a private session folder (0700) with a fresh 256-bit token in `token` (0600).
+ * Creates a private session folder (0700) with a fresh 256-bit token in `token` (0600), named by the
+ * session id derived from that token (public, but claimable at the gateway only with the token).
  *
  * @example
  * ```ts
@@ -91,12 +93,12 @@ export function sessionsRoot(): string {
 export async function createSessionDir(options: RecordOptions = {}): Promise<SessionDir> {
   const root = options.root ?? sessionsRoot();
   await Deno.mkdir(root, { recursive: true, mode: 0o700 });
-  const sessionId = newSecret(12);
+  const token = newSecret();
+  const { sessionId } = sessionKeys(token);
   const dir = join(root, sessionId);
   // mkdir's mode is filtered by the umask; chmod makes it exact.
   await Deno.mkdir(dir, { mode: 0o700 });
   await Deno.chmod(dir, 0o700);
-  const token = newSecret();
   await writePrivateFile(join(dir, "token"), token + "\n");
   return { sessionId, dir, token };
 }

@@ -10,26 +10,14 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
 import { z } from "zod";
 import { decodeMediaFrame } from "./protocol.ts";
+import { REGISTRATION_KEY_PATTERN } from "./session_id.ts";
 
-/**
- * SHA-256 of a session secret, base64url: what the streamer registers and the gateway keeps (never the
- * secret itself). Both ends must compute it the same way, hence here.
- *
- * @example
- * ```ts
- * import { hashSessionSecret } from "./tunnel.ts";
- * hashSessionSecret("s3cret").length; // 43
- * ```
- */
-export function hashSessionSecret(secret: string): string {
-  return createHash("sha256").update(secret).digest("base64url");
-}
+export { hashSessionSecret } from "./session_id.ts";
 
-/** Tunnel protocol version; bumped on any incompatible change. */
-export const TUNNEL_VERSION = 1;
+/** Tunnel protocol version; bumped on any incompatible change (2: registrations carry the registration key). */
+export const TUNNEL_VERSION = 2;
 /** Path of the tunnel endpoint on the gateway. */
 export const TUNNEL_PATH = "/tunnel";
 /** Largest tunnel control message accepted, in bytes. */
@@ -63,7 +51,7 @@ export const RegistrationSchema = z.object({
   user: z.string().regex(/^[a-z_][a-z0-9_.-]{0,63}\$?$/i),
   /** Short host name of the compute node the streamer runs on. */
   node: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$/),
-  /** Session id chosen by the streamer (random, URL-safe). */
+  /** Session id: derived from the session secret (protocol/session_id.ts), checked against `key`. */
   sessionId: z.string().regex(SESSION_ID_PATTERN),
   /** sha256 of the session secret, base64url: the gateway keeps only the hash. */
   tokenHash: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
@@ -89,6 +77,12 @@ export const TunnelUpSchema = z.discriminatedUnion("t", [
     t: z.literal("register"),
     v: z.number().int(),
     reg: RegistrationSchema,
+    /**
+     * Registration key (protocol/session_id.ts): `reg.sessionId` must derive from it. Secret (it travels only
+     * inside the TLS tunnel and is neither signed, logged nor stored); optional here only so that an older
+     * streamer gets a clear version refusal instead of a parse error.
+     */
+    key: z.string().regex(REGISTRATION_KEY_PATTERN).optional(),
     /** Milliseconds since the epoch, bound into the MUNGE payload. */
     ts: z.number().int(),
     /** MUNGE credential whose payload is {@linkcode registrationPayload}. */
@@ -100,6 +94,8 @@ export const TunnelUpSchema = z.discriminatedUnion("t", [
 ]);
 /** A validated streamer -> gateway control message. */
 export type TunnelUpMessage = z.output<typeof TunnelUpSchema>;
+/** A validated `register` message. */
+export type RegisterMessage = Extract<TunnelUpMessage, { t: "register" }>;
 
 /** Messages the gateway sends to the streamer. */
 export type TunnelDownMessage =

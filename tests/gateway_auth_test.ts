@@ -36,7 +36,8 @@ Deno.test("gateway refuses hostile browsers and keeps serving", async (t) => {
     tunnel = connectTunnel({
       gatewayUrl: gw.url,
       mungeSocket: cluster.mungeSocket,
-      registration: { jobId, user: "root", node: cluster.nodeName, ...secret },
+      registration: { jobId, user: "root", node: cluster.nodeName },
+      token: secret.token,
       onViewer: (socket, info) => {
         socket.onMessage((data) => received.push({ viewOnly: info.viewOnly, data }));
         socket.send("hi");

@@ -39,17 +39,12 @@ Deno.test("gateway tunnel with real munged and SLURM", async (t) => {
     const jobId = await submitSleepJob(cluster);
     await start();
     const secret = sessionSecret();
-    const reg = {
-      jobId,
-      user: "root",
-      node: cluster.nodeName,
-      sessionId: secret.sessionId,
-      tokenHash: secret.tokenHash,
-    };
+    const reg = { jobId, user: "root", node: cluster.nodeName };
     const viewers: { viewOnly: boolean }[] = [];
     const tunnel = connectTunnel({
       gatewayUrl: gw!.url,
       registration: reg,
+      token: secret.token,
       mungeSocket: cluster.mungeSocket,
       onViewer: (socket, info) => {
         viewers.push(info);
@@ -120,6 +115,7 @@ Deno.test("gateway tunnel with real munged and SLURM", async (t) => {
       const other = connectTunnel({
         gatewayUrl: gw!.url,
         registration: reg,
+        token: secret.token,
         mungeSocket: cluster.mungeSocket,
         onViewer: echo,
       });
@@ -136,6 +132,7 @@ Deno.test("gateway tunnel with real munged and SLURM", async (t) => {
       const handle = connectTunnel({
         gatewayUrl: gw!.url,
         registration,
+        token: sessionSecret().token,
         mungeSocket: cluster.mungeSocket,
         onViewer: echo,
       });
@@ -150,22 +147,23 @@ Deno.test("gateway tunnel with real munged and SLURM", async (t) => {
       const done = await submitSleepJob(cluster);
       await new Deno.Command("scancel", { args: [done], env: cluster.env }).output();
       await waitJobState(cluster, done, "CANCELLED");
-      await refused({ ...reg, ...sessionSecret(), jobId: done }, /not RUNNING/);
+      await refused({ ...reg, jobId: done }, /not RUNNING/);
     });
 
     await t.step("another user's job is refused", async () => {
       const theirs = await submitSleepJob(cluster, { asUser: "nobody" });
-      await refused({ ...reg, ...sessionSecret(), jobId: theirs }, /does not belong/);
-      await refused({ ...reg, ...sessionSecret(), jobId: theirs, user: "nobody" }, /does not belong/);
+      await refused({ ...reg, jobId: theirs }, /does not belong/);
+      await refused({ ...reg, jobId: theirs, user: "nobody" }, /does not belong/);
     });
 
     await t.step("a node outside the allocation is refused", async () => {
-      await refused({ ...reg, ...sessionSecret(), node: "elsewhere" }, /not in job/);
+      await refused({ ...reg, node: "elsewhere" }, /not in job/);
     });
 
     await t.step("forged and replayed MUNGE credentials are refused", async () => {
       const url = `${gw!.url.replace("http", "ws")}tunnel`;
-      const fresh = { ...reg, ...sessionSecret(), capabilities: [] };
+      const { sessionId, tokenHash, registrationKey: key } = sessionSecret();
+      const fresh = { ...reg, sessionId, tokenHash, capabilities: [] };
       const ts = Date.now();
       const cred = await mungeCred(registrationPayload(fresh, ts), cluster.mungeSocket);
       const send = async (message: unknown) => {
@@ -178,6 +176,7 @@ Deno.test("gateway tunnel with real munged and SLURM", async (t) => {
         t: "register",
         v: TUNNEL_VERSION,
         reg: fresh,
+        key,
         ts,
         cred: "MUNGE:AwQFAAAforged:",
       });
@@ -187,12 +186,13 @@ Deno.test("gateway tunnel with real munged and SLURM", async (t) => {
         t: "register",
         v: TUNNEL_VERSION,
         reg: { ...fresh, node: "x" },
+        key,
         ts,
         cred,
       });
       assert.match(String(await tampered.next()), /payload does not match/);
       await tampered.closed;
-      const replay = await send({ t: "register", v: TUNNEL_VERSION, reg: fresh, ts, cred });
+      const replay = await send({ t: "register", v: TUNNEL_VERSION, reg: fresh, key, ts, cred });
       assert.match(String(await replay.next()), /MUNGE.*[Rr]eplay/);
       await replay.closed;
       assert.equal(gw!.registry.get(fresh.sessionId), undefined);

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { connectTunnel, type TunnelHandle, type ViewerSocket } from "../../streamer/tunnel/mod.ts";
 
 /** A sender (streamer side) and a receiver (browser side) of one stream. */
@@ -47,13 +47,8 @@ export async function registerTunnel(
   const tunnel = connectTunnel({
     gatewayUrl: job.gatewayUrl,
     mungeSocket: job.mungeSocket,
-    registration: {
-      jobId: job.jobId,
-      user: job.user,
-      node: job.node,
-      sessionId: randomBytes(12).toString("base64url"),
-      tokenHash: createHash("sha256").update(token).digest("base64url"),
-    },
+    registration: { jobId: job.jobId, user: job.user, node: job.node },
+    token,
     onViewer,
   });
   const { sessionUrl } = await tunnel.ready;

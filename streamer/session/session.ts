@@ -20,7 +20,6 @@ import { ViewerHub } from "./hub.ts";
 import type { IceServer, ViewerSocket } from "./ports.ts";
 import { attachViewer, type ViewerInfo } from "./viewer.ts";
 import { loadOrCreateToken } from "./_secrets.ts";
-import { hashSessionSecret } from "../../protocol/tunnel.ts";
 
 const log = getLog("session");
 
@@ -198,9 +197,10 @@ export async function startSession(
           jobId: Deno.env.get("SLURM_JOB_ID") ?? "local",
           user: currentUser(),
           node: hostname().split(".")[0],
-          sessionId: sessionIdFor(options.sessionDir, token),
-          tokenHash: hashSessionSecret(token),
         },
+        // The session id under the gateway derives from the secret (protocol/session_id.ts), never from the
+        // folder's name: only this job can claim it.
+        token,
         onViewer: (socket, info) =>
           onViewer(socket, { viewOnly: info.viewOnly, remote: `gateway:${info.user ?? "?"}` }),
         onRegistered: (ready) => iceServers = ready.iceServers,
@@ -280,14 +280,4 @@ function currentUser(): string {
   } catch {
     return Deno.env.get("USER") ?? Deno.env.get("LOGNAME") ?? String(Deno.uid());
   }
-}
-
-/**
- * The session id under the gateway: the session folder's name, else a hash of the secret
- * (one-way, so the id in URLs and logs reveals nothing of the secret).
- */
-function sessionIdFor(sessionDir: string | undefined, token: string): string {
-  const name = sessionDir ? sessionDir.replace(/\/+$/, "").split("/").pop() ?? "" : "";
-  if (/^[A-Za-z0-9_-]{8,64}$/.test(name)) return name;
-  return hashSessionSecret(`session-id:${token}`).slice(0, 22);
 }

@@ -1,6 +1,9 @@
 /**
  * The streamer's dial-out tunnel: connects to the gateway, registers the session with a MUNGE
  * credential, carries viewer streams, and reconnects with capped backoff when the gateway goes away.
+ * The session id, token hash and registration key all derive from the session secret
+ * (protocol/session_id.ts), so the id this streamer claims is one only it can claim; the key is sent only
+ * inside the tunnel (use `https://` gateways) and never logged.
  *
  * @module
  */
@@ -17,6 +20,7 @@ import {
   TunnelCloseCode,
   type TunnelDownMessage,
 } from "../../protocol/tunnel.ts";
+import { sessionKeys } from "../../protocol/session_id.ts";
 import { getLog } from "../../log.ts";
 import { mungeEncode } from "./_munge.ts";
 import { TunnelStream, type ViewerSocket } from "./viewer.ts";
@@ -40,8 +44,10 @@ export interface TunnelReady {
 export interface ConnectTunnelOptions {
   /** Gateway base URL (`https://`, `http://`, `wss://` or `ws://`); the tunnel is at `<base>/tunnel`. */
   gatewayUrl: string;
-  /** The claim to register (job, user, node, session id, token hash, capabilities). */
-  registration: Omit<Registration, "capabilities"> & { capabilities?: string[] };
+  /** The claim to register: job, user, node (SLURM's node name), capabilities. */
+  registration: Pick<Registration, "jobId" | "user" | "node"> & { capabilities?: string[] };
+  /** The session secret: the session id, token hash and registration key are derived from it. */
+  token: string;
   /** Called for each viewer the gateway opens. */
   onViewer: (socket: ViewerSocket, info: { viewOnly: boolean; user?: string }) => void;
   /** Stops the tunnel for good when aborted. */
@@ -75,14 +81,16 @@ const SILENCE_MS = 30_000;
  * import { connectTunnel } from "./connect.ts";
  * const tunnel = connectTunnel({
  *   gatewayUrl: "https://gw.example.org",
- *   registration: { jobId: "42", user: "ada", node: "c1", sessionId: "s3cr3tid", tokenHash: "..." },
+ *   registration: { jobId: "42", user: "ada", node: "c1" },
+ *   token: "the session secret",
  *   onViewer: (socket) => socket.onMessage((m) => socket.send(m)),
  * });
  * const { sessionUrl } = await tunnel.ready;
  * ```
  */
 export function connectTunnel(options: ConnectTunnelOptions): TunnelHandle {
-  const reg = RegistrationSchema.parse(options.registration);
+  const { registrationKey: key, ...derived } = sessionKeys(options.token);
+  const reg = RegistrationSchema.parse({ ...options.registration, ...derived });
   const url = tunnelUrl(options.gatewayUrl);
   const mungeSocket = options.mungeSocket ?? Deno.env.get("SELKIES_MUNGE_SOCKET");
   const maxBackoff = options.maxBackoffMs ?? 2000;
@@ -161,7 +169,7 @@ export function connectTunnel(options: ConnectTunnelOptions): TunnelHandle {
         const ts = Date.now();
         const cred = await mungeEncode(registrationPayload(reg, ts), mungeSocket, stop.signal);
         if (ws.readyState === WebSocket.OPEN) {
-          ws.send(JSON.stringify({ t: "register", v: TUNNEL_VERSION, reg, ts, cred }));
+          ws.send(JSON.stringify({ t: "register", v: TUNNEL_VERSION, reg, key, ts, cred }));
         }
       } catch (error) {
         log.error("cannot create the MUNGE credential: {error}", { error: String(error) });

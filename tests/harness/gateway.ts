@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
+import { type SessionKeys, sessionKeys } from "../../protocol/session_id.ts";
 import type { SlurmCluster } from "./slurm.ts";
 
 /**
@@ -49,7 +50,8 @@ export async function waitJobState(cluster: SlurmCluster, jobId: string, state: 
 }
 
 /**
- * A session secret and its sha256 hash (base64url), as a streamer creates them.
+ * A fresh session secret with what derives from it (session id, token hash, registration key), as a
+ * launch path creates them.
  *
  * @example
  * ```ts
@@ -57,13 +59,9 @@ export async function waitJobState(cluster: SlurmCluster, jobId: string, state: 
  * sessionSecret().tokenHash.length; // 43
  * ```
  */
-export function sessionSecret(): { token: string; tokenHash: string; sessionId: string } {
+export function sessionSecret(): SessionKeys & { token: string } {
   const token = randomBytes(32).toString("base64url");
-  return {
-    token,
-    tokenHash: createHash("sha256").update(token).digest("base64url"),
-    sessionId: randomBytes(12).toString("base64url"),
-  };
+  return { token, ...sessionKeys(token) };
 }
 
 /** A WebSocket client with a message queue, for tests. */

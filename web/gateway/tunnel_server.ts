@@ -1,10 +1,11 @@
 /**
- * Accepts streamer tunnels: verifies each registration (MUNGE + SLURM), refuses a second streamer
- * for a live session, records the session, and answers with its public URL and ICE servers.
+ * Accepts streamer tunnels: verifies each registration (session id against its key, MUNGE, SLURM),
+ * refuses a second streamer for a live session, records the session, and answers with its public URL
+ * and ICE servers.
  *
  * @module
  */
-import { TUNNEL_VERSION, TunnelCloseCode, type TunnelUpMessage } from "../../protocol/tunnel.ts";
+import { type RegisterMessage, TUNNEL_VERSION, TunnelCloseCode } from "../../protocol/tunnel.ts";
 import { getLog } from "../../log.ts";
 import type { GatewayMetrics } from "./metrics.ts";
 import type { SessionRegistry } from "./registry.ts";
@@ -56,14 +57,19 @@ export function acceptTunnel(ws: WebSocket, peer: string, options: AcceptTunnelO
     tunnel.close(code, why.slice(0, 120));
   };
 
-  const register = async (msg: Extract<TunnelUpMessage, { t: "register" }>) => {
+  const register = async (msg: RegisterMessage) => {
     if (sessionId || busy) return refuse("already registered", TunnelCloseCode.protocol);
-    if (msg.v !== TUNNEL_VERSION) return refuse(`tunnel protocol ${msg.v} unsupported (gateway speaks 1)`);
+    if (msg.v !== TUNNEL_VERSION) {
+      return refuse(
+        `tunnel protocol ${msg.v} unsupported (gateway speaks ${TUNNEL_VERSION}): ` +
+          "run the same selkies-hpc version on the compute nodes and the gateway",
+      );
+    }
     busy = true;
     const { reg } = msg;
     let verified;
     try {
-      verified = await verifyRegistration(reg, msg.ts, msg.cred, options.verify);
+      verified = await verifyRegistration(msg, options.verify);
     } catch (error) {
       return refuse(error instanceof RegistrationRefused ? error.message : `verification failed: ${error}`);
     } finally {
@@ -72,9 +78,11 @@ export function acceptTunnel(ws: WebSocket, peer: string, options: AcceptTunnelO
     if (!tunnel.open) return;
     const existing = registry.get(reg.sessionId);
     if (existing && existing.tunnel !== tunnel && existing.tunnel.open) {
-      const sameJob = existing.reg.jobId === reg.jobId && existing.reg.user === reg.user &&
-        existing.reg.tokenHash === reg.tokenHash && existing.reg.node === reg.node;
-      // The same job may take over only from a tunnel that no longer answers (a half-open connection).
+      const sameJob = existing.uid === verified.uid && existing.reg.jobId === reg.jobId &&
+        existing.reg.user === reg.user && existing.reg.tokenHash === reg.tokenHash &&
+        existing.reg.node === reg.node;
+      // The same job (same UID and secret) may take over only from a tunnel that no longer answers (a
+      // half-open connection); nobody else ever takes over a registered id.
       if (!sameJob || await existing.tunnel.probe(2000)) {
         return refuse(
           `session ${reg.sessionId} is already served by a live streamer`,

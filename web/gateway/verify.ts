@@ -1,11 +1,13 @@
 /**
- * Decides whether a streamer may register a session: its MUNGE credential must be valid, fresh and
- * bind exactly the claimed fields, and SLURM must show the job RUNNING, owned by the credential's
- * UID, on the claimed node.
+ * Decides whether a streamer may register a session: the claimed session id must derive from the
+ * registration key it shows (so only the holder of the session's secret can claim that id), its MUNGE
+ * credential must be valid, fresh and bind exactly the claimed fields, and SLURM must show the job
+ * RUNNING, owned by the credential's UID, on the claimed node.
  *
  * @module
  */
-import { type Registration, registrationPayload } from "../../protocol/tunnel.ts";
+import { sessionIdOf } from "../../protocol/session_id.ts";
+import { type RegisterMessage, registrationPayload } from "../../protocol/tunnel.ts";
 import { unmunge } from "./munge.ts";
 import { type JobFacts, jobFacts } from "./slurm.ts";
 
@@ -40,15 +42,19 @@ export interface VerifiedRegistration {
  * @example
  * ```ts ignore
  * import { verifyRegistration } from "./verify.ts";
- * const { uid, job } = await verifyRegistration(msg.reg, msg.ts, msg.cred, { mungeSocket });
+ * const { uid, job } = await verifyRegistration(msg, { mungeSocket });
  * ```
  */
 export async function verifyRegistration(
-  reg: Registration,
-  ts: number,
-  cred: string,
+  msg: Pick<RegisterMessage, "reg" | "key" | "ts" | "cred">,
   options: VerifyOptions = {},
 ): Promise<VerifiedRegistration> {
+  const { reg, key, ts, cred } = msg;
+  // Session ids are public (job logs, `scontrol show job`): the id must be one the registrant holds the secret of.
+  if (!key) throw new RegistrationRefused("registration key missing");
+  if (sessionIdOf(key) !== reg.sessionId) {
+    throw new RegistrationRefused(`session id ${reg.sessionId} does not derive from the registration key`);
+  }
   const maxSkew = options.maxSkewMs ?? 300_000;
   if (Math.abs(Date.now() - ts) > maxSkew) throw new RegistrationRefused("registration timestamp too old");
   let identity;
