@@ -71,9 +71,10 @@ function countFrame(width: number, height: number, decodeMs: number): void {
 }
 
 const wsVideo = new WebCodecsVideo(canvas, {
-  onFrame(decodeMs, width, height) {
+  onFrame(decodeMs, width, height, timestampUs) {
     if (stats.transport === "webrtc") return;
     stats.transport = "websocket";
+    stats.mediaTimeUs = timestampUs;
     countFrame(width, height, decodeMs);
   },
   onNeedKeyframe: () => conn.open && send({ t: "kf" }),

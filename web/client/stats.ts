@@ -10,6 +10,11 @@ export interface SelkiesStats {
   framesDecoded: number;
   /** Decoded frames per second over the last second. */
   fps: number;
+  /**
+   * Media time of the last frame drawn, in microseconds (WebSocket transport): frames per second of media
+   * time is the stream's rate, whatever backlog the client drains at the moment.
+   */
+  mediaTimeUs: number;
   /** Media transport in use, or `none` before the first frame. */
   transport: "websocket" | "webrtc" | "none";
   /** Why this transport was chosen (pinned, fallback reason). */
@@ -42,6 +47,7 @@ export function createStats(): SelkiesStats {
   return {
     framesDecoded: 0,
     fps: 0,
+    mediaTimeUs: 0,
     transport: "none",
     transportReason: "",
     connected: false,

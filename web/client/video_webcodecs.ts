@@ -7,8 +7,8 @@ import type { MediaFrame } from "../../protocol/protocol.ts";
 
 /** Options of {@linkcode WebCodecsVideo}. */
 export interface WebCodecsVideoOptions {
-  /** Called after each frame is drawn, with its decode time in milliseconds. */
-  onFrame(decodeMs: number, width: number, height: number): void;
+  /** Called after each frame is drawn, with its decode time in milliseconds and its media time. */
+  onFrame(decodeMs: number, width: number, height: number, timestampUs: number): void;
   /** The decoder needs a keyframe (error or start): ask the server with `{t:"kf"}`. */
   onNeedKeyframe(): void;
   /** A decoder error worth showing. */
@@ -115,7 +115,8 @@ export class WebCodecsVideo {
         this.#canvas.height = height;
       }
       this.#ctx.drawImage(frame, 0, 0);
-      this.#options.onFrame(started === undefined ? 0 : performance.now() - started, width, height);
+      const decodeMs = started === undefined ? 0 : performance.now() - started;
+      this.#options.onFrame(decodeMs, width, height, frame.timestamp);
     } finally {
       frame.close();
     }
