@@ -1,6 +1,6 @@
 /**
- * Numbers and tables of bench/gpu.ts: one-second buckets summarized, targets checked, a terminal
- * table and a Markdown report. Pure functions.
+ * Numbers of bench/gpu.ts: one-second buckets summarized, targets checked, the rows of its tables
+ * (printed with ./table.ts). Pure functions.
  *
  * @module
  */
@@ -140,34 +140,4 @@ function ms(n: number): string {
  */
 export function rows(results: readonly CaseResult[]): string[][] {
   return [COLUMNS.map(([h]) => h), ...results.map((r) => COLUMNS.map(([, cell]) => cell(r)))];
-}
-
-/**
- * A fixed-width terminal table of the results.
- *
- * @example
- * ```ts
- * import { textTable } from "./_gpu_report.ts";
- * console.log(textTable([]));
- * ```
- */
-export function textTable(results: readonly CaseResult[]): string {
-  const all = rows(results);
-  const widths = all[0].map((_, i) => Math.max(...all.map((row) => row[i].length)));
-  return all.map((row) => row.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd()).join("\n");
-}
-
-/**
- * A Markdown table of the results.
- *
- * @example
- * ```ts
- * import { markdownTable } from "./_gpu_report.ts";
- * markdownTable([]).startsWith("| case |"); // true
- * ```
- */
-export function markdownTable(results: readonly CaseResult[]): string {
-  const [head, ...body] = rows(results);
-  const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
-  return [line(head), line(head.map(() => "---")), ...body.map(line)].join("\n");
 }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { breakdown, type CaseResult, markdownTable, summarize, textTable, verdict } from "./_gpu_report.ts";
+import { breakdown, type CaseResult, rows, summarize, verdict } from "./_gpu_report.ts";
+import { markdownTable, textTable } from "./table.ts";
 
 const result: CaseResult = {
   name: "gl-1080p60",
@@ -52,13 +53,13 @@ Deno.test("verdict checks delivered fps (not on an idle screen) and the one-core
 });
 
 Deno.test("tables carry one row per case with every column", () => {
-  const md = markdownTable([result, {
+  const md = markdownTable(rows([result, {
     ...result,
     name: "idle-1080p60",
     content: "idle",
     glFps: null,
     glMs: null,
-  }]);
+  }]));
   const lines = md.split("\n");
   assert.equal(lines.length, 4);
   assert.match(
@@ -66,7 +67,7 @@ Deno.test("tables carry one row per case with every column", () => {
     /^\| gl-1080p60 \| x264enc \| 59\.5 \(58\) \| 7000 \| 80% \| 60\.0 \| 30% \| 0\.2\/1\.5\/2\.0 /,
   );
   assert.match(lines[3], /^\| idle-1080p60 \| .* \| - \| - \| - \|/);
-  const text = textTable([result]).split("\n");
+  const text = textTable(rows([result])).split("\n");
   assert.equal(text.length, 2);
   assert.equal(text[0].indexOf("encoder"), text[1].indexOf("x264enc"));
 });

@@ -15,10 +15,14 @@
  * @module
  */
 import { probeEncoders } from "../streamer/media/probe.ts";
-import { breakdown, type CaseResult, markdownTable, summarize, textTable, verdict } from "./_gpu_report.ts";
-import { startStream, threadTicks, treeTicks } from "./_gpu_session.ts";
+import { delay } from "../tests/fixtures/async.ts";
+import { startStream } from "../tests/fixtures/stream.ts";
+import { breakdown, type CaseResult, rows, summarize, verdict } from "./_gpu_report.ts";
 import { connectViewer } from "./_gpu_viewer.ts";
-import { CLOCK_TICKS } from "./procstat.ts";
+import { type ProcessSelector, startCpuMeter } from "./cpu_meter.ts";
+import { machineInfo } from "./machine.ts";
+import { argv, CLOCK_TICKS, descendants, readAllStats, threadTicks } from "./procstat.ts";
+import { markdownTable, textTable } from "./table.ts";
 
 const SIZES: Record<string, [number, number]> = {
   "720p": [1280, 720],
@@ -69,12 +73,8 @@ async function command(cmd: string, args: string[]): Promise<string | null> {
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** Options for {@linkcode measureCase}. */
 export interface MeasureOptions {
-  /** The repository root (holds `selkies-hpc`). */
-  root: string;
   /** Seconds measured. @default {10} */
   seconds?: number;
   /** Seconds waited after the viewer connected, before measuring. @default {3} */
@@ -89,63 +89,77 @@ export interface MeasureOptions {
  * @example
  * ```ts ignore
  * import { measureCase, parseCase } from "./gpu.ts";
- * const r = await measureCase(parseCase("gl-1080p60"), { root: "." });
+ * const r = await measureCase(parseCase("gl-1080p60"));
  * console.log(r.deliveredFps, r.serverCpu);
  * ```
  */
-export async function measureCase(c: BenchCase, options: MeasureOptions): Promise<CaseResult> {
-  const { root, seconds = 10, warmup = 3, cpus } = options;
+export async function measureCase(c: BenchCase, options: MeasureOptions = {}): Promise<CaseResult> {
+  const { seconds = 10, warmup = 3, cpus } = options;
+  const dir = await Deno.makeTempDir({ prefix: "selkies-gpu-bench-" });
   const desktop = c.content === "gl"
-    ? `exec glspin --fps ${c.fps} --stats {dir}/glspin.jsonl`
+    ? `exec glspin --fps ${c.fps} --stats ${dir}/glspin.jsonl`
     : "exec sleep 1d";
-  const session = await startStream({ root, width: c.width, height: c.height, fps: c.fps, desktop, cpus });
   try {
-    const viewer = await connectViewer({ url: session.url, token: session.token });
+    const session = await startStream({ geometry: `${c.width}x${c.height}`, fps: c.fps, desktop, cpus, dir });
     try {
-      await sleep(warmup * 1000);
-      viewer.reset();
-      const isApp = (program: string) => program === "glspin";
-      const before = await treeTicks(session.pid, isApp);
-      const threadsBefore = await threadTicks(session.pid, isApp);
-      const t0 = performance.now();
-      await sleep(seconds * 500);
-      const smi = await command("nvidia-smi", []);
-      await sleep(seconds * 500);
-      const after = await treeTicks(session.pid, isApp);
-      const threadsAfter = await threadTicks(session.pid, isApp);
-      const elapsed = (performance.now() - t0) / 1000;
-      const pct = (ticks: number) => ticks / CLOCK_TICKS / elapsed * 100;
-      const { fps, minFps, kbps } = summarize(viewer.buckets());
-      const gl = c.content === "gl" ? await glStats(`${session.dir}/glspin.jsonl`, seconds) : null;
-      return {
-        name: c.name,
-        content: c.content,
-        width: c.width,
-        height: c.height,
-        fps: c.fps,
-        encoder: viewer.hello.encoder,
-        codec: viewer.hello.codec,
-        readyMs: session.readyMs,
-        firstFrameMs: viewer.firstFrameMs(),
-        deliveredFps: fps,
-        minFps,
-        kbps,
-        serverCpu: pct(after.server - before.server),
-        appCpu: pct(after.app - before.app),
-        cpuBreakdown: breakdown(threadsBefore, threadsAfter, pct),
-        glFps: gl?.fps ?? null,
-        glRenderer: gl?.renderer ?? null,
-        glMs: gl?.ms ?? null,
-        glOnGpu: smi === null || c.content === "idle" ? null : /glspin/.test(smi),
-      };
+      const viewer = await connectViewer({ url: session.url, token: session.token });
+      try {
+        await delay(warmup * 1000);
+        viewer.reset();
+        // The server is the session's process tree without glspin (and its children): the app's own CPU apart.
+        const server: ProcessSelector = (all) =>
+          descendants(all, [session.pid], (pid) => argv(pid)[0]?.endsWith("glspin"));
+        const app: ProcessSelector = (all) => {
+          const ours = server(all);
+          return new Set([...descendants(all, [session.pid])].filter((pid) => !ours.has(pid)));
+        };
+        const threadsBefore = threadTicks(server(await readAllStats()));
+        const [serverMeter, appMeter] = [await startCpuMeter(server), await startCpuMeter(app)];
+        const t0 = performance.now();
+        await delay(seconds * 500);
+        const smi = await command("nvidia-smi", []);
+        await delay(seconds * 500);
+        const [serverCpu, appCpu] = [await serverMeter.stop(), await appMeter.stop()];
+        const threadsAfter = threadTicks(server(await readAllStats()));
+        const elapsed = (performance.now() - t0) / 1000;
+        const { fps, minFps, kbps } = summarize(viewer.buckets());
+        const gl = c.content === "gl" ? await glStats(`${dir}/glspin.jsonl`, seconds) : null;
+        return {
+          name: c.name,
+          content: c.content,
+          width: c.width,
+          height: c.height,
+          fps: c.fps,
+          encoder: viewer.hello.encoder,
+          codec: viewer.hello.codec,
+          readyMs: session.readyMs,
+          firstFrameMs: viewer.firstFrameMs(),
+          deliveredFps: fps,
+          minFps,
+          kbps,
+          serverCpu,
+          appCpu,
+          cpuBreakdown: breakdown(
+            threadsBefore,
+            threadsAfter,
+            (ticks) => ticks / CLOCK_TICKS / elapsed * 100,
+          ),
+          glFps: gl?.fps ?? null,
+          glRenderer: gl?.renderer ?? null,
+          glMs: gl?.ms ?? null,
+          glOnGpu: smi === null || c.content === "idle" ? null : /glspin/.test(smi),
+        };
+      } finally {
+        viewer.close();
+      }
+    } catch (error) {
+      console.error(session.log().split("\n").slice(-20).join("\n"));
+      throw error;
     } finally {
-      viewer.close();
+      await session.stop();
     }
-  } catch (error) {
-    console.error(session.log().split("\n").slice(-20).join("\n"));
-    throw error;
   } finally {
-    await session.stop();
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
 }
 
@@ -170,16 +184,13 @@ async function machine() {
     "--format=csv,noheader",
   ]);
   return {
+    ...await machineInfo(),
     host: Deno.hostname(),
-    cpu: cpuinfo.match(/model name\s*:\s*(.*)/)?.[1] ?? "unknown",
     // x264's speed depends on these SIMD sets, which a VM may hide.
     simd: ["sse4_2", "avx", "avx2", "avx512f", "avx512bw"]
       .filter((f) => new RegExp(`^flags\\s*:.*\\b${f}\\b`, "m").test(cpuinfo)).join(" "),
     mhz: Number(cpuinfo.match(/cpu MHz\s*:\s*([\d.]+)/)?.[1] ?? 0),
-    cores: navigator.hardwareConcurrency,
     gpu: gpu ?? "none (nvidia-smi not found)",
-    kernel: Deno.osRelease(),
-    deno: Deno.version.deno,
     gstreamer: (await command("gst-inspect-1.0", ["--version"]))?.split("\n")[1] ?? "unknown",
   };
 }
@@ -191,8 +202,11 @@ function flag(args: string[], name: string, fallback: string): string {
 
 if (import.meta.main) {
   const args = Deno.args;
-  const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
-  const out = flag(args, "out", Deno.env.get("OUT") ?? `${root}/bench/results/gpu/local`);
+  const out = flag(
+    args,
+    "out",
+    Deno.env.get("OUT") ?? new URL("./results/gpu/local", import.meta.url).pathname,
+  );
   const seconds = Number(flag(args, "seconds", "10"));
   const warmup = Number(flag(args, "warmup", "3"));
   const cpus = flag(args, "cpus", "") || undefined;
@@ -205,20 +219,20 @@ if (import.meta.main) {
   }
   const info = await machine();
   const encoders = await probeEncoders();
-  console.log(`${info.host}: ${info.cpu}, ${info.cores} cores, GPU ${info.gpu}`);
+  console.log(`${info.host}: ${info.cpu}, ${info.nproc} cores, GPU ${info.gpu}`);
   for (const e of encoders) console.log(`encoder ${e.name}: ${e.available ? "works" : "no"} (${e.reason})`);
   const results: CaseResult[] = [];
   const failures: { case: string; error: string }[] = [];
   for (const c of cases) {
     console.log(`running ${c.name} (${seconds} s after ${warmup} s warm-up)...`);
     try {
-      results.push(await measureCase(c, { root, seconds, warmup, cpus }));
+      results.push(await measureCase(c, { seconds, warmup, cpus }));
     } catch (error) {
       failures.push({ case: c.name, error: String(error) });
       console.error(`${c.name} failed: ${error}`);
     }
   }
-  console.log(textTable(results));
+  console.log(textTable(rows(results)));
   const when = new Date().toISOString();
   const renderers = [...new Set(results.map((r) => r.glRenderer).filter(Boolean))];
   await Deno.mkdir(out, { recursive: true });
@@ -227,7 +241,7 @@ if (import.meta.main) {
   const md = [
     `# selkies-hpc GPU-node benchmark, ${when}`,
     "",
-    `- Machine: ${info.host}, ${info.cpu} (${info.mhz} MHz; ${info.simd}), ${info.cores} cores, kernel ${info.kernel}`,
+    `- Machine: ${info.host}, ${info.cpu} (${info.mhz} MHz; ${info.simd}), ${info.nproc} cores, kernel ${info.kernel}`,
     `- GPU: ${info.gpu}; GL renderer: ${renderers.join("; ") || "none"}`,
     `- Deno ${info.deno}, ${info.gstreamer}; ${seconds} s measured after ${warmup} s warm-up per case; ` +
     `sessions on ${cpus ? `CPUs ${cpus} (taskset)` : "all CPUs"}`,
@@ -235,7 +249,7 @@ if (import.meta.main) {
       encoders.map((e) => `${e.name} ${e.available ? "works" : `no (${e.reason})`}`).join("; ")
     }`,
     "",
-    markdownTable(results),
+    markdownTable(rows(results)),
     "",
     "Server CPU by process/thread (% of one core; threads under 1% left out):",
     "",

@@ -1,8 +1,6 @@
 import assert from "node:assert/strict";
 import { measureCase, parseCase } from "./gpu.ts";
 
-const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
-
 Deno.test("parseCase reads content, size and fps, and refuses anything else", () => {
   assert.deepEqual(parseCase("gl-4k30"), {
     name: "gl-4k30",
@@ -21,7 +19,7 @@ Deno.test({
   name: "measureCase streams a real idle session and counts what the WebSocket delivers",
   sanitizeResources: false, // the session's child processes are ended by stop(); Deno tracks their pipes
   fn: async () => {
-    const r = await measureCase(parseCase("idle-720p15"), { root, seconds: 2, warmup: 1 });
+    const r = await measureCase(parseCase("idle-720p15"), { seconds: 2, warmup: 1 });
     assert.equal(r.encoder, "x264enc");
     // An unchanging desktop sends its first keyframe and then nothing (damage-gated capture).
     assert.ok(r.deliveredFps < 2, `an idle screen delivered ${r.deliveredFps} fps`);

@@ -4,7 +4,7 @@
  * @module
  */
 import type { Page } from "playwright-core";
-import { sleep, waitFor } from "./_net.ts";
+import { delay, waitFor } from "../tests/fixtures/async.ts";
 import { type ProcessSelector, startCpuMeter, startSystemMeter } from "./cpu_meter.ts";
 import type { StageTimer } from "./peer.ts";
 import type { ProbeApi, ProbeResult } from "./probe.ts";
@@ -84,21 +84,14 @@ export async function measurePage(options: MeasureOptions): Promise<Measurement>
   const t0 = performance.now();
   await waitFor(
     "the first frame with a readable time code",
-    async () => {
-      signal?.throwIfAborted();
-      const n = await page.evaluate(() =>
-        (globalThis as unknown as { __bench?: ProbeApi }).__bench?.totalFrames() ?? 0
-      );
-      return n > 0 ? true : undefined;
-    },
-    options.firstFrameTimeoutMs ?? 30_000,
-    100,
+    () => page.evaluate(() => (globalThis as unknown as { __bench?: ProbeApi }).__bench?.totalFrames()),
+    { timeoutMs: options.firstFrameTimeoutMs ?? 30_000, intervalMs: 100, signal },
   );
   const firstFrameS = (performance.now() - t0) / 1000;
   // Focus the remote screen so key presses reach the desktop (noVNC listens on its canvas).
   const { width, height } = page.viewportSize() ?? { width: 800, height: 600 };
   await page.mouse.click(Math.round(width * 0.6), Math.round(height * 0.6));
-  await sleep(options.warmupMs, signal);
+  await delay(options.warmupMs, { signal });
 
   await page.evaluate(() => (globalThis as unknown as { __bench: ProbeApi }).__bench.reset());
   await options.pipeline?.mark();
@@ -109,10 +102,10 @@ export async function measurePage(options: MeasureOptions): Promise<Measurement>
   const end = performance.now() + options.durationMs;
   const every = options.keyEveryMs ?? 700;
   while (performance.now() + every < end) {
-    await sleep(every, signal);
+    await delay(every, { signal });
     await page.keyboard.press("x");
   }
-  await sleep(Math.max(0, end - performance.now()), signal);
+  await delay(Math.max(0, end - performance.now()), { signal });
   const systemCpu = await system.stop();
   const [serverCpu, contentCpu, clientCpu] = [
     await server?.stop() ?? null,

@@ -88,18 +88,52 @@ export async function readAllStats(): Promise<ProcStat[]> {
 }
 
 /**
- * A process's command line (arguments joined by spaces), or "" when it is gone.
+ * A process's arguments (`argv[0]` first), or `[]` when it is gone.
  *
  * @example
  * ```ts
- * import { cmdline } from "./procstat.ts";
- * cmdline(Deno.pid).length > 0; // true
+ * import { argv } from "./procstat.ts";
+ * argv(Deno.pid).length > 0; // true
  * ```
  */
-export function cmdline(pid: number): string {
+export function argv(pid: number): string[] {
   try {
-    return Deno.readTextFileSync(`/proc/${pid}/cmdline`).replaceAll("\0", " ").trim();
+    return Deno.readTextFileSync(`/proc/${pid}/cmdline`).split("\0").slice(0, -1);
   } catch {
-    return "";
+    return [];
   }
+}
+
+/**
+ * CPU ticks of every thread of `pids`, summed by `<process>/<thread name>`: GStreamer names its
+ * streaming threads after their pads (`ximagesrc0:src` captures and converts, `queue0:src` encodes;
+ * x264's workers inherit that name), deno processes are named by their script (`cli.ts` the
+ * streamer, `worker.ts` the media worker).
+ *
+ * @example
+ * ```ts
+ * import { threadTicks } from "./procstat.ts";
+ * threadTicks([Deno.pid]).size > 0; // true
+ * ```
+ */
+export function threadTicks(pids: Iterable<number>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const pid of pids) {
+    const args = argv(pid);
+    const program = args[0]?.split("/").pop() ?? "?";
+    const script = program === "deno" ? args.find((a) => a.endsWith(".ts")) : undefined;
+    const name = script ? script.split("/").pop()! : program;
+    let tasks: Deno.DirEntry[] = [];
+    try {
+      tasks = [...Deno.readDirSync(`/proc/${pid}/task`)];
+    } catch { /* ended */ }
+    for (const task of tasks) {
+      try {
+        const stat = parseStat(Deno.readTextFileSync(`/proc/${pid}/task/${task.name}/stat`));
+        const comm = Deno.readTextFileSync(`/proc/${pid}/task/${task.name}/comm`).trim();
+        out.set(`${name}/${comm}`, (out.get(`${name}/${comm}`) ?? 0) + stat.ticks);
+      } catch { /* ended */ }
+    }
+  }
+  return out;
 }

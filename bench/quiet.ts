@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { sleep } from "./_net.ts";
+import { delay } from "../tests/fixtures/async.ts";
 import { startSystemMeter } from "./cpu_meter.ts";
 
 /** Options for {@linkcode waitForQuiet}. */
@@ -35,7 +35,7 @@ export async function waitForQuiet(options: QuietOptions): Promise<number | null
   let said = false;
   while (true) {
     const meter = await startSystemMeter();
-    await sleep(1000, options.signal);
+    await delay(1000, { signal: options.signal });
     const busy = await meter.stop();
     if (busy < threshold || Date.now() >= deadline) {
       if (said && busy >= threshold) options.progress?.(`still ${busy}% busy; measuring anyway`);

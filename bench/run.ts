@@ -3,14 +3,18 @@
  *
  * @module
  */
-import { openBrowser } from "./browser.ts";
+import type { Page } from "playwright-core";
+import { launchBrowser } from "../tests/fixtures/browser.ts";
 import { serveCalibration } from "./calibration.ts";
 import type { ContentMode } from "./content/stamp.ts";
+import type { ProcessSelector } from "./cpu_meter.ts";
 import { type MachineInfo, machineInfo } from "./machine.ts";
 import { type Measurement, measurePage } from "./measure.ts";
 import type { PeerName, PeerOptions, PeerSession } from "./peer.ts";
+import { probeScript } from "./probe.ts";
 import { waitForQuiet } from "./quiet.ts";
 import { startSelkies } from "./selkies.ts";
+import { browserSelector } from "./session_procs.ts";
 import { startVnc } from "./vnc.ts";
 
 /** One case's outcome: its numbers, or why it could not be measured. */
@@ -109,11 +113,11 @@ export async function runBenchmark(options: RunOptions): Promise<BenchReport> {
     signal: options.signal,
   });
   progress(`calibration: the page reads its own time code for ${options.durationS} s`);
-  const calibration = await withBrowser(width, height, async (browser) => {
+  const calibration = await withBrowser(width, height, async (page, client) => {
     const cal = serveCalibration(width, height);
     try {
-      await browser.page.goto(cal.url);
-      return await measurePage({ page: browser.page, server: null, client: browser.processes, ...window });
+      await page.goto(cal.url);
+      return await measurePage({ page, server: null, client, ...window });
     } finally {
       await cal.stop();
     }
@@ -152,15 +156,10 @@ export async function runBenchmark(options: RunOptions): Promise<BenchReport> {
         result.settings = session.settings;
         try {
           progress(`${tag}: measuring ${options.durationS} s after ${options.warmupS} s of warm-up`);
-          result.measurement = await withBrowser(width, height, async (browser) => {
-            await browser.page.goto(session.url);
-            return await measurePage({
-              page: browser.page,
-              server: session.server,
-              pipeline: session.pipeline,
-              client: browser.processes,
-              ...window,
-            });
+          result.measurement = await withBrowser(width, height, async (page, client) => {
+            await page.goto(session.url);
+            const { server, pipeline } = session;
+            return await measurePage({ page, server, pipeline, client, ...window });
           });
           progress(`${tag}: ${oneLine(result.measurement)}`);
         } finally {
@@ -197,14 +196,17 @@ function startPeer(peer: PeerName, options: PeerOptions): Promise<PeerSession> {
   return startSelkies({ ...options, transport: peer === "selkies-webrtc" ? "webrtc" : "websocket" });
 }
 
+/** Runs `use` with a fresh browser's page (the probe installed) and the selector of its processes. */
 async function withBrowser<T>(
   width: number,
   height: number,
-  use: (browser: Awaited<ReturnType<typeof openBrowser>>) => Promise<T>,
+  use: (page: Page, client: ProcessSelector) => Promise<T>,
 ): Promise<T> {
-  const browser = await openBrowser({ width, height });
+  const browser = await launchBrowser({ viewport: { width, height } });
   try {
-    return await use(browser);
+    await browser.context.addInitScript({ content: probeScript() });
+    const page = browser.context.pages()[0] ?? await browser.context.newPage();
+    return await use(page, browserSelector(browser.profile));
   } finally {
     await browser.close();
   }

@@ -7,7 +7,7 @@
  */
 import type { ProcessSelector } from "./cpu_meter.ts";
 import { STAMP_PATH } from "./peer.ts";
-import { descendants, type ProcStat, readAllStats } from "./procstat.ts";
+import { argv, descendants, type ProcStat, readAllStats } from "./procstat.ts";
 
 /**
  * Selects the session's server processes, the content program excluded.
@@ -16,7 +16,7 @@ import { descendants, type ProcStat, readAllStats } from "./procstat.ts";
  * ```ts
  * import { serverSelector } from "./session_procs.ts";
  * import { readAllStats } from "./procstat.ts";
- * serverSelector([Deno.pid])(await readAllStats()).has(Deno.pid); // true
+ * serverSelector(() => [Deno.pid])(await readAllStats()).has(Deno.pid); // true
  * ```
  */
 export function serverSelector(roots: () => number[]): ProcessSelector {
@@ -46,19 +46,32 @@ export function contentSelector(): ProcessSelector {
   return contentPids;
 }
 
+/**
+ * Selects a browser's processes: the main one started with `profile` as its user data folder (not
+ * its `--type=` helpers, which mention it too) and everything under it.
+ *
+ * @example
+ * ```ts
+ * import { browserSelector } from "./session_procs.ts";
+ * import { readAllStats } from "./procstat.ts";
+ * browserSelector("/tmp/no-such-profile")(await readAllStats()).size; // 0
+ * ```
+ */
+export function browserSelector(profile: string): ProcessSelector {
+  return (all) => {
+    const mains = all.filter((p) => {
+      const args = argv(p.pid);
+      return args.some((a) => a.includes(profile)) && !args.some((a) => a.startsWith("--type="));
+    });
+    return descendants(all, mains.map((p) => p.pid));
+  };
+}
+
 function contentPids(all: readonly ProcStat[]): Set<number> {
   // An argument equal to the program's path: a command line that merely mentions it inside a
   // longer string (the streamer's --desktop flag, its `sh -c`) is not the content.
   const roots = all.filter((p) => argv(p.pid).includes(STAMP_PATH)).map((p) => p.pid);
   return descendants(all, roots);
-}
-
-function argv(pid: number): string[] {
-  try {
-    return Deno.readTextFileSync(`/proc/${pid}/cmdline`).split("\0");
-  } catch {
-    return [];
-  }
 }
 
 function marker(pid: number): string | null {

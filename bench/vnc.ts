@@ -4,7 +4,8 @@
  * @module
  */
 import { ProcessGroup } from "../streamer/process/mod.ts";
-import { freePort, waitFor } from "./_net.ts";
+import { waitFor } from "../tests/fixtures/async.ts";
+import { freePort } from "../tests/fixtures/net.ts";
 import { DENO_PATH, type PeerOptions, type PeerSession, STAMP_PATH } from "./peer.ts";
 import { serverSelector } from "./session_procs.ts";
 
@@ -67,14 +68,11 @@ export async function startVnc(options: PeerOptions): Promise<PeerSession> {
       env: { DISPLAY: `:${display}` },
       stderr: "inherit",
     });
-    await waitFor("websockify to listen", async () => {
-      try {
-        (await Deno.connect({ hostname: "127.0.0.1", port })).close();
-        return true;
-      } catch {
-        return undefined;
-      }
-    }, 10_000);
+    await waitFor(
+      "websockify to listen",
+      () => Deno.connect({ hostname: "127.0.0.1", port }).then((c) => (c.close(), true), () => false),
+      { timeoutMs: 10_000, intervalMs: 100 },
+    );
     const query = new URLSearchParams({
       autoconnect: "true",
       reconnect: "false",
