@@ -29,6 +29,7 @@ export {
   type PipelineOptions,
 } from "./pipeline.ts";
 export {
+  DEFAULT_MAX_PEERS,
   type MediaOptions,
   MediaSession,
   type PeerOptions,

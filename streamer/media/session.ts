@@ -37,7 +37,15 @@ export interface MediaOptions {
   audio?: { pulseServer: string };
   /** CUDA device for nvh264enc. */
   cudaDevice?: number;
+  /**
+   * Most WebRTC viewers at once, each a worker process of its own (~95 MB and an encoder's CPU); more viewers
+   * are refused WebRTC and stay on the WebSocket, whose one shared worker serves any number. @default {4}
+   */
+  maxPeers?: number;
 }
+
+/** Default of {@linkcode MediaOptions.maxPeers}. */
+export const DEFAULT_MAX_PEERS = 4;
 
 const RESTART_DELAY_MS = 200;
 const MAX_RESTARTS = 5;
@@ -77,6 +85,8 @@ export class MediaSession extends EventTarget {
   /** What the shared worker's gate was last told (undefined: nothing sent to this worker yet). */
   #sharedOpen: boolean | undefined;
   #restarts: number[] = [];
+  #relaunching: Promise<void> | undefined;
+  #relaunchAgain = false;
   /** Frames per second the workers capture at: the ceiling of live fps changes. */
   #captureFps: number;
   #stats = new FrameStats();
@@ -193,9 +203,24 @@ export class MediaSession extends EventTarget {
     return this.#stats.read();
   }
 
-  /** Starts a WebRTC viewer: its own worker, whose offer arrives through `options.onSignal`. */
+  /**
+   * Starts a WebRTC viewer: its own worker, whose offer arrives through `options.onSignal`.
+   *
+   * @throws {MediaWorkerError} (as a rejection) when the session is not running or already has
+   * {@linkcode MediaOptions.maxPeers} WebRTC viewers.
+   */
   createPeer(options: PeerOptions): Promise<WebRtcPeer> {
-    if (!this.#choice || this.#stopping) throw new MediaWorkerError("the media session is not running");
+    if (!this.#choice || this.#stopping) {
+      return Promise.reject(new MediaWorkerError("the media session is not running"));
+    }
+    const max = this.#options.maxPeers ?? DEFAULT_MAX_PEERS;
+    if (this.#peers.size >= max) {
+      return Promise.reject(
+        new MediaWorkerError(
+          `this session already streams to ${max} WebRTC viewers; this one uses WebSocket`,
+        ),
+      );
+    }
     const peer = startPeer(this.#config("webrtc"), this.#env(), {
       ...options,
       onClose: () => {
@@ -242,11 +267,30 @@ export class MediaSession extends EventTarget {
     return { DISPLAY: this.#options.display, XAUTHORITY: this.#options.xauthority };
   }
 
-  async #relaunch(): Promise<void> {
-    const old = this.#worker;
-    this.#worker = undefined; // So its exit is not taken for a crash.
-    await old?.stop();
-    if (!this.#stopping) await this.#launch();
+  /**
+   * Replaces the shared worker with one built from the current options. Calls while one runs are folded into
+   * one more round after it (ten resizes in a row restart the worker twice, never run two workers at once).
+   */
+  #relaunch(): Promise<void> {
+    if (this.#relaunching) {
+      this.#relaunchAgain = true;
+      return this.#relaunching;
+    }
+    const round = async () => {
+      do {
+        this.#relaunchAgain = false;
+        const old = this.#worker;
+        this.#worker = undefined; // So its exit is not taken for a crash.
+        await old?.stop();
+        if (this.#stopping) return;
+        // A round whose options are already outdated may fail quietly: the next round replaces it.
+        await this.#launch().catch((error) => {
+          if (!this.#relaunchAgain) throw error;
+        });
+      } while (this.#relaunchAgain && !this.#stopping);
+    };
+    this.#relaunching = round().finally(() => this.#relaunching = undefined);
+    return this.#relaunching;
   }
 
   #launch(): Promise<void> {
@@ -307,7 +351,7 @@ export class MediaSession extends EventTarget {
     }
     log.warn("{error}; restarting", { error: error.message });
     setTimeout(() => {
-      if (!this.#stopping && !this.#worker) this.#launch().catch(() => {});
+      if (!this.#stopping && !this.#worker && !this.#relaunching) this.#launch().catch(() => {});
     }, RESTART_DELAY_MS);
   }
 

@@ -13,6 +13,7 @@ import {
 } from "../../protocol/protocol.ts";
 import { getLog } from "../../log.ts";
 import { applyInput } from "./input.ts";
+import { LatestRunner } from "./_latest.ts";
 import type { DesktopPort, IceServer, MediaPort, PeerPort, ViewerSocket } from "./ports.ts";
 
 const log = getLog("session", "viewer");
@@ -134,18 +135,37 @@ export function attachViewer(socket: ViewerSocket, info: ViewerInfo, context: Vi
     unsubscribe = undefined;
   };
 
+  // A peer is a media worker process: requests (and resizes) run one at a time, the latest waiting one wins,
+  // and the viewer holds one peer at most; its leaving waits for the peer being made and ends it.
+  const peerJobs = new LatestRunner();
+  const resizeJobs = new LatestRunner();
+  /** Counts the peers made; signals and deaths of any but the latest are stale. */
+  let generation = 0;
+
+  const endPeer = async () => {
+    const old = peer;
+    peer = undefined;
+    generation++;
+    await old?.close().catch(() => {});
+  };
+
   const startPeer = async () => {
-    if (peer) await peer.close().catch(() => {});
+    await endPeer();
+    if (closed) return;
+    const mine = generation;
+    const current = () => mine === generation && !closed;
     try {
-      peer = await media.createPeer({
+      const made = await media.createPeer({
         iceServers: context.iceServers,
-        onSignal: send,
-        onData: (text) => handleText(text),
+        onSignal: (message) => current() && send(message),
+        onData: (text) => current() && handleText(text),
         onClose: () => {
           // The peer died (worker crash, ICE failure): fall back to WebSocket media.
-          if (!closed) startWebSocketMedia();
+          if (current()) startWebSocketMedia();
         },
       });
+      if (!current()) return void await made.close().catch(() => {});
+      peer = made;
       stopWebSocketMedia();
     } catch (error) {
       log.warning("WebRTC for {remote} failed: {error}", { remote: info.remote, error: String(error) });
@@ -170,7 +190,7 @@ export function attachViewer(socket: ViewerSocket, info: ViewerInfo, context: Vi
         media.setFps(message.fps);
         return;
       case "webrtc":
-        void startPeer();
+        peerJobs.run(startPeer).catch(() => {}); // startPeer reports its own failures
         return;
       case "sdp":
       case "ice":
@@ -180,9 +200,9 @@ export function attachViewer(socket: ViewerSocket, info: ViewerInfo, context: Vi
         log.debug("viewer {remote}: {fps} fps, decode {decodeMs} ms", { remote: info.remote, ...message });
         return;
       case "resize":
-        desktop.resize(message.w, message.h).then(context.onResized, (error) => {
-          log.warning("resize to {w}x{h} failed: {error}", { ...message, error: String(error) });
-        });
+        resizeJobs.run(async () => context.onResized(await desktop.resize(message.w, message.h))).catch(
+          (error) => log.warning("resize to {w}x{h} failed: {error}", { ...message, error: String(error) }),
+        );
         return;
       default:
         applyInput(desktop, message);
@@ -218,8 +238,8 @@ export function attachViewer(socket: ViewerSocket, info: ViewerInfo, context: Vi
     closed = true;
     stopWebSocketMedia();
     if (!info.viewOnly) desktop.releaseAll();
-    const ending = peer?.close().catch(() => {}) ?? Promise.resolve();
-    ending.finally(resolveClosed);
+    // Runs after (or replaces) any peer still being made; the resize in flight finishes first too.
+    Promise.allSettled([peerJobs.run(endPeer), resizeJobs.idle()]).finally(resolveClosed);
     log.info("viewer {remote} left", { remote: info.remote });
   });
 

@@ -158,3 +158,52 @@ Deno.test("on WebRTC, keyframe requests go to the viewer's own peer (its encoder
   f.message({ t: "kf" });
   assert.deepEqual(f.calls.filter((c) => c.includes("kf")), ["kf", "peer kf"]);
 });
+
+Deno.test("back-to-back webrtc requests make one peer at a time, the latest wins, leaving ends it", async () => {
+  const f = fakes();
+  let alive = 0;
+  let most = 0;
+  let made = 0;
+  f.context.media.createPeer = async (options) => {
+    made++;
+    alive++;
+    most = Math.max(most, alive);
+    await new Promise((r) => setTimeout(r, 5));
+    options.onSignal({ t: "sdp", type: "offer", sdp: `offer ${made}` });
+    return {
+      signal: () => {},
+      close: async () => {
+        await new Promise((r) => setTimeout(r, 5));
+        alive--;
+        options.onClose();
+      },
+      requestKeyframe: () => {},
+    };
+  };
+  const viewer = attachViewer(f.socket, { viewOnly: false, remote: "t" }, f.context);
+  for (let i = 0; i < 10; i++) f.message({ t: "webrtc" });
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(most, 1, "never two peers of one viewer at once");
+  assert.equal(made, 2, "the first request, then only the latest of those that waited");
+  assert.equal(alive, 1);
+  f.socket.close();
+  await viewer.closed;
+  assert.equal(alive, 0, "the viewer's peer ended with it");
+});
+
+Deno.test("back-to-back resizes run one at a time and the last size wins", async () => {
+  const f = fakes();
+  let running = 0;
+  f.context.desktop.resize = async (width, height) => {
+    running++;
+    assert.equal(running, 1, "one resize at a time");
+    await new Promise((r) => setTimeout(r, 5));
+    running--;
+    return { width, height };
+  };
+  const viewer = attachViewer(f.socket, { viewOnly: false, remote: "t" }, f.context);
+  for (let i = 1; i <= 10; i++) f.message({ t: "resize", w: 600 + i * 10, h: 400 });
+  f.socket.close();
+  await viewer.closed;
+  assert.deepEqual(f.calls.filter((c) => c.startsWith("resized")), ["resized 610x400", "resized 700x400"]);
+});
