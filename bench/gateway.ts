@@ -9,7 +9,10 @@ import { cpus, hostname, userInfo } from "node:os";
 import { startSlurmCluster } from "../tests/harness/slurm.ts";
 import { submitSleepJob } from "../tests/harness/gateway.ts";
 import { type BenchJob, directPair, gatewayPair, registerTunnel, type StreamPair } from "./gateway/_peers.ts";
-import { cpuSeconds, measureLatency, measureThroughput, percentile, rssBytes } from "./gateway/measure.ts";
+import { measureLatency, measureThroughput, rssBytes } from "./gateway/measure.ts";
+import { startCpuMeter } from "./cpu_meter.ts";
+import { delay } from "../tests/fixtures/async.ts";
+import { percentile } from "./stats.ts";
 
 const TUNNELS = Number(Deno.args[Deno.args.indexOf("--tunnels") + 1]) || 200;
 const SECONDS = Number(Deno.args[Deno.args.indexOf("--seconds") + 1]) || 5;
@@ -64,7 +67,7 @@ try {
   // Memory per idle tunnel first, on a fresh process: RSS delta (after a GC) for N registered tunnels.
   const settledRss = async () => {
     Deno.kill(gw.pid, "SIGUSR1");
-    await new Promise((r) => setTimeout(r, 1000));
+    await delay(1000);
     return await rssBytes(gw.pid);
   };
   const registerAll = async () => {
@@ -81,10 +84,10 @@ try {
   let tunnels = await registerAll();
   const rssFirst = await settledRss();
   for (const { tunnel } of tunnels) tunnel.close();
-  await new Promise((r) => setTimeout(r, 1000));
+  await delay(1000);
   const rss0 = await settledRss();
   tunnels = await registerAll();
-  await new Promise((r) => setTimeout(r, 1000));
+  await delay(1000);
   const rss1 = await settledRss();
   for (const { tunnel } of tunnels) tunnel.close();
   rows.push([
@@ -106,11 +109,11 @@ try {
   // The box may be shared: three runs, medians reported.
   const runs: { rate: number; core: number; perCore: number }[] = [];
   for (let i = 0; i < 3; i++) {
-    const cpu0 = await cpuSeconds(gw.pid);
+    const meter = await startCpuMeter(() => new Set([gw.pid]));
     const t = await measureThroughput(relayed, { seconds: SECONDS });
-    const cpu = (await cpuSeconds(gw.pid)) - cpu0;
+    const core = (await meter.stop()) / 100;
     const mbit = (t.bytes * 8) / 1e6;
-    runs.push({ rate: mbit / t.seconds, core: cpu / t.seconds, perCore: mbit / cpu });
+    runs.push({ rate: mbit / t.seconds, core, perCore: mbit / (core * t.seconds) });
   }
   relayed.close();
   const median = (key: "rate" | "core" | "perCore") => percentile(runs.map((r) => r[key]), 50);

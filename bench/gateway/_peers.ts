@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { randomBytes } from "node:crypto";
+import { newSecret } from "../../jobs/record.ts";
+import { openSocket } from "../../tests/harness/gateway.ts";
 import { connectTunnel, type TunnelHandle, type ViewerSocket } from "../../streamer/tunnel/mod.ts";
 
 /** A sender (streamer side) and a receiver (browser side) of one stream. */
@@ -43,7 +44,7 @@ export async function registerTunnel(
   job: BenchJob,
   onViewer: (socket: ViewerSocket) => void,
 ): Promise<{ tunnel: TunnelHandle; sessionUrl: string; token: string }> {
-  const token = randomBytes(32).toString("base64url");
+  const token = newSecret();
   const tunnel = connectTunnel({
     gatewayUrl: job.gatewayUrl,
     mungeSocket: job.mungeSocket,
@@ -55,14 +56,24 @@ export async function registerTunnel(
   return { tunnel, sessionUrl, token };
 }
 
-function receiver(url: string, headers: Record<string, string>): Promise<WebSocket> {
-  // @ts-ignore: Deno's WebSocket takes headers as a non-standard option.
-  const ws = new WebSocket(url, { headers });
-  ws.binaryType = "arraybuffer";
-  return new Promise((resolve, reject) => {
-    ws.onopen = () => resolve(ws);
-    ws.onerror = () => reject(new Error(`cannot open ${url}`));
-  });
+/** Opens the browser side (the tests' WebSocket client) and pairs it with the streamer side's `send`. */
+async function pairWith(
+  url: string,
+  headers: Record<string, string>,
+  streamerSide: () => Promise<{ send(data: Uint8Array): void }>,
+  closeStreamer: () => void,
+): Promise<StreamPair> {
+  const { ws, opened } = openSocket(url, headers);
+  await opened;
+  const streamer = await streamerSide();
+  return {
+    send: (data) => streamer.send(data),
+    onReceive: (handler) => ws.onmessage = (e) => handler(new Uint8Array(e.data as ArrayBuffer)),
+    close: () => {
+      ws.close();
+      closeStreamer();
+    },
+  };
 }
 
 /**
@@ -79,19 +90,13 @@ export async function gatewayPair(job: BenchJob): Promise<StreamPair> {
   const login = await fetch(`${sessionUrl}?token=${token}`, { redirect: "manual" });
   await login.body?.cancel();
   const cookie = login.headers.get("set-cookie")!.split(";")[0];
-  const ws = await receiver(`${sessionUrl.replace(/^http/, "ws")}ws`, {
-    origin: new URL(job.gatewayUrl).origin,
-    cookie,
-  });
-  const streamer = await streamSide.promise;
-  return {
-    send: (data) => streamer.send(data),
-    onReceive: (handler) => ws.onmessage = (e) => handler(new Uint8Array(e.data as ArrayBuffer)),
-    close: () => {
-      ws.close();
-      tunnel.close();
-    },
-  };
+  const headers = { origin: new URL(job.gatewayUrl).origin, cookie };
+  return await pairWith(
+    `${sessionUrl.replace(/^http/, "ws")}ws`,
+    headers,
+    () => streamSide.promise,
+    () => tunnel.close(),
+  );
 }
 
 /**
@@ -102,21 +107,17 @@ export async function gatewayPair(job: BenchJob): Promise<StreamPair> {
  * const pair = await directPair();
  * ```
  */
-export async function directPair(): Promise<StreamPair> {
+export function directPair(): Promise<StreamPair> {
   const serverSide = Promise.withResolvers<WebSocket>();
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (req) => {
     const { socket, response } = Deno.upgradeWebSocket(req);
     socket.onopen = () => serverSide.resolve(socket);
     return response;
   });
-  const ws = await receiver(`ws://127.0.0.1:${server.addr.port}/`, {});
-  const socket = await serverSide.promise;
-  return {
-    send: (data) => socket.send(data),
-    onReceive: (handler) => ws.onmessage = (e) => handler(new Uint8Array(e.data as ArrayBuffer)),
-    close: () => {
-      ws.close();
-      void server.shutdown();
-    },
-  };
+  return pairWith(
+    `ws://127.0.0.1:${server.addr.port}/`,
+    {},
+    () => serverSide.promise,
+    () => void server.shutdown(),
+  );
 }

@@ -1,11 +1,10 @@
 /**
  * The gateway's measurements: relay throughput under a flow-control window, one-way latency of
- * small frames, and the RSS and CPU time of a process from /proc.
+ * small frames, and the RSS of a process from /proc (its CPU: ../cpu_meter.ts).
  *
  * @module
  */
 import { encodeMediaFrame, MEDIA_HEADER_BYTES } from "../../protocol/protocol.ts";
-import { CLOCK_TICKS, parseStat } from "../procstat.ts";
 import type { StreamPair } from "./_peers.ts";
 
 /** Options for {@linkcode measureThroughput}. */
@@ -97,18 +96,6 @@ export async function measureLatency(pair: StreamPair, options: LatencyOptions =
 }
 
 /**
- * User plus system CPU seconds a process has used so far.
- *
- * @example
- * ```ts ignore
- * const before = await cpuSeconds(pid);
- * ```
- */
-export async function cpuSeconds(pid: number): Promise<number> {
-  return parseStat(await Deno.readTextFile(`/proc/${pid}/stat`)).ticks / CLOCK_TICKS;
-}
-
-/**
  * Resident set size of a process, bytes.
  *
  * @example
@@ -119,18 +106,4 @@ export async function cpuSeconds(pid: number): Promise<number> {
 export async function rssBytes(pid: number): Promise<number> {
   const kb = (await Deno.readTextFile(`/proc/${pid}/status`)).match(/^VmRSS:\s+(\d+)/m)?.[1];
   return Number(kb) * 1024;
-}
-
-/**
- * The p-th percentile (0-100) of samples, nearest rank.
- *
- * @example
- * ```ts
- * import { percentile } from "./measure.ts";
- * percentile([3, 1, 2], 50); // 2
- * ```
- */
-export function percentile(samples: number[], p: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
