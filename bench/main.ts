@@ -12,7 +12,7 @@
 import { parseArgs } from "node:util";
 import { CONTENT_MODES, type ContentMode } from "./content/stamp.ts";
 import { markdownSummary } from "./markdown.ts";
-import { DENO_PATH, type PeerName, PEERS } from "./peer.ts";
+import { type PeerName, PEERS } from "./peer.ts";
 import { type BenchReport, runBenchmark } from "./run.ts";
 import { latencySvg } from "./svg.ts";
 import { COLUMNS, resultRows, textTable } from "./table.ts";
@@ -155,23 +155,9 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
  */
 export async function writeResults(report: BenchReport, dir: string): Promise<void> {
   await Deno.mkdir(dir, { recursive: true });
-  await Deno.writeTextFile(`${dir}/results.json`, JSON.stringify(report, null, 1) + "\n");
+  await Deno.writeTextFile(`${dir}/results.json`, JSON.stringify(report, null, 2) + "\n");
   await Deno.writeTextFile(`${dir}/results.md`, markdownSummary(report));
   await Deno.writeTextFile(`${dir}/latency.svg`, latencySvg(report));
-  // Committed results must pass the project's `deno fmt --check`; format them the project's way
-  // (through the launcher: the running binary may have been replaced on disk meanwhile).
-  const files = ["results.json", "results.md", "latency.svg"].map((f) => `${dir}/${f}`);
-  const root = new URL("..", import.meta.url).pathname;
-  const fmt = await new Deno.Command(DENO_PATH, {
-    args: ["fmt", "--quiet", ...files],
-    cwd: root,
-    stdout: "null",
-    stderr: "null",
-  })
-    .output().catch(() => null);
-  if (!fmt?.success) {
-    console.error(`bench: could not format the results in ${dir}; they are written unformatted`);
-  }
 }
 
 async function main(argv: string[]): Promise<number> {

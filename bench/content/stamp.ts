@@ -25,7 +25,7 @@ const PAN = 256; // how far the texture travels, pixels
 
 function main(mode: ContentMode): void {
   const x = new XClient();
-  const { width, height } = x.screenSize();
+  const { width, height } = x;
   x.fill(BACKGROUND, 0, 0, width, height);
   x.focus();
   let term: Deno.ChildProcess | undefined;
