@@ -10,8 +10,9 @@ import { getLog } from "../../log.ts";
 import type { GatewayEnv } from "./_env.ts";
 import { GatewayMetrics } from "./metrics.ts";
 import { type AuthOptions, identify } from "./middleware/auth/index.ts";
+import { clientIp } from "./middleware/client_ip/index.ts";
 import { checkOrigin } from "./middleware/origin/index.ts";
-import { FailureLimiter, type FailureLimiterOptions, rateLimit } from "./middleware/rate_limit/index.ts";
+import { FailureLimiter, type FailureLimiterOptions } from "./middleware/rate_limit/index.ts";
 import { sessionAccess } from "./middleware/session_access/index.ts";
 import { mountPortal, type PortalOptions } from "./portal.ts";
 import { SessionRegistry } from "./registry.ts";
@@ -41,7 +42,12 @@ export interface GatewayOptions {
   turn?: TurnOptions;
   /** Folder of the browser client. @default {"web/client" of this repository} */
   clientDir?: string;
-  /** Failed-auth limits per address. @default {{ max: 10, windowMs: 60000 }} */
+  /**
+   * Addresses of fronting proxies (nginx, Apache) whose `X-Forwarded-For` names the real client, in
+   * every auth mode (header auth's `trustedProxies` are trusted for this too). @default {[]}
+   */
+  trustedProxies?: string[];
+  /** Failed-auth limits per client and credential target (session, user name). @default {{ max: 10 }} */
   rateLimit?: FailureLimiterOptions;
   /** Back-pressure budgets of the relay. */
   budgets?: RelayBudgets;
@@ -87,10 +93,12 @@ export function createGateway(options: GatewayOptions): Gateway {
   }));
   const limiter = new FailureLimiter(options.rateLimit);
   const clientDir = options.clientDir ?? DEFAULT_CLIENT_DIR;
-  const proxies = new Set(options.auth.mode === "header" ? options.auth.trustedProxies : []);
+  const proxies = [
+    ...options.trustedProxies ?? [],
+    ...options.auth.mode === "header" ? options.auth.trustedProxies : [],
+  ];
   const onFailure = (ip: string, why: string) => {
     metrics.authFailures++;
-    limiter.fail(ip);
     log.warn("auth failure from {ip}: {why}", { ip, why });
   };
 
@@ -99,12 +107,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     log.error("request failed: {error}", { error: String(error) });
     return c.text("internal error\n", 500);
   });
-  app.use("*", async function clientAddress(c, next) {
-    const peer = c.env?.remoteAddr?.hostname ?? "unknown";
-    const forwarded = c.req.header("x-forwarded-for")?.split(",").pop()?.trim();
-    c.set("ip", proxies.has(peer) && forwarded ? forwarded : peer);
-    await next();
-  });
+  app.use("*", clientIp({ trustedProxies: proxies }));
   app.get("/healthz", (c) => c.text("ok\n"));
   app.get("/metrics", (c) => c.body(metrics.render(), 200, { "content-type": "text/plain; version=0.0.4" }));
 
@@ -128,16 +131,20 @@ export function createGateway(options: GatewayOptions): Gateway {
     return response;
   });
 
-  app.use("*", rateLimit(limiter));
+  // Failures are limited where a credential is examined (identify, sessionAccess), per client and target:
+  // a request with valid credentials is never refused because of someone else's failures.
   app.use(
     "*",
-    checkOrigin({ allowed: options.allowedOrigins, onRefused: () => onFailure("", "cross-origin") }),
+    checkOrigin({
+      allowed: options.allowedOrigins,
+      onRefused: (_origin, ip) => onFailure(ip, "cross-origin"),
+    }),
   );
-  app.use("*", identify(options.auth, (ip) => onFailure(ip, "bad password")));
+  app.use("*", identify(options.auth, { limiter, onFailure }));
   app.get("/s/:session", (c) => c.redirect(`${c.req.param("session")}/${new URL(c.req.url).search}`, 308));
   app.use(
     "/s/:session/*",
-    sessionAccess({ registry, requireUser: options.auth.mode !== "token", onFailure }),
+    sessionAccess({ registry, requireUser: options.auth.mode !== "token", limiter, onFailure }),
   );
 
   app.get("/s/:session/ws", (c) => {

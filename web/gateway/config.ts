@@ -47,6 +47,11 @@ export const GatewayConfigSchema = z.object({
   ]).default("token"),
   /** Extra origins allowed to open WebSockets. */
   allowedOrigins: z.array(z.url()).default([]),
+  /**
+   * Addresses of the fronting proxies (nginx, Apache) whose `X-Forwarded-For` names the real client, in every
+   * auth mode; failed logins are then counted per real client instead of per proxy.
+   */
+  trustedProxies: z.array(z.string().min(1)).default([]),
   /** TURN (coturn `use-auth-secret`): the gateway mints credentials per session. */
   turn: z.object({
     urls: z.array(z.string().regex(/^turns?:/, "TURN URLs start with turn: or turns:")).min(1),
@@ -153,6 +158,7 @@ export async function gatewayOptionsFrom(config: GatewayConfig): Promise<RunGate
     tls,
     auth,
     allowedOrigins: config.allowedOrigins.map((o) => new URL(o).origin),
+    trustedProxies: config.trustedProxies,
     turn: config.turn && secret
       ? { urls: config.turn.urls, secret, ttlSeconds: config.turn.ttl, extra: config.iceServers }
       : undefined,

@@ -18,7 +18,9 @@ Deno.test("config maps header auth and reads a 0600 TURN secret file", async () 
       turn: { urls: ["turn:t.example:3478"], secretFile: `${dir}/secret` },
       iceServers: [{ urls: "stun:t.example:3478" }],
       allowedOrigins: ["https://portal.example/some/path"],
+      trustedProxies: ["10.0.0.2"],
     }));
+    assert.deepEqual(options.trustedProxies, ["10.0.0.2"]);
     assert.deepEqual(options.auth, { mode: "header", header: "X-Remote-User", trustedProxies: ["10.0.0.1"] });
     assert.equal(options.turn?.secret, "0123456789abcdefXYZ");
     assert.deepEqual(options.turn?.extra, [{ urls: "stun:t.example:3478" }]);

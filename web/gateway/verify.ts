@@ -50,7 +50,7 @@ export async function verifyRegistration(
   options: VerifyOptions = {},
 ): Promise<VerifiedRegistration> {
   const { reg, key, ts, cred } = msg;
-  // Session ids are public (job logs, `scontrol show job`): the id must be one the registrant holds the secret of.
+  // Session ids are public (job logs, `scontrol show job`): the registrant must hold the id's secret.
   if (!key) throw new RegistrationRefused("registration key missing");
   if (sessionIdOf(key) !== reg.sessionId) {
     throw new RegistrationRefused(`session id ${reg.sessionId} does not derive from the registration key`);

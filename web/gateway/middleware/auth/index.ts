@@ -1,13 +1,18 @@
 /**
  * Who is asking: the user name from a trusted proxy header (honoured only from configured proxy
  * addresses) or from HTTP basic auth. In `token` mode nobody is signed in and capability links
- * alone grant access.
+ * alone grant access. Wrong passwords count per client and user name: once a client has used up its
+ * failures for a name, its further *unverified* passwords for that name get 429 without being checked, while
+ * credentials already verified (remembered as a hash for a while) keep working, so one stranger guessing
+ * behind a shared proxy locks nobody out of a running session.
  *
  * @module
  */
 import { createMiddleware } from "hono/factory";
 import type { MiddlewareHandler } from "hono";
+import { createHash } from "node:crypto";
 import type { GatewayEnv } from "../../_env.ts";
+import { failureKey, type FailureLimiter, tooManyFailures } from "../rate_limit/index.ts";
 import { verifyPassword } from "./password.ts";
 
 export { hashPassword, verifyPassword } from "./password.ts";
@@ -66,19 +71,28 @@ export function validateAuth(options: AuthOptions): void {
   }
 }
 
+/** How {@linkcode identify} reports and limits wrong passwords. */
+export interface IdentifyGuard {
+  /** Counts wrong passwords per client and user name. */
+  limiter: FailureLimiter;
+  /** Called for every wrong password (metrics, log); never given the password. */
+  onFailure: (ip: string, why: string) => void;
+  /** How long a verified basic credential is remembered (as a hash), ms. @default {600000} */
+  rememberMs?: number;
+}
+
 /**
  * Sets `c.var.user` from the configured identity source; answers 401 where basic auth is required.
  *
  * @example
  * ```ts ignore
- * app.use("*", identify({ mode: "header", trustedProxies: ["127.0.0.1"] }, (ip) => limiter.fail(ip)));
+ * const guard = { limiter: new FailureLimiter(), onFailure: (ip, why) => console.warn(ip, why) };
+ * app.use("*", identify({ mode: "header", trustedProxies: ["127.0.0.1"] }, guard));
  * ```
  */
-export function identify(
-  options: AuthOptions,
-  onFailure: (ip: string) => void,
-): MiddlewareHandler<GatewayEnv> {
+export function identify(options: AuthOptions, guard: IdentifyGuard): MiddlewareHandler<GatewayEnv> {
   validateAuth(options);
+  const verified = new VerifiedCredentials(guard.rememberMs ?? 600_000);
   const trusted = new Set(options.mode === "header" ? options.trustedProxies : []);
   const header = options.mode === "header" ? options.header ?? "X-Remote-User" : "";
   const realm = options.mode === "basic" ? options.realm ?? "selkies-hpc" : "";
@@ -91,9 +105,17 @@ export function identify(
       const basic = c.req.header("authorization")?.match(/^Basic\s+([A-Za-z0-9+/=]+)$/i)?.[1];
       const [name, password] = basic ? splitOnce(atobSafe(basic), ":") : ["", ""];
       const stored = Object.hasOwn(options.users, name) ? options.users[name] : undefined;
-      if (stored && await verifyPassword(password, stored)) c.set("user", name);
-      else {
-        if (basic) onFailure(c.get("ip"));
+      const key = failureKey(c.get("ip"), `user:${name}`);
+      if (stored && verified.has(basic!, stored)) c.set("user", name);
+      else if (basic && guard.limiter.blocked(key)) return tooManyFailures(guard.limiter.retryAfter(key));
+      else if (stored && await verifyPassword(password, stored)) {
+        verified.add(basic!, stored);
+        c.set("user", name);
+      } else {
+        if (basic) {
+          guard.limiter.fail(key);
+          guard.onFailure(c.get("ip"), "bad password");
+        }
         return c.text("sign in required\n", 401, {
           "www-authenticate": `Basic realm="${realm}", charset="UTF-8"`,
         });
@@ -101,6 +123,30 @@ export function identify(
     }
     await next();
   });
+}
+
+/** Basic credentials that verified recently, as sha256 hashes bound to the stored hash they matched. */
+class VerifiedCredentials {
+  readonly #until = new Map<string, number>();
+  constructor(readonly ttlMs: number) {}
+
+  has(credential: string, stored: string): boolean {
+    const until = this.#until.get(fingerprint(credential, stored));
+    return until !== undefined && until > Date.now();
+  }
+
+  add(credential: string, stored: string): void {
+    const now = Date.now();
+    if (this.#until.size >= 10_000) {
+      for (const [key, until] of this.#until) if (until <= now) this.#until.delete(key);
+      if (this.#until.size >= 10_000) this.#until.clear();
+    }
+    this.#until.set(fingerprint(credential, stored), now + this.ttlMs);
+  }
+}
+
+function fingerprint(credential: string, stored: string): string {
+  return createHash("sha256").update(`${stored}\0${credential}`).digest("base64url");
 }
 
 function atobSafe(text: string): string {

@@ -12,8 +12,8 @@ import type { GatewayEnv } from "../../_env.ts";
 export interface OriginOptions {
   /** Origins accepted besides the request's own host, e.g. `https://gw.example.org`. @default {[]} */
   allowed?: string[];
-  /** Called when an upgrade is refused. */
-  onRefused?: (origin: string | null) => void;
+  /** Called when a request is refused, with its `Origin` and client address. */
+  onRefused?: (origin: string | null, ip: string) => void;
 }
 
 /**
@@ -31,7 +31,7 @@ export function checkOrigin(options: OriginOptions = {}): MiddlewareHandler<Gate
     const origin = c.req.header("origin") ?? null;
     if (c.req.header("upgrade")?.toLowerCase() === "websocket") {
       if (!originAllowed(origin, c.req.header("host"), allowed)) {
-        options.onRefused?.(origin);
+        options.onRefused?.(origin, c.get("ip"));
         return c.text("cross-origin WebSocket refused\n", 403);
       }
     } else if (
@@ -39,7 +39,7 @@ export function checkOrigin(options: OriginOptions = {}): MiddlewareHandler<Gate
     ) {
       // Forms (launch, cancel, share) carry basic-auth or cookie credentials: refuse cross-site posts.
       if (!originAllowed(origin, c.req.header("host"), allowed)) {
-        options.onRefused?.(origin);
+        options.onRefused?.(origin, c.get("ip"));
         return c.text("cross-origin request refused\n", 403);
       }
     }

@@ -1,30 +1,48 @@
 /**
- * Failed-authentication rate limiting per client address: after `max` failures within `windowMs`
- * the address gets 429 until the window passes.
+ * Failed-authentication limiting, per credential target and real client: after `max` bad credentials for
+ * one target (a session, a user name) from one client within `windowMs`, that client's further *bad*
+ * credentials for that target get 429 until the window passes.
+ *
+ * Nothing here refuses a request that carries valid credentials: the checks sit where a credential is
+ * examined (session tokens and cookies, basic-auth passwords), never in front of every request. A limit
+ * per address alone locked everyone out: behind nginx or Apache all browsers share the proxy's address, so
+ * ten bad tokens from one stranger gave every user of the site 429, valid cookies included.
  *
  * @module
  */
-import { createMiddleware } from "hono/factory";
-import type { MiddlewareHandler } from "hono";
-import type { GatewayEnv } from "../../_env.ts";
 
 /** Options for {@linkcode FailureLimiter}. */
 export interface FailureLimiterOptions {
-  /** Failures allowed per window. @default {10} */
+  /** Failures allowed per client and target per window. @default {10} */
   max?: number;
   /** Window length, ms. @default {60000} */
   windowMs?: number;
 }
 
 /**
- * Counts authentication failures per address.
+ * The limiter key of one client and one credential target.
  *
  * @example
  * ```ts
- * import { FailureLimiter } from "./index.ts";
+ * import { failureKey } from "./index.ts";
+ * failureKey("203.0.113.5", "session:abcdefgh"); // one client's attempts at one session
+ * ```
+ */
+export function failureKey(client: string, target: string): string {
+  return `${client}\u0000${target}`;
+}
+
+/**
+ * Counts authentication failures per key (see {@linkcode failureKey}).
+ *
+ * @example
+ * ```ts
+ * import { FailureLimiter, failureKey } from "./index.ts";
  * const limiter = new FailureLimiter({ max: 1 });
- * limiter.fail("10.0.0.1");
- * limiter.blocked("10.0.0.1"); // true
+ * const key = failureKey("10.0.0.1", "user:ada");
+ * limiter.fail(key);
+ * limiter.blocked(key); // true
+ * limiter.blocked(failureKey("10.0.0.2", "user:ada")); // false
  * ```
  */
 export class FailureLimiter {
@@ -38,39 +56,44 @@ export class FailureLimiter {
     this.#windowMs = options.windowMs ?? 60_000;
   }
 
-  /** Records one failure from `ip`. */
-  fail(ip: string): void {
+  /** Records one failure under `key`. */
+  fail(key: string): void {
     const now = Date.now();
-    const hit = this.#hits.get(ip);
-    if (!hit || now - hit.since > this.#windowMs) this.#hits.set(ip, { count: 1, since: now });
+    const hit = this.#hits.get(key);
+    if (!hit || now - hit.since > this.#windowMs) this.#hits.set(key, { count: 1, since: now });
     else hit.count++;
     if (this.#hits.size > 100_000) this.#sweep(now);
   }
 
-  /** Whether `ip` has used up its failures for now. */
-  blocked(ip: string): boolean {
-    const hit = this.#hits.get(ip);
-    return !!hit && Date.now() - hit.since <= this.#windowMs && hit.count >= this.#max;
+  /** Whether `key` has used up its failures for now. */
+  blocked(key: string): boolean {
+    return this.retryAfter(key) > 0;
+  }
+
+  /** Seconds until `key` may fail again; 0 when it is not blocked. */
+  retryAfter(key: string): number {
+    const hit = this.#hits.get(key);
+    const left = hit && hit.count >= this.#max ? this.#windowMs - (Date.now() - hit.since) : 0;
+    return left > 0 ? Math.ceil(left / 1000) : 0;
   }
 
   #sweep(now: number): void {
-    for (const [ip, hit] of this.#hits) if (now - hit.since > this.#windowMs) this.#hits.delete(ip);
+    for (const [key, hit] of this.#hits) if (now - hit.since > this.#windowMs) this.#hits.delete(key);
   }
 }
 
 /**
- * Answers 429 to addresses the limiter has blocked.
+ * The 429 answer to a bad credential from a client that has used up its failures.
  *
  * @example
- * ```ts ignore
- * app.use("*", rateLimit(limiter));
+ * ```ts
+ * import { tooManyFailures } from "./index.ts";
+ * tooManyFailures(30).headers.get("retry-after"); // "30"
  * ```
  */
-export function rateLimit(limiter: FailureLimiter): MiddlewareHandler<GatewayEnv> {
-  return createMiddleware<GatewayEnv>(async function rateLimit(c, next) {
-    if (limiter.blocked(c.get("ip"))) {
-      return c.text("too many failed attempts, try again in a minute\n", 429, { "retry-after": "60" });
-    }
-    await next();
+export function tooManyFailures(retryAfterSeconds: number): Response {
+  return new Response("too many failed attempts, try again in a minute\n", {
+    status: 429,
+    headers: { "content-type": "text/plain; charset=utf-8", "retry-after": String(retryAfterSeconds) },
   });
 }

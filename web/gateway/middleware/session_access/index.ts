@@ -2,6 +2,8 @@
  * Access to `/s/<session>/...`: validates the session id, turns a `?token=` capability (owner or
  * view-only share) into an httpOnly SameSite=Strict cookie scoped to the session folder, and
  * otherwise admits the cookie holder or the signed-in owner. Sets `c.var.session` and `c.var.access`.
+ * Bad tokens and cookies count per client and session: a client that sent too many gets 429 for further bad
+ * ones, while valid credentials always pass (tokens and grants are 256-bit, so checking them is safe).
  *
  * @module
  */
@@ -10,6 +12,7 @@ import type { MiddlewareHandler } from "hono";
 import { SESSION_ID_PATTERN } from "../../../../protocol/tunnel.ts";
 import type { GatewayEnv } from "../../_env.ts";
 import type { SessionRegistry } from "../../registry.ts";
+import { failureKey, type FailureLimiter, tooManyFailures } from "../rate_limit/index.ts";
 
 /** Options for {@linkcode sessionAccess}. */
 export interface SessionAccessOptions {
@@ -17,7 +20,9 @@ export interface SessionAccessOptions {
   registry: SessionRegistry;
   /** Whether a signed-in user is required (header/basic auth): then the owner must be that user. */
   requireUser: boolean;
-  /** Called for every refused attempt (rate limiting, metrics, log); never given the token. */
+  /** Counts bad credentials per client and session. */
+  limiter: FailureLimiter;
+  /** Called for every refused attempt (metrics, log); never given the token. */
   onFailure: (ip: string, why: string) => void;
   /** Lifetime of the cookie grant, ms. @default {43200000} */
   grantTtlMs?: number;
@@ -31,11 +36,11 @@ export const GRANT_COOKIE = "selkies_gw";
  *
  * @example
  * ```ts ignore
- * app.use("/s/:session/*", sessionAccess({ registry, requireUser: false, onFailure }));
+ * app.use("/s/:session/*", sessionAccess({ registry, requireUser: false, limiter, onFailure }));
  * ```
  */
 export function sessionAccess(options: SessionAccessOptions): MiddlewareHandler<GatewayEnv> {
-  const { registry } = options;
+  const { registry, limiter } = options;
   const ttl = options.grantTtlMs ?? 12 * 3600_000;
   return createMiddleware<GatewayEnv>(async function sessionAccess(c, next) {
     const id = c.req.param("session") ?? "";
@@ -46,14 +51,21 @@ export function sessionAccess(options: SessionAccessOptions): MiddlewareHandler<
     const entry = registry.get(id);
     if (!entry) return c.text("no such session (it may have ended, or its streamer is reconnecting)\n", 404);
     const user = c.get("user");
-    const refuse = (why: string) => {
+    const key = failureKey(c.get("ip"), `session:${id}`);
+    /** Refuses; `badCredential` counts towards the client's limit for this session (429 once used up). */
+    const refuse = (why: string, badCredential = false) => {
       options.onFailure(c.get("ip"), why);
+      if (badCredential) {
+        const wait = limiter.retryAfter(key);
+        if (wait > 0) return tooManyFailures(wait);
+        limiter.fail(key);
+      }
       return c.text("not authorized: open this session's link again\n", user ? 403 : 401);
     };
     const token = c.req.query("token");
     if (token !== undefined) {
       const access = registry.checkToken(entry, token);
-      if (!access) return refuse("wrong token");
+      if (!access) return refuse("wrong token", true);
       if (options.requireUser && (!user || (!access.viewOnly && user !== entry.reg.user))) {
         return refuse("token used by another user");
       }
@@ -76,10 +88,14 @@ export function sessionAccess(options: SessionAccessOptions): MiddlewareHandler<
         { "set-cookie": cookie, "cache-control": "no-store" },
       );
     }
-    let access = registry.resolve(id, readCookie(c.req.header("cookie"), GRANT_COOKIE));
+    const cookie = readCookie(c.req.header("cookie"), GRANT_COOKIE);
+    let access = registry.resolve(id, cookie);
     if (access && options.requireUser && access.user !== user) access = undefined;
     if (!access && user && user === entry.reg.user) access = { viewOnly: false, user };
-    if (!access) return refuse(user ? "not the session owner" : "no token or cookie");
+    if (!access) {
+      if (user) return refuse("not the session owner");
+      return cookie ? refuse("unknown or expired cookie", true) : refuse("no token or cookie");
+    }
     c.set("session", entry);
     c.set("access", access);
     await next();
