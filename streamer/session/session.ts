@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { hostname, userInfo } from "node:os";
+import { userInfo } from "node:os";
 import { Buffer } from "node:buffer";
 import { parseGeometry, type SessionSettings } from "../../jobs/session.ts";
 import { getLog } from "../../log.ts";
@@ -14,7 +14,7 @@ import { startXvfb, type XDisplay } from "../display/mod.ts";
 import { IdleTimer, MediaSession } from "../media/mod.ts";
 import { ProcessGroup } from "../process/mod.ts";
 import { createStreamerApp, serveStreamer } from "../server/mod.ts";
-import { connectTunnel } from "../tunnel/mod.ts";
+import { connectTunnel, slurmNodeName } from "../tunnel/mod.ts";
 import { openX11, type X11Session } from "../x11/mod.ts";
 import { ViewerHub } from "./hub.ts";
 import type { IceServer, ViewerSocket } from "./ports.ts";
@@ -196,7 +196,8 @@ export async function startSession(
         registration: {
           jobId: Deno.env.get("SLURM_JOB_ID") ?? "local",
           user: currentUser(),
-          node: hostname().split(".")[0],
+          // SLURM's name for this node (NodeName may differ from the host name): what the gateway checks.
+          node: slurmNodeName(),
         },
         // The session id under the gateway derives from the secret (protocol/session_id.ts), never from the
         // folder's name: only this job can claim it.
