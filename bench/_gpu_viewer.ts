@@ -6,19 +6,14 @@
  * @module
  */
 import { decodeMediaFrame } from "../protocol/framing.ts";
+import { openSocket } from "../tests/harness/gateway.ts";
 
-/** What the server said in its `hello`. */
+/** What this viewer reads of the server's `hello`. */
 export interface HelloInfo {
   /** Encoder element, e.g. `x264enc`. */
   encoder: string;
   /** WebCodecs codec string of the video. */
   codec: string;
-  /** Screen size and frame rate the server announced. */
-  width: number;
-  /** Screen height in pixels. */
-  height: number;
-  /** Frames per second asked for. */
-  fps: number;
 }
 
 /** One second of delivered video. */
@@ -56,7 +51,7 @@ export interface ConnectViewerOptions {
 }
 
 /**
- * Connects to a session's `/ws` and starts counting once its `hello` arrives.
+ * Connects to a session's `/ws` (the tests' WebSocket client) and starts counting once its `hello` arrives.
  *
  * @example
  * ```ts ignore
@@ -67,52 +62,22 @@ export interface ConnectViewerOptions {
  * viewer.close();
  * ```
  */
-export function connectViewer(options: ConnectViewerOptions): Promise<MeasuringViewer> {
+export async function connectViewer(options: ConnectViewerOptions): Promise<MeasuringViewer> {
   const page = new URL(options.url);
-  const ws = new URL("ws", `${page.origin}${page.pathname.replace(/[^/]*$/, "")}`);
-  ws.protocol = page.protocol === "https:" ? "wss:" : "ws:";
+  const url = new URL("ws", `${page.origin}${page.pathname.replace(/[^/]*$/, "")}`);
+  url.protocol = page.protocol === "https:" ? "wss:" : "ws:";
   const opened = performance.now();
-  // Deno's WebSocket takes headers; the DOM typings in deno.json's lib do not know them.
-  const headers = { authorization: `Bearer ${options.token}` };
-  const socket = new WebSocket(ws, { headers } as unknown as string[]);
-  socket.binaryType = "arraybuffer";
+  const socket = openSocket(url.href, { authorization: `Bearer ${options.token}` });
+  const empty = (): Bucket => ({ frames: 0, bytes: 0, keyframes: 0 });
   let first = NaN;
-  let current: Bucket = { frames: 0, bytes: 0, keyframes: 0 };
+  let current = empty();
   let done: Bucket[] = [];
-  const tick = setInterval(() => {
-    done.push(current);
-    current = { frames: 0, bytes: 0, keyframes: 0 };
-  }, 1000);
-  const { promise, resolve, reject } = Promise.withResolvers<MeasuringViewer>();
-  const timer = setTimeout(() => fail(new Error("no hello from the session")), options.timeoutMs ?? 20_000);
-  const close = () => {
-    clearInterval(tick);
-    clearTimeout(timer);
-    try {
-      socket.close();
-    } catch { /* already closed */ }
-  };
-  const fail = (error: Error) => {
-    close();
-    reject(error);
-  };
-  socket.onerror = (event) => fail(new Error(`WebSocket ${ws}: ${(event as ErrorEvent).message ?? "error"}`));
-  socket.onclose = () => clearInterval(tick);
-  socket.onmessage = (event) => {
+  const hello = Promise.withResolvers<HelloInfo>();
+  hello.promise.catch(() => {}); // awaited below, after the handshake
+  socket.ws.onmessage = (event) => {
     if (typeof event.data === "string") {
       const message = JSON.parse(event.data);
-      if (message.t !== "hello") return;
-      clearTimeout(timer);
-      resolve({
-        hello: message,
-        firstFrameMs: () => first,
-        reset: () => {
-          done = [];
-          current = { frames: 0, bytes: 0, keyframes: 0 };
-        },
-        buckets: () => [...done],
-        close,
-      });
+      if (message.t === "hello") hello.resolve(message);
       return;
     }
     const frame = decodeMediaFrame(new Uint8Array(event.data as ArrayBuffer));
@@ -122,5 +87,34 @@ export function connectViewer(options: ConnectViewerOptions): Promise<MeasuringV
     current.bytes += frame.payload.byteLength;
     if (frame.key) current.keyframes++;
   };
-  return promise;
+  const tick = setInterval(() => {
+    done.push(current);
+    current = empty();
+  }, 1000);
+  const close = () => {
+    clearInterval(tick);
+    socket.ws.close();
+  };
+  const timeout = setTimeout(
+    () => hello.reject(new Error("no hello from the session")),
+    options.timeoutMs ?? 20_000,
+  );
+  try {
+    await socket.opened;
+    return {
+      hello: await hello.promise,
+      firstFrameMs: () => first,
+      reset: () => {
+        done = [];
+        current = empty();
+      },
+      buckets: () => [...done],
+      close,
+    };
+  } catch (error) {
+    close();
+    throw new Error(`WebSocket ${url}: ${(error as Error).message}`);
+  } finally {
+    clearTimeout(timeout);
+  }
 }

@@ -10,6 +10,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
+import { z } from "zod";
 import { CONTENT_MODES, type ContentMode } from "./content/stamp.ts";
 import { markdownSummary } from "./markdown.ts";
 import { type PeerName, PEERS } from "./peer.ts";
@@ -92,55 +93,37 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     throw new BenchUsageError(error instanceof Error ? error.message : String(error));
   }
   const quick = values.quick ?? false;
-  const list = <T extends string>(
-    flag: string,
-    raw: string | undefined,
-    allowed: readonly T[],
-    fallback: T[],
-  ): T[] => {
+  const list = <T extends string>(allowed: readonly [T, ...T[]]) =>
+    z.string().transform((raw) => raw.split(",").map((s) => s.trim()).filter(Boolean))
+      .pipe(z.array(z.enum(allowed)).min(1, `a comma-separated list of ${allowed.join(", ")}`));
+  const flag = <T>(name: string, schema: z.ZodType<T>, raw: unknown, fallback: T): T => {
     if (raw === undefined) return fallback;
-    const items = raw.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
-    const bad = items.filter((s) => !allowed.includes(s as T));
-    if (bad.length > 0 || items.length === 0) {
-      throw new BenchUsageError(
-        `--${flag} takes a comma-separated list of ${allowed.join(", ")}; got ${raw}`,
-      );
-    }
-    return items as T[];
+    const parsed = schema.safeParse(raw);
+    if (parsed.success) return parsed.data;
+    throw new BenchUsageError(`--${name}: ${parsed.error.issues[0].message}; got ${raw}`);
   };
-  const seconds = (flag: string, raw: string | undefined, fallback: number, zeroOk = false): number => {
-    if (raw === undefined) return fallback;
-    const n = Number(raw);
-    if (!(n > 0 || (zeroOk && n === 0))) {
-      throw new BenchUsageError(
-        `--${flag} must be a ${zeroOk ? "non-negative" : "positive"} number of seconds; got ${raw}`,
-      );
-    }
-    return n;
-  };
-  if (!/^\d{2,5}x\d{2,5}$/.test(values.geometry ?? "")) {
-    throw new BenchUsageError(`--geometry must look like 1920x1080; got ${values.geometry}`);
-  }
-  const fps = Number(values.fps);
-  if (!Number.isInteger(fps) || fps < 1 || fps > 120) {
-    throw new BenchUsageError(`--fps must be a whole number from 1 to 120; got ${values.fps}`);
-  }
+  const seconds = z.coerce.number().positive("must be a positive number of seconds");
   return {
-    fps,
     quick,
     out: values.out ?? new URL("./results", import.meta.url).pathname,
-    peers: list("peers", values.peers, PEERS, [...PEERS]),
-    contents: list(
+    peers: flag("peers", list(PEERS), values.peers, [...PEERS]),
+    contents: flag(
       "contents",
+      list(CONTENT_MODES),
       values.contents,
-      CONTENT_MODES,
       quick ? ["motion", "text"] : [...CONTENT_MODES],
     ),
-    durationS: seconds("duration", values.duration, quick ? 3 : 20),
-    warmupS: seconds("warmup", values.warmup, quick ? 1 : 3),
-    geometry: values.geometry!,
+    durationS: flag("duration", seconds, values.duration, quick ? 3 : 20),
+    warmupS: flag("warmup", seconds, values.warmup, quick ? 1 : 3),
+    geometry: flag(
+      "geometry",
+      z.string().regex(/^\d{2,5}x\d{2,5}$/, "must look like 1920x1080"),
+      values.geometry,
+      "",
+    ),
+    fps: flag("fps", z.coerce.number().int().min(1).max(120), values.fps, 60),
     fromJson: values["from-json"] ?? null,
-    quietWaitS: seconds("quiet-wait", values["quiet-wait"], quick ? 0 : 60, true),
+    quietWaitS: flag("quiet-wait", z.coerce.number().nonnegative(), values["quiet-wait"], quick ? 0 : 60),
   };
 }
 

@@ -1,49 +1,34 @@
 /**
  * `deno task bench:matrix`: server CPU and delivered fps of our two transports at 720p30, 720p60,
  * 1080p30 and 1080p60 on full-screen motion, in one run, printed as a table (and written as
- * Markdown + JSON next to the main results). The main benchmark (`deno task bench`) compares with
- * noVNC; this one maps how the cost scales with size and frame rate.
+ * Markdown + JSON next to the main results; not with `--quick`). The main benchmark (`deno task bench`)
+ * compares with noVNC; this one maps how the cost scales with size and frame rate.
  *
  * @module
  */
-import { markdownTable, textTable } from "./table.ts";
-import { runBenchmark } from "./run.ts";
 import { machineInfo } from "./machine.ts";
+import { runBenchmark } from "./run.ts";
+import { markdownTable, textTable } from "./table.ts";
 
-/** One point of the matrix. */
-export interface MatrixPoint {
+/** One measured row: a point of the matrix and one transport's numbers there. */
+export interface MatrixRow {
   /** Screen size. */
   geometry: string;
   /** Frames per second asked for. */
   fps: number;
-}
-
-/** The points issue 3 asks for. */
-export const MATRIX: readonly MatrixPoint[] = [
-  { geometry: "1280x720", fps: 30 },
-  { geometry: "1280x720", fps: 60 },
-  { geometry: "1920x1080", fps: 30 },
-  { geometry: "1920x1080", fps: 60 },
-];
-
-/** One measured row. */
-export interface MatrixRow extends MatrixPoint {
   /** `selkies-websocket` or `selkies-webrtc`. */
   transport: string;
-  /** Distinct content frames per second the page saw. */
-  deliveredFps: number | null;
+  /** Distinct content frames per second the page saw (absent when the case failed). */
+  deliveredFps?: number;
   /** The session's processes, % of one core. */
-  serverCpu: number | null;
+  serverCpu?: number | null;
   /** Payload, Mbit/s. */
-  mbps: number | null;
+  mbps?: number;
   /** Glass-to-glass p50, ms. */
-  latencyP50: number | null;
+  latencyP50?: number | null;
   /** Why the case failed, if it did. */
   error: string | null;
 }
-
-const fixed = (n: number | null | undefined, digits = 1) =>
-  n === null || n === undefined ? "-" : n.toFixed(digits);
 
 /**
  * Turns rows into table cells (header first).
@@ -55,6 +40,8 @@ const fixed = (n: number | null | undefined, digits = 1) =>
  * ```
  */
 export function matrixCells(rows: readonly MatrixRow[]): string[][] {
+  const fixed = (n: number | null | undefined, digits = 1) =>
+    n === null || n === undefined ? "-" : n.toFixed(digits);
   return [
     ["mode", "transport", "delivered fps", "server CPU %", "Mbit/s", "g2g p50 ms"],
     ...rows.map((r) => [
@@ -68,44 +55,40 @@ export function matrixCells(rows: readonly MatrixRow[]): string[][] {
   ];
 }
 
-async function main(): Promise<number> {
+/** The points measured: screen size and frames per second. */
+const POINTS = [["1280x720", 30], ["1280x720", 60], ["1920x1080", 30], ["1920x1080", 60]] as const;
+
+if (import.meta.main) {
   const quick = Deno.args.includes("--quick");
-  const out = new URL("./results", import.meta.url).pathname;
   const rows: MatrixRow[] = [];
-  for (const point of MATRIX) {
-    console.error(`bench:matrix: ${point.geometry} at ${point.fps} fps`);
-    const report = await runBenchmark({
+  for (const [geometry, fps] of POINTS) {
+    console.error(`bench:matrix: ${geometry} at ${fps} fps`);
+    const { cases } = await runBenchmark({
       peers: ["selkies-websocket", "selkies-webrtc"],
       contents: ["motion"],
-      geometry: point.geometry,
-      fps: point.fps,
+      geometry,
+      fps,
       durationS: quick ? 3 : 10,
       warmupS: quick ? 1 : 2,
       progress: (line) => console.error(`  ${line}`),
     });
-    for (const c of report.cases) {
-      rows.push({
-        ...point,
-        transport: c.peer,
-        deliveredFps: c.measurement?.fps ?? null,
-        serverCpu: c.measurement?.serverCpu ?? null,
-        mbps: c.measurement?.mbps ?? null,
-        latencyP50: c.measurement?.latency.p50 ?? null,
-        error: c.error,
-      });
+    for (const { peer: transport, measurement: m, error } of cases) {
+      const numbers = {
+        deliveredFps: m?.fps,
+        serverCpu: m?.serverCpu,
+        mbps: m?.mbps,
+        latencyP50: m?.latency.p50,
+      };
+      rows.push({ geometry, fps, transport, ...numbers, error });
     }
   }
   const machine = await machineInfo();
   console.log(textTable(matrixCells(rows)));
   if (!quick) {
+    const out = new URL("./results", import.meta.url).pathname;
     await Deno.writeTextFile(`${out}/matrix.json`, JSON.stringify({ machine, rows }, null, 2) + "\n");
-    await Deno.writeTextFile(
-      `${out}/matrix.md`,
-      `# Transport matrix (full-screen motion)\n\nMachine: ${JSON.stringify(machine)}\n\n` +
-        markdownTable(matrixCells(rows)) + "\n",
-    );
+    const md = `# Transport matrix (full-screen motion)\n\nMachine: ${JSON.stringify(machine)}\n\n`;
+    await Deno.writeTextFile(`${out}/matrix.md`, md + markdownTable(matrixCells(rows)) + "\n");
   }
-  return rows.some((r) => r.error) ? 2 : 0;
+  Deno.exit(rows.some((r) => r.error) ? 2 : 0);
 }
-
-if (import.meta.main) Deno.exit(await main());
