@@ -10,7 +10,8 @@ import type { InferValue } from "@optique/core/parser";
 import { jobIdArgument } from "./_job_id.ts";
 import { SelkiesError } from "../jobs/errors.ts";
 import { note } from "./_output.ts";
-import { cancelJob, getJob } from "../jobs/scheduler/mod.ts";
+import { readRecord } from "../jobs/record.ts";
+import { cancelJob, getJob, SchedulerError } from "../jobs/scheduler/mod.ts";
 
 /** The `cancel` command's parser. */
 export const cancelCommand = command(
@@ -26,7 +27,8 @@ export const cancelCommand = command(
 export type CancelArgs = InferValue<typeof cancelCommand>;
 
 /**
- * Runs `cancel`. Returns the exit code (1 when there is no such job).
+ * Runs `cancel`. Returns the exit code (1 when there is no such job; an ended one throws the
+ * scheduler's exit-2 error, also when only its record still knows it).
  *
  * @example
  * ```ts ignore
@@ -36,6 +38,9 @@ export type CancelArgs = InferValue<typeof cancelCommand>;
  */
 export async function runCancel(args: CancelArgs): Promise<number> {
   if (!(await getJob(args.job))) {
+    if (await readRecord(args.job)) {
+      throw new SchedulerError(`job ${args.job} has ended (not known to SLURM any more): nothing to cancel`);
+    }
     throw new SelkiesError(`no job ${args.job} (see \`selkies-hpc list\`)`, 1);
   }
   await cancelJob(args.job);

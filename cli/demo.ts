@@ -16,7 +16,7 @@ import { note, out } from "./_output.ts";
 import { waitForReady } from "./_ready.ts";
 import { serveOptions } from "./stream.ts";
 import { specFromArgs } from "./_spec_options.ts";
-import { submitSession } from "./submit.ts";
+import { submitAndFollow } from "./submit.ts";
 
 /** The `demo` command's parser. */
 export const demoCommand = command(
@@ -75,7 +75,7 @@ export async function runDemo(args: DemoArgs, signal?: AbortSignal): Promise<num
   const { spec } = await specFromArgs({ geometry: "1280x720" }, { limits: !args.local });
   if (!args.local && await slurmUsable()) {
     note("SLURM is usable: submitting a 1280x720 session");
-    const result = await submitSession(spec, { signal });
+    const result = await submitAndFollow(spec, { signal });
     out(result.url ?? result.jobId);
     note(`stop it with: selkies-hpc cancel ${result.jobId}`);
     return 0;

@@ -1,5 +1,6 @@
 /**
- * `selkies-hpc list`: the user's selkies-hpc jobs (found by their `--comment=selkies-hpc`).
+ * `selkies-hpc list`: the user's selkies-hpc jobs (found by their `--comment=selkies-hpc`); listing
+ * one's own also removes the records of jobs ended more than a day ago.
  *
  * @module
  */
@@ -10,6 +11,7 @@ import { command, constant, option } from "@optique/core/primitives";
 import type { InferValue } from "@optique/core/parser";
 import { string } from "@optique/core/valueparser";
 import { duration, jsonFlag, out, outJson, table } from "./_output.ts";
+import { pruneRecords } from "../jobs/prune_records.ts";
 import { listSessions } from "../jobs/scheduler/mod.ts";
 
 /** The `list` command's parser. */
@@ -39,6 +41,8 @@ export type ListArgs = InferValue<typeof listCommand>;
  */
 export async function runList(args: ListArgs): Promise<number> {
   const jobs = await listSessions({ user: args.user });
+  // Listing one's own sessions is also when records of long-ended jobs go (jobs/prune_records.ts).
+  if (args.user === undefined) await pruneRecords({ jobs });
   if (args.json) {
     outJson(jobs);
     return 0;

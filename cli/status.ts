@@ -10,8 +10,9 @@ import type { InferValue } from "@optique/core/parser";
 import { jobIdArgument } from "./_job_id.ts";
 import { SelkiesError } from "../jobs/errors.ts";
 import { duration, jsonFlag, out, outJson } from "./_output.ts";
-import { readRecord } from "../jobs/record.ts";
-import { getJob } from "../jobs/scheduler/mod.ts";
+import { readRecord, type SessionRecord } from "../jobs/record.ts";
+import { getJob, jobHasEnded } from "../jobs/scheduler/mod.ts";
+import { readSessionLink } from "../jobs/session_link.ts";
 import { readReady } from "./_ready.ts";
 
 /** The `status` command's parser. */
@@ -29,7 +30,8 @@ export const statusCommand = command(
 export type StatusArgs = InferValue<typeof statusCommand>;
 
 /**
- * Runs `status`. Returns the exit code (1 when there is no such job).
+ * Runs `status`. Returns the exit code (1 when there is no such job). A job SLURM no longer knows
+ * but whose record is still kept (jobs/prune_records.ts) is reported as ended from the record.
  *
  * @example
  * ```ts ignore
@@ -39,9 +41,15 @@ export type StatusArgs = InferValue<typeof statusCommand>;
  */
 export async function runStatus(args: StatusArgs): Promise<number> {
   const job = await getJob(args.job);
-  if (!job) throw new SelkiesError(`no job ${args.job} (see \`selkies-hpc list\`)`, 1);
   const record = await readRecord(args.job);
-  const url = record ? (await readReady(`${record.dir}/ready.json`))?.url ?? record.url : undefined;
+  if (!job) {
+    if (!record) throw new SelkiesError(`no job ${args.job} (see \`selkies-hpc list\`)`, 1);
+    return reportEnded(record, args.json);
+  }
+  const live = record && !jobHasEnded(job)
+    ? (await readReady(`${record.dir}/ready.json`))?.url ?? await readSessionLink(record)
+    : undefined;
+  const url = live ?? record?.url;
   if (args.json) {
     outJson({ ...job, url, sessionDir: record?.dir });
     return 0;
@@ -59,6 +67,33 @@ export async function runStatus(args: StatusArgs): Promise<number> {
     ["started", job.startTime],
     ["session", record?.dir],
     ["url", url],
+  ];
+  for (const [k, v] of rows) if (v !== undefined) out(`${k.padEnd(11)} ${v}`);
+  return 0;
+}
+
+/** What the record of a job SLURM no longer knows tells (the record is kept a while after the end). */
+function reportEnded(record: SessionRecord, json: boolean): number {
+  const state = record.endState ?? "ENDED";
+  if (json) {
+    outJson({
+      jobId: record.jobId,
+      state,
+      knownToSlurm: false,
+      node: record.node,
+      submitTime: record.createdAt,
+      endedBy: record.endedAt,
+      sessionDir: record.dir,
+    });
+    return 0;
+  }
+  out(`job ${record.jobId} has ended (not known to SLURM any more)`);
+  const rows: [string, string | undefined][] = [
+    ["state", state],
+    ["node", record.node],
+    ["submitted", record.createdAt],
+    ["ended by", record.endedAt],
+    ["session", record.dir],
   ];
   for (const [k, v] of rows) if (v !== undefined) out(`${k.padEnd(11)} ${v}`);
   return 0;

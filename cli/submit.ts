@@ -15,8 +15,9 @@ import { renderSbatch } from "../jobs/render.ts";
 import { jobOptions } from "./render.ts";
 import { jsonFlag, note, out, outJson } from "./_output.ts";
 import { waitForReady } from "./_ready.ts";
-import { createSessionDir, writeRecord } from "../jobs/record.ts";
-import { getJob, type JobInfo, submitJob, waitForRunning } from "../jobs/scheduler/mod.ts";
+import { writeRecord } from "../jobs/record.ts";
+import { submitSession } from "../jobs/submit_session.ts";
+import { getJob, type JobInfo, waitForRunning } from "../jobs/scheduler/mod.ts";
 import { specFromArgs } from "./_spec_options.ts";
 
 /** The `submit` command's parser. */
@@ -46,8 +47,8 @@ export const submitCommand = command(
 /** Parsed `submit` arguments. */
 export type SubmitArgs = InferValue<typeof submitCommand>;
 
-/** Options for {@linkcode submitSession}. */
-export interface SubmitSessionOptions {
+/** Options for {@linkcode submitAndFollow}. */
+export interface SubmitAndFollowOptions {
   /** Return right after sbatch accepted the job. @default {false} */
   noWait?: boolean;
   /** Seconds to wait for `ready.json` once the job runs. @default {180} */
@@ -56,33 +57,34 @@ export interface SubmitSessionOptions {
   signal?: AbortSignal;
 }
 
-/** What {@linkcode submitSession} found out. */
+/** What {@linkcode submitAndFollow} found out. */
 export interface SubmitResult {
+  /** SLURM job id. */
   jobId: string;
+  /** The session folder (token, job.sh, job.log, ready.json). */
   sessionDir: string;
+  /** Node the job runs on, once running. */
   node?: string;
+  /** The owner's link (with its secret), once the session is ready. */
   url?: string;
 }
 
 /**
- * Submits a job spec and follows it until the streamer reports its URL (unless `noWait`).
+ * Submits a job spec (jobs/submit_session.ts) and follows it until the streamer reports its URL
+ * (unless `noWait`), printing progress on stderr.
  *
  * @example
  * ```ts ignore
- * import { submitSession } from "./submit.ts";
- * const { url } = await submitSession(spec, { timeoutSeconds: 120 });
+ * import { submitAndFollow } from "./submit.ts";
+ * const { url } = await submitAndFollow(spec, { timeoutSeconds: 120 });
  * ```
  */
-export async function submitSession(
+export async function submitAndFollow(
   spec: JobSpec,
-  options: SubmitSessionOptions = {},
+  options: SubmitAndFollowOptions = {},
 ): Promise<SubmitResult> {
-  const { dir, sessionId } = await createSessionDir();
-  const script = renderSbatch(spec, { sessionDir: dir });
-  await Deno.writeTextFile(`${dir}/job.sh`, script, { mode: 0o600 });
-  const { jobId } = await submitJob(script, { signal: options.signal });
-  const record = { jobId, sessionId, dir, createdAt: new Date().toISOString() };
-  await writeRecord(record);
+  const record = await submitSession(spec, { signal: options.signal });
+  const { jobId, dir } = record;
   const result: SubmitResult = { jobId, sessionDir: dir };
   note(`submitted ${jobId}`);
   if (options.noWait) return result;
@@ -111,7 +113,7 @@ export async function submitSession(
       },
     });
     result.url = ready.url;
-    await writeRecord({ ...record, node: info.node, url: ready.url });
+    await writeRecord({ ...record, node: info.node, url: ready.url }); // stored without its secret
     note(`ready ${ready.url}`);
     return result;
   } catch (e) {
@@ -142,7 +144,7 @@ export async function runSubmit(args: SubmitArgs, signal?: AbortSignal): Promise
     Deno.stdout.writeSync(new TextEncoder().encode(renderSbatch(spec)));
     return 0;
   }
-  const result = await submitSession(spec, { noWait: args.noWait, timeoutSeconds: args.timeout, signal });
+  const result = await submitAndFollow(spec, { noWait: args.noWait, timeoutSeconds: args.timeout, signal });
   if (args.json) outJson(result);
   else out(result.url ?? result.jobId);
   return 0;

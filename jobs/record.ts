@@ -1,12 +1,15 @@
 /**
  * Per-session records on the submit host, under `$XDG_DATA_HOME/selkies-hpc/sessions/`
  * (default `~/.local/share/...`): one private folder per session holding its secret `token` file and
- * a JSON record of the job. The token never goes into the record, argv or logs.
+ * a JSON record of the job. The token never goes into the record (its URL is stored without
+ * `?token=`; jobs/session_link.ts rebuilds the link), argv or logs. Records of ended jobs are removed
+ * by jobs/prune_records.ts.
  *
  * @module
  */
 import { join } from "node:path";
 import { sessionKeys } from "../protocol/session_id.ts";
+import { bareSessionUrl } from "./session_link.ts";
 
 /**
  * What selkies-hpc remembers about one submitted session (no secrets).
@@ -26,10 +29,14 @@ export interface SessionRecord {
   dir: string;
   /** Node the job runs on, once known. */
   node?: string;
-  /** URL of the session, once known. */
+  /** Address of the session once known, without its secret (writeRecord strips `?token=`). */
   url?: string;
   /** When the session was created (ISO 8601). */
   createdAt: string;
+  /** When selkies-hpc first saw the job ended or gone from SLURM (ISO 8601). */
+  endedAt?: string;
+  /** The job's last state SLURM showed once it ended, e.g. `CANCELLED`. */
+  endState?: string;
 }
 
 /**
@@ -104,7 +111,8 @@ export async function createSessionDir(options: RecordOptions = {}): Promise<Ses
 }
 
 /**
- * Writes (or replaces) a session's record atomically as `<dir>/record.json` (0600).
+ * Writes (or replaces) a session's record atomically as `<dir>/record.json` (0600); a `url` is
+ * stored without its secret.
  *
  * @example
  * ```ts
@@ -114,7 +122,8 @@ export async function createSessionDir(options: RecordOptions = {}): Promise<Ses
  * ```
  */
 export async function writeRecord(record: SessionRecord): Promise<void> {
-  await writePrivateFile(join(record.dir, "record.json"), JSON.stringify(record, null, 2) + "\n");
+  const stored = record.url === undefined ? record : { ...record, url: bareSessionUrl(record.url) };
+  await writePrivateFile(join(record.dir, "record.json"), JSON.stringify(stored, null, 2) + "\n");
 }
 
 /**
@@ -178,7 +187,12 @@ export async function removeRecord(jobId: string, options: RecordOptions = {}): 
   const record = await readRecord(jobId, { root });
   if (!record) return false;
   // Remove the folder named by the session id under root, never a path taken from the file.
-  await Deno.remove(join(root, record.sessionId), { recursive: true });
+  try {
+    await Deno.remove(join(root, record.sessionId), { recursive: true });
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return false; // removed meanwhile (another prune)
+    throw e;
+  }
   return true;
 }
 

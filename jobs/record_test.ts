@@ -92,3 +92,20 @@ Deno.test("listRecords is empty without a sessions folder and skips folders with
     assert.deepEqual(await listRecords(), []);
   });
 });
+
+Deno.test("writeRecord stores a session URL without its secret", async () => {
+  await withDataHome(async () => {
+    const s = await createSessionDir();
+    const createdAt = "2026-01-01T00:00:00.000Z";
+    await writeRecord({
+      jobId: "7",
+      sessionId: s.sessionId,
+      dir: s.dir,
+      url: `http://gpu01:8080/?token=${s.token}`,
+      createdAt,
+    });
+    const text = await Deno.readTextFile(join(s.dir, "record.json"));
+    assert.ok(!text.includes(s.token), "the token is not in record.json");
+    assert.equal((await readRecord("7"))?.url, "http://gpu01:8080/");
+  });
+});

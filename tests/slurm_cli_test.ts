@@ -8,6 +8,8 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { isAlive, type SlurmCluster, startSlurmCluster } from "./harness/mod.ts";
 import { launchBrowser } from "./fixtures/browser.ts";
+import { KEEP_ENDED_MS } from "../jobs/prune_records.ts";
+import { createSessionDir, writeRecord } from "../jobs/record.ts";
 
 const CLI = fileURLToPath(new URL("../selkies-hpc", import.meta.url));
 let cluster: SlurmCluster;
@@ -72,6 +74,13 @@ async function eventually<T>(what: string, fn: () => Promise<T | undefined>, tim
 }
 
 const mode = async (path: string) => (await Deno.stat(path)).mode! & 0o777;
+
+/** The session folders selkies-hpc keeps for this test's user. */
+async function sessionFolders(): Promise<string[]> {
+  const root = `${home}/data/selkies-hpc/sessions`;
+  const entries = await Array.fromAsync(Deno.readDir(root)).catch(() => []);
+  return entries.map((e) => e.name).sort();
+}
 
 Deno.test("submit --command runs it on the node; status, list and cancel follow the job", async () => {
   const sub = await cli(
@@ -185,17 +194,64 @@ Deno.test("SLURM rejections exit 2 with a message that says what to do; bad inpu
     [["--partition", "short", "--time", "00:10:00"], /requested time exceeds the partition's limit/],
     [["--gpus", "3"], /no node in that partition has what you asked for/],
   ];
+  const before = await sessionFolders();
   for (const [args, message] of cases) {
     const r = await cli("submit", "--no-wait", "--command", "true", ...args);
     assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
     assert.match(r.stderr, message);
     assert.doesNotMatch(r.stderr, /^\s+at /m, "no stack trace for a user error");
   }
+  assert.deepEqual(
+    await sessionFolders(),
+    before,
+    "a rejected job leaves no session folder (and secret) behind",
+  );
   const badId = await cli("status", "12;reboot");
   assert.equal(badId.code, 1);
   const unknown = await cli("cancel", "987654");
   assert.equal(unknown.code, 1);
   assert.match(unknown.stderr, /no job 987654/);
+});
+
+Deno.test("records of ended jobs: status and cancel report them from the record; list removes them a day on", async () => {
+  const root = `${home}/data/selkies-hpc/sessions`;
+  // Jobs this cluster never had (ids far beyond its counter), as if SLURM had forgotten them.
+  const old = await createSessionDir({ root });
+  const dayAgo = new Date(Date.now() - KEEP_ENDED_MS - 60_000).toISOString();
+  const ended = { endedAt: dayAgo, endState: "COMPLETED" };
+  await writeRecord({ jobId: "999990", sessionId: old.sessionId, dir: old.dir, createdAt: dayAgo, ...ended });
+  const recent = await createSessionDir({ root });
+  const twoMinutesAgo = new Date(Date.now() - 120_000).toISOString();
+  await writeRecord({
+    jobId: "999991",
+    sessionId: recent.sessionId,
+    dir: recent.dir,
+    createdAt: twoMinutesAgo,
+  });
+
+  const status = await cli("status", "999991");
+  assert.equal(status.code, 0, status.stderr);
+  assert.match(status.stdout, /^job 999991 has ended \(not known to SLURM any more\)$/m);
+  assert.match(status.stdout, new RegExp(`^session\\s+${recent.dir}$`, "m"));
+  const json = JSON.parse((await cli("status", "--json", "999991")).stdout);
+  assert.equal(json.knownToSlurm, false);
+  assert.equal(json.sessionDir, recent.dir);
+  const cancel = await cli("cancel", "999991");
+  assert.equal(cancel.code, 2);
+  assert.match(cancel.stderr, /job 999991 has ended \(not known to SLURM any more\): nothing to cancel/);
+
+  const list = await cli("list", "--json");
+  assert.equal(list.code, 0, list.stderr);
+  const folders = await sessionFolders();
+  assert.ok(
+    !folders.includes(old.sessionId),
+    "the record of a job ended over a day ago is removed with its folder",
+  );
+  assert.ok(folders.includes(recent.sessionId), "a recently ended job's record is kept");
+  const marked = JSON.parse(await Deno.readTextFile(`${recent.dir}/record.json`));
+  assert.ok(Date.parse(marked.endedAt) > Date.now() - 60_000, "first seen ended now");
+  assert.match((await cli("status", "999991")).stdout, /has ended/);
+  await Deno.remove(recent.dir, { recursive: true });
 });
 
 /** Pids of live processes whose environment carries `SLURM_JOB_ID=<jobId>` (the job's whole tree). */
@@ -259,6 +315,14 @@ Deno.test({
       assert.ok(url.searchParams.get("token"), "the owner's URL carries the session secret");
       // The record and ready file are private to the owner.
       assert.equal((await Deno.stat(`${result.sessionDir}/ready.json`)).mode! & 0o077, 0);
+      // The record keeps the address only; the secret stays in the 0600 token file, and status gives the link.
+      const token = url.searchParams.get("token")!;
+      const record = JSON.parse(await Deno.readTextFile(`${result.sessionDir}/record.json`));
+      const bare = new URL(url);
+      bare.searchParams.delete("token");
+      assert.equal(record.url, bare.href);
+      assert.ok(!JSON.stringify(record).includes(token), "the session token is not in record.json");
+      assert.equal(JSON.parse((await cli("status", "--json", jobId)).stdout).url, result.url);
       // The job log says where the link is, without the secret (sites may collect job logs).
       const log = await Deno.readTextFile(`${result.sessionDir}/job.log`);
       assert.match(log, /ready at http:\/\/\S+ — the link with its secret is in \S+ready\.json/);

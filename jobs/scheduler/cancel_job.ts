@@ -9,6 +9,7 @@ import { slurmFailure } from "./_messages.ts";
 import { currentUser, type QueryOptions } from "./_squeue.ts";
 import { SchedulerError } from "./errors.ts";
 import { getJob } from "./get_job.ts";
+import { jobHasEnded } from "./job_info.ts";
 
 /**
  * Options for {@linkcode cancelJob}.
@@ -20,8 +21,6 @@ import { getJob } from "./get_job.ts";
  * ```
  */
 export type CancelJobOptions = QueryOptions;
-
-const ACTIVE = new Set(["PENDING", "CONFIGURING", "RUNNING", "SUSPENDED", "REQUEUED", "RESIZING"]);
 
 /**
  * Runs `scancel` on a job of the current user; throws {@linkcode SchedulerError} when SLURM does not
@@ -43,7 +42,7 @@ export async function cancelJob(jobId: string, options: CancelJobOptions = {}): 
   if (info.user !== me) {
     throw new SchedulerError(`job ${jobId} belongs to user ${info.user}, not to you (${me}): not cancelled`);
   }
-  if (!ACTIVE.has(info.state)) {
+  if (jobHasEnded(info)) {
     throw new SchedulerError(`job ${jobId} has already ended (${info.state}): nothing to cancel`);
   }
   const out = await runSlurm("scancel", [jobId], options);

@@ -52,6 +52,36 @@ export interface JobInfo {
  */
 export const SELKIES_COMMENT = "selkies-hpc";
 
+/** SLURM's terminal job states: a job in one of them will never run (again) by itself. */
+const ENDED_STATES = new Set([
+  "COMPLETED",
+  "CANCELLED",
+  "FAILED",
+  "TIMEOUT",
+  "NODE_FAIL",
+  "PREEMPTED",
+  "BOOT_FAIL",
+  "DEADLINE",
+  "OUT_OF_MEMORY",
+  "REVOKED",
+  "SPECIAL_EXIT",
+]);
+
+/**
+ * Whether a job has ended (COMPLETED, CANCELLED, FAILED, TIMEOUT, ...): the one rule cancel,
+ * the session records and the CLI share. Queued, running and completing jobs have not.
+ *
+ * @example
+ * ```ts
+ * import { jobHasEnded } from "./job_info.ts";
+ * jobHasEnded({ state: "TIMEOUT" }); // true
+ * jobHasEnded({ state: "PENDING" }); // false
+ * ```
+ */
+export function jobHasEnded(info: Pick<JobInfo, "state">): boolean {
+  return ENDED_STATES.has(info.state);
+}
+
 /**
  * Parses `squeue --json` output into jobs (all of them: squeue 22.05 ignores its filters).
  *

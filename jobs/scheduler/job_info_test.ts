@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { parseScontrolJob, parseSqueueJson, slurmDuration } from "./job_info.ts";
+import { jobHasEnded, parseScontrolJob, parseSqueueJson, slurmDuration } from "./job_info.ts";
 
 // Captured from the test cluster (SLURM 22.05.8): jobs 1 (root, selkies, --gpus=1 -t 30), 2 (root,
 // plain), 3 (nobody, selkies), 4 (root, selkies, pending array 1-2); squeue ran at epoch 1795613753.
@@ -107,4 +107,13 @@ Deno.test("slurmDuration reads every SLURM duration form", () => {
   assert.equal(slurmDuration("1-00:00:10"), 86410);
   assert.equal(slurmDuration("UNLIMITED"), undefined);
   assert.equal(slurmDuration(undefined), undefined);
+});
+
+Deno.test("jobHasEnded: terminal states only", () => {
+  for (const state of ["COMPLETED", "CANCELLED", "FAILED", "TIMEOUT", "NODE_FAIL", "OUT_OF_MEMORY"]) {
+    assert.ok(jobHasEnded({ state }), state);
+  }
+  for (const state of ["PENDING", "RUNNING", "CONFIGURING", "COMPLETING", "SUSPENDED", "REQUEUED"]) {
+    assert.ok(!jobHasEnded({ state }), state);
+  }
 });

@@ -18,6 +18,7 @@ export { checkJobId, JOB_ID } from "./_job_id.ts";
 export { JobIdError, SchedulerError } from "./errors.ts";
 export { getJob, type GetJobOptions } from "./get_job.ts";
 export {
+  jobHasEnded,
   type JobInfo,
   parseScontrolJob,
   parseSqueueJson,

@@ -1,13 +1,13 @@
 /**
  * The personal portal's actions on the real scheduler: list the user's selkies jobs, cancel one,
- * and launch a session from a form built from the site config, pointed back at this gateway.
+ * and launch a session from a form built from the site config, pointed back at this gateway. A launch
+ * submits through jobs/submit_session.ts, the same sequence as `selkies-hpc submit`.
  *
  * @module
  */
 import { resolveSpec } from "../../jobs/config.ts";
-import { createSessionDir, writeRecord } from "../../jobs/record.ts";
-import { renderSbatch } from "../../jobs/render.ts";
-import { cancelJob, listSessions, submitJob } from "../../jobs/scheduler/mod.ts";
+import { cancelJob, listSessions } from "../../jobs/scheduler/mod.ts";
+import { submitSession } from "../../jobs/submit_session.ts";
 import type { LaunchField, PortalOptions } from "./portal.ts";
 
 /** Options for {@linkcode jobsPortal}. */
@@ -62,16 +62,7 @@ export async function jobsPortal(options: JobsPortalOptions): Promise<PortalOpti
         const flags: Record<string, unknown> = { gateway: options.gatewayUrl() };
         for (const [key, value] of Object.entries(values)) if (value.trim()) flags[key] = value.trim();
         const { spec } = await resolveSpec({ flags, env, siteConfigPath: options.siteConfigPath });
-        const dir = await createSessionDir({ root: options.sessionsRoot });
-        const script = renderSbatch(spec, { sessionDir: dir.dir });
-        await Deno.writeTextFile(`${dir.dir}/job.sh`, script, { mode: 0o600 });
-        const { jobId } = await submitJob(script, query);
-        await writeRecord({
-          jobId,
-          sessionId: dir.sessionId,
-          dir: dir.dir,
-          createdAt: new Date().toISOString(),
-        });
+        const { jobId } = await submitSession(spec, { root: options.sessionsRoot, env: options.slurmEnv });
         return jobId;
       },
     },
