@@ -1,23 +1,52 @@
 /**
- * Numbers of bench/gpu.ts: one-second buckets summarized, targets checked, the rows of its tables
- * (printed with ./table.ts). Pure functions.
+ * Numbers of bench/gpu.ts: case names parsed, one-second buckets summarized, targets checked, the rows
+ * of its tables (printed with ./table.ts). Pure functions.
  *
  * @module
  */
 import type { Bucket } from "./_gpu_viewer.ts";
 
-/** What one measured session gave. */
-export interface CaseResult {
-  /** Case name, e.g. `gl-1080p60`. */
+const SIZES: Record<string, [number, number]> = {
+  "720p": [1280, 720],
+  "1080p": [1920, 1080],
+  "1440p": [2560, 1440],
+  "4k": [3840, 2160],
+};
+
+/** A case name parsed. */
+export interface BenchCase {
+  /** The name as given, e.g. `gl-1080p60`. */
   name: string;
   /** `gl` (glspin renders every frame) or `idle` (a static black screen). */
   content: "gl" | "idle";
-  /** Screen width in pixels. */
+  /** Width in pixels. */
   width: number;
-  /** Screen height in pixels. */
+  /** Height in pixels. */
   height: number;
-  /** Frames per second asked for. */
+  /** Frames per second. */
   fps: number;
+}
+
+/**
+ * Parses `gl-1080p60` / `idle-4k30` into a case.
+ *
+ * @example
+ * ```ts
+ * import { parseCase } from "./_gpu_report.ts";
+ * parseCase("gl-4k30"); // { name: "gl-4k30", content: "gl", width: 3840, height: 2160, fps: 30 }
+ * ```
+ */
+export function parseCase(name: string): BenchCase {
+  const m = name.match(/^(gl|idle)-(720p|1080p|1440p|4k)(\d+)$/);
+  if (!m || Number(m[3]) < 1 || Number(m[3]) > 120) {
+    throw new TypeError(`case ${JSON.stringify(name)} is not <gl|idle>-<720p|1080p|1440p|4k><fps 1-120>`);
+  }
+  const [width, height] = SIZES[m[2]];
+  return { name, content: m[1] as "gl" | "idle", width, height, fps: Number(m[3]) };
+}
+
+/** What one measured session gave. */
+export interface CaseResult extends BenchCase {
   /** Encoder element the session chose, and its codec string. */
   encoder: string;
   /** WebCodecs codec string. */

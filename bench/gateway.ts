@@ -7,6 +7,7 @@
  */
 import { cpus, hostname, userInfo } from "node:os";
 import { startSlurmCluster } from "../tests/harness/slurm.ts";
+import type { RunGatewayOptions } from "../web/gateway/mod.ts";
 import { submitSleepJob } from "../tests/harness/gateway.ts";
 import { type BenchJob, directPair, gatewayPair, registerTunnel, type StreamPair } from "./gateway/_peers.ts";
 import { measureLatency, measureThroughput, rssBytes } from "./gateway/measure.ts";
@@ -18,7 +19,7 @@ const TUNNELS = Number(Deno.args[Deno.args.indexOf("--tunnels") + 1]) || 200;
 const SECONDS = Number(Deno.args[Deno.args.indexOf("--seconds") + 1]) || 5;
 
 async function startGatewayProcess(
-  settings: object,
+  settings: Omit<RunGatewayOptions, "port" | "signal">,
 ): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "--v8-flags=--expose-gc", new URL("./gateway/_serve.ts", import.meta.url).pathname],
@@ -53,7 +54,12 @@ async function latencyRow(name: string, pair: StreamPair) {
 }
 
 const cluster = await startSlurmCluster({ nodeName: hostname().split(".")[0] });
-const gw = await startGatewayProcess({ mungeSocket: cluster.mungeSocket, slurmEnv: cluster.env });
+const gw = await startGatewayProcess({
+  mode: "site",
+  auth: { mode: "token" },
+  mungeSocket: cluster.mungeSocket,
+  slurmEnv: cluster.env,
+});
 try {
   const job: BenchJob = {
     gatewayUrl: gw.url,

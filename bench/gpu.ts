@@ -17,52 +17,22 @@
 import { probeEncoders } from "../streamer/media/probe.ts";
 import { delay } from "../tests/fixtures/async.ts";
 import { startStream } from "../tests/fixtures/stream.ts";
-import { breakdown, type CaseResult, rows, summarize, verdict } from "./_gpu_report.ts";
+import {
+  type BenchCase,
+  breakdown,
+  type CaseResult,
+  parseCase,
+  rows,
+  summarize,
+  verdict,
+} from "./_gpu_report.ts";
 import { connectViewer } from "./_gpu_viewer.ts";
 import { type ProcessSelector, startCpuMeter } from "./cpu_meter.ts";
 import { machineInfo } from "./machine.ts";
 import { argv, CLOCK_TICKS, descendants, readAllStats, threadTicks } from "./procstat.ts";
 import { markdownTable, textTable } from "./table.ts";
 
-const SIZES: Record<string, [number, number]> = {
-  "720p": [1280, 720],
-  "1080p": [1920, 1080],
-  "1440p": [2560, 1440],
-  "4k": [3840, 2160],
-};
 const DEFAULT_CASES = "idle-1080p60,gl-720p30,gl-1080p30,gl-1080p60,gl-4k30";
-
-/** A case name parsed. */
-export interface BenchCase {
-  /** The name as given. */
-  name: string;
-  /** What is on the screen. */
-  content: "gl" | "idle";
-  /** Width in pixels. */
-  width: number;
-  /** Height in pixels. */
-  height: number;
-  /** Frames per second. */
-  fps: number;
-}
-
-/**
- * Parses `gl-1080p60` / `idle-4k30` into a case.
- *
- * @example
- * ```ts
- * import { parseCase } from "./gpu.ts";
- * parseCase("gl-4k30"); // { name: "gl-4k30", content: "gl", width: 3840, height: 2160, fps: 30 }
- * ```
- */
-export function parseCase(name: string): BenchCase {
-  const m = name.match(/^(gl|idle)-(720p|1080p|1440p|4k)(\d+)$/);
-  if (!m || Number(m[3]) < 1 || Number(m[3]) > 120) {
-    throw new TypeError(`case ${JSON.stringify(name)} is not <gl|idle>-<720p|1080p|1440p|4k><fps 1-120>`);
-  }
-  const [width, height] = SIZES[m[2]];
-  return { name, content: m[1] as "gl" | "idle", width, height, fps: Number(m[3]) };
-}
 
 async function command(cmd: string, args: string[]): Promise<string | null> {
   try {
@@ -88,7 +58,8 @@ export interface MeasureOptions {
  *
  * @example
  * ```ts ignore
- * import { measureCase, parseCase } from "./gpu.ts";
+ * import { measureCase } from "./gpu.ts";
+ * import { parseCase } from "./_gpu_report.ts";
  * const r = await measureCase(parseCase("gl-1080p60"));
  * console.log(r.deliveredFps, r.serverCpu);
  * ```
@@ -125,11 +96,7 @@ export async function measureCase(c: BenchCase, options: MeasureOptions = {}): P
         const { fps, minFps, kbps } = summarize(viewer.buckets());
         const gl = c.content === "gl" ? await glStats(`${dir}/glspin.jsonl`, seconds) : null;
         return {
-          name: c.name,
-          content: c.content,
-          width: c.width,
-          height: c.height,
-          fps: c.fps,
+          ...c,
           encoder: viewer.hello.encoder,
           codec: viewer.hello.codec,
           readyMs: session.readyMs,

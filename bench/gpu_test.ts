@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { measureCase, parseCase } from "./gpu.ts";
+import { parseCase } from "./_gpu_report.ts";
+import { measureCase } from "./gpu.ts";
 
 Deno.test("parseCase reads content, size and fps, and refuses anything else", () => {
   assert.deepEqual(parseCase("gl-4k30"), {
