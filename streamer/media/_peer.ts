@@ -6,7 +6,10 @@
  */
 import type { IceServer } from "./_ice.ts";
 import type { WorkerConfig } from "./_protocol.ts";
-import { WorkerProcess } from "./_worker_process.ts";
+import type { WorkerHandlers, WorkerProcess } from "./_worker_process.ts";
+
+/** Starts a worker process (the media session's, which keeps track of every one). */
+export type SpawnWorker = (config: WorkerConfig, handlers: WorkerHandlers) => WorkerProcess;
 
 /** A signalling message from the server to the browser. */
 export type PeerSignalOut =
@@ -26,8 +29,20 @@ export interface PeerOptions {
   onSignal: (message: PeerSignalOut) => void;
   /** Text from the browser's `input` data channel. */
   onData: (text: string) => void;
-  /** The peer ended (closed, failed, or its worker died); called once. */
-  onClose: () => void;
+  /** The peer ended (closed, failed, never connected, or its worker died); called once, with why. */
+  onClose: (reason: string) => void;
+}
+
+/** Default of {@linkcode PeerLimits.connectMs}. */
+export const CONNECT_TIMEOUT_MS = 15_000;
+
+/** How long a peer may take, set by its media session. */
+export interface PeerLimits {
+  /**
+   * The viewer must answer the offer and complete ICE within this time, or its worker is ended (an
+   * unanswered offer would otherwise keep an encoder process forever). @default {15000}
+   */
+  connectMs?: number;
 }
 
 /** A WebRTC viewer's media endpoint. */
@@ -49,41 +64,53 @@ export interface WebRtcPeer {
 }
 
 /**
- * Starts the worker of one viewer; the offer arrives through `onSignal`.
+ * Starts the worker of one viewer; the offer arrives through `onSignal`. A viewer that has not answered
+ * and connected within `limits.connectMs` loses the peer (`onClose` says so).
  *
  * @example
  * ```ts ignore
- * const peer = startPeer(config, env, { iceServers: [], onSignal, onData, onClose });
+ * const peer = startPeer(spawn, config, { iceServers: [], onSignal, onData, onClose });
  * ```
  */
 export function startPeer(
+  spawn: SpawnWorker,
   config: WorkerConfig,
-  env: Record<string, string>,
   options: PeerOptions,
+  limits: PeerLimits = {},
 ): WebRtcPeer {
-  let closed = false;
-  const close = () => {
-    if (closed) return;
-    closed = true;
-    options.onClose();
-  };
-  const worker = new WorkerProcess({ ...config, iceServers: options.iceServers }, env, {
+  let reason = "";
+  const connectMs = limits.connectMs ?? CONNECT_TIMEOUT_MS;
+  const timer = setTimeout(() => {
+    reason = `the viewer did not answer and connect within ${connectMs / 1000} s`;
+    worker.kill();
+  }, connectMs);
+  const worker = spawn({ ...config, iceServers: options.iceServers }, {
     onControl(message) {
       if (message.t === "offer") options.onSignal({ t: "sdp", type: "offer", sdp: message.sdp });
       if (message.t === "ice") {
         options.onSignal({ t: "ice", candidate: message.candidate, sdpMLineIndex: message.sdpMLineIndex });
       }
+      if (message.t === "connected") clearTimeout(timer);
       if (message.t === "data") options.onData(message.text);
-      if (message.t === "closed" || message.t === "error") worker.stop();
+      if (message.t === "closed" || message.t === "error") {
+        reason ||= message.t === "closed" ? message.reason : message.message;
+        worker.stop();
+      }
     },
   });
-  worker.exited.then(close);
+  worker.exited.then((status) => {
+    clearTimeout(timer);
+    options.onClose(reason || `its media worker exited (${status.signal ?? `code ${status.code}`})`);
+  });
   return {
     signal(message) {
       if (message.t === "sdp") worker.send({ t: "answer", sdp: message.sdp });
       else worker.send({ t: "ice", candidate: message.candidate, sdpMLineIndex: message.sdpMLineIndex });
     },
-    close: () => worker.stop(),
+    close: () => {
+      reason ||= "closed";
+      return worker.stop();
+    },
     setBitrate: (kbps) => worker.send({ t: "bitrate", kbps }),
     setFps: (fps) => worker.send({ t: "fps", fps }),
     requestKeyframe: () => worker.send({ t: "keyframe" }),

@@ -27,6 +27,8 @@ export type ToWorker =
   | { t: "resize"; width: number; height: number }
   | { t: "answer"; sdp: string }
   | { t: "ice"; candidate: string; sdpMLineIndex: number }
+  /** Are you there? Answered with `pong` (a worker that stops answering is killed). */
+  | { t: "ping" }
   | { t: "stop" };
 
 /** Worker -> parent. */
@@ -35,5 +37,8 @@ export type FromWorker =
   | { t: "error"; message: string }
   | { t: "offer"; sdp: string }
   | { t: "ice"; candidate: string; sdpMLineIndex: number }
+  | { t: "pong" }
+  /** The WebRTC connection is up (ends the parent's wait for the viewer to answer and connect). */
+  | { t: "connected" }
   | { t: "data"; text: string }
   | { t: "closed"; reason: string };

@@ -43,7 +43,10 @@ export class WebRtcEndpoint {
     webrtcbin.connect("notify::connection-state", () => {
       const state = String(webrtcbin.get("connection-state"));
       if (state === "failed" || state === "closed") send({ t: "closed", reason: `connection ${state}` });
-      if (state === "connected") onConnected();
+      if (state === "connected") {
+        send({ t: "connected" });
+        onConnected();
+      }
     });
   }
 

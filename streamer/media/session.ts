@@ -1,6 +1,6 @@
 /**
  * The parent side of media: one shared appsink worker for the WebSocket viewers (restarted within
- * ~0.5 s when it dies) and one worker per WebRTC viewer.
+ * ~0.5 s when it dies) and one worker per WebRTC viewer, at most `maxPeers`; all killable at once.
  *
  * @module
  */
@@ -8,49 +8,18 @@ import type { MediaFrame } from "../../protocol/protocol.ts";
 import { getLog } from "../../log.ts";
 import { MediaWorkerError } from "./errors.ts";
 import type { IpcFrame } from "./_ipc.ts";
+import { SharedWorker } from "./_shared_worker.ts";
 import type { WorkerConfig } from "./_protocol.ts";
 import { type PeerOptions, startPeer, type WebRtcPeer } from "./_peer.ts";
-import { chooseEncoder, type EncoderChoice, type EncoderPreference } from "./probe.ts";
-import { WorkerProcess } from "./_worker_process.ts";
+import { chooseEncoder, type EncoderChoice } from "./probe.ts";
+import { availableCpus, DEFAULT_MAX_PEERS, type MediaOptions } from "./options.ts";
+import { type WorkerHandlers, WorkerProcess } from "./_worker_process.ts";
 import { FrameStats } from "./_stats.ts";
 import { Settle } from "./_settle.ts";
 
 export type { PeerOptions, PeerSignalIn, PeerSignalOut, WebRtcPeer } from "./_peer.ts";
+export { DEFAULT_MAX_PEERS, type MediaOptions } from "./options.ts";
 
-/** Settings of a media session. */
-export interface MediaOptions {
-  /** X display to capture, e.g. `:1`. */
-  display: string;
-  /** Xauthority file of that display. */
-  xauthority: string;
-  /** Width in pixels (even). */
-  width: number;
-  /** Height in pixels (even). */
-  height: number;
-  /** Frames per second. */
-  fps: number;
-  /** Encoder preference; `auto` probes. */
-  encoder: EncoderPreference;
-  /** Maximum video bitrate in kbit/s. */
-  bitrateKbps: number;
-  /** Capture audio from this PulseAudio server. */
-  audio?: { pulseServer: string };
-  /** CUDA device for nvh264enc. */
-  cudaDevice?: number;
-  /**
-   * Most WebRTC viewers at once, each a worker process of its own (~95 MB and an encoder's CPU); more viewers
-   * are refused WebRTC and stay on the WebSocket, whose one shared worker serves any number. @default {4}
-   */
-  maxPeers?: number;
-}
-
-/** Default of {@linkcode MediaOptions.maxPeers}. */
-export const DEFAULT_MAX_PEERS = 4;
-
-const RESTART_DELAY_MS = 200;
-const MAX_RESTARTS = 5;
-const RESTART_WINDOW_MS = 30_000;
-const READY_TIMEOUT_MS = 15_000;
 const log = getLog("media");
 
 interface Subscriber {
@@ -60,7 +29,8 @@ interface Subscriber {
 
 /**
  * Capture + encode for one desktop. Dispatches `error` events (`CustomEvent<Error>`) when a worker
- * fails; the shared worker is restarted unless it fails {@linkcode MAX_RESTARTS} times in 30 s.
+ * fails; the shared worker is restarted unless it keeps failing (more than 5 times in 30 s).
+ * Every worker is a process of its own; {@linkcode MediaSession.killAll} ends them all at once.
  *
  * @example
  * ```ts ignore
@@ -74,19 +44,27 @@ interface Subscriber {
 export class MediaSession extends EventTarget {
   #options: MediaOptions;
   #choice: EncoderChoice | undefined;
-  #worker: WorkerProcess | undefined;
+  #shared = new SharedWorker(
+    (config, handlers) => this.#spawn(config, handlers),
+    () => this.#config("appsink"),
+    {
+      onMedia: (frame) => this.#dispatch(frame),
+      onLaunch: () => {
+        for (const s of this.#subscribers) s.needKey = true;
+        this.#updateSharedGate();
+      },
+      onCrash: (error) => this.dispatchEvent(new CustomEvent("error", { detail: error })),
+    },
+  );
   #subscribers = new Set<Subscriber>();
   #peers = new Set<WebRtcPeer>();
+  /** Every worker process alive, shared or not: what {@linkcode MediaSession.killAll} ends. */
+  #processes = new Set<WorkerProcess>();
   #stopping = false;
   #active = new Settle((active) => {
     this.#updateSharedGate();
     for (const peer of this.#peers) peer.setActive(active);
   });
-  /** What the shared worker's gate was last told (undefined: nothing sent to this worker yet). */
-  #sharedOpen: boolean | undefined;
-  #restarts: number[] = [];
-  #relaunching: Promise<void> | undefined;
-  #relaunchAgain = false;
   /** Frames per second the workers capture at: the ceiling of live fps changes. */
   #captureFps: number;
   #stats = new FrameStats();
@@ -110,7 +88,7 @@ export class MediaSession extends EventTarget {
 
   /** Process id of the shared worker (for diagnostics and tests). */
   get workerPid(): number | undefined {
-    return this.#worker?.pid;
+    return this.#shared.pid;
   }
 
   /**
@@ -121,7 +99,7 @@ export class MediaSession extends EventTarget {
    */
   async start(): Promise<void> {
     this.#choice = await chooseEncoder(this.#options.encoder);
-    await this.#launch();
+    await this.#shared.start();
   }
 
   /**
@@ -141,7 +119,7 @@ export class MediaSession extends EventTarget {
 
   /** Asks the shared encoder for a keyframe. */
   requestKeyframe(): void {
-    this.#worker?.send({ t: "keyframe" });
+    this.#shared.send({ t: "keyframe" });
   }
 
   /**
@@ -167,7 +145,7 @@ export class MediaSession extends EventTarget {
   /** Changes the bitrate cap live, for the shared worker and every WebRTC viewer. */
   setBitrate(kbps: number): void {
     this.#options.bitrateKbps = kbps;
-    this.#worker?.send({ t: "bitrate", kbps });
+    this.#shared.send({ t: "bitrate", kbps });
     for (const peer of this.#peers) peer.setBitrate(kbps);
   }
 
@@ -178,12 +156,12 @@ export class MediaSession extends EventTarget {
   async setFps(fps: number): Promise<void> {
     this.#options.fps = fps;
     if (fps <= this.#captureFps) {
-      this.#worker?.send({ t: "fps", fps });
+      this.#shared.send({ t: "fps", fps });
       for (const peer of this.#peers) peer.setFps(fps);
       return;
     }
     this.#captureFps = fps;
-    await this.#relaunch();
+    await this.#shared.relaunch();
   }
 
   /**
@@ -195,7 +173,7 @@ export class MediaSession extends EventTarget {
     this.#options.width = width;
     this.#options.height = height;
     for (const peer of this.#peers) peer.resize(width, height);
-    await this.#relaunch();
+    await this.#shared.relaunch();
   }
 
   /** Video frames per second and video+audio kbit/s over the last two seconds. */
@@ -210,24 +188,20 @@ export class MediaSession extends EventTarget {
    * {@linkcode MediaOptions.maxPeers} WebRTC viewers.
    */
   createPeer(options: PeerOptions): Promise<WebRtcPeer> {
-    if (!this.#choice || this.#stopping) {
-      return Promise.reject(new MediaWorkerError("the media session is not running"));
-    }
     const max = this.#options.maxPeers ?? DEFAULT_MAX_PEERS;
-    if (this.#peers.size >= max) {
-      return Promise.reject(
-        new MediaWorkerError(
-          `this session already streams to ${max} WebRTC viewers; this one uses WebSocket`,
-        ),
-      );
-    }
-    const peer = startPeer(this.#config("webrtc"), this.#env(), {
+    const refusal = !this.#choice || this.#stopping
+      ? "the media session is not running"
+      : this.#peers.size >= max
+      ? `this session already streams to ${max} WebRTC viewers; this one uses WebSocket`
+      : undefined;
+    if (refusal) return Promise.reject(new MediaWorkerError(refusal));
+    const peer = startPeer((config, handlers) => this.#spawn(config, handlers), this.#config("webrtc"), {
       ...options,
-      onClose: () => {
+      onClose: (reason) => {
         this.#peers.delete(peer);
-        options.onClose();
+        options.onClose(reason);
       },
-    });
+    }, { connectMs: this.#options.connectTimeoutMs });
     this.#peers.add(peer);
     // Workers start open: the first frames flow, and the gate closes after them when idle.
     if (!this.#active.applied) peer.setActive(false);
@@ -238,8 +212,25 @@ export class MediaSession extends EventTarget {
   async stop(): Promise<void> {
     this.#stopping = true;
     this.#active.close();
-    await Promise.all([this.#worker?.stop(), ...[...this.#peers].map((p) => p.close())]);
-    this.#worker = undefined;
+    await Promise.all([this.#shared.stop(), ...[...this.#processes].map((p) => p.stop())]);
+  }
+
+  /**
+   * Kills every media worker of this session at once (SIGKILL): the way out when one may be stuck in a native
+   * call (e.g. on a grabbed X server). The shared worker then restarts as after a crash; each WebRTC viewer
+   * hears its peer ended and falls back to the WebSocket. Resolves when all of them are gone.
+   *
+   * @example
+   * ```ts ignore
+   * await media.killAll("an X round trip timed out");
+   * ```
+   */
+  async killAll(reason: string): Promise<void> {
+    const all = [...this.#processes];
+    if (!all.length) return;
+    log.warn("killing {count} media worker(s): {reason}", { count: all.length, reason });
+    for (const worker of all) worker.kill();
+    await Promise.all(all.map((worker) => worker.exited));
   }
 
   #config(mode: "appsink" | "webrtc"): WorkerConfig {
@@ -263,71 +254,16 @@ export class MediaSession extends EventTarget {
     };
   }
 
-  #env(): Record<string, string> {
-    return { DISPLAY: this.#options.display, XAUTHORITY: this.#options.xauthority };
-  }
-
-  /**
-   * Replaces the shared worker with one built from the current options. Calls while one runs are folded into
-   * one more round after it (ten resizes in a row restart the worker twice, never run two workers at once).
-   */
-  #relaunch(): Promise<void> {
-    if (this.#relaunching) {
-      this.#relaunchAgain = true;
-      return this.#relaunching;
-    }
-    const round = async () => {
-      do {
-        this.#relaunchAgain = false;
-        const old = this.#worker;
-        this.#worker = undefined; // So its exit is not taken for a crash.
-        await old?.stop();
-        if (this.#stopping) return;
-        // A round whose options are already outdated may fail quietly: the next round replaces it.
-        await this.#launch().catch((error) => {
-          if (!this.#relaunchAgain) throw error;
-        });
-      } while (this.#relaunchAgain && !this.#stopping);
-    };
-    this.#relaunching = round().finally(() => this.#relaunching = undefined);
-    return this.#relaunching;
-  }
-
-  #launch(): Promise<void> {
-    for (const s of this.#subscribers) s.needKey = true;
-    const { promise, resolve, reject } = Promise.withResolvers<void>();
-    const timer = setTimeout(() => {
-      reject(new MediaWorkerError(`the media worker did not start within ${READY_TIMEOUT_MS} ms`));
-      worker.kill();
-    }, READY_TIMEOUT_MS);
-    let lastError = "";
-    const worker: WorkerProcess = new WorkerProcess(this.#config("appsink"), this.#env(), {
-      onMedia: (frame) => this.#dispatch(frame),
-      onControl: (message) => {
-        if (message.t === "ready") {
-          clearTimeout(timer);
-          log.info("media worker {pid} playing: {description}", { pid: worker.pid, ...message });
-          resolve();
-        }
-        if (message.t === "error") lastError = message.message;
-      },
+  /** Starts a worker process and keeps track of it until it has exited. */
+  #spawn(config: WorkerConfig, handlers: WorkerHandlers): WorkerProcess {
+    const env = { DISPLAY: this.#options.display, XAUTHORITY: this.#options.xauthority };
+    const worker = new WorkerProcess(config, env, {
+      unresponsiveMs: this.#options.unresponsiveMs,
+      ...handlers,
     });
-    this.#worker = worker;
-    this.#sharedOpen = undefined;
-    this.#updateSharedGate();
-    worker.exited.then((status) => {
-      clearTimeout(timer);
-      const error = new MediaWorkerError(
-        `media worker ${worker.pid} exited (${status.signal ?? `code ${status.code}`})` +
-          (lastError ? `: ${lastError}` : ""),
-      );
-      reject(error);
-      if (this.#worker !== worker || this.#stopping) return;
-      this.#worker = undefined;
-      this.dispatchEvent(new CustomEvent("error", { detail: error }));
-      this.#scheduleRestart(error);
-    });
-    return promise;
+    this.#processes.add(worker);
+    worker.exited.finally(() => this.#processes.delete(worker));
+    return worker;
   }
 
   /**
@@ -336,23 +272,7 @@ export class MediaSession extends EventTarget {
    * asks for a keyframe, which the worker answers even through a closed gate.
    */
   #updateSharedGate(): void {
-    const open = this.#active.applied && this.#subscribers.size > 0;
-    if (!this.#worker || open === this.#sharedOpen) return;
-    this.#sharedOpen = open;
-    this.#worker.send({ t: "gate", open });
-  }
-
-  #scheduleRestart(error: Error): void {
-    const now = Date.now();
-    this.#restarts = [...this.#restarts.filter((t) => now - t < RESTART_WINDOW_MS), now];
-    if (this.#restarts.length > MAX_RESTARTS) {
-      log.error("media worker keeps failing, giving up: {error}", { error: error.message });
-      return;
-    }
-    log.warn("{error}; restarting", { error: error.message });
-    setTimeout(() => {
-      if (!this.#stopping && !this.#worker && !this.#relaunching) this.#launch().catch(() => {});
-    }, RESTART_DELAY_MS);
+    this.#shared.setGate(this.#active.applied && this.#subscribers.size > 0);
   }
 
   #dispatch(frame: Extract<IpcFrame, { type: "video" | "audio" }>): void {
@@ -376,10 +296,4 @@ export class MediaSession extends EventTarget {
       }
     }
   }
-}
-
-/** CPUs this session may use: the job's allocation under SLURM, else the machine's. */
-function availableCpus(): number {
-  const slurm = Number(Deno.env.get("SLURM_CPUS_PER_TASK") ?? Deno.env.get("SLURM_CPUS_ON_NODE"));
-  return Number.isInteger(slurm) && slurm > 0 ? slurm : navigator.hardwareConcurrency;
 }

@@ -105,6 +105,7 @@ async function run(config: WorkerConfig, commands: AsyncGenerator<IpcFrame>): Pr
     if (frame.type !== "control") continue;
     const msg = frame.message as ToWorker;
     if (msg.t === "stop") break;
+    if (msg.t === "ping") control({ t: "pong" }).catch(() => {});
     if (msg.t === "keyframe") keyframe();
     if (msg.t === "gate") gate.setActive(msg.open === true);
     if (msg.t === "fps") pipeline.element(RATE_NAME).set("max-rate", msg.fps);

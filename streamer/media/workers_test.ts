@@ -1,9 +1,10 @@
 /**
  * The media session keeps its worker processes bounded and killable: concurrent resizes never run two shared
- * workers, WebRTC viewers beyond the bound are refused.
+ * workers, WebRTC viewers beyond the bound are refused, an offer nobody answers ends its worker, a worker
+ * that stops answering its parent is killed, and `killAll` ends every worker at once.
  */
 import assert from "node:assert/strict";
-import { MediaSession } from "./session.ts";
+import { type MediaOptions, MediaSession } from "./session.ts";
 import { startXvfb, type TestDisplay } from "./_testing.ts";
 
 /** Pids of this process's live media workers (from /proc). */
@@ -24,7 +25,24 @@ function workers(): number[] {
   return pids.sort();
 }
 
-function session(x: TestDisplay, extra: { maxPeers?: number } = {}): MediaSession {
+function alive(pid: number): boolean {
+  try {
+    return !Deno.readTextFileSync(`/proc/${pid}/stat`).includes(") Z ");
+  } catch {
+    return false;
+  }
+}
+
+async function until(check: () => boolean, ms: number, what: string): Promise<number> {
+  const start = performance.now();
+  while (!check()) {
+    if (performance.now() - start > ms) throw new Error(`not within ${ms} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return performance.now() - start;
+}
+
+function session(x: TestDisplay, extra: Partial<MediaOptions> = {}): MediaSession {
   return new MediaSession({
     display: x.display,
     xauthority: x.xauthority,
@@ -75,6 +93,73 @@ Deno.test("media workers stay bounded", async (t) => {
       }
       assert.deepEqual(workers(), []);
     });
+
+    await t.step("an offer nobody answers ends its worker after connectTimeoutMs, saying why", async () => {
+      const media = session(x, { connectTimeoutMs: 2000 });
+      try {
+        await media.start();
+        let reason = "";
+        let offers = 0;
+        await media.createPeer({
+          ...noPeer,
+          onSignal: (m) => void (m.t === "sdp" && offers++),
+          onClose: (why) => reason = why,
+        });
+        assert.equal(workers().length, 2);
+        await until(() => reason !== "", 6000, "the unanswered peer ends");
+        assert.match(reason, /did not answer and connect within 2 s/);
+        assert.equal(offers, 1, "the offer went out");
+        assert.deepEqual(workers(), [media.workerPid], "the peer's worker is gone");
+      } finally {
+        await media.stop();
+      }
+    });
+
+    await t.step(
+      "a worker that stops answering its parent is killed (and the shared one restarts)",
+      async () => {
+        const media = session(x, { unresponsiveMs: 1500 });
+        try {
+          await media.start();
+          const pid = media.workerPid!;
+          Deno.kill(pid, "SIGSTOP"); // alive, but deaf: as if stuck in a native call
+          const ms = await until(() => !alive(pid), 5000, `the stopped worker ${pid} is killed`);
+          console.log(`an unresponsive worker was killed after ${ms.toFixed(0)} ms`);
+          await until(() => media.workerPid !== undefined && media.workerPid !== pid, 5000, "a new worker");
+        } finally {
+          await media.stop();
+        }
+        assert.deepEqual(workers(), []);
+      },
+    );
+
+    await t.step(
+      "killAll ends every worker at once; peers hear why, the shared worker restarts",
+      async () => {
+        const media = session(x);
+        try {
+          await media.start();
+          const reasons: string[] = [];
+          for (let i = 0; i < 2; i++) {
+            await media.createPeer({ ...noPeer, onClose: (reason) => void reasons.push(reason) });
+          }
+          const before = workers();
+          assert.equal(before.length, 3);
+          await media.killAll("test");
+          assert.ok(before.every((pid) => !alive(pid)), "all three are gone when killAll resolves");
+          await until(() => reasons.length === 2, 2000, "both peers closed");
+          assert.ok(reasons.every((r) => /SIGKILL/.test(r)), `reasons: ${reasons}`);
+          await until(
+            () => media.workerPid !== undefined && !before.includes(media.workerPid),
+            5000,
+            "restart",
+          );
+        } finally {
+          await media.stop();
+        }
+        assert.deepEqual(workers(), []);
+      },
+    );
   } finally {
     await x.close();
   }

@@ -159,9 +159,15 @@ export function attachViewer(socket: ViewerSocket, info: ViewerInfo, context: Vi
         iceServers: context.iceServers,
         onSignal: (message) => current() && send(message),
         onData: (text) => current() && handleText(text),
-        onClose: () => {
-          // The peer died (worker crash, ICE failure): fall back to WebSocket media.
-          if (current()) startWebSocketMedia();
+        onClose: (reason) => {
+          // The peer ended by itself (never connected, ICE failure, worker killed): back to WebSocket media,
+          // and the browser hears why (it drops its peer connection and shows the WebSocket picture).
+          if (!current()) return;
+          generation++; // this peer is over: a late resolve of createPeer must not keep it
+          peer = undefined;
+          startWebSocketMedia();
+          log.info("WebRTC for {remote} ended: {reason}", { remote: info.remote, reason });
+          send({ t: "error", message: `WebRTC ended: ${reason}` });
         },
       });
       if (!current()) return void await made.close().catch(() => {});

@@ -175,7 +175,7 @@ Deno.test("back-to-back webrtc requests make one peer at a time, the latest wins
       close: async () => {
         await new Promise((r) => setTimeout(r, 5));
         alive--;
-        options.onClose();
+        options.onClose("closed");
       },
       requestKeyframe: () => {},
     };
@@ -206,4 +206,25 @@ Deno.test("back-to-back resizes run one at a time and the last size wins", async
   f.socket.close();
   await viewer.closed;
   assert.deepEqual(f.calls.filter((c) => c.startsWith("resized")), ["resized 610x400", "resized 700x400"]);
+});
+
+Deno.test("a peer that ends by itself (never connected, killed) tells the viewer and resumes WebSocket media", async () => {
+  const f = fakes();
+  let end: (reason: string) => void = () => {};
+  f.context.media.createPeer = (options) => {
+    end = options.onClose;
+    return Promise.resolve({ signal: () => {}, close: () => Promise.resolve(), requestKeyframe: () => {} });
+  };
+  attachViewer(f.socket, { viewOnly: false, remote: "t" }, f.context);
+  f.message({ t: "webrtc" });
+  await new Promise((r) => setTimeout(r, 0));
+  assert.equal(f.subscribed(), false);
+  end("the viewer did not answer and connect within 15 s");
+  assert.equal(f.subscribed(), true, "WebSocket media again");
+  const errors = f.sent.filter((d) => typeof d === "string").map((d) => JSON.parse(d as string))
+    .filter((m) => m.t === "error");
+  assert.deepEqual(errors, [{
+    t: "error",
+    message: "WebRTC ended: the viewer did not answer and connect within 15 s",
+  }]);
 });

@@ -221,8 +221,10 @@ function onMessage(message: ServerMessage): void {
       serverKbps = message.kbps;
       break;
     case "error":
-      // While `auto` waits for WebRTC, a server error (e.g. WebRTC unavailable there) means: fall back now.
-      if (rtc && mode === "auto" && stats.transport !== "webrtc") rtcFailed(`server: ${message.message}`);
+      // The server's errors are about this viewer's WebRTC peer: refused, never connected in time, or ended
+      // (its worker died or was killed). Drop our side too: `auto` falls back to the WebSocket now, a pinned
+      // transport retries; a frozen picture would otherwise stay until ICE times out (~30 s).
+      if (rtc) rtcFailed(`server: ${message.message}`);
       else showError(message.message);
       break;
     case "notice":

@@ -1,0 +1,62 @@
+/**
+ * A WebRTC viewer whose peer ends on the server (its worker killed, e.g. by `MediaSession.killAll` after an X
+ * round trip timed out) is told so and falls back to the WebSocket at once, instead of a frozen picture
+ * until ICE gives up.
+ */
+import assert from "node:assert/strict";
+import { SessionSettingsSchema } from "../jobs/session.ts";
+import { startSession } from "../streamer/session/session.ts";
+import { launchBrowser } from "./fixtures/browser.ts";
+
+type Win = typeof globalThis & {
+  selkiesStats: { transport: string; transportReason: string; framesDecoded: number };
+};
+
+/** Pids of this process's media workers other than `except`. */
+function peerWorkers(except: number | undefined): number[] {
+  const pids: number[] = [];
+  for (const entry of Deno.readDirSync("/proc")) {
+    if (!/^\d+$/.test(entry.name) || Number(entry.name) === except) continue;
+    try {
+      const stat = Deno.readTextFileSync(`/proc/${entry.name}/stat`).split(") ")[1].split(" ");
+      if (Number(stat[1]) !== Deno.pid || stat[0] === "Z") continue;
+      if (Deno.readTextFileSync(`/proc/${entry.name}/cmdline`).includes("media/worker.ts")) {
+        pids.push(Number(entry.name));
+      }
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return pids;
+}
+
+Deno.test("a WebRTC viewer whose peer worker dies falls back to the WebSocket at once", async () => {
+  const desktop = "exec gst-launch-1.0 -q videotestsrc pattern=ball ! " +
+    "video/x-raw,width=640,height=360,framerate=30/1 ! ximagesink";
+  const settings = SessionSettingsSchema.parse({ geometry: "1280x720", fps: 30, audio: false, desktop });
+  const session = await startSession(settings, {});
+  const browser = await launchBrowser({ viewport: { width: 1280, height: 720 } });
+  try {
+    const page = await browser.context.newPage();
+    await page.goto(`${session.url}&transport=auto&resize=off`);
+    await page.waitForFunction(() => (globalThis as Win).selkiesStats?.transport === "webrtc", null, {
+      timeout: 30_000,
+    });
+    const peers = peerWorkers(session.media.workerPid);
+    assert.equal(peers.length, 1, `one WebRTC worker: ${peers}`);
+    Deno.kill(peers[0], "SIGKILL");
+
+    await page.waitForFunction(() => (globalThis as Win).selkiesStats.transport === "websocket", null, {
+      timeout: 10_000,
+    });
+    const reason = await page.evaluate(() => (globalThis as Win).selkiesStats.transportReason);
+    assert.match(reason, /WebRTC ended/);
+    const before = await page.evaluate(() => (globalThis as Win).selkiesStats.framesDecoded);
+    await page.waitForFunction((n) => (globalThis as Win).selkiesStats.framesDecoded > n + 10, before, {
+      timeout: 10_000,
+    });
+  } finally {
+    await browser.close();
+    await session.stop();
+  }
+});
