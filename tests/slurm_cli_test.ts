@@ -254,28 +254,24 @@ Deno.test("records of ended jobs: status and cancel report them from the record;
   await Deno.remove(recent.dir, { recursive: true });
 });
 
-/** Pids of live processes whose environment carries `SLURM_JOB_ID=<jobId>` (the job's whole tree). */
+/**
+ * Pids of live processes of this cluster's job `jobId` (the job's whole tree): their environment
+ * carries both `SLURM_JOB_ID=<jobId>` and this cluster's `SLURM_CONF`, so a job with the same id on
+ * another cluster (another test file's, or a real one) is not taken for this one.
+ */
 async function jobProcesses(jobId: string): Promise<number[]> {
-  const needle = new TextEncoder().encode(`SLURM_JOB_ID=${jobId}\0`);
+  const wanted = [`SLURM_JOB_ID=${jobId}`, `SLURM_CONF=${cluster.confPath}`];
   const pids: number[] = [];
   for await (const entry of Deno.readDir("/proc")) {
     if (!/^\d+$/.test(entry.name)) continue;
     try {
-      const env = await Deno.readFile(`/proc/${entry.name}/environ`);
-      if (indexOf(env, needle) >= 0) pids.push(Number(entry.name));
+      const env = new TextDecoder().decode(await Deno.readFile(`/proc/${entry.name}/environ`)).split("\0");
+      if (wanted.every((w) => env.includes(w))) pids.push(Number(entry.name));
     } catch {
       // Gone, or a kernel thread.
     }
   }
   return pids;
-}
-
-function indexOf(haystack: Uint8Array, needle: Uint8Array): number {
-  outer: for (let i = 0; i <= haystack.length - needle.length; i++) {
-    for (let j = 0; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer;
-    return i;
-  }
-  return -1;
 }
 
 Deno.test({
@@ -285,6 +281,7 @@ Deno.test({
   async fn() {
     const browser = await launchBrowser();
     let jobId = "";
+    let decoy: Deno.ChildProcess | undefined;
     try {
       const sub = await cli(
         "submit",
@@ -342,6 +339,11 @@ Deno.test({
         { timeout: 30_000 },
       );
       assert.ok((await jobProcesses(jobId)).length >= 3, "the job runs Xvfb, a desktop and a media worker");
+      // Another cluster's job with the same id (another test file's cluster, or a real one) is not ours.
+      decoy = new Deno.Command("sleep", {
+        args: ["120"],
+        env: { SLURM_JOB_ID: jobId, SLURM_CONF: `${cluster.dir}-elsewhere/slurm.conf` },
+      }).spawn();
 
       const cancel = await cli("cancel", jobId);
       assert.equal(cancel.code, 0, cancel.stderr);
@@ -357,6 +359,8 @@ Deno.test({
       assert.deepEqual(names, [], "no process of the session is left after scancel");
       jobId = "";
     } finally {
+      decoy?.kill("SIGKILL");
+      await decoy?.status;
       await browser.close();
       if (jobId) await cli("cancel", jobId);
     }
