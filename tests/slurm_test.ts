@@ -5,15 +5,18 @@
 import assert from "node:assert/strict";
 import {
   cancelJob,
+  expandNodeList,
   getJob,
   JobIdError,
   type JobInfo,
   listSessions,
   SchedulerError,
+  showJob,
   submitJob,
   waitForRunning,
   type WaitPhase,
 } from "../jobs/scheduler/mod.ts";
+import { jobFacts, SlurmQueryError } from "../web/gateway/slurm.ts";
 import { isAlive, type SlurmCluster, startSlurmCluster } from "./harness/mod.ts";
 
 let cluster: SlurmCluster;
@@ -265,6 +268,40 @@ Deno.test("listSessions returns only this user's selkies jobs", async () => {
   assert.equal((await getJob(plain, { env: cluster.env }))?.comment, undefined);
   assert.equal((await getJob(theirs, { env: cluster.env }))?.user, "nobody");
   await assert.rejects(cancelJob(theirs, { env: cluster.env }), /belongs to user nobody/);
+});
+
+Deno.test("showJob and the gateway's jobFacts read one job: owner and UID, expanded nodes, scheduled end", async () => {
+  const theirs = await submitAsNobody(job({ body: "sleep 300" }));
+  const running = await waitForRunning(theirs, { env: cluster.env, pollMs: 200, timeoutMs: 20_000 });
+  const shown = await showJob(theirs, { env: cluster.env });
+  assert.equal(shown?.user, "nobody");
+  assert.equal(shown?.uid, 65534);
+  assert.equal(shown?.state, "RUNNING");
+  assert.deepEqual(await expandNodeList(shown!.node!, { env: cluster.env }), [cluster.nodeName]);
+  const end = Date.parse(shown!.endTime!);
+  assert.ok(Math.abs(end - (Date.parse(running.startTime!) + 8 * 3600_000)) <= 2000, shown!.endTime);
+
+  // The gateway reads the same facts through the scheduler (web/gateway/verify.ts relies on them).
+  const facts = await jobFacts(theirs, cluster.env);
+  assert.deepEqual(facts, {
+    jobId: theirs,
+    state: "RUNNING",
+    user: "nobody",
+    uid: 65534,
+    nodes: [cluster.nodeName],
+    endTime: end,
+    name: shown!.name,
+  });
+  await assert.rejects(
+    jobFacts("987654", cluster.env),
+    (e: SlurmQueryError) => e instanceof SlurmQueryError && e.message === "SLURM does not know job 987654",
+  );
+  await assert.rejects(jobFacts("1;reboot", cluster.env), /not a job id/);
+  await assert.rejects(
+    jobFacts(theirs, { ...cluster.env, PATH: "/nonexistent" }),
+    (e: SlurmQueryError) => e instanceof SlurmQueryError && /scontrol not found on PATH/.test(e.message),
+  );
+  assert.equal(await showJob("987654", { env: cluster.env }), undefined);
 });
 
 Deno.test("a job over its time limit is killed (TIMEOUT) and its processes end", async () => {

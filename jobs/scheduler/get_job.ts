@@ -3,11 +3,10 @@
  *
  * @module
  */
-import { runSlurm } from "./_command.ts";
 import { checkJobId } from "./_job_id.ts";
-import { slurmFailure } from "./_messages.ts";
 import { type QueryOptions, squeueAll } from "./_squeue.ts";
-import { type JobInfo, parseScontrolJob } from "./job_info.ts";
+import type { JobInfo } from "./job_info.ts";
+import { showJob } from "./show_job.ts";
 
 /**
  * Options for {@linkcode getJob}.
@@ -35,11 +34,5 @@ export async function getJob(jobId: string, options: GetJobOptions = {}): Promis
   checkJobId(jobId);
   const found = (await squeueAll(options)).find((j) => j.jobId === jobId);
   if (found) return found;
-  const out = await runSlurm("scontrol", ["show", "job", "-o", jobId], options);
-  if (out.code !== 0) {
-    if (/invalid job id/i.test(out.stderr)) return undefined;
-    throw slurmFailure("scontrol", out.stderr);
-  }
-  const line = out.stdout.split("\n").find((l) => l.startsWith("JobId="));
-  return line ? parseScontrolJob(line) : undefined;
+  return await showJob(jobId, options);
 }

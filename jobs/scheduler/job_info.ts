@@ -21,6 +21,8 @@ export interface JobInfo {
   name: string;
   /** Owner's user name. */
   user: string;
+  /** Owner's numeric UID, when SLURM reports it. */
+  uid?: number;
   /** SLURM state, e.g. PENDING, RUNNING, COMPLETED, CANCELLED, TIMEOUT. */
   state: string;
   /** Why the job waits or ended (absent when SLURM says "None"). */
@@ -37,6 +39,8 @@ export interface JobInfo {
   submitTime?: string;
   /** When the job started (absent while pending). */
   startTime?: string;
+  /** When the job ended or is scheduled to end (its time limit), once SLURM knows. */
+  endTime?: string;
   /** The job's comment; selkies jobs carry {@linkcode SELKIES_COMMENT}. */
   comment?: string;
 }
@@ -109,6 +113,7 @@ function fromSqueue(j: Record<string, unknown>, now: Date): JobInfo {
     jobId: arrayJob && arrayTask !== undefined ? `${arrayJob}_${arrayTask}` : String(num(j.job_id)),
     name: str(j.name) ?? "",
     user: str(j.user_name) ?? String(num(j.user_id) ?? ""),
+    uid: num(j.user_id),
     state,
     reason: reasonOf(str(j.state_reason)),
     node: str(j.nodes),
@@ -119,6 +124,7 @@ function fromSqueue(j: Record<string, unknown>, now: Date): JobInfo {
       : undefined,
     submitTime: epoch(num(j.submit_time)),
     startTime: started ? epoch(start) : undefined,
+    endTime: started ? epoch(num(j.end_time)) : undefined,
     comment: str(j.comment),
   });
 }
@@ -141,10 +147,12 @@ export function parseScontrolJob(line: string): JobInfo | undefined {
   const ran = state !== "PENDING" && !!f.NodeList && f.NodeList !== "(null)";
   const startTime = ran ? localTime(f.StartTime) : undefined;
   const arrayTask = f.ArrayTaskId && /^\d+$/.test(f.ArrayTaskId) ? f.ArrayTaskId : undefined;
+  const uid = /\((\d+)\)$/.exec(f.UserId ?? "")?.[1]; // UserId=alice(1000)
   return compact({
     jobId: f.ArrayJobId && arrayTask ? `${f.ArrayJobId}_${arrayTask}` : f.JobId,
     name: f.JobName ?? "",
     user: (f.UserId ?? "").replace(/\(\d+\)$/, ""),
+    uid: uid === undefined ? undefined : Number(uid),
     state,
     reason: reasonOf(f.Reason),
     node: f.NodeList && f.NodeList !== "(null)" ? f.NodeList : undefined,
@@ -155,6 +163,7 @@ export function parseScontrolJob(line: string): JobInfo | undefined {
       : undefined,
     submitTime: localTime(f.SubmitTime),
     startTime,
+    endTime: ran ? localTime(f.EndTime) : undefined,
     comment: f.Comment && f.Comment !== "(null)" ? f.Comment : undefined,
   });
 }

@@ -19,6 +19,7 @@ Deno.test("parseSqueueJson maps SLURM 22.05 fields onto JobInfo", () => {
     jobId: "1",
     name: "selkies",
     user: "root",
+    uid: 0,
     state: "RUNNING",
     node: "node1",
     partition: "debug",
@@ -26,6 +27,7 @@ Deno.test("parseSqueueJson maps SLURM 22.05 fields onto JobInfo", () => {
     timeLeftSeconds: 1795,
     submitTime: new Date(1795613746_000).toISOString(),
     startTime: new Date(1795613748_000).toISOString(),
+    endTime: new Date(1795615548_000).toISOString(), // the start plus the 30 min limit
     comment: "selkies-hpc",
   });
   // Pending: a reason, no node, no start time, no time left.
@@ -33,6 +35,7 @@ Deno.test("parseSqueueJson maps SLURM 22.05 fields onto JobInfo", () => {
     jobId: "4",
     name: "big",
     user: "root",
+    uid: 0,
     state: "PENDING",
     reason: "Resources",
     partition: "debug",
@@ -82,13 +85,15 @@ Deno.test("parseSqueueJson rejects output without a jobs array", () => {
 
 Deno.test("parseScontrolJob reads finished, running, foreign and array jobs", () => {
   const jobs = scontrol.trim().split("\n").map((l) => parseScontrolJob(l)!);
-  assert.deepEqual(jobs.map((j) => [j.jobId, j.user, j.state, j.comment ?? ""]), [
-    ["1", "root", "CANCELLED", "selkies-hpc"],
-    ["2", "root", "RUNNING", ""],
-    ["3", "nobody", "RUNNING", "selkies-hpc"],
-    ["4_1", "root", "RUNNING", "selkies-hpc"],
-    ["4_2", "root", "PENDING", "selkies-hpc"],
+  assert.deepEqual(jobs.map((j) => [j.jobId, j.user, j.uid, j.state, j.comment ?? ""]), [
+    ["1", "root", 0, "CANCELLED", "selkies-hpc"],
+    ["2", "root", 0, "RUNNING", ""],
+    ["3", "nobody", 65534, "RUNNING", "selkies-hpc"],
+    ["4_1", "root", 0, "RUNNING", "selkies-hpc"],
+    ["4_2", "root", 0, "PENDING", "selkies-hpc"],
   ]);
+  assert.equal(jobs[0].endTime, new Date("2026-11-25T13:35:49").toISOString());
+  assert.equal(jobs[4].endTime, undefined, "a pending job has no end yet");
   assert.equal(jobs[0].timeLimitSeconds, 1800);
   assert.equal(jobs[0].node, "node1");
   assert.match(jobs[0].startTime!, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/);

@@ -1,6 +1,6 @@
 /**
- * The SLURM control library the CLI calls: submit a batch script, list the user's selkies-hpc jobs,
- * look one up, wait until it runs, cancel it. Every function takes an `env` overlay (tests point
+ * The SLURM control library the CLI and the gateway call: submit a batch script, list the user's
+ * selkies-hpc jobs, look one up, wait until it runs, cancel it. Every function takes an `env` overlay (tests point
  * `SLURM_CONF` at their own cluster) and never puts scripts or secrets in argv.
  *
  * @example
@@ -25,6 +25,7 @@ export {
   SELKIES_COMMENT,
   slurmDuration,
 } from "./job_info.ts";
+export { expandNodeList, showJob, type ShowJobOptions } from "./show_job.ts";
 export { listSessions, type ListSessionsOptions } from "./list_sessions.ts";
 export { submitJob, type SubmitJobOptions } from "./submit_job.ts";
 export { waitForRunning, type WaitForRunningOptions, type WaitPhase } from "./wait_for_running.ts";

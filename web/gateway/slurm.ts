@@ -1,10 +1,11 @@
 /**
- * Reads what the gateway needs to know about a job from SLURM (`scontrol show job -o`), which works
- * the same on 22.05 and later (no `--json` there).
+ * What the gateway needs to know about a job, read through the scheduler library (jobs/scheduler:
+ * `scontrol show job -o`, which works the same on 22.05 and later) so the gateway has no SLURM
+ * parser or job-id rule of its own.
  *
  * @module
  */
-import { runCommand as exec } from "../../exec.ts";
+import { expandNodeList, JOB_ID, showJob } from "../../jobs/scheduler/mod.ts";
 
 /** The fields of a job the gateway checks. */
 export interface JobFacts {
@@ -40,35 +41,22 @@ export class SlurmQueryError extends Error {
  * ```
  */
 export async function jobFacts(jobId: string, env?: Record<string, string>): Promise<JobFacts> {
-  if (!/^\d{1,12}(_\d{1,9})?$/.test(jobId)) throw new SlurmQueryError(`not a job id: ${jobId}`);
-  const shown = await scontrol(["show", "job", "-o", jobId], env);
-  const field = (name: string) => new RegExp(`(?:^|\\s)${name}=(\\S*)`).exec(shown)?.[1];
-  const owner = /(?:^|\s)UserId=([^\s(]+)\((\d+)\)/.exec(shown);
-  const state = field("JobState");
-  if (!owner || !state) throw new SlurmQueryError(`SLURM does not know job ${jobId}`);
-  const nodeList = field("NodeList");
-  const nodes = nodeList && nodeList !== "(null)"
-    ? (await scontrol(["show", "hostnames", nodeList], env)).split("\n").filter(Boolean)
-    : [];
-  const end = Date.parse(field("EndTime") ?? "");
-  return {
-    jobId,
-    state,
-    user: owner[1],
-    uid: Number(owner[2]),
-    nodes,
-    endTime: Number.isNaN(end) ? undefined : end,
-    name: field("JobName") ?? "",
-  };
-}
-
-async function scontrol(args: string[], env?: Record<string, string>): Promise<string> {
-  let result;
+  if (!JOB_ID.test(jobId)) throw new SlurmQueryError(`not a job id: ${jobId}`);
   try {
-    result = await exec("scontrol", args, { env });
+    const job = await showJob(jobId, { env });
+    if (!job || job.uid === undefined) throw new SlurmQueryError(`SLURM does not know job ${jobId}`);
+    const end = job.endTime ? Date.parse(job.endTime) : NaN;
+    return {
+      jobId,
+      state: job.state,
+      user: job.user,
+      uid: job.uid,
+      nodes: job.node ? await expandNodeList(job.node, { env }) : [],
+      endTime: Number.isNaN(end) ? undefined : end,
+      name: job.name,
+    };
   } catch (error) {
-    throw new SlurmQueryError(`cannot run scontrol (is slurm-client installed on the gateway?): ${error}`);
+    if (error instanceof SlurmQueryError) throw error;
+    throw new SlurmQueryError((error as Error).message, { cause: error });
   }
-  if (result.code !== 0) throw new SlurmQueryError(`scontrol ${args[1]}: ${result.stderr.trim()}`);
-  return result.stdout;
 }
