@@ -1,24 +1,18 @@
 #!/bin/bash
 # selkies-hpc: a remote desktop in your browser, from a SLURM allocation.
 #
-#   sbatch selkies.sh                                            # the defaults below
+#   sbatch selkies.sh
 #   SELKIES_GEOMETRY=2560x1440 sbatch --partition gpu --gpus 1 selkies.sh
 #
-# Settings come from SELKIES_* variables (sbatch passes your environment into the job):
-#   SELKIES_GEOMETRY   screen size, WIDTHxHEIGHT            (1920x1080)
-#   SELKIES_FPS        frames per second                    (60)
-#   SELKIES_ENCODER    auto|nvh264|vah264|x264|openh264|vp8 (auto)
-#   SELKIES_BITRATE    video bitrate, kbit/s                (8000)
-#   SELKIES_AUDIO      true|false                           (true)
-#   SELKIES_DESKTOP    desktop command                      (window manager + terminal)
-#   SELKIES_APP        one full-screen application instead of a desktop
-#   SELKIES_GL         auto|virtualgl-egl|off               (auto)
-#   SELKIES_TRANSPORT  auto|webrtc|websocket                (auto)
-#   SELKIES_IMAGE      Apptainer image to run the desktop in
-#   SELKIES_BINDS      bind mounts for the image, comma-separated
-#   SELKIES_GATEWAY    gateway URL to dial out to (then nothing listens on the node)
-#   SELKIES_BIND       address to listen on                 (0.0.0.0)
-#   SELKIES_HPC_HOME   the selkies-hpc checkout             (found from this script)
+# The session's settings (geometry, fps, encoder, bitrate, audio, desktop/app, GL, transport, image,
+# gateway) are not decided here: `selkies-hpc stream` resolves them in the documented order,
+# SELKIES_* variables (sbatch passes your environment into the job) > your
+# ~/.config/selkies-hpc/config.yaml > the site config's `defaults:` > built-in defaults, exactly as
+# `selkies-hpc submit` does. `selkies-hpc stream --help` lists every setting and its variable.
+# This script only decides what belongs to the job itself:
+#   SELKIES_SESSION_DIR  the session folder (~/.local/share/selkies-hpc/sessions/slurm-<jobid>)
+#   SELKIES_BIND         address to listen on (0.0.0.0; a session with a gateway listens on nothing)
+#   SELKIES_HPC_HOME     the selkies-hpc checkout (found from this script)
 # When the session is up, its URL is in $SELKIES_SESSION_DIR/ready.json and in the job log.
 # `selkies-hpc render` prints the same job with your flags, config files and site limits applied.
 #
@@ -55,26 +49,6 @@ export SELKIES_READY_FILE="$SELKIES_SESSION_DIR/ready.json"
 export SELKIES_WALLTIME_WARNING_SECONDS=300
 mkdir -p -m 700 "$SELKIES_SESSION_DIR"
 
-# Session flags, in the order `selkies-hpc render` writes them.
-args=(
-  --geometry "${SELKIES_GEOMETRY:-1920x1080}"
-  --fps "${SELKIES_FPS:-60}"
-  --encoder "${SELKIES_ENCODER:-auto}"
-  --bitrate "${SELKIES_BITRATE:-8000}"
-)
-case "${SELKIES_AUDIO:-true}" in
-  0 | false | no | off) args+=(--no-audio) ;;
-  *) args+=(--audio) ;;
-esac
-if [ -n "${SELKIES_DESKTOP:-}" ]; then args+=(--desktop "$SELKIES_DESKTOP"); fi
-if [ -n "${SELKIES_APP:-}" ]; then args+=(--app "$SELKIES_APP"); fi
-args+=(--gl "${SELKIES_GL:-auto}" --transport "${SELKIES_TRANSPORT:-auto}")
-if [ -n "${SELKIES_IMAGE:-}" ]; then args+=(--image "$SELKIES_IMAGE"); fi
-IFS=, read -r -a binds <<<"${SELKIES_BINDS:-}"
-for b in "${binds[@]}"; do if [ -n "$b" ]; then args+=(--binds "$b"); fi; done
-if [ -n "${SELKIES_GATEWAY:-}" ]; then args+=(--gateway "$SELKIES_GATEWAY"); fi
-args+=(--bind "${SELKIES_BIND:-$([ -n "${SELKIES_GATEWAY:-}" ] && echo 127.0.0.1 || echo 0.0.0.0)}")
-
 # SLURM sends USR1 to this shell 300 s before the walltime: pass it on so the streamer can warn the
 # user; pass TERM/INT on too, then wait for the streamer to finish.
 child=
@@ -82,7 +56,7 @@ forward() { if [ -n "$child" ]; then kill -"$1" "$child" 2>/dev/null || true; fi
 trap 'echo "selkies-hpc: walltime ends in ${SELKIES_WALLTIME_WARNING_SECONDS}s" >&2; forward USR1' USR1
 trap 'forward TERM' TERM INT
 "$SELKIES_HPC_HOME/selkies-hpc" stream --session-dir "$SELKIES_SESSION_DIR" --ready-file "$SELKIES_READY_FILE" \
-  "${args[@]}" &
+  --bind "${SELKIES_BIND:-0.0.0.0}" &
 child=$!
 while :; do
   rc=0; wait "$child" || rc=$?

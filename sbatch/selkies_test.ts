@@ -1,38 +1,34 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { renderSbatch, sessionFlags } from "../jobs/render.ts";
+import { renderSbatch } from "../jobs/render.ts";
 import { parseJobSpec } from "../jobs/spec.ts";
 
 const SCRIPT = fileURLToPath(new URL("./selkies.sh", import.meta.url));
 
-/** Runs selkies.sh against a stand-in `selkies-hpc` that records its arguments; returns them. */
-async function runWith(env: Record<string, string>): Promise<string[]> {
+/** Runs selkies.sh against a stand-in `selkies-hpc` that records its arguments and environment. */
+async function runWith(
+  env: Record<string, string>,
+): Promise<{ args: string[]; env: string[]; home: string }> {
   const root = await Deno.makeTempDir({ prefix: "selkies-sh-" });
   try {
-    await Deno.writeTextFile(`${root}/selkies-hpc`, `#!/bin/bash\nprintf '%s\\0' "$@" > "${root}/args"\n`);
+    await Deno.writeTextFile(
+      `${root}/selkies-hpc`,
+      `#!/bin/bash\nprintf '%s\\0' "$@" > "${root}/args"\nenv -0 > "${root}/env"\n`,
+    );
     await Deno.chmod(`${root}/selkies-hpc`, 0o755);
     const out = await new Deno.Command("bash", {
       args: [SCRIPT],
       clearEnv: true,
-      env: { PATH: "/usr/bin:/bin", HOME: root, SELKIES_HPC_HOME: root, ...env },
+      env: { PATH: "/usr/bin:/bin", HOME: root, SELKIES_HPC_HOME: root, SLURM_JOB_ID: "77", ...env },
       stdout: "piped",
       stderr: "piped",
     }).output();
     assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
-    return (await Deno.readTextFile(`${root}/args`)).split("\0").slice(0, -1);
+    const read = async (f: string) => (await Deno.readTextFile(`${root}/${f}`)).split("\0").slice(0, -1);
+    return { args: await read("args"), env: await read("env"), home: root };
   } finally {
     await Deno.remove(root, { recursive: true });
   }
-}
-
-/** The session flags of a `stream` command line (drops where-to-serve flags). */
-function sessionPart(args: string[]): string[] {
-  const out: string[] = [];
-  for (let i = 1; i < args.length; i++) {
-    if (["--session-dir", "--ready-file", "--bind"].includes(args[i])) i++;
-    else out.push(args[i]);
-  }
-  return out;
 }
 
 Deno.test("selkies.sh is valid bash", async () => {
@@ -40,37 +36,35 @@ Deno.test("selkies.sh is valid bash", async () => {
   assert.equal(r.code, 0);
 });
 
-Deno.test("selkies.sh defaults equal the rendered default job", async () => {
-  const args = await runWith({});
-  assert.equal(args[0], "stream");
-  const spec = parseJobSpec({});
-  assert.deepEqual(sessionPart(args), sessionFlags(spec.session));
-  assert.equal(args[args.indexOf("--bind") + 1], "0.0.0.0");
-  const rendered = renderSbatch(spec, { repoRoot: "/x" }).split("\n").filter((l) => l.startsWith("#SBATCH"));
+Deno.test("selkies.sh asks SLURM for what the rendered default job asks", async () => {
+  const rendered = renderSbatch(parseJobSpec({}), { repoRoot: "/x" }).split("\n").filter((l) =>
+    l.startsWith("#SBATCH")
+  );
   const script = (await Deno.readTextFile(SCRIPT)).split("\n").filter((l) => l.startsWith("#SBATCH"));
   assert.deepEqual(script, rendered);
 });
 
-Deno.test("selkies.sh takes its settings from SELKIES_* variables, verbatim", async () => {
-  const env = {
+Deno.test("selkies.sh passes only the job's own flags; stream resolves the settings", async () => {
+  // Session settings stay in the environment for `stream`, which weighs them against the user's and the
+  // site's config files (flags with hard-coded defaults used to outrank both).
+  const settings = {
     SELKIES_GEOMETRY: "1280x720",
     SELKIES_FPS: "30",
-    SELKIES_AUDIO: "off",
-    SELKIES_APP: "xterm -e 'echo $(touch CANARY)'",
-    SELKIES_BINDS: "/scratch,/data:/mnt",
-    SELKIES_GATEWAY: "https://gw.example.org",
+    SELKIES_APP: "xterm -e 'echo $(touch X)'",
   };
-  const args = await runWith(env);
-  const spec = parseJobSpec({
-    session: {
-      geometry: "1280x720",
-      fps: 30,
-      audio: false,
-      app: env.SELKIES_APP,
-      binds: ["/scratch", "/data:/mnt"],
-      gateway: env.SELKIES_GATEWAY,
-    },
-  });
-  assert.deepEqual(sessionPart(args), sessionFlags(spec.session));
-  assert.equal(args[args.indexOf("--bind") + 1], "127.0.0.1");
+  const { args, env, home } = await runWith(settings);
+  const dir = `${home}/.local/share/selkies-hpc/sessions/slurm-77`;
+  assert.deepEqual(args, [
+    "stream",
+    "--session-dir",
+    dir,
+    "--ready-file",
+    `${dir}/ready.json`,
+    "--bind",
+    "0.0.0.0",
+  ]);
+  for (const [k, v] of Object.entries(settings)) assert.ok(env.includes(`${k}=${v}`), k);
+
+  const bound = await runWith({ SELKIES_BIND: "127.0.0.1" });
+  assert.equal(bound.args.at(-1), "127.0.0.1");
 });

@@ -366,3 +366,85 @@ Deno.test({
     }
   },
 });
+
+/** The `hello` a session sends a new viewer (its screen, frame rate, audio), read over its WebSocket. */
+async function sessionHello(ready: { url: string; token: string }): Promise<Record<string, unknown>> {
+  const page = new URL(ready.url);
+  page.hostname = "127.0.0.1"; // this box is the node
+  const wsUrl = new URL("ws", page.href.replace(/^http/, "ws"));
+  wsUrl.search = "";
+  // Deno's WebSocket takes headers as a non-standard option.
+  const headers = { authorization: `Bearer ${ready.token}`, origin: page.origin };
+  const socket = new WebSocket(wsUrl, { headers } as unknown as string[]);
+  try {
+    return await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error("no hello within 10 s")), 10_000);
+      socket.onmessage = (m) => {
+        if (typeof m.data !== "string") return;
+        clearTimeout(timer);
+        resolve(JSON.parse(m.data));
+      };
+      socket.onerror = () => {
+        clearTimeout(timer);
+        reject(new Error("the session's WebSocket failed"));
+      };
+    });
+  } finally {
+    socket.close();
+  }
+}
+
+Deno.test({
+  name: "sbatch selkies.sh starts a session with the user's config and the site's defaults",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    // Flags outrank config files, so the script must leave the settings to `stream`: the user's
+    // config.yaml sets the screen and frame rate, the site's defaults (below it) the frame rate and audio.
+    const configHome = `${home}/sbatch-config`;
+    await Deno.mkdir(`${configHome}/selkies-hpc`, { recursive: true });
+    await Deno.writeTextFile(`${configHome}/selkies-hpc/config.yaml`, "geometry: 1280x720\nfps: 24\n");
+    const site = `${home}/sbatch-site.yaml`;
+    await Deno.writeTextFile(site, "defaults:\n  fps: 30\n  audio: false\n");
+    const script = fileURLToPath(new URL("../sbatch/selkies.sh", import.meta.url));
+    const submitted = await new Deno.Command("sbatch", {
+      args: [
+        "--parsable",
+        `--chdir=${cluster.jobDir}`,
+        `--output=${cluster.jobDir}/%j.out`,
+        "--time=00:10:00",
+        script,
+      ],
+      env: { ...env, XDG_CONFIG_HOME: configHome, SELKIES_SITE_CONFIG: site },
+      stdin: "null",
+    }).output();
+    const d = new TextDecoder();
+    assert.ok(submitted.success, d.decode(submitted.stderr));
+    const jobId = d.decode(submitted.stdout).trim();
+    try {
+      const readyFile = `${home}/.local/share/selkies-hpc/sessions/slurm-${jobId}/ready.json`;
+      const ready = await eventually(
+        "the session's ready.json",
+        async () => {
+          const text = await Deno.readTextFile(readyFile).catch(() => "");
+          if (text) return JSON.parse(text) as { url: string; token: string };
+          const log = await Deno.readTextFile(`${cluster.jobDir}/${jobId}.out`).catch(() => "");
+          if (/did not start|error/i.test(log)) throw new Error(`the session failed:\n${log}`);
+        },
+        90_000,
+      );
+      const hello = await sessionHello(ready);
+      assert.deepEqual(
+        { width: hello.width, height: hello.height, fps: hello.fps, audio: hello.audio },
+        { width: 1280, height: 720, fps: 24, audio: false },
+      );
+    } finally {
+      await new Deno.Command("scancel", { args: [jobId], env: cluster.env }).output();
+      await eventually(
+        "the job's processes to end",
+        async () => (await jobProcesses(jobId)).length === 0 || undefined,
+        30_000,
+      );
+    }
+  },
+});
