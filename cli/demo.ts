@@ -68,7 +68,7 @@ export async function slurmUsable(): Promise<boolean> {
  * @example
  * ```ts ignore
  * import { runDemo } from "./demo.ts";
- * await runDemo({ cmd: "demo", local: true, port: 0, basePath: "/" } as never);
+ * await runDemo({ cmd: "demo", local: true, port: 0 } as never);
  * ```
  */
 export async function runDemo(args: DemoArgs, signal?: AbortSignal): Promise<number> {
@@ -88,7 +88,6 @@ export async function runDemo(args: DemoArgs, signal?: AbortSignal): Promise<num
     ...spec.session,
     bind: args.bind ?? "127.0.0.1",
     port: args.port,
-    basePath: args.basePath,
     readyFile,
     sessionDir: args.sessionDir ?? dir,
     signal,

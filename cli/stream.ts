@@ -1,7 +1,9 @@
 /**
  * `selkies-hpc stream`: runs the streamer here (inside an allocation, or locally). Session
- * settings come from flags > SELKIES_* env > config files, so a plain `sbatch selkies.sh`
- * configured through the environment behaves like a rendered job.
+ * settings come from flags > SELKIES_* env > the user's config.yaml > the site's defaults, so a
+ * plain `sbatch selkies.sh` (which passes only --session-dir, --ready-file and --bind) gets the
+ * same settings as a submitted job. There is no URL-prefix option: the pages use relative URLs,
+ * so any proxy prefix (Open OnDemand's /rnode/<host>/<port>/) works as it is.
  *
  * @module
  */
@@ -25,12 +27,6 @@ export function serveOptions() {
         description: message`TCP port, 0 picks a free one`,
       }),
       0,
-    ),
-    basePath: withDefault(
-      option("--base-path", string({ metavar: "PATH" }), {
-        description: message`URL prefix the pages are served under`,
-      }),
-      "/",
     ),
     readyFile: optional(option("--ready-file", string({ metavar: "FILE" }), {
       description: message`write {url, host, port} here (0600) once the session can be viewed`,
@@ -67,7 +63,6 @@ export async function runStreamCommand(args: StreamArgs, signal?: AbortSignal): 
     ...spec.session,
     bind: args.bind,
     port: args.port,
-    basePath: args.basePath,
     readyFile: args.readyFile ?? Deno.env.get("SELKIES_READY_FILE"),
     sessionDir: args.sessionDir ?? Deno.env.get("SELKIES_SESSION_DIR"),
     // STUN/TURN from the site config (read here on the node, never written into the job script).

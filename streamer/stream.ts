@@ -18,8 +18,6 @@ export interface StreamRunOptions {
   bind?: string;
   /** TCP port; 0 picks a free one. @default {0} */
   port?: number;
-  /** Path prefix the pages are served under (relative URLs make any prefix work). @default {"/"} */
-  basePath?: string;
   /** Write `{url, host, port, token}` here (mode 0600) once the first frame can be served. */
   readyFile?: string;
   /** Folder holding the session secret (`token`, 0600); a new secret is made when absent. */
