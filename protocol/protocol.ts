@@ -10,9 +10,11 @@
  */
 import { z } from "zod";
 import { MAX_CLIPBOARD_CHARS, MAX_CONTROL_BYTES } from "./framing.ts";
+import { exceedsBytes } from "./wire_size.ts";
 import { SCREEN_LIMITS } from "./screen.ts";
 
 export * from "./framing.ts";
+export * from "./wire_size.ts";
 
 const coord = z.number().int().min(-65536).max(65536);
 const keysym = z.number().int().min(0).max(0x1fffffff);
@@ -111,7 +113,7 @@ export type ServerMessage =
  * ```
  */
 export function parseClientMessage(text: string): ClientMessage | undefined {
-  if (typeof text !== "string" || text.length > MAX_CONTROL_BYTES) return undefined;
+  if (typeof text !== "string" || exceedsBytes(text, MAX_CONTROL_BYTES)) return undefined;
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -13,6 +13,7 @@
 import { z } from "zod";
 import { decodeMediaFrame } from "./protocol.ts";
 import { REGISTRATION_KEY_PATTERN } from "./session_id.ts";
+import { exceedsBytes } from "./wire_size.ts";
 
 export { hashSessionSecret } from "./session_id.ts";
 
@@ -169,7 +170,7 @@ export function parseTunnelDown(text: string): TunnelDownMessage | undefined {
 }
 
 function parseJson<T>(text: string, check: (v: unknown) => { success: boolean; data?: T }): T | undefined {
-  if (typeof text !== "string" || text.length > MAX_TUNNEL_CONTROL_BYTES) return undefined;
+  if (typeof text !== "string" || exceedsBytes(text, MAX_TUNNEL_CONTROL_BYTES)) return undefined;
   try {
     const result = check(JSON.parse(text));
     return result.success ? result.data : undefined;

@@ -139,6 +139,17 @@ Deno.test("gateway refuses hostile browsers and keeps serving", async (t) => {
       await ws.next();
       ws.ws.send("x".repeat(300 * 1024));
       assert.equal(await ws.closed, 1009);
+      // The limit is in bytes: 100 000 three-byte characters are 300 000 bytes, though 100 000 UTF-16 units.
+      const wide = openSocket(wsUrl, { origin, cookie: owner });
+      await wide.opened;
+      await wide.next();
+      wide.ws.send(JSON.stringify({ t: "clip", text: "€".repeat(100_000) }));
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const open = new Promise((r) => timer = setTimeout(() => r("still open after 3 s"), 3000));
+      assert.equal(await Promise.race([wide.closed, open]), 1009);
+      clearTimeout(timer);
+      wide.ws.close();
+      assert.ok(!received.some((m) => typeof m.data === "string" && m.data.includes("€")), "not relayed");
       const again = openSocket(wsUrl, { origin, cookie: owner });
       await again.opened;
       assert.equal(await again.next(), "hi");

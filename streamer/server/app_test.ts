@@ -182,6 +182,7 @@ Deno.test("an oversized message is dropped and the server keeps serving", async 
     try {
       ws.send("x".repeat(MAX_CONTROL_BYTES + 1));
       ws.send(new Uint8Array(MAX_CONTROL_BYTES + 1));
+      ws.send("€".repeat(MAX_CONTROL_BYTES / 3 + 1)); // fewer UTF-16 units than the limit, more UTF-8 bytes
       ws.send('{"t":"kf"}');
       await until(() => viewers[0]?.messages.length === 1);
       await new Promise((r) => setTimeout(r, 100));

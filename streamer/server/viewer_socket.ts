@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { MAX_CONTROL_BYTES } from "../../protocol/protocol.ts";
+import { exceedsBytes, MAX_CONTROL_BYTES, wireBytes } from "../../protocol/protocol.ts";
 import { getLog } from "../../log.ts";
 
 const log = getLog("server");
@@ -53,9 +53,9 @@ export function wrapWebSocket(ws: WebSocket): ViewerSocket {
     const raw = event.data;
     const data = typeof raw === "string" ? raw : raw instanceof ArrayBuffer ? new Uint8Array(raw) : undefined;
     if (data === undefined) return;
-    const size = typeof data === "string" ? data.length : data.byteLength;
-    if (size > MAX_CONTROL_BYTES) {
-      log.warn("dropped an oversized viewer message ({size} bytes)", { size });
+    // Counted in bytes as the frame carried them (UTF-8 for text), not in UTF-16 units.
+    if (exceedsBytes(data, MAX_CONTROL_BYTES)) {
+      log.warn("dropped an oversized viewer message ({size} bytes)", { size: wireBytes(data) });
       return;
     }
     for (const cb of receivers) guard(() => cb(data));

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { MAX_CONTROL_BYTES, parseClientMessage } from "../../protocol/protocol.ts";
+import { exceedsBytes, MAX_CONTROL_BYTES, parseClientMessage, wireBytes } from "../../protocol/protocol.ts";
 import { KeyframeGate } from "../../protocol/tunnel.ts";
 import { getLog } from "../../log.ts";
 import type { GatewayMetrics } from "./metrics.ts";
@@ -87,7 +87,7 @@ export function relayViewer(browser: WebSocket, options: RelayOptions): (reason:
         metrics.framesDropped++;
         return;
       }
-      metrics.bytesToViewers += typeof data === "string" ? data.length : data.byteLength;
+      metrics.bytesToViewers += wireBytes(data);
       browser.send(data);
     },
     end: (code?: number, reason?: string) => end(closeCode(code), reason ?? "", true),
@@ -107,8 +107,8 @@ export function relayViewer(browser: WebSocket, options: RelayOptions): (reason:
   browser.onmessage = (event) => {
     if (ended || !id) return;
     const data = typeof event.data === "string" ? event.data : new Uint8Array(event.data as ArrayBuffer);
-    const size = typeof data === "string" ? data.length : data.byteLength;
-    if (size > MAX_CONTROL_BYTES) {
+    // In bytes as the frame carried them (UTF-8 for text), not UTF-16 units.
+    if (exceedsBytes(data, MAX_CONTROL_BYTES)) {
       refuse("oversized");
       return end(1009, "message too big", false);
     }
@@ -116,7 +116,7 @@ export function relayViewer(browser: WebSocket, options: RelayOptions): (reason:
       const msg = typeof data === "string" ? parseClientMessage(data) : undefined;
       if (!msg || !VIEW_ONLY_ALLOWED.has(msg.t)) return refuse("view-only viewer sent input");
     }
-    metrics.bytesToStreamers += size;
+    metrics.bytesToStreamers += wireBytes(data);
     tunnel.sendData(id, data);
   };
   browser.onerror = () => {};

@@ -14,6 +14,7 @@ import {
   type TunnelDownMessage,
   type TunnelUpMessage,
 } from "../../protocol/tunnel.ts";
+import { exceedsBytes } from "../../protocol/wire_size.ts";
 
 /** The gateway side of a viewer stream. */
 export interface StreamSink {
@@ -146,7 +147,7 @@ export class GatewayTunnel {
   #receive(raw: unknown): void {
     this.#lastHeard = Date.now();
     if (typeof raw === "string") {
-      const msg = raw.length <= MAX_TUNNEL_CONTROL_BYTES ? parseTunnelUp(raw) : undefined;
+      const msg = exceedsBytes(raw, MAX_TUNNEL_CONTROL_BYTES) ? undefined : parseTunnelUp(raw);
       if (!msg) return this.#protocolError("malformed or oversized control message");
       switch (msg.t) {
         case "register":
