@@ -72,6 +72,58 @@ export const ClientMessageSchema = z.discriminatedUnion("t", [
 /** A validated message from the browser. */
 export type ClientMessage = z.infer<typeof ClientMessageSchema>;
 
+/**
+ * What a client message does, which decides who may send it:
+ * - `input`: keyboard and pointer (over the WebRTC `input` data channel while it is open);
+ * - `desktop`: changes the desktop or the stream for every viewer (clipboard, screen size, encoder);
+ * - `viewer`: concerns only the sender's own stream (keyframes, statistics, its WebRTC peer's signalling).
+ */
+export type ClientMessageCategory = "input" | "desktop" | "viewer";
+
+/**
+ * The category of every client message type; a new message type does not compile until it has one.
+ *
+ * @example
+ * ```ts
+ * import { CLIENT_MESSAGE_CATEGORIES } from "./protocol.ts";
+ * CLIENT_MESSAGE_CATEGORIES.kd; // "input"
+ * ```
+ */
+export const CLIENT_MESSAGE_CATEGORIES = {
+  kd: "input",
+  ku: "input",
+  reset: "input",
+  ma: "input",
+  mr: "input",
+  mb: "input",
+  mw: "input",
+  clip: "desktop",
+  resize: "desktop",
+  bitrate: "desktop",
+  fps: "desktop",
+  kf: "viewer",
+  webrtc: "viewer",
+  sdp: "viewer",
+  ice: "viewer",
+  stats: "viewer",
+} as const satisfies Record<ClientMessage["t"], ClientMessageCategory>;
+
+/**
+ * Whether a view-only viewer may send a message of this type: only what concerns its own stream, WebRTC
+ * signalling included (its peer's data channel is subject to the same rule). The gateway's relay and the
+ * streamer both ask this, so a view-only link gets the same transports as the owner's.
+ *
+ * @example
+ * ```ts
+ * import { viewOnlyMaySend } from "./protocol.ts";
+ * viewOnlyMaySend("webrtc"); // true
+ * viewOnlyMaySend("kd"); // false
+ * ```
+ */
+export function viewOnlyMaySend(type: ClientMessage["t"]): boolean {
+  return Object.hasOwn(CLIENT_MESSAGE_CATEGORIES, type) && CLIENT_MESSAGE_CATEGORIES[type] === "viewer";
+}
+
 /** Messages the streamer sends to the browser. */
 export type ServerMessage =
   | {

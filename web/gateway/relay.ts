@@ -5,7 +5,13 @@
  *
  * @module
  */
-import { exceedsBytes, MAX_CONTROL_BYTES, parseClientMessage, wireBytes } from "../../protocol/protocol.ts";
+import {
+  exceedsBytes,
+  MAX_CONTROL_BYTES,
+  parseClientMessage,
+  viewOnlyMaySend,
+  wireBytes,
+} from "../../protocol/protocol.ts";
 import { KeyframeGate } from "../../protocol/tunnel.ts";
 import { getLog } from "../../log.ts";
 import type { GatewayMetrics } from "./metrics.ts";
@@ -37,8 +43,6 @@ export interface RelayOptions extends RelayBudgets {
   onEnd?: () => void;
 }
 
-/** Messages a view-only viewer may still send: keyframe requests and decoder statistics. */
-const VIEW_ONLY_ALLOWED = new Set(["kf", "stats"]);
 const KF_REQUEST = JSON.stringify({ t: "kf" });
 
 /**
@@ -114,7 +118,8 @@ export function relayViewer(browser: WebSocket, options: RelayOptions): (reason:
     }
     if (options.viewOnly) {
       const msg = typeof data === "string" ? parseClientMessage(data) : undefined;
-      if (!msg || !VIEW_ONLY_ALLOWED.has(msg.t)) return refuse("view-only viewer sent input");
+      // The rule the streamer applies too (protocol.ts): its own stream and WebRTC signalling, no input.
+      if (!msg || !viewOnlyMaySend(msg.t)) return refuse("view-only viewer sent input");
     }
     metrics.bytesToStreamers += wireBytes(data);
     tunnel.sendData(id, data);
