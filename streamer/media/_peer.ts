@@ -29,6 +29,8 @@ export interface PeerOptions {
   onSignal: (message: PeerSignalOut) => void;
   /** Text from the browser's `input` data channel. */
   onData: (text: string) => void;
+  /** The connection is up: media flows to the browser from now on. */
+  onConnected?: () => void;
   /** The peer ended (closed, failed, never connected, or its worker died); called once, with why. */
   onClose: (reason: string) => void;
 }
@@ -90,7 +92,10 @@ export function startPeer(
       if (message.t === "ice") {
         options.onSignal({ t: "ice", candidate: message.candidate, sdpMLineIndex: message.sdpMLineIndex });
       }
-      if (message.t === "connected") clearTimeout(timer);
+      if (message.t === "connected") {
+        clearTimeout(timer);
+        options.onConnected?.();
+      }
       if (message.t === "data") options.onData(message.text);
       if (message.t === "closed" || message.t === "error") {
         reason ||= message.t === "closed" ? message.reason : message.message;

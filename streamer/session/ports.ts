@@ -43,6 +43,8 @@ export interface MediaPort {
     iceServers: IceServer[];
     onSignal: (msg: PeerSignal) => void;
     onData: (text: string) => void;
+    /** The connection is up: media flows to the browser from now on. */
+    onConnected?: () => void;
     /** The peer ended by itself (never connected in time, failed, its worker died), and why. */
     onClose: (reason: string) => void;
   }): Promise<PeerPort>;

@@ -10,7 +10,6 @@ import {
   type MediaFrame,
   parseClientMessage,
   type ServerMessage,
-  viewOnlyMaySend,
 } from "../../protocol/protocol.ts";
 import { getLog } from "../../log.ts";
 import { applyInput } from "./input.ts";
@@ -55,6 +54,9 @@ export interface ViewerInfo {
   /** Who or where the viewer is, for logs. */
   remote: string;
 }
+
+/** Control messages a view-only viewer may still send. */
+const VIEW_ONLY_ALLOWED = new Set<ClientMessage["t"]>(["kf", "stats", "webrtc", "sdp", "ice"]);
 
 /**
  * A connected viewer. Created by {@linkcode attachViewer}; `send` is used by the session to
@@ -150,6 +152,7 @@ export function attachViewer(socket: ViewerSocket, info: ViewerInfo, context: Vi
   const startPeer = async () => {
     await endPeer();
     if (closed) return;
+    startWebSocketMedia(); // until the new peer connects
     const mine = generation;
     const current = () => mine === generation && !closed;
     try {
@@ -157,6 +160,9 @@ export function attachViewer(socket: ViewerSocket, info: ViewerInfo, context: Vi
         iceServers: context.iceServers,
         onSignal: (message) => current() && send(message),
         onData: (text) => current() && handleText(text),
+        // WebSocket media goes on until WebRTC media flows: on an idle (gated) screen the WebSocket keyframe
+        // may still be on its way, and a first open can take seconds to connect (cold worker, relays).
+        onConnected: () => current() && stopWebSocketMedia(),
         onClose: (reason) => {
           // The peer ended by itself (never connected, ICE failure, worker killed): back to WebSocket media,
           // and the browser hears why (it drops its peer connection and shows the WebSocket picture).
@@ -170,7 +176,6 @@ export function attachViewer(socket: ViewerSocket, info: ViewerInfo, context: Vi
       });
       if (!current()) return void await made.close().catch(() => {});
       peer = made;
-      stopWebSocketMedia();
     } catch (error) {
       log.warning("WebRTC for {remote} failed: {error}", { remote: info.remote, error: String(error) });
       send({ t: "error", message: `WebRTC is unavailable: ${String(error)}` });
@@ -178,14 +183,15 @@ export function attachViewer(socket: ViewerSocket, info: ViewerInfo, context: Vi
   };
 
   const handle = (message: ClientMessage) => {
-    if (info.viewOnly && !viewOnlyMaySend(message.t)) {
+    if (info.viewOnly && !VIEW_ONLY_ALLOWED.has(message.t)) {
       log.info("refused {type} from view-only viewer {remote}", { type: message.t, remote: info.remote });
       return;
     }
     switch (message.t) {
       case "kf":
-        if (peer) peer.requestKeyframe();
-        else media.requestKeyframe();
+        // Whichever picture the browser may be decoding: while WebRTC connects, both.
+        peer?.requestKeyframe();
+        if (unsubscribe) media.requestKeyframe();
         return;
       case "bitrate":
         media.setBitrate(message.kbps);

@@ -143,20 +143,29 @@ Deno.test("leaving releases pressed keys and stops media", async () => {
   assert.equal(f.subscribed(), false);
 });
 
-Deno.test("on WebRTC, keyframe requests go to the viewer's own peer (its encoder may be idle)", async () => {
+Deno.test("WebSocket media goes on until the WebRTC peer connects; keyframes go where the browser decodes", async () => {
   const f = fakes();
-  f.context.media.createPeer = () =>
-    Promise.resolve({
+  let connected = () => {};
+  f.context.media.createPeer = (options) => {
+    connected = options.onConnected!;
+    return Promise.resolve({
       signal: () => {},
       close: () => Promise.resolve(),
       requestKeyframe: () => void f.calls.push("peer kf"),
     });
+  };
   attachViewer(f.socket, { viewOnly: false, remote: "t" }, f.context);
   f.message({ t: "webrtc" });
   await new Promise((r) => setTimeout(r, 0));
-  assert.equal(f.subscribed(), false, "WebSocket media stops once the peer exists");
+  assert.equal(f.subscribed(), true, "the WebSocket picture stays while WebRTC negotiates");
+  f.emit(f.frame(true));
+  assert.equal(f.sent.filter((d) => typeof d !== "string").length, 1, "a keyframe over the WebSocket");
   f.message({ t: "kf" });
-  assert.deepEqual(f.calls.filter((c) => c.includes("kf")), ["kf", "peer kf"]);
+  assert.deepEqual(f.calls.filter((c) => c.includes("kf")), ["kf", "peer kf", "kf"]);
+  connected();
+  assert.equal(f.subscribed(), false, "WebSocket media stops once WebRTC media flows");
+  f.message({ t: "kf" });
+  assert.deepEqual(f.calls.filter((c) => c.includes("kf")), ["kf", "peer kf", "kf", "peer kf"]);
 });
 
 Deno.test("back-to-back webrtc requests make one peer at a time, the latest wins, leaving ends it", async () => {
@@ -213,6 +222,7 @@ Deno.test("a peer that ends by itself (never connected, killed) tells the viewer
   let end: (reason: string) => void = () => {};
   f.context.media.createPeer = (options) => {
     end = options.onClose;
+    queueMicrotask(() => options.onConnected?.());
     return Promise.resolve({ signal: () => {}, close: () => Promise.resolve(), requestKeyframe: () => {} });
   };
   attachViewer(f.socket, { viewOnly: false, remote: "t" }, f.context);

@@ -182,6 +182,9 @@ export class InputCapture {
     if (b === undefined) return;
     if (down) {
       event.preventDefault();
+      // A press needs a place: before the first picture there is nothing to click on, and the desktop would
+      // take it wherever its pointer happens to be (a click into a window the user never saw).
+      if (!this.#options.geometry()) return;
       this.#options.surface.focus();
       // Keep receiving moves and the release while dragging outside the window.
       this.#options.surface.setPointerCapture?.(event.pointerId);

@@ -247,7 +247,9 @@ const conn = new Connection(location.href, {
     if (message && typeof message === "object") onMessage(message);
   },
   onBinary(data) {
-    if (stats.transport === "webrtc") return;
+    // The server streams over this socket until WebRTC media flows (so `auto` shows the desktop while WebRTC
+    // connects); a transport pinned to WebRTC shows WebRTC only.
+    if (stats.transport === "webrtc" || mode === "webrtc") return;
     const frame = decodeMediaFrame(data);
     if (!frame) return;
     bytes.add(data.byteLength);

@@ -1,0 +1,60 @@
+/**
+ * Before the first picture, a click has no place on the desktop: it is not sent (the desktop would take it
+ * wherever its pointer is); keys still are.
+ */
+import assert from "node:assert/strict";
+import { type ClientMessage, parseClientMessage, type ServerMessage } from "../../protocol/protocol.ts";
+import { createStreamerApp, serveStreamer } from "../../streamer/server/mod.ts";
+import { launchChromium, type TestBrowser, waitFor } from "./_browser_fixture.ts";
+
+const TOKEN = "input-test-secret";
+
+Deno.test({
+  name: "a click before the first picture is not sent; typing is",
+  sanitizeOps: false,
+  sanitizeResources: false,
+}, async () => {
+  const received: ClientMessage[] = [];
+  const app = createStreamerApp({
+    token: TOKEN,
+    viewer(socket) {
+      socket.onMessage((data) => {
+        const message = typeof data === "string" ? parseClientMessage(data) : undefined;
+        if (message) received.push(message);
+      });
+      const hello: ServerMessage = {
+        t: "hello",
+        v: 1,
+        width: 1000,
+        height: 600,
+        fps: 30,
+        codec: "avc1.42e01f",
+        encoder: "test",
+        audio: false,
+        input: true,
+        iceServers: [],
+      };
+      socket.send(JSON.stringify(hello)); // and never a frame
+    },
+  });
+  const server = await serveStreamer(app, { bind: "127.0.0.1" });
+  let chromium: TestBrowser | undefined;
+  try {
+    chromium = await launchChromium();
+    const page = chromium.context.pages()[0];
+    await page.goto(`${server.url}?token=${TOKEN}&transport=websocket&resize=off`);
+    await page.waitForFunction(() =>
+      (globalThis as { selkiesStats?: { connected: boolean } }).selkiesStats
+        ?.connected
+    );
+    await page.mouse.click(300, 200);
+    await page.keyboard.press("a");
+    await waitFor(() => received.some((m) => m.t === "ku"));
+    const kinds = received.map((m) => m.t);
+    assert.ok(!kinds.includes("mb"), `no button without a picture: ${kinds}`);
+    assert.ok(kinds.includes("kd"), `keys still go: ${kinds}`);
+  } finally {
+    await chromium?.close();
+    await server.close();
+  }
+});
