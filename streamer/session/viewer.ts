@@ -10,6 +10,7 @@ import {
   type MediaFrame,
   parseClientMessage,
   type ServerMessage,
+  viewOnlyMaySend,
 } from "../../protocol/protocol.ts";
 import { getLog } from "../../log.ts";
 import { applyInput } from "./input.ts";
@@ -54,9 +55,6 @@ export interface ViewerInfo {
   /** Who or where the viewer is, for logs. */
   remote: string;
 }
-
-/** Control messages a view-only viewer may still send. */
-const VIEW_ONLY_ALLOWED = new Set<ClientMessage["t"]>(["kf", "stats", "webrtc", "sdp", "ice"]);
 
 /**
  * A connected viewer. Created by {@linkcode attachViewer}; `send` is used by the session to
@@ -183,7 +181,7 @@ export function attachViewer(socket: ViewerSocket, info: ViewerInfo, context: Vi
   };
 
   const handle = (message: ClientMessage) => {
-    if (info.viewOnly && !VIEW_ONLY_ALLOWED.has(message.t)) {
+    if (info.viewOnly && !viewOnlyMaySend(message.t)) {
       log.info("refused {type} from view-only viewer {remote}", { type: message.t, remote: info.remote });
       return;
     }
