@@ -1,11 +1,23 @@
 /**
- * `selkies-hpc stream` ends everything it started when told to stop, even with viewers still
- * connected over WebSocket (an open connection must not hold the shutdown).
+ * `selkies-hpc stream` ends everything it started when told to stop: with viewers still connected over
+ * WebSocket (an open connection must not hold the shutdown), with a WebRTC viewer that never answers and
+ * resizes the screen (a worker stuck inside an X server grab must not freeze the streamer), when SLURM
+ * signals every process of the job at once, and when the TERM comes twice. Afterwards no process, no
+ * runtime folder (X cookie, PulseAudio cookie) and no ready file (the secret) is left.
  */
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 
 const CLI = fileURLToPath(new URL("../selkies-hpc", import.meta.url));
+
+/** Sends `signal` to `pid` unless it is already gone. */
+function signal(pid: number, name: Deno.Signal): void {
+  try {
+    Deno.kill(pid, name);
+  } catch {
+    // Ended meanwhile.
+  }
+}
 
 /** Live processes whose environment carries `needle` (a tag every descendant inherits). */
 async function tagged(needle: string): Promise<number[]> {
@@ -16,75 +28,158 @@ async function tagged(needle: string): Promise<number[]> {
     const env = await Deno.readFile(`/proc/${entry.name}/environ`).catch(() => new Uint8Array());
     search: for (let i = 0; i + bytes.length <= env.length; i++) {
       for (let j = 0; j < bytes.length; j++) if (env[i + j] !== bytes[j]) continue search;
-      pids.push(Number(entry.name));
+      const stat = await Deno.readTextFile(`/proc/${entry.name}/stat`).catch(() => "");
+      if (stat && stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z") pids.push(Number(entry.name));
       break;
     }
   }
   return pids;
 }
 
-Deno.test("a CLI session greets viewers with the site's ICE servers; SIGTERM ends all of it", async () => {
+interface CliSession {
+  child: Deno.ChildProcess;
+  /** The test's folder: HOME and TMPDIR of the session, so its runtime folder is made here. */
+  dir: string;
+  tag: string;
+  ready: { url: string; token: string };
+  /** What the session left in `dir` that holds a secret: runtime folders and the ready file. */
+  leftovers(): Promise<string[]>;
+  /** Ends whatever is left and removes `dir`. */
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** Starts `selkies-hpc stream` (640x480 unless told) and waits for its ready file. */
+async function startCli(
+  options: { audio: boolean; siteConfig?: string; geometry?: string },
+): Promise<CliSession> {
   const dir = await Deno.makeTempDir({ prefix: "selkies-shutdown-" });
   const tag = `SELKIES_TEST_TAG=${crypto.randomUUID()}`;
-  await Deno.writeTextFile(`${dir}/site.yaml`, "iceServers:\n  - urls: stun:stun.example.org:3478\n");
+  const env: Record<string, string> = { [tag.split("=")[0]]: tag.split("=")[1], HOME: dir, TMPDIR: dir };
+  if (options.siteConfig !== undefined) {
+    await Deno.writeTextFile(`${dir}/site.yaml`, options.siteConfig);
+    env.SELKIES_SITE_CONFIG = `${dir}/site.yaml`;
+  }
+  const geometry = options.geometry ?? "640x480";
+  const args = ["stream", "--geometry", geometry, "--fps", "15", "--ready-file", `${dir}/ready.json`];
   const child = new Deno.Command(CLI, {
-    args: [
-      "stream",
-      "--geometry",
-      "640x480",
-      "--fps",
-      "15",
-      "--no-audio",
-      "--ready-file",
-      `${dir}/ready.json`,
-    ],
-    env: { [tag.split("=")[0]]: tag.split("=")[1], SELKIES_SITE_CONFIG: `${dir}/site.yaml`, HOME: dir },
+    args: [...args, options.audio ? "--audio" : "--no-audio"],
+    env,
     stdout: "null",
     stderr: "null",
   }).spawn();
-  try {
-    let ready: { url: string; token: string } | undefined;
-    for (let i = 0; i < 300 && !ready; i++) {
-      ready = await Deno.readTextFile(`${dir}/ready.json`).then(JSON.parse).catch(() => undefined);
-      if (!ready) await new Promise((r) => setTimeout(r, 100));
-    }
-    assert.ok(ready, "the session became ready");
-    const wsUrl = new URL("ws", ready.url.replace(/^http/, "ws"));
-    wsUrl.search = "";
-    const origin = new URL(ready.url).origin;
-    // @ts-ignore: Deno's WebSocket takes headers as a non-standard option.
-    const socket = new WebSocket(wsUrl, { headers: { authorization: `Bearer ${ready.token}`, origin } });
-    let frames = 0;
-    let hello: { t: string; iceServers: { urls: string }[] } | undefined;
-    socket.binaryType = "arraybuffer";
-    socket.onmessage = (m) => typeof m.data === "string" ? hello ??= JSON.parse(m.data) : frames++;
-    const closed = new Promise((r) => socket.onclose = r);
-    for (let i = 0; i < 100 && frames === 0; i++) await new Promise((r) => setTimeout(r, 100));
-    assert.ok(frames > 0, "the viewer receives frames");
-    assert.equal(hello?.t, "hello");
-    assert.deepEqual(
-      hello?.iceServers,
-      [{ urls: "stun:stun.example.org:3478" }],
-      "ICE servers from site.yaml",
-    );
-    assert.ok((await tagged(tag)).length >= 3, "Xvfb, the desktop and the media worker run");
-
-    const started = performance.now();
-    child.kill("SIGTERM");
-    const status = await child.status;
-    const seconds = (performance.now() - started) / 1000;
-    await closed;
-    assert.equal(status.code, 0, "a requested stop exits 0");
-    assert.ok(seconds < 10, `the stop took ${seconds.toFixed(1)} s`);
-    assert.deepEqual(await tagged(tag), [], "no process of the session is left");
-  } finally {
-    try {
-      child.kill("SIGKILL");
-    } catch {
-      // Already ended.
-    }
+  const dispose = async () => {
+    signal(child.pid, "SIGKILL");
     await child.status;
-    for (const pid of await tagged(tag)) Deno.kill(pid, "SIGKILL");
+    for (const pid of await tagged(tag)) signal(pid, "SIGKILL");
     await Deno.remove(dir, { recursive: true });
+  };
+  let ready: CliSession["ready"] | undefined;
+  for (let i = 0; i < 300 && !ready; i++) {
+    ready = await Deno.readTextFile(`${dir}/ready.json`).then(JSON.parse).catch(() => undefined);
+    if (!ready) await new Promise((r) => setTimeout(r, 100));
   }
+  if (!ready) {
+    await dispose();
+    assert.fail("the session did not become ready");
+  }
+  const leftovers = async () => {
+    const names: string[] = [];
+    for await (const entry of Deno.readDir(dir)) {
+      if (entry.name.startsWith("selkies-session-") || entry.name === "ready.json") names.push(entry.name);
+    }
+    return names;
+  };
+  return { child, dir, tag, ready, leftovers, [Symbol.asyncDispose]: dispose };
+}
+
+/** A plain WebSocket viewer that keeps the control messages it hears. */
+function connectViewer(ready: CliSession["ready"]) {
+  const wsUrl = new URL("ws", ready.url.replace(/^http/, "ws"));
+  wsUrl.search = "";
+  const origin = new URL(ready.url).origin;
+  // @ts-ignore: Deno's WebSocket takes headers as a non-standard option.
+  const socket = new WebSocket(wsUrl, { headers: { authorization: `Bearer ${ready.token}`, origin } });
+  socket.binaryType = "arraybuffer";
+  const messages: { t: string; [key: string]: unknown }[] = [];
+  let frames = 0;
+  socket.onmessage = (m) => typeof m.data === "string" ? messages.push(JSON.parse(m.data)) : frames++;
+  const opened = new Promise((resolve, reject) => {
+    socket.onopen = resolve;
+    socket.onerror = reject;
+  });
+  const closed = new Promise((r) => socket.onclose = r);
+  const waitFor = async (what: string, test: () => boolean, timeoutMs = 10_000) => {
+    const deadline = Date.now() + timeoutMs;
+    while (!test()) {
+      if (Date.now() > deadline) assert.fail(`no ${what} within ${timeoutMs / 1000} s`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  const send = (message: unknown) => socket.send(JSON.stringify(message));
+  return { socket, messages, frames: () => frames, opened, closed, waitFor, send };
+}
+
+/** Asks /healthz with a deadline: a frozen streamer does not answer at all. */
+async function healthz(ready: CliSession["ready"], timeoutMs = 2000): Promise<string> {
+  return await fetch(new URL("healthz", ready.url), { signal: AbortSignal.timeout(timeoutMs) })
+    .then((r) => r.text())
+    .catch((error) => `no answer (${error.name})`);
+}
+
+/** Resolves with the exit status, or null when the process did not exit within `ms`. */
+async function exitWithin(child: Deno.ChildProcess, ms: number): Promise<Deno.CommandStatus | null> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<null>((resolve) => timer = setTimeout(() => resolve(null), ms));
+  try {
+    return await Promise.race([child.status, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+Deno.test("a CLI session greets with the site's ICE servers, survives a WebRTC viewer that never answers, and SIGTERM ends all of it", async () => {
+  await using cli = await startCli({
+    audio: false,
+    geometry: "1280x720",
+    siteConfig: "iceServers:\n  - urls: stun:stun.example.org:3478\n",
+  });
+  const viewer = connectViewer(cli.ready);
+  await viewer.opened;
+  await viewer.waitFor("video frame", () => viewer.frames() > 0);
+  const hello = viewer.messages.find((m) => m.t === "hello");
+  assert.deepEqual(hello?.iceServers, [{ urls: "stun:stun.example.org:3478" }], "ICE servers from site.yaml");
+  assert.ok((await tagged(cli.tag)).length >= 3, "Xvfb, the desktop and the media worker run");
+
+  // Ask for WebRTC and never answer the offer, then resize: the change makes the WebRTC worker's ximagesrc
+  // renegotiate inside its XGrabServer, where it hangs (GStreamer 1.22: a serialized allocation query waits
+  // on a queue whose thread is blocked by the unanswered peer), so the X server stays grabbed. Then what
+  // needs the streamer's own X connection: a second resize (round trips), and the pointer moving (writes,
+  // which block once ~70 wait in the socket of a grabbed server).
+  viewer.send({ t: "webrtc" });
+  await viewer.waitFor("WebRTC offer", () => viewer.messages.some((m) => m.t === "sdp"));
+  viewer.send({ t: "resize", w: 800, h: 600 });
+  await new Promise((r) => setTimeout(r, 1500));
+  viewer.send({ t: "resize", w: 720, h: 540 });
+  for (let i = 0; i < 300; i++) viewer.send({ t: "ma", x: i % 700, y: i % 500 });
+  for (let i = 0; i < 3; i++) {
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(await healthz(cli.ready), "ok\n", "the streamer answers while a worker holds the X server");
+  }
+  // The stuck round trip got the media workers killed (which ends their grab), so the resize went through.
+  await viewer.waitFor(
+    "screen 720x540",
+    () => viewer.messages.some((m) => m.t === "screen" && m.width === 720 && m.height === 540),
+    20_000,
+  );
+
+  const started = performance.now();
+  cli.child.kill("SIGTERM");
+  const status = await exitWithin(cli.child, 5000);
+  const seconds = (performance.now() - started) / 1000;
+  assert.ok(status, "SIGTERM ended the streamer within 5 s");
+  await viewer.closed;
+  assert.equal(status.code, 0, "a requested stop exits 0");
+  assert.ok(seconds < 5, `the stop took ${seconds.toFixed(1)} s`);
+  assert.deepEqual(await tagged(cli.tag), [], "no process of the session is left");
+  assert.deepEqual(await cli.leftovers(), [], "no runtime folder or ready file is left");
 });

@@ -134,7 +134,7 @@ export async function startXvfb(options: XvfbOptions): Promise<XDisplay> {
   };
   const x = openX11(name, xauthority);
   try {
-    const size = x.resize(options.width, options.height);
+    const size = await x.resize(options.width, options.height);
     log.info("Xvfb {name} up at {width}x{height} (max {maxWidth}x{maxHeight})", {
       name,
       ...size,

@@ -139,6 +139,10 @@ export async function startSession(
     });
     await media.start();
     cleanups.push(() => media.stop());
+    // The X server does not answer: a media worker hung while it held a server grab (GStreamer 1.22's
+    // ximagesrc renegotiates inside XGrabServer). Killing the workers ends their connections and the grab;
+    // the shared worker restarts, WebRTC viewers fall back to the WebSocket.
+    x11.onStall((what) => void media.killAll(`the X server did not answer ${what}`));
     await firstFrame(media);
     // Frames are converted and encoded only while the screen changes (X damage): an idle desktop is ~free.
     const idle = new IdleTimer({ fps: settings.fps, onChange: (active) => media.setActive(active) });
@@ -165,7 +169,7 @@ export async function startSession(
           wheel: (x, y) => x11.wheel(x, y),
           setClipboard: (text) => x11.setClipboard(text),
           resize: async (w, h) => {
-            const actual = x11.resize(w, h);
+            const actual = await x11.resize(w, h);
             if (actual.width !== size.width || actual.height !== size.height) {
               size = actual;
               await media.resize(actual.width, actual.height);

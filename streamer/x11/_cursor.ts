@@ -16,12 +16,19 @@ export interface CursorImage {
 /** The largest cursor side accepted (X cursors are small; guards against a bogus image). */
 const MAX_SIDE = 512;
 
-/** Reads the current cursor image; null when there is none. Also returns its serial for caching. */
-export function readCursor(
-  x: XLibs,
-  dpy: Deno.PointerValue,
-): { serial: bigint; width: number; height: number; xhot: number; yhot: number; rgba: Uint8Array } | null {
-  const image = x.xfixes.XFixesGetCursorImage(dpy);
+/** A cursor image as the server sent it, with its serial (for caching). */
+export interface RawCursor {
+  serial: bigint;
+  width: number;
+  height: number;
+  xhot: number;
+  yhot: number;
+  rgba: Uint8Array;
+}
+
+/** Reads the current cursor image (a round trip: run it on the requests queue); null when there is none. */
+export async function readCursor(x: XLibs, dpy: NonNullable<Deno.PointerValue>): Promise<RawCursor | null> {
+  const image = await x.nb.xfixes.XFixesGetCursorImage(dpy);
   if (!image) return null;
   try {
     const view = new Deno.UnsafePointerView(image);
@@ -51,7 +58,7 @@ export function readCursor(
 export class CursorCache {
   readonly #cache = new Map<bigint, Promise<CursorImage>>();
 
-  encode(raw: NonNullable<ReturnType<typeof readCursor>>): Promise<CursorImage> {
+  encode(raw: RawCursor): Promise<CursorImage> {
     const hit = this.#cache.get(raw.serial);
     if (hit) return hit;
     const { width, height, xhot, yhot } = raw;

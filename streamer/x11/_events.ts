@@ -1,6 +1,9 @@
-// Drains the X connection's events on a JS timer and tells each watcher, once per poll at most, that
-// one of its events came (watchers only need "something changed", never every event).
-import { takeXError, type XLibs } from "./_lib.ts";
+// Drains the events connection on a JS timer and tells each watcher, once per poll at most, that one of its
+// events came (watchers only need "something changed", never every event). XPending only flushes what this
+// connection wrote (a damage re-arm: one request per damage event, and the server sends no other until it is
+// read) and reads what is there: it never waits on the server, so it may run on the main thread.
+import type { XLibs } from "./_lib.ts";
+import { takeXError } from "./_errors.ts";
 
 const XEVENT_BYTES = 192;
 
@@ -49,7 +52,7 @@ export class EventPump {
       const type = view.getInt32(0, true);
       for (const w of this.#watchers) if (w.matches(type, view)) hit.add(w);
     }
-    takeXError(); // errors of earlier requests were already reported where they matter
+    takeXError(this.#dpy); // nothing on this connection waits for an error
     for (const w of hit) w.fired();
   }
 }

@@ -1,7 +1,8 @@
-// Key injection through XTest, with spare keycodes remapped for keysyms the keymap lacks.
+// Key injection through XTest, with spare keycodes remapped for keysyms the keymap lacks. Runs on the requests
+// connection's queue (every call may wait on the server; nothing here flushes: the queue does, once idle).
 import type { XLibs } from "./_lib.ts";
 
-type Display = Deno.PointerValue;
+type Display = NonNullable<Deno.PointerValue>;
 
 /** The largest valid keysym (X11 keysyms are 29-bit). */
 const MAX_KEYSYM = 0x1fffffff;
@@ -23,40 +24,38 @@ export class Keyboard {
     this.#dpy = dpy;
   }
 
-  down(keysym: number): void {
+  async down(keysym: number): Promise<void> {
     if (!validKeysym(keysym) || this.#pressed.has(keysym)) return;
-    const keycode = this.#keycodeFor(keysym);
+    const keycode = await this.#keycodeFor(keysym);
     if (keycode === 0) return;
     this.#pressed.set(keysym, keycode);
-    this.#x.xtst.XTestFakeKeyEvent(this.#dpy, keycode, 1, 0n);
-    this.#x.x11.XFlush(this.#dpy);
+    await this.#x.nb.xtst.XTestFakeKeyEvent(this.#dpy, keycode, 1, 0n);
   }
 
-  up(keysym: number): void {
+  async up(keysym: number): Promise<void> {
     const keycode = this.#pressed.get(keysym);
     if (keycode === undefined) return;
     this.#pressed.delete(keysym);
-    this.#x.xtst.XTestFakeKeyEvent(this.#dpy, keycode, 0, 0n);
-    this.#x.x11.XFlush(this.#dpy);
+    await this.#x.nb.xtst.XTestFakeKeyEvent(this.#dpy, keycode, 0, 0n);
   }
 
-  releaseAll(): void {
-    for (const keycode of this.#pressed.values()) this.#x.xtst.XTestFakeKeyEvent(this.#dpy, keycode, 0, 0n);
+  async releaseAll(): Promise<void> {
+    const held = [...this.#pressed.values()];
     this.#pressed.clear();
-    this.#x.x11.XFlush(this.#dpy);
+    for (const keycode of held) await this.#x.nb.xtst.XTestFakeKeyEvent(this.#dpy, keycode, 0, 0n);
   }
 
-  #keycodeFor(keysym: number): number {
+  async #keycodeFor(keysym: number): Promise<number> {
     const mapped = this.#remapped.get(keysym);
     if (mapped !== undefined) return mapped;
-    const keycode = this.#x.x11.XKeysymToKeycode(this.#dpy, BigInt(keysym));
+    const keycode = await this.#x.nb.x11.XKeysymToKeycode(this.#dpy, BigInt(keysym));
     if (keycode !== 0) return keycode;
-    return this.#remap(keysym);
+    return await this.#remap(keysym);
   }
 
   /** Maps `keysym` onto a spare keycode (reusing the oldest one not held down). */
-  #remap(keysym: number): number {
-    this.#spare ??= this.#findSpare();
+  async #remap(keysym: number): Promise<number> {
+    this.#spare ??= await this.#findSpare();
     const held = new Set(this.#pressed.values());
     let keycode = this.#spare.find((k) => ![...this.#remapped.values()].includes(k));
     if (keycode === undefined) {
@@ -67,20 +66,26 @@ export class Keyboard {
     }
     // Two columns (unshifted, shifted) carrying the same keysym, as xdotool does.
     const syms = new BigUint64Array([BigInt(keysym), BigInt(keysym)]);
-    this.#x.x11.XChangeKeyboardMapping(this.#dpy, keycode, 2, new Uint8Array(syms.buffer), 1);
-    this.#x.x11.XSync(this.#dpy, 0);
+    await this.#x.nb.x11.XChangeKeyboardMapping(this.#dpy, keycode, 2, new Uint8Array(syms.buffer), 1);
+    await this.#x.nb.x11.XSync(this.#dpy, 0);
     this.#remapped.set(keysym, keycode);
     return keycode;
   }
 
   /** Keycodes with no keysym at all, from the top of the range. */
-  #findSpare(): number[] {
+  async #findSpare(): Promise<number[]> {
     const min = new Int32Array(1);
     const max = new Int32Array(1);
+    // Local: the range is in the Display structure.
     this.#x.x11.XDisplayKeycodes(this.#dpy, new Uint8Array(min.buffer), new Uint8Array(max.buffer));
     const count = max[0] - min[0] + 1;
     const per = new Int32Array(1);
-    const map = this.#x.x11.XGetKeyboardMapping(this.#dpy, min[0], count, new Uint8Array(per.buffer));
+    const map = await this.#x.nb.x11.XGetKeyboardMapping(
+      this.#dpy,
+      min[0],
+      count,
+      new Uint8Array(per.buffer),
+    );
     if (!map) return [];
     const view = new Deno.UnsafePointerView(map);
     const spare: number[] = [];

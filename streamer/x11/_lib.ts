@@ -1,11 +1,20 @@
 // The one place that dlopens libX11, libXtst, libXfixes, libXrandr and libXdamage. Symbols are loaded lazily, once
 // per process. Only non-variadic entry points are used. Pointers never leave streamer/x11/.
+//
+// Two ways to call: `x11`, `xtst`... run on the calling (main) thread, for calls that never wait on the server
+// (event polling, local look-ups); `nb.*` are the same functions declared `nonblocking: true`: each runs on one
+// of Deno's blocking-pool threads and returns a Promise, for everything that may wait on the X server (round
+// trips, and writes, which block once the socket is full: ~70 small flushes while another client holds a
+// server grab). Xlib is not thread-safe here (no XInitThreads), so a Display is only ever used by one call at
+// a time: the events connection from the main thread, the requests connection through one serial queue.
 
 const X11_SYMBOLS = {
   XOpenDisplay: { parameters: ["buffer"], result: "pointer" },
   XCloseDisplay: { parameters: ["pointer"], result: "i32" },
   XDefaultRootWindow: { parameters: ["pointer"], result: "u64" },
   XDefaultScreen: { parameters: ["pointer"], result: "i32" },
+  XDisplayWidth: { parameters: ["pointer", "i32"], result: "i32" },
+  XDisplayHeight: { parameters: ["pointer", "i32"], result: "i32" },
   XFlush: { parameters: ["pointer"], result: "i32" },
   XSync: { parameters: ["pointer", "i32"], result: "i32" },
   XPending: { parameters: ["pointer"], result: "i32" },
@@ -21,6 +30,8 @@ const X11_SYMBOLS = {
     result: "i32",
   },
   XSetErrorHandler: { parameters: ["function"], result: "pointer" },
+  XSetIOErrorHandler: { parameters: ["function"], result: "pointer" },
+  XSetIOErrorExitHandler: { parameters: ["pointer", "function", "pointer"], result: "void" },
 } as const;
 
 const XTST_SYMBOLS = {
@@ -62,6 +73,43 @@ const XDAMAGE_SYMBOLS = {
 
 type Lib<S extends Deno.ForeignLibraryInterface> = Deno.DynamicLibrary<S>["symbols"];
 
+/** The same symbols, each declared `nonblocking: true` (runs off the main thread, returns a Promise). */
+type NonBlocking<S extends Deno.ForeignLibraryInterface, K extends keyof S> = {
+  [P in K]: S[P] & { nonblocking: true };
+};
+
+function nonBlocking<S extends Deno.ForeignLibraryInterface, K extends keyof S>(
+  symbols: S,
+  names: K[],
+): NonBlocking<S, K> {
+  return Object.fromEntries(names.map((n) => [n, { ...symbols[n], nonblocking: true }])) as NonBlocking<S, K>;
+}
+
+const X11_NB = nonBlocking(X11_SYMBOLS, [
+  "XSync",
+  "XFlush",
+  "XCloseDisplay",
+  "XGetGeometry",
+  "XKeysymToKeycode",
+  "XGetKeyboardMapping",
+  "XChangeKeyboardMapping",
+]);
+const XTST_NB = nonBlocking(XTST_SYMBOLS, [
+  "XTestFakeKeyEvent",
+  "XTestFakeButtonEvent",
+  "XTestFakeMotionEvent",
+  "XTestFakeRelativeMotionEvent",
+]);
+const XFIXES_NB = nonBlocking(XFIXES_SYMBOLS, ["XFixesGetCursorImage"]);
+const XRANDR_NB = nonBlocking(XRANDR_SYMBOLS, [
+  "XRRGetScreenResources",
+  "XRRGetScreenSizeRange",
+  "XRRSetScreenSize",
+  "XRRCreateMode",
+  "XRRAddOutputMode",
+  "XRRSetCrtcConfig",
+]);
+
 /** The loaded X libraries. */
 export interface XLibs {
   x11: Lib<typeof X11_SYMBOLS>;
@@ -69,40 +117,33 @@ export interface XLibs {
   xfixes: Lib<typeof XFIXES_SYMBOLS>;
   xrandr: Lib<typeof XRANDR_SYMBOLS>;
   xdamage: Lib<typeof XDAMAGE_SYMBOLS>;
+  /** Calls that may wait on the X server, run on a blocking-pool thread. */
+  nb: {
+    x11: Lib<typeof X11_NB>;
+    xtst: Lib<typeof XTST_NB>;
+    xfixes: Lib<typeof XFIXES_NB>;
+    xrandr: Lib<typeof XRANDR_NB>;
+  };
 }
 
 let libs: XLibs | null = null;
-let lastError = 0;
 
-/** Loads the libraries once and installs an error handler (Xlib's default one exits the process). */
+/** Loads the libraries once (the error handlers are installed by `_errors.ts` on first open). */
 export function xlibs(): XLibs {
-  if (libs) return libs;
-  const x11 = Deno.dlopen("libX11.so.6", X11_SYMBOLS).symbols;
-  const loaded: XLibs = {
-    x11,
+  libs ??= {
+    x11: Deno.dlopen("libX11.so.6", X11_SYMBOLS).symbols,
     xtst: Deno.dlopen("libXtst.so.6", XTST_SYMBOLS).symbols,
     xfixes: Deno.dlopen("libXfixes.so.3", XFIXES_SYMBOLS).symbols,
     xrandr: Deno.dlopen("libXrandr.so.2", XRANDR_SYMBOLS).symbols,
     xdamage: Deno.dlopen("libXdamage.so.1", XDAMAGE_SYMBOLS).symbols,
-  };
-  // Called synchronously from inside an Xlib call on this thread; byte 32 of XErrorEvent (LP64) is error_code.
-  const handler = new Deno.UnsafeCallback(
-    { parameters: ["pointer", "pointer"], result: "i32" } as const,
-    (_display, event) => {
-      lastError = event ? new Deno.UnsafePointerView(event).getUint8(32) : -1;
-      return 0;
+    nb: {
+      x11: Deno.dlopen("libX11.so.6", X11_NB).symbols,
+      xtst: Deno.dlopen("libXtst.so.6", XTST_NB).symbols,
+      xfixes: Deno.dlopen("libXfixes.so.3", XFIXES_NB).symbols,
+      xrandr: Deno.dlopen("libXrandr.so.2", XRANDR_NB).symbols,
     },
-  );
-  x11.XSetErrorHandler(handler.pointer);
-  libs = loaded;
+  };
   return libs;
-}
-
-/** Returns the X error code seen since the last call (0: none) and clears it. */
-export function takeXError(): number {
-  const error = lastError;
-  lastError = 0;
-  return error;
 }
 
 /** The first event number of an extension (its `XxxQueryExtension`), or null when the display lacks it. */

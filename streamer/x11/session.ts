@@ -1,51 +1,48 @@
 /**
- * One X11 connection for input injection (XTest), screen resizing (RANDR), cursor images and clipboard
- * change notification (XFixes), and screen damage (XDamage). Events are drained by polling `XPending` on a
- * short JS timer: Deno FFI cannot wait on the X socket without blocking the event loop or calling Xlib
- * from another thread (Xlib is not thread-safe here). Cursor/clipboard events are rare (30 ms poll);
- * damage wakes an idle encoder, so with a damage listener the poll runs every 8 ms (~0.3% of a core).
+ * The session's X11 side: input injection (XTest), screen resizing (RANDR), cursor images and clipboard
+ * change notification (XFixes), and screen damage (XDamage), over two connections to the display:
+ *
+ * - events: cursor, clipboard and damage events, drained by polling `XPending` on a JS timer (30 ms; 8 ms
+ *   with a damage listener, ~0.3% of a core) on the main thread. Nothing on it waits on the server.
+ * - requests: everything that may wait on the server (input, round trips, resizes, cursor images) runs on
+ *   Deno's blocking pool through one serial queue with deadlines. While another client holds a server grab
+ *   (a GStreamer 1.22 ximagesrc hung inside XGrabServer, for one), the main thread, the HTTP server and the
+ *   signal handlers stay live, the stall is reported through {@linkcode X11Session.onStall} (the session
+ *   ends its media workers, which ends their grab), and input is dropped instead of piling up.
  *
  * @module
  */
 import { cstr, eventBase, type XLibs, xlibs } from "./_lib.ts";
-import { Keyboard } from "./_keyboard.ts";
+import { closeDisplay, type Display, openDisplay } from "./_connection.ts";
 import { fitSize, rootSize, setSize, type Size } from "./_randr.ts";
 import { Clipboard } from "./_clipboard.ts";
-import { CursorCache, type CursorImage, readCursor } from "./_cursor.ts";
-import { DamageWatch } from "./_damage.ts";
-import { EventPump } from "./_events.ts";
+import { type CursorImage, readCursor } from "./_cursor.ts";
+import { Input } from "./_input.ts";
+import { RequestQueue } from "./_requests.ts";
+import { DesktopWatch } from "./_watch.ts";
+import { X11Error } from "./errors.ts";
 import { getLog } from "../../log.ts";
 
 export type { CursorImage } from "./_cursor.ts";
 export type { Size } from "./_randr.ts";
+export { X11Error, X11TimeoutError } from "./errors.ts";
 
-/** Mouse buttons `button()` accepts: left, middle, right, back, forward (4-7 are the wheel). */
-const BUTTONS = new Set([1, 2, 3, 8, 9]);
-/** The most wheel clicks one `wheel()` call sends per axis. */
-const MAX_WHEEL_STEPS = 10;
-const POLL_MS = 30;
-/** Poll period with a damage listener: at most 8 ms (half a 60 fps frame) before an idle encoder wakes. */
-const DAMAGE_POLL_MS = 8;
-
-/**
- * The X display cannot be opened (not running, or the cookie does not match).
- *
- * @example
- * ```ts
- * import { X11Error } from "./session.ts";
- * throw new X11Error("cannot open X display :5: is Xvfb running, and is XAUTHORITY its cookie?");
- * ```
- */
-export class X11Error extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "X11Error";
-  }
-}
+const log = getLog("x11");
+/** A request unanswered this long means another client holds the server: {@linkcode X11Session.onStall}. */
+const STALL_MS = 3000;
+/** Callers of round trips (resize, screen size) give up after this long. */
+const TIMEOUT_MS = 10_000;
+/** Input events that may wait for the requests connection; later ones are dropped. */
+const MAX_QUEUED = 256;
+/** An idle session asks the server this often whether it answers (one XSync, ~50 us). */
+const KEEPALIVE_MS = 5000;
+/** Longest wait for XCloseDisplay. */
+const CLOSE_MS = 1000;
 
 /**
  * Opens `display` with the cookie in `xauthority` and returns the session's input/screen handle.
  *
+ * @throws {X11Error} when the display cannot be opened or lacks the XFIXES extension.
  * @example
  * ```ts ignore
  * import { openX11 } from "./session.ts";
@@ -53,189 +50,168 @@ export class X11Error extends Error {
  * x.moveTo(100, 100);
  * x.button(1, true);
  * x.button(1, false);
- * x.close();
+ * await x.close();
  * ```
  */
 export function openX11(display: string, xauthority: string): X11Session {
   return new X11Session(display, xauthority);
 }
 
-/** An open X11 connection; see {@linkcode openX11}. */
+/** An open X11 session; see {@linkcode openX11}. */
 export class X11Session {
   readonly #x: XLibs;
-  readonly #dpy: NonNullable<Deno.PointerValue>;
+  readonly #events: Display;
+  readonly #requests: Display;
   readonly #root: bigint;
-  readonly #keyboard: Keyboard;
+  readonly #queue: RequestQueue;
+  readonly #input: Input;
   readonly #clipboard: Clipboard;
-  readonly #cursors = new CursorCache();
-  readonly #fixesBase: number;
-  readonly #clipboardAtom: bigint;
-  readonly #buttons = new Set<number>();
-  readonly #cursorListeners: ((cursor: CursorImage) => void)[] = [];
-  readonly #clipboardListeners: ((text: string) => void)[] = [];
-  readonly #damageListeners: (() => void)[] = [];
-  #damage: DamageWatch | null = null;
+  readonly #watch: DesktopWatch;
+  readonly #stallListeners: ((what: string) => void)[] = [];
   #size: Size;
-  #events: EventPump;
   #closed = false;
 
   constructor(display: string, xauthority: string) {
-    this.#x = xlibs();
-    // Xlib reads XAUTHORITY when connecting; set it just for this call.
-    const previous = Deno.env.get("XAUTHORITY");
-    Deno.env.set("XAUTHORITY", xauthority);
-    const dpy = this.#x.x11.XOpenDisplay(cstr(display));
-    if (previous === undefined) Deno.env.delete("XAUTHORITY");
-    else Deno.env.set("XAUTHORITY", previous);
-    if (!dpy) {
-      throw new X11Error(
-        `cannot open X display ${display}: is Xvfb running, and is ${xauthority} its cookie?`,
-      );
-    }
-    this.#dpy = dpy;
-    this.#root = this.#x.x11.XDefaultRootWindow(dpy);
-    const fixesBase = eventBase(this.#x.xfixes.XFixesQueryExtension, dpy);
+    const x = this.#x = xlibs();
+    this.#events = openDisplay(x, display, xauthority);
+    const fixesBase = eventBase(x.xfixes.XFixesQueryExtension, this.#events);
     if (fixesBase === null) {
-      this.#x.x11.XCloseDisplay(dpy);
+      x.x11.XCloseDisplay(this.#events);
       throw new X11Error(`X display ${display} lacks the XFIXES extension`);
     }
-    this.#fixesBase = fixesBase;
-    this.#clipboardAtom = this.#x.x11.XInternAtom(dpy, cstr("CLIPBOARD"), 0);
-    this.#keyboard = new Keyboard(this.#x, dpy);
+    try {
+      this.#requests = openDisplay(x, display, xauthority);
+    } catch (error) {
+      x.x11.XCloseDisplay(this.#events);
+      throw error;
+    }
+    this.#root = x.x11.XDefaultRootWindow(this.#events);
+    const screen = x.x11.XDefaultScreen(this.#events); // its size came with the connection setup
+    this.#size = {
+      width: x.x11.XDisplayWidth(this.#events, screen),
+      height: x.x11.XDisplayHeight(this.#events, screen),
+    };
     this.#clipboard = new Clipboard({ DISPLAY: display, XAUTHORITY: xauthority });
-    this.#size = rootSize(this.#x, dpy, this.#root);
-    this.#events = new EventPump(this.#x, dpy, POLL_MS);
-    this.#events.watch((type) => type === this.#fixesBase + 1, () => {
-      if (this.#cursorListeners.length) this.#emitCursor(this.#cursorListeners);
+    this.#queue = new RequestQueue({
+      stallMs: STALL_MS,
+      timeoutMs: TIMEOUT_MS,
+      maxQueued: MAX_QUEUED,
+      keepaliveMs: KEEPALIVE_MS,
+      ping: () => x.nb.x11.XSync(this.#requests, 0),
+      onStall: (what) => {
+        log.warn("the X server has not answered {what} for {seconds} s", { what, seconds: STALL_MS / 1000 });
+        for (const cb of this.#stallListeners) cb(what);
+      },
     });
-    // XFixesSelectionNotifyEvent: owner at 48, selection at 56; owner None means cleared.
-    this.#events.watch(
-      (type, e) =>
-        type === this.#fixesBase && e.getBigUint64(56, true) === this.#clipboardAtom &&
-        e.getBigUint64(48, true) !== 0n,
-      () => this.#clipboard.changed((text) => this.#clipboardListeners.forEach((cb) => cb(text))),
-    );
+    this.#input = new Input(x, this.#requests, this.#queue, () => this.#size);
+    this.#watch = new DesktopWatch({
+      x,
+      events: this.#events,
+      root: this.#root,
+      fixesBase,
+      clipboardAtom: x.x11.XInternAtom(this.#events, cstr("CLIPBOARD"), 0),
+      clipboard: this.#clipboard,
+      readCursor: () => this.#queue.run("a cursor image", () => readCursor(x, this.#requests)),
+      closed: () => this.#closed,
+    });
   }
 
-  /**
-   * Presses the key of `keysym` (X11 keysym number); keysyms without a key get a spare keycode.
-   *
-   * @example
-   * ```ts ignore
+  /** Presses the key of `keysym` (X11 keysym number); keysyms without a key get a spare keycode. @example ```ts ignore
    * x.keyDown(0x61); // "a"
-   * x.keyUp(0x61);
-   * ```
-   */
+   * ``` */
   keyDown(keysym: number): void {
-    if (!this.#closed) this.#keyboard.down(keysym);
+    if (!this.#closed) this.#input.keyDown(keysym);
   }
 
   /** Releases a key pressed with {@linkcode X11Session.keyDown}; others are ignored. @example ```ts ignore
    * x.keyUp(0xff0d); // Return
    * ``` */
   keyUp(keysym: number): void {
-    if (!this.#closed) this.#keyboard.up(keysym);
+    if (!this.#closed) this.#input.keyUp(keysym);
   }
 
   /** Releases every key and button still held (a viewer left or lost focus). @example ```ts ignore
    * x.releaseAll();
    * ``` */
   releaseAll(): void {
-    if (this.#closed) return;
-    this.#keyboard.releaseAll();
-    for (const b of this.#buttons) this.#x.xtst.XTestFakeButtonEvent(this.#dpy, b, 0, 0n);
-    this.#buttons.clear();
-    this.#x.x11.XFlush(this.#dpy);
+    if (!this.#closed) this.#input.releaseAll();
   }
 
   /** Moves the pointer to (x, y), clamped to the screen. @example ```ts ignore
    * x.moveTo(640, 360);
    * ``` */
   moveTo(x: number, y: number): void {
-    if (this.#closed || !Number.isFinite(x) || !Number.isFinite(y)) return;
-    const cx = Math.max(0, Math.min(this.#size.width - 1, Math.round(x)));
-    const cy = Math.max(0, Math.min(this.#size.height - 1, Math.round(y)));
-    this.#x.xtst.XTestFakeMotionEvent(this.#dpy, -1, cx, cy, 0n);
-    this.#x.x11.XFlush(this.#dpy);
+    if (!this.#closed) this.#input.moveTo(x, y);
   }
 
   /** Moves the pointer by (dx, dy) (pointer-lock mode). @example ```ts ignore
    * x.moveBy(5, -3);
    * ``` */
   moveBy(dx: number, dy: number): void {
-    if (this.#closed || !Number.isFinite(dx) || !Number.isFinite(dy)) return;
-    const limit = (v: number) => Math.max(-10000, Math.min(10000, Math.round(v)));
-    this.#x.xtst.XTestFakeRelativeMotionEvent(this.#dpy, limit(dx), limit(dy), 0n);
-    this.#x.x11.XFlush(this.#dpy);
+    if (!this.#closed) this.#input.moveBy(dx, dy);
   }
 
   /** Presses or releases mouse button 1, 2, 3, 8 or 9; other numbers are ignored. @example ```ts ignore
    * x.button(1, true);
    * ``` */
   button(b: number, down: boolean): void {
-    if (this.#closed || !BUTTONS.has(b) || this.#buttons.has(b) === down) return;
-    if (down) this.#buttons.add(b);
-    else this.#buttons.delete(b);
-    this.#x.xtst.XTestFakeButtonEvent(this.#dpy, b, down ? 1 : 0, 0n);
-    this.#x.x11.XFlush(this.#dpy);
+    if (!this.#closed) this.#input.button(b, down);
   }
 
   /** Scrolls by wheel clicks: dy > 0 down, dx > 0 right (buttons 5/4, 7/6). @example ```ts ignore
    * x.wheel(0, 3);
    * ``` */
   wheel(dx: number, dy: number): void {
-    if (this.#closed) return;
-    const clicks = (v: number, negative: number, positive: number) => {
-      if (!Number.isFinite(v)) return;
-      const b = v < 0 ? negative : positive;
-      for (let i = 0; i < Math.min(MAX_WHEEL_STEPS, Math.abs(Math.round(v))); i++) {
-        this.#x.xtst.XTestFakeButtonEvent(this.#dpy, b, 1, 0n);
-        this.#x.xtst.XTestFakeButtonEvent(this.#dpy, b, 0, 0n);
-      }
-    };
-    clicks(dy, 4, 5);
-    clicks(dx, 6, 7);
-    this.#x.x11.XFlush(this.#dpy);
+    if (!this.#closed) this.#input.wheel(dx, dy);
   }
 
-  /** The current screen size (asks the server). @example ```ts ignore
-   * const { width, height } = x.screenSize();
+  /** Resolves once the server has processed everything sent so far (input included). @example ```ts ignore
+   * x.keyDown(0x61);
+   * await x.sync();
    * ``` */
-  screenSize(): Size {
-    if (!this.#closed) this.#size = rootSize(this.#x, this.#dpy, this.#root);
+  async sync(): Promise<void> {
+    if (!this.#closed) await this.#queue.run("a sync", () => this.#x.nb.x11.XSync(this.#requests, 0));
+  }
+
+  /**
+   * The current screen size (asks the server).
+   *
+   * @throws {X11TimeoutError} when the server does not answer.
+   * @example
+   * ```ts ignore
+   * const { width, height } = await x.screenSize();
+   * ```
+   */
+  async screenSize(): Promise<Size> {
+    const query = () => rootSize(this.#x, this.#requests, this.#root);
+    if (!this.#closed) this.#size = await this.#queue.run("a screen size query", query);
     return { ...this.#size };
   }
 
   /**
-   * Resizes the screen (even sizes, clamped to the framebuffer); returns the size reached.
+   * Resizes the screen (even sizes, clamped to the framebuffer); resolves to the size reached.
    *
+   * @throws {X11TimeoutError} when the server does not answer (another client holds a grab).
    * @example
    * ```ts ignore
-   * x.resize(1280, 720); // { width: 1280, height: 720 }
+   * await x.resize(1280, 720); // { width: 1280, height: 720 }
    * ```
    */
-  resize(width: number, height: number): Size {
+  async resize(width: number, height: number): Promise<Size> {
     if (this.#closed) throw new X11Error("X11 session is closed");
-    if (!Number.isFinite(width) || !Number.isFinite(height)) return this.screenSize();
-    const size = fitSize(this.#x, this.#dpy, this.#root, width, height);
-    this.#size = setSize(this.#x, this.#dpy, this.#root, size);
+    if (!Number.isFinite(width) || !Number.isFinite(height)) return await this.screenSize();
+    this.#size = await this.#queue.run(`a resize to ${width}x${height}`, async () => {
+      const size = await fitSize(this.#x, this.#requests, this.#root, width, height);
+      return await setSize(this.#x, this.#requests, this.#root, size);
+    });
     return { ...this.#size };
   }
 
-  /**
-   * Calls `cb` with the cursor image now and whenever the cursor changes.
-   *
-   * @example
-   * ```ts ignore
+  /** Calls `cb` with the cursor image now and whenever the cursor changes. @example ```ts ignore
    * x.onCursor((c) => console.log(c.width, c.height, c.png.length));
-   * ```
-   */
+   * ``` */
   onCursor(cb: (cursor: CursorImage) => void): void {
-    if (this.#cursorListeners.push(cb) === 1) {
-      this.#x.xfixes.XFixesSelectCursorInput(this.#dpy, this.#root, 1n); // DisplayCursorNotifyMask
-      this.#x.x11.XFlush(this.#dpy);
-    }
-    this.#emitCursor([cb]);
+    this.#watch.onCursor(cb);
   }
 
   /** Takes the CLIPBOARD with `text`. @example ```ts ignore
@@ -250,10 +226,7 @@ export class X11Session {
    * x.onClipboard((text) => console.log(text));
    * ``` */
   onClipboard(cb: (text: string) => void): void {
-    if (this.#clipboardListeners.push(cb) === 1) {
-      this.#x.xfixes.XFixesSelectSelectionInput(this.#dpy, this.#root, this.#clipboardAtom, 1n); // SetOwner
-      this.#x.x11.XFlush(this.#dpy);
-    }
+    this.#watch.onClipboard(cb);
   }
 
   /**
@@ -267,34 +240,35 @@ export class X11Session {
    * ```
    */
   onDamage(cb: () => void): void {
-    if (this.#closed) return;
-    if (!this.#damage) {
-      const fired = () => this.#damageListeners.forEach((listener) => listener());
-      this.#damage = DamageWatch.watch(this.#x, this.#dpy, this.#root, this.#events, fired);
-      if (!this.#damage) throw new X11Error("the X display lacks the DAMAGE extension");
-      this.#events.setPeriod(DAMAGE_POLL_MS);
-    }
-    this.#damageListeners.push(cb);
+    if (!this.#closed) this.#watch.onDamage(cb);
   }
 
-  /** Releases held input, ends clipboard children and closes the connection. @example ```ts ignore
+  /**
+   * Calls `cb` with what was asked when the X server has not answered a request for 3 s: another client
+   * holds a server grab. A session ends its own X clients (media workers) then, which releases the grab.
+   * @example ```ts ignore
+   * x.onStall(() => media.killAll("an X request timed out"));
+   * ``` */
+  onStall(cb: (what: string) => void): void {
+    this.#stallListeners.push(cb);
+  }
+
+  /** Releases held input, ends clipboard children and closes both connections (at most ~1 s each). @example ```ts ignore
    * await x.close();
    * ``` */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.releaseAll();
     this.#closed = true;
-    this.#events.stop();
-    this.#damage?.destroy();
+    this.#watch.stop(true);
+    this.#queue.stop();
     await this.#clipboard.close();
-    this.#x.x11.XCloseDisplay(this.#dpy);
-  }
-
-  #emitCursor(listeners: ((cursor: CursorImage) => void)[]): void {
-    const raw = readCursor(this.#x, this.#dpy);
-    if (!raw) return;
-    this.#cursors.encode(raw).then((cursor) => {
-      if (!this.#closed) { for (const cb of listeners) cb(cursor); }
-    }).catch((error) => getLog("x11").warn("cursor encoding failed: {error}", { error: String(error) }));
+    // After the queued input; a queue stuck behind a held server leaves that connection open.
+    const requests = this.#queue.run("closing", () => closeDisplay(this.#x, this.#requests, CLOSE_MS))
+      .catch(() => false);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise((resolve) => timer = setTimeout(resolve, 2 * CLOSE_MS));
+    await Promise.all([closeDisplay(this.#x, this.#events, CLOSE_MS), Promise.race([requests, late])]);
+    clearTimeout(timer);
   }
 }

@@ -72,6 +72,7 @@ Deno.test("X11 session on a real Xvfb: keys, pointer, wheel, resize, clipboard, 
         async () => (await x.run("xdotool", ["search", "--name", "^Event Tester$"])).code === 0,
       );
       session.moveTo(450, 360);
+      await session.sync();
       assert.match((await x.run("xdotool", ["getmouselocation"])).stdout, /x:450 y:360/);
       session.button(1, true);
       session.button(1, false);
@@ -92,8 +93,10 @@ Deno.test("X11 session on a real Xvfb: keys, pointer, wheel, resize, clipboard, 
     await t.step("moveBy, and bad input is clamped or ignored without throwing", async () => {
       session.moveTo(100, 100);
       session.moveBy(10, -20);
+      await session.sync();
       assert.match((await x.run("xdotool", ["getmouselocation"])).stdout, /x:110 y:80/);
       session.moveTo(-50, 99999);
+      await session.sync();
       assert.match((await x.run("xdotool", ["getmouselocation"])).stdout, /x:0 y:719/);
       session.moveTo(NaN, 1);
       session.button(42, true);
@@ -102,16 +105,17 @@ Deno.test("X11 session on a real Xvfb: keys, pointer, wheel, resize, clipboard, 
       session.keyUp(0x61); // never pressed
       session.wheel(Infinity, NaN);
       session.releaseAll();
+      await session.sync();
       assert.match((await x.run("xdotool", ["getmouselocation"])).stdout, /x:0 y:719/);
     });
 
     await t.step("resize to 1280x720 and beyond the framebuffer, seen by xdpyinfo", async () => {
-      assert.deepEqual(session.resize(1000, 700), { width: 1000, height: 700 });
+      assert.deepEqual(await session.resize(1000, 700), { width: 1000, height: 700 });
       assert.match((await x.run("xdpyinfo", [])).stdout, /dimensions:\s+1000x700 pixels/);
-      assert.deepEqual(session.resize(1281, 721), { width: 1280, height: 720 });
+      assert.deepEqual(await session.resize(1281, 721), { width: 1280, height: 720 });
       assert.match((await x.run("xdpyinfo", [])).stdout, /dimensions:\s+1280x720 pixels/);
-      assert.deepEqual(session.resize(5000, 5000), { width: 1920, height: 1080 });
-      assert.deepEqual(session.screenSize(), { width: 1920, height: 1080 });
+      assert.deepEqual(await session.resize(5000, 5000), { width: 1920, height: 1080 });
+      assert.deepEqual(await session.screenSize(), { width: 1920, height: 1080 });
       assert.match((await x.run("xrandr", [])).stdout, /current 1920 x 1080/);
     });
 
@@ -144,6 +148,60 @@ Deno.test("X11 session on a real Xvfb: keys, pointer, wheel, resize, clipboard, 
   } finally {
     await session.close();
     await Deno.remove(dir, { recursive: true });
+    await x.stop();
+  }
+});
+
+/** A second client that grabs the server (what a GStreamer ximagesrc stuck in capture does). */
+function grabber(display: string, xauthority: string) {
+  const x11 = Deno.dlopen("libX11.so.6", {
+    XOpenDisplay: { parameters: ["buffer"], result: "pointer" },
+    XGrabServer: { parameters: ["pointer"], result: "i32" },
+    XUngrabServer: { parameters: ["pointer"], result: "i32" },
+    XSync: { parameters: ["pointer", "i32"], result: "i32" },
+    XCloseDisplay: { parameters: ["pointer"], result: "i32" },
+  });
+  Deno.env.set("XAUTHORITY", xauthority);
+  const dpy = x11.symbols.XOpenDisplay(new TextEncoder().encode(display + "\0"));
+  Deno.env.delete("XAUTHORITY");
+  assert.ok(dpy);
+  x11.symbols.XGrabServer(dpy);
+  x11.symbols.XSync(dpy, 0);
+  return () => {
+    x11.symbols.XUngrabServer(dpy);
+    x11.symbols.XCloseDisplay(dpy);
+    x11.close();
+  };
+}
+
+Deno.test("a server held by another client: the event loop stays live, the stall is reported, input is dropped", async () => {
+  const x = await startTestDisplay();
+  const session = openX11(x.display.name, x.display.xauthority);
+  let release: (() => void) | undefined;
+  try {
+    const stalls: string[] = [];
+    session.onStall((what) => stalls.push(what));
+    release = grabber(x.display.name, x.display.xauthority);
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 50);
+    const resized = session.resize(800, 600);
+    const started = performance.now();
+    for (let i = 0; i < 2000; i++) session.moveTo(i % 700, 10); // coalesced or dropped, never blocking
+    for (let i = 0; i < 2000; i++) session.keyDown(0x61 + (i % 2));
+    assert.ok(performance.now() - started < 500, "queueing input does not wait on the server");
+    await waitFor("the stall report", () => stalls.length > 0);
+    clearInterval(ticker);
+    const seconds = (performance.now() - started) / 1000;
+    assert.ok(ticks >= seconds * 20 * 0.5, `timers ran ${ticks} times in ${seconds.toFixed(1)} s`);
+    assert.match(stalls[0], /resize/);
+    release();
+    release = undefined;
+    assert.deepEqual(await resized, { width: 800, height: 600 }, "the request completes once the grab ends");
+    session.releaseAll();
+    await session.sync();
+  } finally {
+    release?.();
+    await session.close();
     await x.stop();
   }
 });
