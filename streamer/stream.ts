@@ -87,9 +87,13 @@ export async function runStream(settings: SessionSettings & StreamRunOptions): P
   }
   const reason = await Promise.race([stopped.promise, session.died]);
   log.info("stopping: {reason}", { reason });
-  await session.stop();
+  // The link dies with the session: its secret goes first, whatever becomes of the rest of the stop.
   if (settings.readyFile) await Deno.remove(settings.readyFile).catch(() => {});
-  cleanup();
+  try {
+    await session.stop();
+  } finally {
+    cleanup();
+  }
   return reason.startsWith("received") || reason === "aborted" ? 0 : 2;
 
   function cleanup() {

@@ -183,3 +183,29 @@ Deno.test("a CLI session greets with the site's ICE servers, survives a WebRTC v
   assert.deepEqual(await tagged(cli.tag), [], "no process of the session is left");
   assert.deepEqual(await cli.leftovers(), [], "no runtime folder or ready file is left");
 });
+
+Deno.test("SIGTERM to every process of the session at once (scancel, walltime) leaves no secret and no process", async () => {
+  await using cli = await startCli({ audio: true });
+  const pids = await tagged(cli.tag);
+  const names = await Promise.all(pids.map((pid) => Deno.readTextFile(`/proc/${pid}/comm`).catch(() => "")));
+  assert.ok(names.some((n) => n.startsWith("Xvfb")) && names.some((n) => n.startsWith("pulseaudio")));
+  for (const pid of pids) signal(pid, "SIGTERM"); // what slurmstepd does to every task process
+  const status = await exitWithin(cli.child, 10_000);
+  assert.ok(status, "the streamer exited");
+  assert.deepEqual(await cli.leftovers(), [], "no runtime folder (X and PulseAudio cookies) or ready file");
+  for (let i = 0; i < 20 && (await tagged(cli.tag)).length > 0; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.deepEqual(await tagged(cli.tag), [], "no process of the session is left");
+});
+
+Deno.test("two SIGTERMs 50 ms apart (the job script forwards TERM, slurmstepd sends it too) leave no secret", async () => {
+  await using cli = await startCli({ audio: false });
+  cli.child.kill("SIGTERM");
+  await new Promise((r) => setTimeout(r, 50));
+  cli.child.kill("SIGTERM");
+  const status = await exitWithin(cli.child, 10_000);
+  assert.ok(status, "the streamer exited");
+  assert.deepEqual(await cli.leftovers(), [], "no runtime folder or ready file is left");
+  assert.deepEqual(await tagged(cli.tag), [], "no process of the session is left");
+});

@@ -1,5 +1,9 @@
 /**
  * Signal handling for the CLI edge: the first SIGTERM, SIGINT or SIGHUP runs the stop function once.
+ * Later signals do not cut it short: under SLURM one TERM comes from slurmstepd and another, a few ms
+ * apart, from the job script passing its own on, and exiting at the second one skipped the cleanup
+ * (the runtime folder with the cookies, the ready file with the secret, orphaned daemons). The stop is
+ * bounded by its own timeouts, and SLURM sends SIGKILL after KillWait anyway.
  *
  * @module
  */
@@ -9,7 +13,7 @@ const SIGNALS: Deno.Signal[] = ["SIGTERM", "SIGINT", "SIGHUP"];
 
 /**
  * Runs `stop` once on the first SIGTERM, SIGINT or SIGHUP; returns a function that removes the handlers.
- * A second signal while stopping exits at once with code 130.
+ * Signals that come while it runs are logged and otherwise ignored.
  *
  * @example
  * ```ts
@@ -25,8 +29,8 @@ export function installShutdownHandlers(stop: (signal: Deno.Signal) => Promise<v
   const handlers = SIGNALS.map((signal) => {
     const handler = () => {
       if (stopping) {
-        getLog("process").error("second {signal} while stopping; exiting now", { signal });
-        Deno.exit(130);
+        getLog("process").info("{signal} received while stopping; the stop goes on", { signal });
+        return;
       }
       stopping = true;
       getLog("process").info("{signal} received; stopping", { signal });

@@ -84,7 +84,11 @@ export async function startSession(
     },
   });
   const cleanups: (() => Promise<void> | void)[] = [() => group.stop()];
-  const stop = async () => {
+  // Once, however often it is asked (a signal, the X server's death and a failed start may all ask):
+  // every caller waits for the same cleanup.
+  let stopping: Promise<void> | undefined;
+  const stop = () => stopping ??= runCleanups();
+  const runCleanups = async () => {
     for (const cleanup of cleanups.splice(0).reverse()) {
       // One step that hangs (a connection that will not close) must not keep the desktop's
       // processes alive: each step gets a bounded wait, and the process group always comes last.
@@ -126,6 +130,7 @@ export async function startSession(
 
     const x11 = openX11(display.name, display.xauthority);
     cleanups.push(() => x11.close());
+    x11.onLost(() => died.resolve("the connection to the X server is lost"));
     const media = new MediaSession({
       display: display.name,
       xauthority: display.xauthority,

@@ -8,8 +8,8 @@ import { X11Error } from "./errors.ts";
 /** An open connection. */
 export type Display = NonNullable<Deno.PointerValue>;
 
-/** Opens `display` with the cookie in `xauthority`. */
-export function openDisplay(x: XLibs, display: string, xauthority: string): Display {
+/** Opens `display` with the cookie in `xauthority`; `lost` is called (once) if the connection breaks. */
+export function openDisplay(x: XLibs, display: string, xauthority: string, lost: () => void): Display {
   // Xlib reads XAUTHORITY when connecting; set it just for this call.
   const previous = Deno.env.get("XAUTHORITY");
   Deno.env.set("XAUTHORITY", xauthority);
@@ -19,7 +19,7 @@ export function openDisplay(x: XLibs, display: string, xauthority: string): Disp
   if (!dpy) {
     throw new X11Error(`cannot open X display ${display}: is Xvfb running, and is ${xauthority} its cookie?`);
   }
-  watchDisplay(x, dpy);
+  watchDisplay(x, dpy, lost);
   return dpy;
 }
 

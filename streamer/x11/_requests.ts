@@ -5,7 +5,7 @@
 // unanswered WebRTC peer) is noticed after `stallMs` and reported, so the session can end the client that holds
 // it; callers give up after `timeoutMs`; input that cannot be sent is dropped rather than queued without end.
 import { getLog } from "../../log.ts";
-import { X11TimeoutError } from "./errors.ts";
+import { X11Error, X11TimeoutError } from "./errors.ts";
 
 const log = getLog("x11");
 
@@ -41,6 +41,7 @@ export class RequestQueue {
   #running: Job | null = null;
   /** The running call outlived `timeoutMs`: new requests fail at once until it returns. */
   #stuck = false;
+  #lost: string | null = null;
   #dropped = 0;
   #keepalive: ReturnType<typeof setInterval> | undefined;
 
@@ -61,9 +62,11 @@ export class RequestQueue {
 
   /**
    * Runs `call` after the requests before it. Rejects with {@linkcode X11TimeoutError} when it has not
-   * finished `timeoutMs` after being asked (the call itself may still run later).
+   * finished `timeoutMs` after being asked (the call itself may still run later), with {@linkcode X11Error}
+   * once the connection is lost.
    */
   run<T>(what: string, call: () => Promise<T>): Promise<T> {
+    if (this.#lost) return Promise.reject(new X11Error(this.#lost));
     if (this.#stuck) return Promise.reject(new X11TimeoutError(what, this.#options.timeoutMs));
     const { promise, resolve, reject } = Promise.withResolvers<T>();
     const job: Job = { what, run: call, resolve: resolve as (v: unknown) => void, reject, cancelled: false };
@@ -79,7 +82,7 @@ export class RequestQueue {
 
   /** Runs `call` unless too many requests wait already; false when it was dropped. Never rejects. */
   send(what: string, call: () => Promise<unknown>): boolean {
-    if (this.#stuck || this.#jobs.length >= this.#options.maxQueued) {
+    if (this.#lost || this.#stuck || this.#jobs.length >= this.#options.maxQueued) {
       if (this.#dropped++ % 1000 === 0) log.warn("X input dropped: the X server does not take requests");
       return false;
     }
@@ -87,6 +90,13 @@ export class RequestQueue {
       log.debug("{what} failed: {error}", { what, error: String(error) })
     );
     return true;
+  }
+
+  /** The connection is gone: waiting and later requests fail with `reason`. */
+  lose(reason: string): void {
+    this.#lost = reason;
+    this.stop();
+    for (const job of this.#jobs.splice(0)) job.reject(new X11Error(reason));
   }
 
   /** Stops the keepalive. */
@@ -109,7 +119,8 @@ export class RequestQueue {
         seconds: timeoutMs / 1000,
       });
     }, timeoutMs);
-    const call = Promise.resolve().then(job.run);
+    const lost = this.#lost;
+    const call = lost ? Promise.reject(new X11Error(lost)) : Promise.resolve().then(job.run);
     call.then(job.resolve, job.reject).finally(() => {
       clearTimeout(stall);
       clearTimeout(stuck);

@@ -10,6 +10,9 @@
  *   signal handlers stay live, the stall is reported through {@linkcode X11Session.onStall} (the session
  *   ends its media workers, which ends their grab), and input is dropped instead of piling up.
  *
+ * A broken connection (the X server died) is reported through {@linkcode X11Session.onLost} instead of
+ * Xlib's default, which exits the process and skips the session's cleanup.
+ *
  * @module
  */
 import { cstr, eventBase, type XLibs, xlibs } from "./_lib.ts";
@@ -68,19 +71,22 @@ export class X11Session {
   readonly #clipboard: Clipboard;
   readonly #watch: DesktopWatch;
   readonly #stallListeners: ((what: string) => void)[] = [];
+  readonly #lostListeners: (() => void)[] = [];
   #size: Size;
   #closed = false;
+  #lost = false;
 
   constructor(display: string, xauthority: string) {
     const x = this.#x = xlibs();
-    this.#events = openDisplay(x, display, xauthority);
+    const lost = () => this.#lose();
+    this.#events = openDisplay(x, display, xauthority, lost);
     const fixesBase = eventBase(x.xfixes.XFixesQueryExtension, this.#events);
     if (fixesBase === null) {
       x.x11.XCloseDisplay(this.#events);
       throw new X11Error(`X display ${display} lacks the XFIXES extension`);
     }
     try {
-      this.#requests = openDisplay(x, display, xauthority);
+      this.#requests = openDisplay(x, display, xauthority, lost);
     } catch (error) {
       x.x11.XCloseDisplay(this.#events);
       throw error;
@@ -253,6 +259,14 @@ export class X11Session {
     this.#stallListeners.push(cb);
   }
 
+  /** Calls `cb` once when the connection to the X server breaks (the server died). @example ```ts ignore
+   * x.onLost(() => died.resolve("the X server is gone"));
+   * ``` */
+  onLost(cb: () => void): void {
+    if (this.#lost) queueMicrotask(cb);
+    else this.#lostListeners.push(cb);
+  }
+
   /** Releases held input, ends clipboard children and closes both connections (at most ~1 s each). @example ```ts ignore
    * await x.close();
    * ``` */
@@ -260,7 +274,7 @@ export class X11Session {
     if (this.#closed) return;
     this.releaseAll();
     this.#closed = true;
-    this.#watch.stop(true);
+    this.#watch.stop(!this.#lost);
     this.#queue.stop();
     await this.#clipboard.close();
     // After the queued input; a queue stuck behind a held server leaves that connection open.
@@ -270,5 +284,14 @@ export class X11Session {
     const late = new Promise((resolve) => timer = setTimeout(resolve, 2 * CLOSE_MS));
     await Promise.all([closeDisplay(this.#x, this.#events, CLOSE_MS), Promise.race([requests, late])]);
     clearTimeout(timer);
+  }
+
+  #lose(): void {
+    if (this.#lost) return;
+    this.#lost = true;
+    log.error("the connection to the X server is lost");
+    this.#watch.stop(false);
+    this.#queue.lose("the connection to the X server is lost");
+    for (const cb of this.#lostListeners.splice(0)) cb();
   }
 }

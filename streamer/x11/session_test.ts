@@ -205,3 +205,18 @@ Deno.test("a server held by another client: the event loop stays live, the stall
     await x.stop();
   }
 });
+
+Deno.test("a lost X server is reported instead of exiting the process", async () => {
+  const x = await startTestDisplay();
+  const session = openX11(x.display.name, x.display.xauthority);
+  try {
+    const lost = new Promise<void>((resolve) => session.onLost(resolve));
+    await x.display.stop(); // Xvfb ends: Xlib's default I/O error handling would exit() right here
+    await lost;
+    await assert.rejects(session.resize(800, 600), /lost/);
+    session.moveTo(1, 1);
+  } finally {
+    await session.close();
+    await x.stop();
+  }
+});
