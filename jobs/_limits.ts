@@ -4,6 +4,7 @@
  * @module
  */
 import { z } from "zod";
+import { IceServerSchema } from "../protocol/ice.ts";
 import { LimitError } from "./errors.ts";
 import { formatSlurmTime, gpuCount, memToMb, parseSlurmTime } from "./resources.ts";
 import type { JobSpec } from "./spec.ts";
@@ -26,13 +27,7 @@ export const SiteConfigSchema = z.object({
   /** Gateway URL sessions dial out to (the session's `gateway` default). */
   gateway: z.url({ protocol: /^(https?|wss?)$/ }).optional(),
   /** ICE servers (STUN/TURN) the browser and streamer use for WebRTC. */
-  iceServers: z.array(
-    z.object({
-      urls: z.union([z.string(), z.array(z.string())]),
-      username: z.string().optional(),
-      credential: z.string().optional(),
-    }).strict(),
-  ).optional(),
+  iceServers: z.array(IceServerSchema.strict()).optional(),
 }).strict();
 
 /** A validated site config. */

@@ -10,6 +10,7 @@
  */
 import { z } from "zod";
 import { MAX_CLIPBOARD_CHARS, MAX_CONTROL_BYTES } from "./framing.ts";
+import type { IceServer } from "./ice.ts";
 import { exceedsBytes } from "./wire_size.ts";
 import { SCREEN_LIMITS } from "./screen.ts";
 
@@ -140,7 +141,7 @@ export type ServerMessage =
     input: boolean;
     /** The session's transport preference; a `?transport=` in the page URL wins over it. */
     transport?: "auto" | "webrtc" | "websocket";
-    iceServers: { urls: string | string[]; username?: string; credential?: string }[];
+    iceServers: IceServer[];
   }
   | { t: "screen"; width: number; height: number }
   | { t: "cursor"; png: string; w: number; h: number; hx: number; hy: number }

@@ -11,6 +11,7 @@
  * @module
  */
 import { z } from "zod";
+import { type IceServer, IceServerSchema } from "./ice.ts";
 import { decodeMediaFrame } from "./protocol.ts";
 import { REGISTRATION_KEY_PATTERN } from "./session_id.ts";
 import { exceedsBytes } from "./wire_size.ts";
@@ -61,13 +62,6 @@ export const RegistrationSchema = z.object({
 });
 /** A streamer's registration claim. */
 export type Registration = z.output<typeof RegistrationSchema>;
-
-/** An ICE server entry as `RTCIceServer` spells it. */
-export interface IceServer {
-  urls: string | string[];
-  username?: string;
-  credential?: string;
-}
 
 const streamId = z.number().int().min(1).max(0xffffffff);
 const closeFields = { id: streamId, code: z.number().int().min(1000).max(4999).optional() };
@@ -143,11 +137,7 @@ const DownSchema = z.discriminatedUnion("t", [
     t: z.literal("registered"),
     v: z.number().int(),
     sessionUrl: z.string(),
-    iceServers: z.array(z.object({
-      urls: z.union([z.string(), z.array(z.string())]),
-      username: z.string().optional(),
-      credential: z.string().optional(),
-    })),
+    iceServers: z.array(IceServerSchema),
   }),
   z.object({ t: z.literal("open"), id: streamId, viewOnly: z.boolean(), user: z.string().optional() }),
   z.object({ t: z.literal("close"), ...closeFields, reason: z.string().optional() }),

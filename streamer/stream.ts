@@ -7,7 +7,7 @@ import type { SessionSettings } from "../jobs/session.ts";
 import { getLog } from "../log.ts";
 import { installShutdownHandlers } from "./process/mod.ts";
 import { startSession } from "./session/session.ts";
-import type { IceServer } from "./session/ports.ts";
+import type { IceServer } from "../protocol/ice.ts";
 import { writePrivateFile } from "../jobs/record.ts";
 
 const log = getLog("stream");

@@ -3,16 +3,7 @@
  *
  * @module
  */
-
-/** An ICE server as the browser's RTCPeerConnection takes it. */
-export interface IceServer {
-  /** One or more `stun:`/`turn:`/`turns:` URLs. */
-  urls: string | string[];
-  /** TURN username. */
-  username?: string;
-  /** TURN password. */
-  credential?: string;
-}
+import type { IceServer } from "../../protocol/ice.ts";
 
 /**
  * Converts ICE servers for webrtcbin: the first STUN URL and every TURN URL (credentials inlined).

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { IceServer } from "./_ice.ts";
+import type { IceServer } from "../../protocol/ice.ts";
 import type { WorkerConfig } from "./_protocol.ts";
 import type { WorkerHandlers, WorkerProcess } from "./_worker_process.ts";
 

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { IceServer } from "./_ice.ts";
+import type { IceServer } from "../../protocol/ice.ts";
 import type { PipelineOptions } from "./pipeline.ts";
 
 /** The worker's configuration, sent as the first control message (never in argv: TURN secrets). */

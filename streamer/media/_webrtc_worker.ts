@@ -4,7 +4,8 @@
  * @module
  */
 import { createDataChannel, createOffer, GObject, setRemoteAnswer, transceivers } from "../gst/mod.ts";
-import { gstIceServers, type IceServer } from "./_ice.ts";
+import type { IceServer } from "../../protocol/ice.ts";
+import { gstIceServers } from "./_ice.ts";
 import type { FromWorker } from "./_protocol.ts";
 
 /** Drives a webrtcbin for one viewer; every event goes to the parent through `send`. */

@@ -38,4 +38,3 @@ export {
   type WebRtcPeer,
 } from "./session.ts";
 export { DEFAULT_HOLD_MS, IdleTimer, type IdleTimerOptions } from "./idle.ts";
-export type { IceServer } from "./_ice.ts";

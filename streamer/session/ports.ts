@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { IceServer } from "../../protocol/ice.ts";
 import type { MediaFrame, ServerMessage } from "../../protocol/protocol.ts";
 
 /** A socket to one browser viewer: a WebSocket on the streamer, or a tunnel stream via the gateway. */
@@ -48,16 +49,6 @@ export interface MediaPort {
     /** The peer ended by itself (never connected in time, failed, its worker died), and why. */
     onClose: (reason: string) => void;
   }): Promise<PeerPort>;
-}
-
-/** An ICE server as RTCPeerConnection takes it. */
-export interface IceServer {
-  /** STUN/TURN URLs. */
-  urls: string | string[];
-  /** TURN username. */
-  username?: string;
-  /** TURN credential. */
-  credential?: string;
 }
 
 /** What a viewer needs of the desktop: input injection, clipboard and resize. */

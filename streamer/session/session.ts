@@ -17,7 +17,8 @@ import { createStreamerApp, serveStreamer } from "../server/mod.ts";
 import { connectTunnel, slurmNodeName } from "../tunnel/mod.ts";
 import { openX11, type X11Session } from "../x11/mod.ts";
 import { ViewerHub } from "./hub.ts";
-import type { IceServer, ViewerSocket } from "./ports.ts";
+import type { IceServer } from "../../protocol/ice.ts";
+import type { ViewerSocket } from "./ports.ts";
 import { attachViewer, type ViewerInfo } from "./viewer.ts";
 import { loadOrCreateToken } from "./_secrets.ts";
 

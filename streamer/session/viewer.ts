@@ -15,7 +15,8 @@ import {
 import { getLog } from "../../log.ts";
 import { applyInput } from "./input.ts";
 import { LatestRunner } from "./_latest.ts";
-import type { DesktopPort, IceServer, MediaPort, PeerPort, ViewerSocket } from "./ports.ts";
+import type { IceServer } from "../../protocol/ice.ts";
+import type { DesktopPort, MediaPort, PeerPort, ViewerSocket } from "./ports.ts";
 
 const log = getLog("session", "viewer");
 

@@ -7,10 +7,10 @@
  *
  * @module
  */
+import type { IceServer } from "../../protocol/ice.ts";
 import {
   decodeStreamData,
   encodeStreamData,
-  type IceServer,
   parseTunnelDown,
   type Registration,
   registrationPayload,

@@ -6,14 +6,9 @@
  */
 import { z } from "zod";
 import { parse as parseYaml } from "yaml";
+import { IceServerSchema } from "../../protocol/ice.ts";
 import { type AuthOptions, validateAuth } from "./middleware/auth/index.ts";
 import type { RunGatewayOptions } from "./run.ts";
-
-const iceServer = z.object({
-  urls: z.union([z.string(), z.array(z.string()).min(1)]),
-  username: z.string().optional(),
-  credential: z.string().optional(),
-}).strict();
 
 /** Schema of the gateway config file (e.g. `/etc/selkies-hpc/gateway.yaml`). */
 export const GatewayConfigSchema = z.object({
@@ -67,7 +62,7 @@ export const GatewayConfigSchema = z.object({
   )
     .optional(),
   /** ICE servers handed out as they are (e.g. `stun:` URLs). */
-  iceServers: z.array(iceServer).default([]),
+  iceServers: z.array(IceServerSchema.strict()).default([]),
   /** SLURM client environment, e.g. `{SLURM_CONF: /etc/slurm/slurm.conf}`. */
   slurm: z.object({ env: z.record(z.string(), z.string()).default({}) }).strict().default({ env: {} }),
   /** munged socket. */

@@ -5,7 +5,7 @@
  * @module
  */
 import { createHmac } from "node:crypto";
-import type { IceServer } from "../../protocol/tunnel.ts";
+import type { IceServer } from "../../protocol/ice.ts";
 
 /** TURN settings of a gateway. */
 export interface TurnOptions {
