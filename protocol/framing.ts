@@ -1,12 +1,10 @@
 /**
- * The zod-free half of the wire protocol (version constants and binary media framing), so the
- * browser bundle does not carry the validation library. protocol.ts re-exports all of it.
+ * The zod-free half of the wire protocol (size limits and binary media framing), so the browser bundle
+ * does not carry the validation library. protocol.ts re-exports all of it.
  *
  * @module
  */
 
-/** Protocol version; bumped on any incompatible change. */
-export const PROTOCOL_VERSION = 1;
 /** Largest control message accepted, in bytes (clipboard included). */
 export const MAX_CONTROL_BYTES = 256 * 1024;
 /** Largest clipboard text accepted, in characters. */

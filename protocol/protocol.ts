@@ -15,6 +15,7 @@ import { exceedsBytes } from "./wire_size.ts";
 import { SCREEN_LIMITS } from "./screen.ts";
 
 export * from "./framing.ts";
+export * from "./version.ts";
 export * from "./wire_size.ts";
 
 const coord = z.number().int().min(-65536).max(65536);
@@ -129,6 +130,7 @@ export function viewOnlyMaySend(type: ClientMessage["t"]): boolean {
 export type ServerMessage =
   | {
     t: "hello";
+    /** The streamer's `PROTOCOL_VERSION` (version.ts); the client refuses another with `versionMismatch`. */
     v: number;
     width: number;
     height: number;

@@ -18,6 +18,7 @@ import { connectTunnel, slurmNodeName } from "../tunnel/mod.ts";
 import { openX11, type X11Session } from "../x11/mod.ts";
 import { ViewerHub } from "./hub.ts";
 import type { IceServer } from "../../protocol/ice.ts";
+import { PROTOCOL_VERSION } from "../../protocol/version.ts";
 import type { ViewerSocket } from "./ports.ts";
 import { attachViewer, type ViewerInfo } from "./viewer.ts";
 import { loadOrCreateToken } from "./_secrets.ts";
@@ -185,7 +186,7 @@ export async function startSession(
         },
         hello: () => ({
           t: "hello",
-          v: 1,
+          v: PROTOCOL_VERSION,
           width: size.width,
           height: size.height,
           fps: settings.fps,

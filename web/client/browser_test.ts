@@ -7,6 +7,7 @@ import {
   type ClientMessage,
   encodeMediaFrame,
   parseClientMessage,
+  PROTOCOL_VERSION,
   type ServerMessage,
 } from "../../protocol/protocol.ts";
 import { createStreamerApp, serveStreamer, type ViewerSocket } from "../../streamer/server/mod.ts";
@@ -40,6 +41,8 @@ Deno.test({
   const received: ClientMessage[] = [];
   const viewers = new Set<ViewerSocket>();
   const started = new WeakSet<ViewerSocket>();
+  /** The protocol version the fake server's `hello` claims. */
+  let version = PROTOCOL_VERSION;
   const app = createStreamerApp({
     token: TOKEN,
     viewer(socket) {
@@ -51,7 +54,7 @@ Deno.test({
       });
       const hello: ServerMessage = {
         t: "hello",
-        v: 1,
+        v: version,
         width: video.width,
         height: video.height,
         fps: 30,
@@ -203,6 +206,31 @@ Deno.test({
       });
       assert.equal(await page.evaluate(() => (globalThis as Win).selkiesStats.transport), "websocket");
     });
+
+    await t.step(
+      "a server speaking another protocol version gets a clear message, not a broken page",
+      async () => {
+        version = PROTOCOL_VERSION + 1;
+        received.length = 0;
+        await page.goto(`${server.url}?transport=websocket`);
+        await page.waitForFunction(
+          () => /protocol version/.test((globalThis as Win).selkiesStats?.lastError),
+          null,
+          { timeout: 10_000 },
+        );
+        const stats = await page.evaluate(() => (globalThis as Win).selkiesStats);
+        assert.match(
+          stats.lastError,
+          new RegExp(
+            `version ${PROTOCOL_VERSION}, the session speaks ${PROTOCOL_VERSION + 1}: reload the page`,
+          ),
+        );
+        assert.match(await page.locator("#message").innerText(), /reload the page/);
+        await page.waitForFunction(() => !(globalThis as Win).selkiesStats.connected);
+        assert.equal(stats.framesDecoded, 0, "nothing of the other version was decoded");
+        assert.ok(!received.some((m) => m.t === "resize"), "nor was the desktop resized");
+      },
+    );
   } finally {
     clearInterval(pump);
     await chromium?.close();

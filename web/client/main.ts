@@ -7,6 +7,7 @@
  */
 import type { ClientMessage, ServerMessage } from "../../protocol/protocol.ts";
 import { decodeMediaFrame } from "../../protocol/framing.ts";
+import { versionMismatch } from "../../protocol/version.ts";
 import { OpusPlayer } from "./audio_opus.ts";
 import { ClipboardBridge } from "./clipboard.ts";
 import { Connection } from "./connection.ts";
@@ -187,7 +188,14 @@ function maybeResize(): void {
 
 function onMessage(message: ServerMessage): void {
   switch (message.t) {
-    case "hello":
+    case "hello": {
+      const mismatch = versionMismatch(message.v);
+      if (mismatch) {
+        // Messages of another version would be misread: stop here, and do not reconnect to the same answer.
+        conn.close();
+        showError(mismatch);
+        return;
+      }
       hello = message;
       screen = { width: message.width, height: message.height };
       requestedSize = "";
@@ -203,6 +211,7 @@ function onMessage(message: ServerMessage): void {
       startTransport();
       maybeResize();
       break;
+    }
     case "screen":
       screen = { width: message.width, height: message.height };
       break;
