@@ -9,6 +9,7 @@
  */
 import { join } from "node:path";
 import { sessionKeys } from "../protocol/session_id.ts";
+import { newSecret, writePrivateFile } from "../secrets.ts";
 import { bareSessionUrl } from "./session_link.ts";
 
 /**
@@ -196,46 +197,8 @@ export async function removeRecord(jobId: string, options: RecordOptions = {}): 
   return true;
 }
 
-/**
- * A fresh random secret (`bytes` random bytes, base64url): session tokens and ids.
- *
- * @example
- * ```ts
- * import { newSecret } from "./record.ts";
- * newSecret().length; // 43
- * ```
- */
-export function newSecret(bytes = 32): string {
-  return base64url(crypto.getRandomValues(new Uint8Array(bytes)));
-}
-
-/**
- * Writes a file only its owner can read (0600), atomically: a temp file renamed into place.
- *
- * @example
- * ```ts ignore
- * import { writePrivateFile } from "./record.ts";
- * await writePrivateFile("/tmp/s/ready.json", "{}\n");
- * ```
- */
-export async function writePrivateFile(path: string, text: string): Promise<void> {
-  const tmp = `${path}.${newSecret(6)}.tmp`;
-  try {
-    await Deno.writeTextFile(tmp, text, { mode: 0o600, createNew: true });
-    await Deno.chmod(tmp, 0o600);
-    await Deno.rename(tmp, path);
-  } catch (e) {
-    await Deno.remove(tmp).catch(() => {});
-    throw e;
-  }
-}
-
 function isRecord(r: unknown): r is SessionRecord {
   const o = r as Record<string, unknown>;
   return !!o && typeof o.jobId === "string" && typeof o.sessionId === "string" &&
     /^[\w-]+$/.test(o.sessionId) && typeof o.dir === "string" && typeof o.createdAt === "string";
-}
-
-function base64url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 }

@@ -8,7 +8,8 @@
  */
 import { join } from "node:path";
 import { pruneRecords } from "./prune_records.ts";
-import { createSessionDir, type SessionRecord, writePrivateFile, writeRecord } from "./record.ts";
+import { writePrivateFile } from "../secrets.ts";
+import { createSessionDir, type SessionRecord, writeRecord } from "./record.ts";
 import { renderSbatch } from "./render.ts";
 import { submitJob } from "./scheduler/mod.ts";
 import type { JobSpec } from "./spec.ts";

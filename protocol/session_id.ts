@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
+import { sha256 } from "../secrets.ts";
 
 /** Shape of a registration key: sha256, base64url without padding. */
 export const REGISTRATION_KEY_PATTERN = /^[A-Za-z0-9_-]{43}$/;
@@ -85,8 +85,4 @@ export function sessionIdOf(key: string): string {
 export function sessionKeys(secret: string): SessionKeys {
   const key = registrationKey(secret);
   return { sessionId: sessionIdOf(key), tokenHash: hashSessionSecret(secret), registrationKey: key };
-}
-
-function sha256(text: string): string {
-  return createHash("sha256").update(text).digest("base64url");
 }

@@ -16,8 +16,6 @@ import { decodeMediaFrame } from "./protocol.ts";
 import { REGISTRATION_KEY_PATTERN } from "./session_id.ts";
 import { exceedsBytes } from "./wire_size.ts";
 
-export { hashSessionSecret } from "./session_id.ts";
-
 /** Tunnel protocol version; bumped on any incompatible change (2: registrations carry the registration key). */
 export const TUNNEL_VERSION = 2;
 /** Path of the tunnel endpoint on the gateway. */

@@ -8,7 +8,7 @@ import { getLog } from "../log.ts";
 import { installShutdownHandlers } from "./process/mod.ts";
 import { startSession } from "./session/session.ts";
 import type { IceServer } from "../protocol/ice.ts";
-import { writePrivateFile } from "../jobs/record.ts";
+import { writePrivateFile } from "../secrets.ts";
 
 const log = getLog("stream");
 

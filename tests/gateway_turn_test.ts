@@ -1,6 +1,7 @@
 /** TURN REST credentials minted by the gateway, checked against a real coturn with use-auth-secret. */
 import assert from "node:assert/strict";
 import { createServer } from "node:net";
+import { newSecret, writePrivateFile } from "../secrets.ts";
 import { mintTurnCredential } from "../web/gateway/mod.ts";
 
 function freePort(): Promise<number> {
@@ -13,14 +14,12 @@ function freePort(): Promise<number> {
 }
 
 Deno.test("coturn accepts minted credentials and refuses forged or expired ones", async () => {
-  const secret = crypto.randomUUID();
+  const secret = newSecret();
   const port = await freePort();
   const dir = await Deno.makeTempDir();
   const conf = `${dir}/turnserver.conf`;
   // The secret goes into a 0600 config file, never into argv.
-  await Deno.writeTextFile(conf, `use-auth-secret\nstatic-auth-secret=${secret}\nrealm=selkies\n`, {
-    mode: 0o600,
-  });
+  await writePrivateFile(conf, `use-auth-secret\nstatic-auth-secret=${secret}\nrealm=selkies\n`);
   const turn = new Deno.Command("turnserver", {
     args: ["-c", conf, "--listening-ip=127.0.0.1", "--relay-ip=127.0.0.1", `--listening-port=${port}`]
       .concat([

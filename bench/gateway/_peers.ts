@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { newSecret } from "../../jobs/record.ts";
+import { newSecret } from "../../secrets.ts";
 import { openSocket } from "../../tests/harness/gateway.ts";
 import { connectTunnel, type TunnelHandle, type ViewerSocket } from "../../streamer/tunnel/mod.ts";
 

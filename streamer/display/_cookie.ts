@@ -1,4 +1,5 @@
 // The X cookie file: a fresh random MIT-MAGIC-COOKIE written through xauth's stdin (never argv).
+import { writePrivateFile } from "../../secrets.ts";
 
 /** Creates `dir` (and parents) if missing and makes sure only its owner can enter it. */
 export async function ensurePrivateDir(dir: string): Promise<void> {
@@ -18,8 +19,7 @@ export async function writeCookie(path: string): Promise<{ bind(display: number)
     (b) => b.toString(16).padStart(2, "0"),
   )
     .join("");
-  await Deno.writeFile(path, new Uint8Array(), { mode: 0o600 });
-  await Deno.chmod(path, 0o600); // mode only applies to new files
+  await writePrivateFile(path, ""); // empty until xauth adds the entries
   const xauth = async (display: string) => {
     const child = new Deno.Command("xauth", {
       args: ["-q", "-f", path, "source", "-"],

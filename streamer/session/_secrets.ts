@@ -4,7 +4,7 @@
  * @module
  */
 import { join } from "node:path";
-import { newSecret, writePrivateFile } from "../../jobs/record.ts";
+import { newSecret, writePrivateFile } from "../../secrets.ts";
 
 /**
  * Reads `<dir>/token`, or creates it (256 random bits, mode 0600) when absent.

@@ -5,6 +5,7 @@
  * @module
  */
 import { createServer } from "node:net";
+import { newSecret, writePrivateFile } from "../../secrets.ts";
 
 /** Options of {@linkcode startCoturn}. */
 export interface CoturnOptions {
@@ -48,16 +49,13 @@ export function freePort(ip = "127.0.0.1"): Promise<number> {
  */
 export async function startCoturn(options: CoturnOptions = {}): Promise<Coturn> {
   const ip = options.ip ?? "127.0.0.1";
-  const secret = options.secret ?? crypto.randomUUID();
+  const secret = options.secret ?? newSecret();
   const port = await freePort(ip);
   const relayBase = 20000 + Math.floor(Math.random() * 40000);
   const dir = await Deno.makeTempDir({ prefix: "selkies-coturn-" });
-  await Deno.writeTextFile(
+  await writePrivateFile(
     `${dir}/turnserver.conf`,
     `use-auth-secret\nstatic-auth-secret=${secret}\nrealm=selkies\n`,
-    {
-      mode: 0o600,
-    },
   );
   const child = new Deno.Command("turnserver", {
     args: [

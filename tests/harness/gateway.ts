@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { randomBytes } from "node:crypto";
 import { type SessionKeys, sessionKeys } from "../../protocol/session_id.ts";
+import { newSecret } from "../../secrets.ts";
 import type { SlurmCluster } from "./slurm.ts";
 
 /**
@@ -60,7 +60,7 @@ export async function waitJobState(cluster: SlurmCluster, jobId: string, state: 
  * ```
  */
 export function sessionSecret(): SessionKeys & { token: string } {
-  const token = randomBytes(32).toString("base64url");
+  const token = newSecret();
   return { token, ...sessionKeys(token) };
 }
 

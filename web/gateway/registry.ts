@@ -9,7 +9,8 @@ import type { JobFacts } from "./slurm.ts";
 import type { GatewayTunnel } from "./tunnel_conn.ts";
 import { Buffer } from "node:buffer";
 import { createHmac } from "node:crypto";
-import { hashToken, randomToken, safeEqual } from "./_crypto.ts";
+import { hashSessionSecret } from "../../protocol/session_id.ts";
+import { newSecret, safeEqual } from "../../secrets.ts";
 
 /** A registered session. */
 export interface SessionEntry {
@@ -93,8 +94,13 @@ export class SessionRegistry {
 
   /** Creates a view-only share link secret for a session; the secret is returned once, never stored. */
   createShare(sessionId: string, ttlMs: number): { share: Share; token: string } {
-    const token = randomToken();
-    const share = { id: randomToken(9), sessionId, tokenHash: hashToken(token), expires: Date.now() + ttlMs };
+    const token = newSecret();
+    const share = {
+      id: newSecret(9),
+      sessionId,
+      tokenHash: hashSessionSecret(token),
+      expires: Date.now() + ttlMs,
+    };
     this.#shares.set(share.id, share);
     return { share, token };
   }
@@ -116,7 +122,7 @@ export class SessionRegistry {
 
   /** Checks a `?token=` against the session's owner secret and its share links. */
   checkToken(entry: SessionEntry, token: string): Access | undefined {
-    const hash = hashToken(token);
+    const hash = hashSessionSecret(token);
     if (safeEqual(hash, entry.reg.tokenHash)) return { viewOnly: false };
     const now = Date.now();
     for (const share of this.#shares.values()) {
@@ -142,7 +148,7 @@ export class SessionRegistry {
       const head = `o.${expires.toString(36)}.${Buffer.from(access.user ?? "").toString("base64url")}`;
       return `${head}.${ownerMac(entry.reg.tokenHash, sessionId, head)}`;
     }
-    const key = randomToken();
+    const key = newSecret();
     this.#grants.set(key, { ...access, sessionId, expires });
     return key;
   }

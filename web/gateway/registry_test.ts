@@ -1,11 +1,18 @@
 import assert from "node:assert/strict";
 import { SessionRegistry } from "./registry.ts";
 import type { SessionEntry } from "./registry.ts";
-import { hashToken } from "./_crypto.ts";
+import { hashSessionSecret } from "../../protocol/session_id.ts";
 
 const entry = (sessionId: string, token: string) =>
   ({
-    reg: { jobId: "1", user: "ada", node: "c1", sessionId, tokenHash: hashToken(token), capabilities: [] },
+    reg: {
+      jobId: "1",
+      user: "ada",
+      node: "c1",
+      sessionId,
+      tokenHash: hashSessionSecret(token),
+      capabilities: [],
+    },
     uid: 1000,
     job: {},
     tunnel: {},

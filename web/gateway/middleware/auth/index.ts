@@ -10,7 +10,7 @@
  */
 import { createMiddleware } from "hono/factory";
 import type { MiddlewareHandler } from "hono";
-import { createHash } from "node:crypto";
+import { sha256 } from "../../../../secrets.ts";
 import type { GatewayEnv } from "../../_env.ts";
 import { failureKey, type FailureLimiter, tooManyFailures } from "../rate_limit/index.ts";
 import { verifyPassword } from "./password.ts";
@@ -146,7 +146,7 @@ class VerifiedCredentials {
 }
 
 function fingerprint(credential: string, stored: string): string {
-  return createHash("sha256").update(`${stored}\0${credential}`).digest("base64url");
+  return sha256(`${stored}\0${credential}`);
 }
 
 function atobSafe(text: string): string {

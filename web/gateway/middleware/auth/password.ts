@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { randomBytes, scrypt, timingSafeEqual } from "node:crypto";
+import { randomBytes, scrypt } from "node:crypto";
+import { safeEqual } from "../../../../secrets.ts";
 
 const derive = (password: string, salt: Buffer, n: number, r: number, p: number) =>
   new Promise<Buffer>((resolve, reject) =>
@@ -44,5 +45,5 @@ export async function verifyPassword(password: string, stored: string): Promise<
   if (![n, r, p].every(Number.isInteger) || n > 1 << 20 || r > 32 || p > 16) return false;
   const expected = Buffer.from(parts[5], "base64");
   const key = await derive(password, Buffer.from(parts[4], "base64"), n, r, p);
-  return key.byteLength === expected.byteLength && timingSafeEqual(key, expected);
+  return safeEqual(key, expected);
 }
