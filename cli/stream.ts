@@ -13,6 +13,7 @@ import { optional, withDefault } from "@optique/core/modifiers";
 import { command, constant, option } from "@optique/core/primitives";
 import type { InferValue } from "@optique/core/parser";
 import { integer, string } from "@optique/core/valueparser";
+import { readAllocation } from "../jobs/allocation.ts";
 import { runStream } from "../streamer/stream.ts";
 import { sessionOptions, specFromArgs } from "./_spec_options.ts";
 
@@ -58,13 +59,17 @@ export type StreamArgs = InferValue<typeof streamCommand>;
  */
 export async function runStreamCommand(args: StreamArgs, signal?: AbortSignal): Promise<number> {
   const { spec, site } = await specFromArgs(args, { limits: false });
+  // The job's facts (id, CPUs, GPUs, node name, MUNGE socket, walltime warning...) are read here, once; the
+  // streamer takes them as values.
+  const allocation = readAllocation();
   // runStream handles SIGUSR1 (the walltime warning) itself and tells the viewers.
   return await runStream({
     ...spec.session,
     bind: args.bind,
     port: args.port,
-    readyFile: args.readyFile ?? Deno.env.get("SELKIES_READY_FILE"),
-    sessionDir: args.sessionDir ?? Deno.env.get("SELKIES_SESSION_DIR"),
+    readyFile: args.readyFile ?? allocation.readyFile,
+    sessionDir: args.sessionDir ?? allocation.sessionDir,
+    allocation,
     // STUN/TURN from the site config (read here on the node, never written into the job script).
     iceServers: site.iceServers,
     signal,

@@ -17,4 +17,5 @@ export * from "./session.ts";
 export * from "./spec.ts";
 export * from "./config.ts";
 export * from "./render.ts";
+export * from "./allocation.ts";
 export { SPEC_FIELDS, type SpecField } from "./_fields.ts";

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { type Allocation, localAllocation } from "../jobs/allocation.ts";
 import type { SessionSettings } from "../jobs/session.ts";
 import { getLog } from "../log.ts";
 import { installShutdownHandlers } from "./process/mod.ts";
@@ -24,6 +25,8 @@ export interface StreamRunOptions {
   sessionDir?: string;
   /** STUN/TURN servers for WebRTC viewers (a gateway's, when there is one, take precedence). */
   iceServers?: IceServer[];
+  /** The job the streamer runs in (`readAllocation()` in the CLI). @default {localAllocation()} */
+  allocation?: Allocation;
   /** Stops the session when aborted. */
   signal?: AbortSignal;
 }
@@ -40,15 +43,16 @@ export interface StreamRunOptions {
  * ```
  */
 export async function runStream(settings: SessionSettings & StreamRunOptions): Promise<number> {
+  const allocation = settings.allocation ?? localAllocation();
   const stopped = Promise.withResolvers<string>();
   const removeHandlers = installShutdownHandlers((signal) => stopped.resolve(`received ${signal}`));
   settings.signal?.addEventListener("abort", () => stopped.resolve("aborted"), { once: true });
   let session: Awaited<ReturnType<typeof startSession>> | undefined;
   const walltime = () => {
     // SLURM's --signal=B:USR1@<seconds>, forwarded by the job script.
-    const left = Deno.env.get("SELKIES_WALLTIME_WARNING_SECONDS");
+    const left = allocation.walltimeWarningSeconds;
     const message = `This session's time limit is near${
-      left ? ` (about ${Math.round(Number(left) / 60)} min left)` : ""
+      left ? ` (about ${Math.round(left / 60)} min left)` : ""
     }: save your work.`;
     log.warning(message);
     session?.notify(message);
@@ -64,6 +68,7 @@ export async function runStream(settings: SessionSettings & StreamRunOptions): P
       port: settings.port,
       sessionDir: settings.sessionDir,
       iceServers: settings.iceServers,
+      allocation,
     });
   } catch (error) {
     log.error("the session did not start: {error}", {

@@ -6,6 +6,7 @@
  * @module
  */
 import { getLog } from "../../log.ts";
+import type { JobGpus } from "../../jobs/allocation.ts";
 import type { ProcessGroup } from "../process/group.ts";
 import type { XDisplay } from "../display/xvfb.ts";
 import { DesktopError } from "./errors.ts";
@@ -32,8 +33,8 @@ export interface DesktopOptions {
   env?: Record<string, string>;
   /** Supervises the started processes. */
   group: ProcessGroup;
-  /** Environment to read GPU assignment from. @default {Deno.env.toObject()} */
-  jobEnv?: Record<string, string | undefined>;
+  /** The job's GPUs, to render on the first of them. @default {{} (the first GPU of the machine)} */
+  gpus?: JobGpus;
 }
 
 /** What {@linkcode startDesktop} started. */
@@ -134,7 +135,7 @@ async function chooseGl(
   if (!hasVgl) {
     return fail(container.length ? "vglrun is not in the image" : "vglrun (VirtualGL) is not installed");
   }
-  const node = findRenderNode(options.jobEnv ?? Deno.env.toObject());
+  const node = findRenderNode(options.gpus ?? {});
   if (!node.device) return fail(node.reason);
   return { device: node.device, reason: `VirtualGL EGL on ${node.device}: ${node.reason}` };
 }

@@ -8,34 +8,36 @@
  *
  * @module
  */
+import type { JobGpus } from "../../jobs/allocation.ts";
 
 /** The render node chosen, or why there is none. */
 export type RenderNode = { device: string; reason: string } | { device: null; reason: string };
 
 /**
- * Picks the render node of the first GPU of the job from `env`; `root` lets tests use a fake tree.
+ * Picks the render node of the first GPU of the job; `root` lets tests use a fake tree.
  *
+ * @param gpus The job's GPUs (see `readAllocation`); none given: the first render node.
  * @example
  * ```ts
  * import { findRenderNode } from "./gpu.ts";
- * const node = findRenderNode({ SLURM_JOB_GPUS: "1" });
+ * const node = findRenderNode({ slurmJobGpus: "1" });
  * console.log(node.device ?? `no GPU: ${node.reason}`);
  * ```
  */
-export function findRenderNode(env: Record<string, string | undefined>, root = ""): RenderNode {
+export function findRenderNode(gpus: JobGpus, root = ""): RenderNode {
   const nodes = list(`${root}/sys/class/drm`).filter((n) => /^renderD\d+$/.test(n))
     .sort((a, b) => Number(a.slice(7)) - Number(b.slice(7)));
   if (nodes.length === 0) {
     return { device: null, reason: "no GPU render node (/dev/dri/renderD*) is visible" };
   }
-  const from = env.SLURM_JOB_GPUS
-    ? "SLURM_JOB_GPUS"
-    : env.CUDA_VISIBLE_DEVICES
-    ? "CUDA_VISIBLE_DEVICES"
-    : null;
-  const first = from ? env[from]!.split(",")[0].trim() : "0";
+  const [from, value] = gpus.slurmJobGpus
+    ? ["SLURM_JOB_GPUS", gpus.slurmJobGpus]
+    : gpus.cudaVisibleDevices
+    ? ["CUDA_VISIBLE_DEVICES", gpus.cudaVisibleDevices]
+    : [null, ""];
+  const first = from ? value.split(",")[0].trim() : "0";
   if (from && (first === "" || first === "-1" || first === "NoDevFiles")) {
-    return { device: null, reason: `${from}=${env[from]} leaves this job no GPU` };
+    return { device: null, reason: `${from}=${value} leaves this job no GPU` };
   }
   if (!/^\d+$/.test(first)) {
     return {

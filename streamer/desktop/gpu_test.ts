@@ -26,16 +26,16 @@ async function fakeTree(): Promise<string> {
 Deno.test("findRenderNode maps the job's physical GPU to its render node via the PCI address", async () => {
   const root = await fakeTree();
   try {
-    assert.equal(findRenderNode({ SLURM_JOB_GPUS: "1" }, root).device, "/dev/dri/renderD128");
+    assert.equal(findRenderNode({ slurmJobGpus: "1" }, root).device, "/dev/dri/renderD128");
     assert.equal(
-      findRenderNode({ SLURM_JOB_GPUS: "0,1", CUDA_VISIBLE_DEVICES: "1" }, root).device,
+      findRenderNode({ slurmJobGpus: "0,1", cudaVisibleDevices: "1" }, root).device,
       "/dev/dri/renderD129",
     );
-    assert.equal(findRenderNode({ CUDA_VISIBLE_DEVICES: "1" }, root).device, "/dev/dri/renderD128");
+    assert.equal(findRenderNode({ cudaVisibleDevices: "1" }, root).device, "/dev/dri/renderD128");
     assert.equal(findRenderNode({}, root).device, "/dev/dri/renderD129");
-    assert.equal(findRenderNode({ CUDA_VISIBLE_DEVICES: "-1" }, root).device, null);
-    assert.equal(findRenderNode({ SLURM_JOB_GPUS: "7" }, root).device, null);
-    assert.equal(findRenderNode({ CUDA_VISIBLE_DEVICES: "GPU-1234" }, root).device, "/dev/dri/renderD128");
+    assert.equal(findRenderNode({ cudaVisibleDevices: "-1" }, root).device, null);
+    assert.equal(findRenderNode({ slurmJobGpus: "7" }, root).device, null);
+    assert.equal(findRenderNode({ cudaVisibleDevices: "GPU-1234" }, root).device, "/dev/dri/renderD128");
   } finally {
     await Deno.remove(root, { recursive: true });
   }
@@ -44,7 +44,7 @@ Deno.test("findRenderNode maps the job's physical GPU to its render node via the
 Deno.test("findRenderNode without any render node says so", async () => {
   const root = await Deno.makeTempDir();
   try {
-    const node = findRenderNode({ SLURM_JOB_GPUS: "0" }, root);
+    const node = findRenderNode({ slurmJobGpus: "0" }, root);
     assert.equal(node.device, null);
     assert.match(node.reason, /no GPU render node/);
   } finally {

@@ -25,6 +25,8 @@ export interface MediaOptions {
   audio?: { pulseServer: string };
   /** CUDA device for nvh264enc. */
   cudaDevice?: number;
+  /** CPUs the session may use (the job's allocation): sizes the encoder's threads. @default {all of this machine's} */
+  cpus?: number;
   /**
    * Most WebRTC viewers at once, each a worker process of its own (~95 MB and an encoder's CPU); more viewers
    * are refused WebRTC and stay on the WebSocket, whose one shared worker serves any number. @default {4}
@@ -46,15 +48,18 @@ export interface MediaOptions {
 export const DEFAULT_MAX_PEERS = 4;
 
 /**
- * CPUs this session may use: the job's allocation under SLURM, else the machine's.
+ * CPUs this session may use: the job's allocation when known, else the machine's.
  *
+ * @param allocated The job's CPUs ({@linkcode MediaOptions.cpus}).
  * @example
  * ```ts
  * import { availableCpus } from "./options.ts";
- * availableCpus(); // e.g. 4 inside `srun -c 4`
+ * availableCpus(4); // 4, the job's
+ * availableCpus(); // this machine's
  * ```
  */
-export function availableCpus(): number {
-  const slurm = Number(Deno.env.get("SLURM_CPUS_PER_TASK") ?? Deno.env.get("SLURM_CPUS_ON_NODE"));
-  return Number.isInteger(slurm) && slurm > 0 ? slurm : navigator.hardwareConcurrency;
+export function availableCpus(allocated?: number): number {
+  return allocated !== undefined && Number.isInteger(allocated) && allocated > 0
+    ? allocated
+    : navigator.hardwareConcurrency;
 }

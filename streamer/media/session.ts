@@ -249,7 +249,7 @@ export class MediaSession extends EventTarget {
         mode,
         audio: o.audio,
         cudaDevice: o.cudaDevice,
-        cpus: availableCpus(),
+        cpus: availableCpus(o.cpus),
       },
     };
   }

@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { userInfo } from "node:os";
 import { Buffer } from "node:buffer";
+import { type Allocation, localAllocation } from "../../jobs/allocation.ts";
 import { parseGeometry, type SessionSettings } from "../../jobs/session.ts";
 import { getLog } from "../../log.ts";
 import { type PulseServer, startPulse } from "../audio/mod.ts";
@@ -14,7 +14,7 @@ import { startXvfb, type XDisplay } from "../display/mod.ts";
 import { IdleTimer, MediaSession } from "../media/mod.ts";
 import { ProcessGroup } from "../process/mod.ts";
 import { createStreamerApp, serveStreamer } from "../server/mod.ts";
-import { connectTunnel, slurmNodeName } from "../tunnel/mod.ts";
+import { connectTunnel } from "../tunnel/mod.ts";
 import { openX11, type X11Session } from "../x11/mod.ts";
 import { ViewerHub } from "./hub.ts";
 import type { IceServer } from "../../protocol/ice.ts";
@@ -38,6 +38,8 @@ export interface SessionServeOptions {
   sessionDir?: string;
   /** ICE servers for WebRTC (the gateway's, when there is one, take precedence). */
   iceServers?: IceServer[];
+  /** The job this session runs in: its id, CPUs, GPUs, user, node name, MUNGE socket. @default {localAllocation()} */
+  allocation?: Allocation;
 }
 
 /** A running session. */
@@ -78,6 +80,7 @@ export async function startSession(
   settings: SessionSettings,
   options: SessionServeOptions,
 ): Promise<RunningSession> {
+  const allocation = options.allocation ?? localAllocation();
   const died = Promise.withResolvers<string>();
   const group = new ProcessGroup({
     onUnexpectedExit: (exit) => {
@@ -126,6 +129,7 @@ export async function startSession(
       image: settings.image,
       binds: settings.binds,
       env: pulse?.env,
+      gpus: allocation.gpus,
       group,
     });
     log.info("desktop started (GL: {mode}, {reason})", { mode: desktop.glMode, reason: desktop.reason });
@@ -142,7 +146,8 @@ export async function startSession(
       encoder: settings.encoder,
       bitrateKbps: settings.bitrate,
       audio: pulse ? { pulseServer: pulse.server } : undefined,
-      cudaDevice: cudaDevice(),
+      cudaDevice: cudaDevice(allocation),
+      cpus: allocation.cpus,
     });
     await media.start();
     cleanups.push(() => media.stop());
@@ -205,11 +210,12 @@ export async function startSession(
       const tunnel = connectTunnel({
         gatewayUrl: settings.gateway,
         registration: {
-          jobId: Deno.env.get("SLURM_JOB_ID") ?? "local",
-          user: currentUser(),
+          jobId: allocation.jobId ?? "local",
+          user: allocation.user,
           // SLURM's name for this node (NodeName may differ from the host name): what the gateway checks.
-          node: slurmNodeName(),
+          node: allocation.nodeName,
         },
+        mungeSocket: allocation.mungeSocket,
         // The session id under the gateway derives from the secret (protocol/session_id.ts), never from the
         // folder's name: only this job can claim it.
         token,
@@ -279,17 +285,8 @@ function firstFrame(media: MediaSession, timeoutMs = 20_000): Promise<void> {
 }
 
 /** The CUDA device of the job (SLURM renumbers the granted GPUs from 0). */
-function cudaDevice(): number | undefined {
-  const visible = Deno.env.get("CUDA_VISIBLE_DEVICES");
+function cudaDevice(allocation: Allocation): number | undefined {
+  const visible = allocation.gpus.cudaVisibleDevices;
   if (!visible || visible === "NoDevFiles") return undefined;
   return 0;
-}
-
-/** The account name of this process's UID (what the gateway checks the job owner against; $USER may be unset). */
-function currentUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return Deno.env.get("USER") ?? Deno.env.get("LOGNAME") ?? String(Deno.uid());
-  }
 }

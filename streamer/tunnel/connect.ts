@@ -52,7 +52,7 @@ export interface ConnectTunnelOptions {
   onViewer: (socket: ViewerSocket, info: { viewOnly: boolean; user?: string }) => void;
   /** Stops the tunnel for good when aborted. */
   signal?: AbortSignal;
-  /** munged socket. @default {Deno.env.get("SELKIES_MUNGE_SOCKET") (munge's default when unset)} */
+  /** munged socket (the allocation's `mungeSocket`). @default {munge's own default} */
   mungeSocket?: string;
   /** Longest wait between reconnection attempts, in ms. @default {2000} */
   maxBackoffMs?: number;
@@ -92,7 +92,6 @@ export function connectTunnel(options: ConnectTunnelOptions): TunnelHandle {
   const { registrationKey: key, ...derived } = sessionKeys(options.token);
   const reg = RegistrationSchema.parse({ ...options.registration, ...derived });
   const url = tunnelUrl(options.gatewayUrl);
-  const mungeSocket = options.mungeSocket ?? Deno.env.get("SELKIES_MUNGE_SOCKET");
   const maxBackoff = options.maxBackoffMs ?? 2000;
   const stop = new AbortController();
   const onAbort = () => stop.abort();
@@ -167,7 +166,7 @@ export function connectTunnel(options: ConnectTunnelOptions): TunnelHandle {
       alive();
       try {
         const ts = Date.now();
-        const cred = await mungeEncode(registrationPayload(reg, ts), mungeSocket, stop.signal);
+        const cred = await mungeEncode(registrationPayload(reg, ts), options.mungeSocket, stop.signal);
         if (ws.readyState === WebSocket.OPEN) {
           ws.send(JSON.stringify({ t: "register", v: TUNNEL_VERSION, reg, key, ts, cred }));
         }

@@ -17,4 +17,3 @@ export {
 } from "./connect.ts";
 export { TunnelStream, type ViewerSocket } from "./viewer.ts";
 export { MungeError } from "./_munge.ts";
-export { slurmNodeName } from "./node_name.ts";
