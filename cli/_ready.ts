@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { SelkiesError } from "../jobs/errors.ts";
+import { SelkiesError } from "../errors.ts";
 
 /** What the streamer writes to its ready file. */
 export interface ReadyInfo {

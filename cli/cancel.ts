@@ -8,7 +8,7 @@ import { message } from "@optique/core/message";
 import { command, constant } from "@optique/core/primitives";
 import type { InferValue } from "@optique/core/parser";
 import { jobIdArgument } from "./_job_id.ts";
-import { SelkiesError } from "../jobs/errors.ts";
+import { SelkiesError } from "../errors.ts";
 import { note } from "./_output.ts";
 import { readRecord } from "../jobs/record.ts";
 import { cancelJob, getJob, SchedulerError } from "../jobs/scheduler/mod.ts";

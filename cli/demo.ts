@@ -10,7 +10,7 @@ import { message } from "@optique/core/message";
 import { withDefault } from "@optique/core/modifiers";
 import { command, constant, flag } from "@optique/core/primitives";
 import type { InferValue } from "@optique/core/parser";
-import { SelkiesError } from "../jobs/errors.ts";
+import { SelkiesError } from "../errors.ts";
 import { runStream } from "../streamer/stream.ts";
 import { note, out } from "./_output.ts";
 import { waitForReady } from "./_ready.ts";

@@ -11,7 +11,7 @@ import { optional } from "@optique/core/modifiers";
 import { command, constant, option } from "@optique/core/primitives";
 import type { InferValue } from "@optique/core/parser";
 import { choice, integer, string } from "@optique/core/valueparser";
-import { SelkiesError } from "../jobs/errors.ts";
+import { SelkiesError } from "../errors.ts";
 import {
   gatewayOptionsFrom,
   hashPassword,

@@ -5,26 +5,10 @@
  *
  * @module
  */
+import { SelkiesError } from "../errors.ts";
 
-/**
- * Base of every selkies-hpc error a user can hit; `exitCode` tells the CLI how to exit.
- *
- * @example
- * ```ts
- * import { SelkiesError } from "./errors.ts";
- * const e = new SelkiesError("sbatch is not on PATH", 2);
- * e.exitCode; // 2
- * ```
- */
-export class SelkiesError extends Error {
-  /** Process exit code: 1 user error, 2 system error. */
-  readonly exitCode: 1 | 2;
-  constructor(message: string, exitCode: 1 | 2 = 1, options?: ErrorOptions) {
-    super(message, options);
-    this.name = new.target.name;
-    this.exitCode = exitCode;
-  }
-}
+// The base lives in the top-level errors.ts; jobs/ callers keep importing it from here.
+export { SelkiesError };
 
 /**
  * A job spec field has an invalid value (bad time format, hostile characters, unknown sbatch option).

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { SelkiesError } from "../errors.ts";
+import { SelkiesError } from "../../errors.ts";
 
 /**
  * SLURM refused or failed a request (sbatch rejected the job, the controller is unreachable, the job

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { SelkiesError } from "../../jobs/errors.ts";
+import { SelkiesError } from "../../errors.ts";
 
 /**
  * The desktop, application, container or GL wrapper cannot be started as asked.

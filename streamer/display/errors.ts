@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { SelkiesError } from "../../jobs/errors.ts";
+import { SelkiesError } from "../../errors.ts";
 
 /**
  * The X server could not be started or did not come up.

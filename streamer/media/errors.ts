@@ -3,9 +3,13 @@
  *
  * @module
  */
+import { SelkiesError } from "../../errors.ts";
 
-/** A pinned encoder does not work on this machine. */
-export class EncoderUnavailableError extends Error {
+/**
+ * A pinned encoder does not work on this machine (exit code 1: pick another), or no encoder works
+ * (`auto`, exit code 2: install one).
+ */
+export class EncoderUnavailableError extends SelkiesError {
   /** The encoder that was asked for. */
   readonly encoder: string;
   /**
@@ -21,14 +25,13 @@ export class EncoderUnavailableError extends Error {
     const instead = working.length
       ? `use --encoder auto or one that works here: ${working.join(", ")}`
       : "no video encoder works here: install gstreamer1.0-plugins-ugly (x264enc) or gstreamer1.0-plugins-good (vp8enc)";
-    super(`encoder ${encoder} is not available (${reason}); ${instead}`);
-    this.name = "EncoderUnavailableError";
+    super(`encoder ${encoder} is not available (${reason}); ${instead}`, encoder === "auto" ? 2 : 1);
     this.encoder = encoder;
   }
 }
 
-/** The media worker failed (pipeline error, crash loop, or protocol violation). */
-export class MediaWorkerError extends Error {
+/** The media worker failed (pipeline error, crash loop, or protocol violation). Exit code 2. */
+export class MediaWorkerError extends SelkiesError {
   /**
    * Creates the error.
    *
@@ -38,8 +41,7 @@ export class MediaWorkerError extends Error {
    * new MediaWorkerError("ximagesrc: cannot open display :99");
    * ```
    */
-  constructor(message: string) {
-    super(message);
-    this.name = "MediaWorkerError";
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, 2, options);
   }
 }

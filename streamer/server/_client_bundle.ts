@@ -1,14 +1,22 @@
 /** Builds the browser client bundle on first use when it is missing or older than its sources. */
 import { join } from "node:path";
+import { SelkiesError } from "../../errors.ts";
 import { getLog } from "../../log.ts";
 
 const log = getLog("server");
 
-/** The client bundle could not be built; the page cannot load without it. */
-export class ClientBuildError extends Error {
-  constructor(message: string) {
-    super(`${message} (run \`scripts/deno task bundle\` to see the full error)`);
-    this.name = "ClientBuildError";
+/**
+ * The client bundle could not be built; the page cannot load without it. Exit code 2.
+ *
+ * @example
+ * ```ts
+ * import { ClientBuildError } from "./_client_bundle.ts";
+ * throw new ClientBuildError("deno bundle failed: web/client/main.ts:3: unexpected token");
+ * ```
+ */
+export class ClientBuildError extends SelkiesError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(`${message} (run \`scripts/deno task bundle\` to see the full error)`, 2, options);
   }
 }
 

@@ -4,10 +4,21 @@
  *
  * @module
  */
+import { SelkiesError } from "../../errors.ts";
 
-/** Raised when `munge` is missing or munged refuses to encode. */
-export class MungeError extends Error {
-  override name = "MungeError";
+/**
+ * Raised when `munge` is missing or munged refuses to encode. Exit code 2.
+ *
+ * @example
+ * ```ts
+ * import { MungeError } from "./_munge.ts";
+ * throw new MungeError("cannot run munge (install the munge package on compute nodes): NotFound");
+ * ```
+ */
+export class MungeError extends SelkiesError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, 2, options);
+  }
 }
 
 /** Encodes `payload` into a MUNGE credential through `socket` (munged's default socket when unset). */

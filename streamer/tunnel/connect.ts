@@ -21,15 +21,26 @@ import {
   type TunnelDownMessage,
 } from "../../protocol/tunnel.ts";
 import { sessionKeys } from "../../protocol/session_id.ts";
+import { SelkiesError } from "../../errors.ts";
 import { getLog } from "../../log.ts";
 import { mungeEncode } from "./_munge.ts";
 import { TunnelStream, type ViewerSocket } from "./viewer.ts";
 
 const log = getLog("tunnel");
 
-/** Raised when the gateway refuses the registration (it will not be retried). */
-export class TunnelRejectedError extends Error {
-  override name = "TunnelRejectedError";
+/**
+ * Raised when the gateway refuses the registration (it will not be retried). Exit code 2.
+ *
+ * @example
+ * ```ts
+ * import { TunnelRejectedError } from "./connect.ts";
+ * throw new TunnelRejectedError("gateway refused registration: job 42 is PENDING, not RUNNING");
+ * ```
+ */
+export class TunnelRejectedError extends SelkiesError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, 2, options);
+  }
 }
 
 /** What the gateway answered to a successful registration. */

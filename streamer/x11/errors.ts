@@ -3,10 +3,11 @@
  *
  * @module
  */
+import { SelkiesError } from "../../errors.ts";
 
 /**
  * The X display cannot be opened (not running, or the cookie does not match), lacks an extension, or its
- * connection was lost.
+ * connection was lost. Exit code 2.
  *
  * @example
  * ```ts
@@ -14,10 +15,9 @@
  * throw new X11Error("cannot open X display :5: is Xvfb running, and is XAUTHORITY its cookie?");
  * ```
  */
-export class X11Error extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "X11Error";
+export class X11Error extends SelkiesError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, 2, options);
   }
 }
 
@@ -37,7 +37,6 @@ export class X11TimeoutError extends X11Error {
 
   constructor(what: string, ms: number) {
     super(`the X server did not answer ${what} within ${ms / 1000} s (is another client holding a grab?)`);
-    this.name = "X11TimeoutError";
     this.what = what;
   }
 }

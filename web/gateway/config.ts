@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { parse as parseYaml } from "yaml";
+import { SelkiesError } from "../../errors.ts";
 import { IceServerSchema } from "../../protocol/ice.ts";
 import { type AuthOptions, validateAuth } from "./middleware/auth/index.ts";
 import type { RunGatewayOptions } from "./run.ts";
@@ -74,11 +75,19 @@ export const GatewayConfigSchema = z.object({
 /** A validated gateway config. */
 export type GatewayConfig = z.output<typeof GatewayConfigSchema>;
 
-/** Raised for a config file that cannot be used; the message says what to fix. */
-export class GatewayConfigError extends Error {
-  override name = "GatewayConfigError";
-  /** CLI exit code: a user error. */
-  readonly exitCode = 1;
+/**
+ * Raised for a config file that cannot be used; the message says what to fix. Exit code 1.
+ *
+ * @example
+ * ```ts
+ * import { GatewayConfigError } from "./config.ts";
+ * throw new GatewayConfigError("turn.secretFile /etc/turn.secret is readable by others: chmod 600 it");
+ * ```
+ */
+export class GatewayConfigError extends SelkiesError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, 1, options);
+  }
 }
 
 /**

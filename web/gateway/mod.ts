@@ -21,7 +21,7 @@ export {
 } from "./middleware/auth/index.ts";
 export { iceServersFor, mintTurnCredential, type TurnOptions } from "./turn.ts";
 export { GatewayMetrics } from "./metrics.ts";
-export { RegistrationRefused } from "./verify.ts";
+export { RegistrationRefusedError } from "./verify.ts";
 export type { LaunchField, PortalJob, PortalOptions } from "./portal.ts";
 export {
   type GatewayConfig,

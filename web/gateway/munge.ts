@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { SelkiesError } from "../../errors.ts";
 import { runCommand as exec } from "../../exec.ts";
 
 /** What a valid credential proves. */
@@ -15,9 +16,19 @@ export interface MungeIdentity {
   payload: string;
 }
 
-/** Raised when a credential is invalid, expired, replayed, or unmunge cannot run. */
-export class MungeVerifyError extends Error {
-  override name = "MungeVerifyError";
+/**
+ * Raised when a credential is invalid, expired, replayed, or unmunge cannot run. Exit code 2.
+ *
+ * @example
+ * ```ts
+ * import { MungeVerifyError } from "./munge.ts";
+ * throw new MungeVerifyError("credential refused: Replayed credential");
+ * ```
+ */
+export class MungeVerifyError extends SelkiesError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, 2, options);
+  }
 }
 
 /**

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { SelkiesError } from "../../errors.ts";
 import { expandNodeList, JOB_ID, showJob } from "../../jobs/scheduler/mod.ts";
 
 /** The fields of a job the gateway checks. */
@@ -25,9 +26,19 @@ export interface JobFacts {
   name: string;
 }
 
-/** Raised when SLURM cannot be asked or does not know the job. */
-export class SlurmQueryError extends Error {
-  override name = "SlurmQueryError";
+/**
+ * Raised when SLURM cannot be asked or does not know the job. Exit code 2.
+ *
+ * @example
+ * ```ts
+ * import { SlurmQueryError } from "./slurm.ts";
+ * throw new SlurmQueryError("SLURM does not know job 42");
+ * ```
+ */
+export class SlurmQueryError extends SelkiesError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, 2, options);
+  }
 }
 
 /**

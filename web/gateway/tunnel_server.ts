@@ -11,7 +11,7 @@ import type { GatewayMetrics } from "./metrics.ts";
 import type { SessionRegistry } from "./registry.ts";
 import { iceServersFor, type TurnOptions } from "./turn.ts";
 import { GatewayTunnel } from "./tunnel_conn.ts";
-import { RegistrationRefused, type VerifyOptions, verifyRegistration } from "./verify.ts";
+import { RegistrationRefusedError, type VerifyOptions, verifyRegistration } from "./verify.ts";
 
 const log = getLog("gateway", "tunnel");
 
@@ -71,7 +71,9 @@ export function acceptTunnel(ws: WebSocket, peer: string, options: AcceptTunnelO
     try {
       verified = await verifyRegistration(msg, options.verify);
     } catch (error) {
-      return refuse(error instanceof RegistrationRefused ? error.message : `verification failed: ${error}`);
+      return refuse(
+        error instanceof RegistrationRefusedError ? error.message : `verification failed: ${error}`,
+      );
     } finally {
       busy = false;
     }

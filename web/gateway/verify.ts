@@ -6,14 +6,26 @@
  *
  * @module
  */
+import { SelkiesError } from "../../errors.ts";
 import { sessionIdOf } from "../../protocol/session_id.ts";
 import { type RegisterMessage, registrationPayload } from "../../protocol/tunnel.ts";
 import { unmunge } from "./munge.ts";
 import { type JobFacts, jobFacts } from "./slurm.ts";
 
-/** Raised when a registration is refused; `message` is safe to send back and log. */
-export class RegistrationRefused extends Error {
-  override name = "RegistrationRefused";
+/**
+ * Raised when a registration is refused; `message` is safe to send back and log. Exit code 1 (the claim
+ * is wrong, not the gateway).
+ *
+ * @example
+ * ```ts
+ * import { RegistrationRefusedError } from "./verify.ts";
+ * throw new RegistrationRefusedError("registration timestamp too old");
+ * ```
+ */
+export class RegistrationRefusedError extends SelkiesError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, 1, options);
+  }
 }
 
 /** Options for {@linkcode verifyRegistration}. */
@@ -37,7 +49,7 @@ export interface VerifiedRegistration {
 }
 
 /**
- * Verifies a registration claim; throws {@linkcode RegistrationRefused} with the reason.
+ * Verifies a registration claim; throws {@linkcode RegistrationRefusedError} with the reason.
  *
  * @example
  * ```ts ignore
@@ -51,36 +63,42 @@ export async function verifyRegistration(
 ): Promise<VerifiedRegistration> {
   const { reg, key, ts, cred } = msg;
   // Session ids are public (job logs, `scontrol show job`): the registrant must hold the id's secret.
-  if (!key) throw new RegistrationRefused("registration key missing");
+  if (!key) throw new RegistrationRefusedError("registration key missing");
   if (sessionIdOf(key) !== reg.sessionId) {
-    throw new RegistrationRefused(`session id ${reg.sessionId} does not derive from the registration key`);
+    throw new RegistrationRefusedError(
+      `session id ${reg.sessionId} does not derive from the registration key`,
+    );
   }
   const maxSkew = options.maxSkewMs ?? 300_000;
-  if (Math.abs(Date.now() - ts) > maxSkew) throw new RegistrationRefused("registration timestamp too old");
+  if (Math.abs(Date.now() - ts) > maxSkew) {
+    throw new RegistrationRefusedError("registration timestamp too old");
+  }
   let identity;
   try {
     identity = await unmunge(cred, options.mungeSocket);
   } catch (error) {
-    throw new RegistrationRefused(`MUNGE: ${(error as Error).message}`);
+    throw new RegistrationRefusedError(`MUNGE: ${(error as Error).message}`);
   }
   if (identity.payload !== registrationPayload(reg, ts)) {
-    throw new RegistrationRefused("MUNGE payload does not match the registration");
+    throw new RegistrationRefusedError("MUNGE payload does not match the registration");
   }
   if (options.onlyUid !== undefined && identity.uid !== options.onlyUid) {
-    throw new RegistrationRefused("this personal gateway accepts only its own user's sessions");
+    throw new RegistrationRefusedError("this personal gateway accepts only its own user's sessions");
   }
   let job;
   try {
     job = await jobFacts(reg.jobId, options.slurmEnv);
   } catch (error) {
-    throw new RegistrationRefused(`SLURM: ${(error as Error).message}`);
+    throw new RegistrationRefusedError(`SLURM: ${(error as Error).message}`);
   }
-  if (job.state !== "RUNNING") throw new RegistrationRefused(`job ${reg.jobId} is ${job.state}, not RUNNING`);
+  if (job.state !== "RUNNING") {
+    throw new RegistrationRefusedError(`job ${reg.jobId} is ${job.state}, not RUNNING`);
+  }
   if (job.uid !== identity.uid || job.user !== reg.user) {
-    throw new RegistrationRefused(`job ${reg.jobId} does not belong to the registering user`);
+    throw new RegistrationRefusedError(`job ${reg.jobId} does not belong to the registering user`);
   }
   if (!job.nodes.includes(reg.node)) {
-    throw new RegistrationRefused(`node ${reg.node} is not in job ${reg.jobId}'s allocation`);
+    throw new RegistrationRefusedError(`node ${reg.node} is not in job ${reg.jobId}'s allocation`);
   }
   return { uid: identity.uid, job };
 }

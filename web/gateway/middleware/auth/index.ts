@@ -11,6 +11,7 @@
 import { createMiddleware } from "hono/factory";
 import type { MiddlewareHandler } from "hono";
 import { sha256 } from "../../../../secrets.ts";
+import { SelkiesError } from "../../../../errors.ts";
 import type { GatewayEnv } from "../../_env.ts";
 import { failureKey, type FailureLimiter, tooManyFailures } from "../rate_limit/index.ts";
 import { verifyPassword } from "./password.ts";
@@ -40,9 +41,19 @@ export type AuthOptions =
     realm?: string;
   };
 
-/** Raised at start for an unusable auth configuration. */
-export class AuthConfigError extends Error {
-  override name = "AuthConfigError";
+/**
+ * Raised at start for an unusable auth configuration; the message says what to fix. Exit code 1.
+ *
+ * @example
+ * ```ts
+ * import { AuthConfigError } from "./index.ts";
+ * throw new AuthConfigError("basic auth needs at least one user with a password hash");
+ * ```
+ */
+export class AuthConfigError extends SelkiesError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, 1, options);
+  }
 }
 
 /**
