@@ -27,7 +27,7 @@ import { runSubmit } from "./cli/submit.ts";
  * Runs one parsed command. Returns its exit code.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { dispatch } from "./cli.ts";
  * await dispatch({ cmd: "doctor", json: true });
  * ```

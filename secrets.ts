@@ -61,7 +61,7 @@ export function safeEqual(presented: string | Uint8Array, expected: string | Uin
  * @param data The content.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { writePrivateFile } from "./secrets.ts";
  * await writePrivateFile("/tmp/s/token", "s3cret\n");
  * ```

@@ -121,8 +121,9 @@ export function breakdown(
  * project's budget) at most 100% of one core on the server.
  *
  * @example
- * ```ts ignore
- * import { verdict } from "./_gpu_report.ts";
+ * ```ts
+ * import { type CaseResult, verdict } from "./_gpu_report.ts";
+ * declare const result: CaseResult;
  * verdict(result); // "pass" | "FAIL: 41.2 of 60 fps"
  * ```
  */

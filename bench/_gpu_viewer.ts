@@ -54,8 +54,9 @@ export interface ConnectViewerOptions {
  * Connects to a session's `/ws` (the tests' WebSocket client) and starts counting once its `hello` arrives.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { connectViewer } from "./_gpu_viewer.ts";
+ * declare const ready: { url: string; token: string }; // the stream's ready file
  * const viewer = await connectViewer({ url: ready.url, token: ready.token });
  * await new Promise((r) => setTimeout(r, 5000));
  * console.log(viewer.hello.encoder, viewer.buckets());

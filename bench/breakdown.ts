@@ -11,8 +11,10 @@ import type { BenchReport } from "./run.ts";
  * One line per measured case of ours, splitting the median glass-to-glass latency.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { breakdownLines } from "./breakdown.ts";
+ * import type { BenchReport } from "./run.ts";
+ * declare const report: BenchReport;
  * for (const line of breakdownLines(report)) console.log(line);
  * ```
  */

@@ -57,7 +57,7 @@ export interface MeasureOptions {
  * Runs one session with a measuring viewer and returns what it delivered and cost.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { measureCase } from "./gpu.ts";
  * import { parseCase } from "./_gpu_report.ts";
  * const r = await measureCase(parseCase("gl-1080p60"));

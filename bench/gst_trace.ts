@@ -69,7 +69,7 @@ export class PipelineTrace {
    * Watches `dir` (where {@linkcode traceEnv} sends the logs).
    *
    * @example
-   * ```ts ignore
+   * ```ts
    * import { PipelineTrace } from "./gst_trace.ts";
    * const trace = new PipelineTrace("/tmp/x");
    * await trace.mark();

@@ -131,8 +131,10 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
  * Writes results.json, results.md and latency.svg into `dir`.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { writeResults } from "./main.ts";
+ * import type { BenchReport } from "./run.ts";
+ * declare const report: BenchReport;
  * await writeResults(report, "bench/results");
  * ```
  */

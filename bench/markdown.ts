@@ -12,8 +12,10 @@ import { breakdownLines } from "./breakdown.ts";
  * Writes the Markdown summary of a report.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { markdownSummary } from "./markdown.ts";
+ * import type { BenchReport } from "./run.ts";
+ * declare const report: BenchReport;
  * await Deno.writeTextFile("results.md", markdownSummary(report));
  * ```
  */

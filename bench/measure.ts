@@ -73,8 +73,11 @@ export interface MeasureOptions {
  * Waits for the first frame, warms up, then measures latency, fps, bandwidth and CPU.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import type { Page } from "playwright-core";
  * import { measurePage } from "./measure.ts";
+ * import type { ProcessSelector } from "./cpu_meter.ts";
+ * declare const page: Page, client: ProcessSelector; // the session's page, the browser's processes
  * const m = await measurePage({ page, server: null, client, warmupMs: 1000, durationMs: 5000 });
  * console.log(m.latency.p50);
  * ```

@@ -23,7 +23,7 @@ export interface QuietOptions {
  * Returns the last sample (% of one core), or null when it did not check.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { waitForQuiet } from "./quiet.ts";
  * await waitForQuiet({ maxWaitS: 30 });
  * ```

@@ -83,7 +83,7 @@ export interface RunOptions {
  * Runs the calibration and every case, and returns the report (failed cases carry an error).
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { runBenchmark } from "./run.ts";
  * const report = await runBenchmark({ peers: ["novnc"], contents: ["idle"], durationS: 3, warmupS: 1 });
  * ```

@@ -22,7 +22,7 @@ export interface SelkiesOptions extends PeerOptions {
  * Starts the streamer on a free port with the content as desktop and waits until it is ready.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { startSelkies } from "./selkies.ts";
  * const s = await startSelkies({ geometry: "1920x1080", content: "motion", workDir: "/tmp/x", transport: "websocket" });
  * await s.stop();

@@ -24,8 +24,10 @@ interface Row {
  * Renders the report's latency distributions as a standalone SVG document.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { latencySvg } from "./svg.ts";
+ * import type { BenchReport } from "./run.ts";
+ * declare const report: BenchReport;
  * await Deno.writeTextFile("latency.svg", latencySvg(report));
  * ```
  */

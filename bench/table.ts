@@ -29,8 +29,10 @@ export const COLUMNS: readonly string[] = [
  * The results table: the calibration first, then every case (failed cases say so).
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { resultRows } from "./table.ts";
+ * import type { BenchReport } from "./run.ts";
+ * declare const report: BenchReport;
  * console.table(resultRows(report));
  * ```
  */

@@ -24,8 +24,10 @@ export const MATCH_SLACK_MS = 5;
  * Checks the targets for each of our transports against noVNC and the calibration.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { checkTargets } from "./targets.ts";
+ * import type { BenchReport } from "./run.ts";
+ * declare const report: BenchReport;
  * for (const t of checkTargets(report)) console.log(t.met, t.target, t.detail);
  * ```
  */

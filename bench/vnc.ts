@@ -17,7 +17,7 @@ export const OOD_NOVNC = { quality: 2, compression: 6 } as const;
  * content on it, and websockify serving Debian's noVNC.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { startVnc } from "./vnc.ts";
  * const vnc = await startVnc({ geometry: "1920x1080", content: "idle", workDir: "/tmp/x" });
  * console.log(vnc.url);

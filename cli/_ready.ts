@@ -16,7 +16,7 @@ export interface ReadyInfo {
  * Reads a ready file; `undefined` while it is absent or incomplete.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { readReady } from "./_ready.ts";
  * const info = await readReady("/tmp/s/ready.json");
  * ```
@@ -47,7 +47,7 @@ export interface WaitForReadyOptions {
  * on timeout, or when `check` reports a problem.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { waitForReady } from "./_ready.ts";
  * const { url } = await waitForReady("/tmp/s/ready.json", { timeoutMs: 60_000 });
  * ```

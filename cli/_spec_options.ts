@@ -115,7 +115,7 @@ export function toPatch(values: Record<string, unknown>): Record<string, unknown
  * Resolves the job spec from parsed CLI values plus env and config files (limits enforced).
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { specFromArgs } from "./_spec_options.ts";
  * const { spec } = await specFromArgs({ partition: "gpu" });
  * ```

@@ -31,7 +31,7 @@ export type CancelArgs = InferValue<typeof cancelCommand>;
  * scheduler's exit-2 error, also when only its record still knows it).
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { runCancel } from "./cancel.ts";
  * await runCancel({ cmd: "cancel", job: "42" });
  * ```

@@ -41,7 +41,7 @@ export type DemoArgs = InferValue<typeof demoCommand>;
  * Whether SLURM can take a job from here: `sbatch` runs and `scontrol ping` reports a controller UP.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { slurmUsable } from "./demo.ts";
  * if (await slurmUsable()) console.log("submitting");
  * ```
@@ -66,7 +66,7 @@ export async function slurmUsable(): Promise<boolean> {
  * Runs `demo`. Returns the exit code.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { runDemo } from "./demo.ts";
  * await runDemo({ cmd: "demo", local: true, port: 0 } as never);
  * ```

@@ -65,7 +65,7 @@ const PKG = "run ./scripts/install.sh (installs scripts/packages.txt)";
  * Runs every check.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { runChecks } from "./doctor.ts";
  * for (const c of await runChecks()) console.log(c.name, c.status);
  * ```
@@ -165,7 +165,7 @@ async function gpuCheck(): Promise<Check> {
  * Runs `doctor`: prints the checks; exit code 2 when something required is missing.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { runDoctor } from "./doctor.ts";
  * await runDoctor({ cmd: "doctor", json: true });
  * ```

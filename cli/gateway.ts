@@ -60,7 +60,7 @@ export type GatewayArgs = InferValue<typeof gatewayCommand>;
  * Runs `gateway` (until SIGTERM/SIGINT aborts `signal`) or `gateway hash-password`. Returns the exit code.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { runGatewayCommand } from "./gateway.ts";
  * await runGatewayCommand({ cmd: "gateway", action: "hash-password" });
  * ```

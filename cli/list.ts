@@ -34,7 +34,7 @@ export type ListArgs = InferValue<typeof listCommand>;
  * Runs `list`. Returns the exit code.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { runList } from "./list.ts";
  * await runList({ cmd: "list", json: true, user: undefined });
  * ```

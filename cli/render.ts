@@ -61,7 +61,7 @@ export type RenderArgs = InferValue<typeof renderCommand>;
  * Runs `render`: prints the script (or `{spec, script}` as JSON). Returns the exit code.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { runRender } from "./render.ts";
  * await runRender({ cmd: "render", json: false, partition: "gpu" } as never);
  * ```

@@ -34,7 +34,7 @@ export type StatusArgs = InferValue<typeof statusCommand>;
  * but whose record is still kept (jobs/prune_records.ts) is reported as ended from the record.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { runStatus } from "./status.ts";
  * await runStatus({ cmd: "status", json: false, job: "42" });
  * ```

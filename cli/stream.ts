@@ -52,8 +52,9 @@ export type StreamArgs = InferValue<typeof streamCommand>;
  * Runs `stream` until it ends. Returns the streamer's exit code.
  *
  * @example
- * ```ts ignore
- * import { runStreamCommand } from "./stream.ts";
+ * ```ts
+ * import { runStreamCommand, type StreamArgs } from "./stream.ts";
+ * declare const args: StreamArgs; // parsed by cli/program.ts
  * await runStreamCommand(args);
  * ```
  */

@@ -74,8 +74,10 @@ export interface SubmitResult {
  * (unless `noWait`), printing progress on stderr.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { submitAndFollow } from "./submit.ts";
+ * import { resolveSpec } from "../jobs/mod.ts";
+ * const { spec } = await resolveSpec({ flags: { partition: "gpu", gpus: "1" } });
  * const { url } = await submitAndFollow(spec, { timeoutSeconds: 120 });
  * ```
  */
@@ -133,8 +135,9 @@ function progressLine(phase: string, job: JobInfo): string {
  * Runs `submit`. Returns the exit code.
  *
  * @example
- * ```ts ignore
- * import { runSubmit } from "./submit.ts";
+ * ```ts
+ * import { runSubmit, type SubmitArgs } from "./submit.ts";
+ * declare const args: SubmitArgs; // parsed by cli/program.ts
  * await runSubmit(args);
  * ```
  */

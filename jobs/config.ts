@@ -66,7 +66,7 @@ export function configPaths(env: Record<string, string | undefined>): { user: st
  * enforces the site limits. Throws {@linkcode SpecError}, {@linkcode ConfigError} or `LimitError`.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { resolveSpec } from "./config.ts";
  * const { spec } = await resolveSpec({ flags: { partition: "gpu", time: "02:00:00" } });
  * ```

@@ -3,7 +3,7 @@
  * limits, and the safe sbatch script.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { renderSbatch, resolveSpec } from "./mod.ts";
  * const { spec } = await resolveSpec({ flags: { partition: "gpu", gpus: "1" } });
  * console.log(renderSbatch(spec));

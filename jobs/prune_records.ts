@@ -57,7 +57,7 @@ export interface PruneRecordsOptions {
  * Applies the rule above to every record; returns the records removed.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { pruneRecords } from "./prune_records.ts";
  * const removed = await pruneRecords();
  * console.log(removed.map((r) => r.jobId));

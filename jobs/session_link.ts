@@ -51,7 +51,7 @@ export function sessionLink(url: string, token: string): string {
  * undefined when the record has no address yet or the token is gone.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { readSessionLink } from "./session_link.ts";
  * const link = await readSessionLink({ dir: "/home/ada/.local/share/selkies-hpc/sessions/x", url: "http://gpu01:8080/" });
  * ```

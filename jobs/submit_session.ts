@@ -37,7 +37,7 @@ export interface SubmitSessionOptions {
  * `SchedulerError` when SLURM rejects it, after removing the session folder.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { submitSession } from "./submit_session.ts";
  * import { resolveSpec } from "./config.ts";
  * const { spec } = await resolveSpec({ flags: { partition: "gpu", gpus: "1" } });

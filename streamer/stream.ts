@@ -36,7 +36,7 @@ export interface StreamRunOptions {
  * Returns the process exit code: 0 after a requested stop, 2 when the session failed.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { runStream } from "./stream.ts";
  * import { SessionSettingsSchema } from "../jobs/session.ts";
  * const code = await runStream({ ...SessionSettingsSchema.parse({ geometry: "1280x720" }), port: 8080 });

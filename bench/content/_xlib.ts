@@ -54,7 +54,7 @@ const REVERT_TO_PARENT = 2;
  * A connection to `$DISPLAY` with one full-screen window, simple drawing and its key presses.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { XClient } from "./_xlib.ts";
  * const x = new XClient();
  * x.fill(0xff0000, 0, 0, 64, 64);

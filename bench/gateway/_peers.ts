@@ -36,7 +36,9 @@ export interface BenchJob {
  * Registers one tunnel and resolves with its token and the streamer side of viewers.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { type BenchJob, registerTunnel } from "./_peers.ts";
+ * declare const job: BenchJob;
  * const { tunnel } = await registerTunnel(job, () => {});
  * ```
  */
@@ -80,7 +82,9 @@ async function pairWith(
  * A stream relayed by the gateway: tunnel client -> gateway -> viewer WebSocket.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { type BenchJob, gatewayPair } from "./_peers.ts";
+ * declare const job: BenchJob;
  * const pair = await gatewayPair(job);
  * ```
  */
@@ -103,7 +107,7 @@ export async function gatewayPair(job: BenchJob): Promise<StreamPair> {
  * The same stream over a direct WebSocket (what a browser on the compute network would use).
  *
  * @example
- * ```ts ignore
+ * ```ts
  * const pair = await directPair();
  * ```
  */

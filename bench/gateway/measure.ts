@@ -21,7 +21,10 @@ export interface ThroughputOptions {
  * Pushes keyframe-sized binary frames as fast as the receiver takes them; returns bytes and seconds.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { measureThroughput } from "./measure.ts";
+ * import { directPair } from "./_peers.ts";
+ * const pair = await directPair();
  * const { bytes, seconds } = await measureThroughput(pair, { seconds: 3 });
  * ```
  */
@@ -72,7 +75,10 @@ export interface LatencyOptions {
  * One-way latency of frames sent at a steady pace (both ends share this process's clock); returns ms samples.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { measureLatency } from "./measure.ts";
+ * import { directPair } from "./_peers.ts";
+ * const pair = await directPair();
  * const samples = await measureLatency(pair, { count: 500 });
  * ```
  */
@@ -99,8 +105,9 @@ export async function measureLatency(pair: StreamPair, options: LatencyOptions =
  * Resident set size of a process, bytes.
  *
  * @example
- * ```ts ignore
- * const rss = await rssBytes(pid);
+ * ```ts
+ * import { rssBytes } from "./measure.ts";
+ * const rss = await rssBytes(Deno.pid);
  * ```
  */
 export async function rssBytes(pid: number): Promise<number> {

@@ -47,7 +47,7 @@ export interface PulseUnavailable {
  * so the session runs on without audio.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { startPulse } from "./pulse.ts";
  * import { ProcessGroup } from "../process/group.ts";
  * const group = new ProcessGroup();

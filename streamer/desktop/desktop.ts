@@ -49,8 +49,11 @@ export interface DesktopInfo {
  * Starts the desktop (openbox + xterm), a desktop session, or one maximized application.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { startDesktop } from "./desktop.ts";
+ * import type { XDisplay } from "../display/xvfb.ts";
+ * import type { ProcessGroup } from "../process/group.ts";
+ * declare const display: XDisplay, group: ProcessGroup;
  * const { glMode, reason } = await startDesktop({ display, app: "glxgears", gl: "auto", group });
  * console.log(`GL ${glMode}: ${reason}`);
  * ```

@@ -54,7 +54,7 @@ export interface XDisplay {
  * Starts a private Xvfb at `width`x`height` that can later be resized up to `maxWidth`x`maxHeight`.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { startXvfb } from "./xvfb.ts";
  * import { ProcessGroup } from "../process/group.ts";
  * const group = new ProcessGroup();

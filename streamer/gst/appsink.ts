@@ -26,8 +26,10 @@ const NONE = 0xffffffffffffffffn;
  * Waits up to `timeoutMs` for the next sample; `undefined` on timeout or end of stream.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { pullSample } from "./appsink.ts";
+ * import type { Pipeline } from "./pipeline.ts";
+ * declare const pipeline: Pipeline; // with an appsink named "video"
  * const sample = await pullSample(pipeline.element("video"), 100);
  * ```
  */

@@ -10,7 +10,7 @@ import { lib } from "./_lib.ts";
  * Ends the process now with `code`; nothing after it runs.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { hardExit } from "./exit.ts";
  * hardExit(0);
  * ```

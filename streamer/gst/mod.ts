@@ -2,7 +2,7 @@
  * GStreamer driven through Deno FFI: the only place in selkies-hpc that touches native pointers.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { Pipeline, pullSample } from "./mod.ts";
  * const pipeline = Pipeline.parse("videotestsrc num-buffers=5 ! x264enc ! appsink name=out");
  * await pipeline.setState("playing");

@@ -28,8 +28,9 @@ export class GObject {
    * Wraps a pointer the caller already owns a reference to.
    *
    * @example
-   * ```ts ignore
+   * ```ts
    * import { GObject } from "./object.ts";
+   * declare const pointerFromNative: Deno.PointerValue; // e.g. from gst_bin_get_by_name
    * const obj = new GObject(pointerFromNative);
    * ```
    */
@@ -42,7 +43,9 @@ export class GObject {
    * Sets a property from text the way gst-launch does (numbers, booleans, enum nicks, caps).
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * import type { GObject } from "./object.ts";
+   * declare const encoder: GObject;
    * encoder.set("bitrate", 4000);
    * ```
    */
@@ -55,7 +58,9 @@ export class GObject {
    * Reads a property: text for numbers/strings/enums, booleans, or a referenced pointer for objects.
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * import type { GObject } from "./object.ts";
+   * declare const webrtcbin: GObject;
    * const state = webrtcbin.get("ice-gathering-state"); // "complete"
    * ```
    */
@@ -77,7 +82,9 @@ export class GObject {
    * Emits an action signal (e.g. webrtcbin's `create-offer`) and returns its result (owned by the caller).
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * import type { GObject } from "./object.ts";
+   * declare const webrtcbin: GObject;
    * const channel = webrtcbin.emit("create-data-channel", "input", null);
    * ```
    */
@@ -107,7 +114,9 @@ export class GObject {
    * referenced); the handler itself runs on a later macrotask, since the native thread waits for us.
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * import type { GObject } from "./object.ts";
+   * declare const webrtcbin: GObject;
    * webrtcbin.connect("on-ice-candidate", (mline, candidate) => console.log(mline, candidate));
    * ```
    */

@@ -24,7 +24,7 @@ let initialized = false;
  * Initializes GStreamer once per process.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { gstInit } from "./pipeline.ts";
  * gstInit();
  * ```
@@ -42,7 +42,7 @@ export class Pipeline extends GObject {
    *
    * @throws {Error} with GStreamer's message when the description does not parse.
    * @example
-   * ```ts ignore
+   * ```ts
    * import { Pipeline } from "./pipeline.ts";
    * const pipeline = Pipeline.parse("videotestsrc num-buffers=10 ! fakesink");
    * await pipeline.setState("playing");
@@ -63,7 +63,9 @@ export class Pipeline extends GObject {
    *
    * @throws {TypeError} when there is no element of that name.
    * @example
-   * ```ts ignore
+   * ```ts
+   * import type { Pipeline } from "./pipeline.ts";
+   * declare const pipeline: Pipeline;
    * const encoder = pipeline.element("enc");
    * ```
    */
@@ -78,7 +80,9 @@ export class Pipeline extends GObject {
    * our callbacks); resolves with GstStateChangeReturn (0 failure, 1 success, 2 async, 3 no-preroll).
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * import type { Pipeline } from "./pipeline.ts";
+   * declare const pipeline: Pipeline;
    * await pipeline.setState("playing");
    * ```
    */
@@ -91,7 +95,9 @@ export class Pipeline extends GObject {
    * so it stops producing); resolves with GstStateChangeReturn like {@linkcode Pipeline.setState}.
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * import type { Pipeline } from "./pipeline.ts";
+   * declare const pipeline: Pipeline;
    * await pipeline.setElementState("src", "paused");
    * ```
    */
@@ -109,7 +115,9 @@ export class Pipeline extends GObject {
    * Waits up to `timeoutMs` for an error or end-of-stream on the bus; `undefined` when none came.
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * import type { Pipeline } from "./pipeline.ts";
+   * declare const pipeline: Pipeline;
    * const end = await pipeline.nextEnd(100);
    * if (end?.type === "error") console.error(end.message);
    * ```
@@ -143,7 +151,9 @@ export class Pipeline extends GObject {
    * Asks the encoder to make a keyframe: a GstForceKeyUnit event sent upstream into `element`'s src pad.
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * import type { Pipeline } from "./pipeline.ts";
+   * declare const pipeline: Pipeline;
    * pipeline.forceKeyUnit("enc");
    * ```
    */

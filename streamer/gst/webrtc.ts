@@ -13,8 +13,10 @@ const PROMISE_REPLIED = 2;
  * Asks webrtcbin for an offer, sets it as the local description, and returns its SDP text.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { createOffer } from "./webrtc.ts";
+ * import type { GObject } from "./object.ts";
+ * declare const webrtcbin: GObject;
  * const sdp = await createOffer(webrtcbin);
  * ```
  */
@@ -45,8 +47,10 @@ export async function createOffer(webrtcbin: GObject): Promise<string> {
  *
  * @throws {Error} when the SDP does not parse.
  * @example
- * ```ts ignore
+ * ```ts
  * import { setRemoteAnswer } from "./webrtc.ts";
+ * import type { GObject } from "./object.ts";
+ * declare const webrtcbin: GObject, answerSdp: string;
  * await setRemoteAnswer(webrtcbin, answerSdp);
  * ```
  */
@@ -73,8 +77,10 @@ async function setDescription(webrtcbin: GObject, signal: string, desc: Deno.Poi
  * The transceivers of a webrtcbin, in m-line order (referenced handles).
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { transceivers } from "./webrtc.ts";
+ * import type { GObject } from "./object.ts";
+ * declare const webrtcbin: GObject;
  * for (const t of transceivers(webrtcbin)) t.set("direction", "sendonly");
  * ```
  */
@@ -91,8 +97,10 @@ export function transceivers(webrtcbin: GObject): GObject[] {
  * Creates a data channel on webrtcbin (before the offer, so it is part of it).
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { createDataChannel } from "./webrtc.ts";
+ * import type { GObject } from "./object.ts";
+ * declare const webrtcbin: GObject;
  * const channel = createDataChannel(webrtcbin, "input");
  * channel.connect("on-message-string", (text) => console.log(text));
  * ```

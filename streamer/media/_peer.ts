@@ -70,7 +70,15 @@ export interface WebRtcPeer {
  * and connected within `limits.connectMs` loses the peer (`onClose` says so).
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { type PeerOptions, type SpawnWorker, startPeer } from "./_peer.ts";
+ * import type { WorkerConfig } from "./_protocol.ts";
+ * declare const spawn: SpawnWorker, config: WorkerConfig;
+ * const { onSignal, onData, onClose }: Omit<PeerOptions, "iceServers"> = {
+ *   onSignal: (message) => console.log(message),
+ *   onData: (text) => console.log(text),
+ *   onClose: (reason) => console.log(reason),
+ * };
  * const peer = startPeer(spawn, config, { iceServers: [], onSignal, onData, onClose });
  * ```
  */

@@ -32,8 +32,12 @@ export interface SharedWorkerEvents {
  * One shared worker at a time, always built from the session's current settings.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { SharedWorker } from "./_shared_worker.ts";
+ * import type { SpawnWorker } from "./_peer.ts";
+ * import type { WorkerConfig } from "./_protocol.ts";
+ * declare const spawn: SpawnWorker, config: (sink: "appsink") => WorkerConfig;
+ * const onMedia = (frame: { type: "video" | "audio" }) => console.log(frame.type);
  * const shared = new SharedWorker(spawn, () => config("appsink"), { onMedia, onLaunch() {}, onCrash() {} });
  * await shared.start();
  * shared.send({ t: "keyframe" });

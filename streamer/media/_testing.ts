@@ -38,7 +38,7 @@ async function privateRuntime(): Promise<{ dir: string; group: ProcessGroup; clo
  * Starts the session's private Xvfb (`streamer/display`) at `width`x`height`.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * const x = await startXvfb(1280, 720);
  * await x.close();
  * ```
@@ -65,9 +65,11 @@ export async function startXvfb(width: number, height: number): Promise<TestDisp
  * Shows a moving test pattern full-screen on `display` (videotestsrc into an X window).
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * const x = await startXvfb(1280, 720);
  * const motion = startMotion(x, "ball", 1280, 720);
  * await motion.close();
+ * await x.close();
  * ```
  */
 export function startMotion(
@@ -105,7 +107,7 @@ export function startMotion(
  * Starts the session's private PulseAudio (`streamer/audio`) with its null sink.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * const pulse = await startPulse();
  * await pulse.close();
  * ```

@@ -27,8 +27,11 @@ export const DEFAULT_HOLD_MS = 100;
  * Active from construction until `holdMs` pass without a {@linkcode IdleTimer.touch}.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { IdleTimer } from "./idle.ts";
+ * import type { MediaSession } from "./session.ts";
+ * import type { X11Session } from "../x11/session.ts";
+ * declare const media: MediaSession, x11: X11Session;
  * const idle = new IdleTimer({ onChange: (active) => media.setActive(active) });
  * x11.onDamage(() => idle.touch());
  * // on shutdown:

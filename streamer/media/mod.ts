@@ -3,7 +3,7 @@
  * the X display, encode it, and deliver it to WebSocket subscribers or WebRTC viewers).
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { MediaSession } from "./mod.ts";
  * const media = new MediaSession({ display: ":1", xauthority: "/tmp/xa", width: 1920, height: 1080,
  *   fps: 60, encoder: "auto", bitrateKbps: 8000 });

@@ -54,7 +54,7 @@ let cached: Promise<EncoderProbe[]> | undefined;
  * Probes every known encoder once per process (later calls return the cached result).
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { probeEncoders } from "./probe.ts";
  * for (const p of await probeEncoders()) console.log(p.name, p.available, p.reason);
  * ```
@@ -77,7 +77,7 @@ export function probeEncoders(): Promise<EncoderProbe[]> {
  *
  * @throws {EncoderUnavailableError} when the pinned encoder (or, for `auto`, every encoder) fails.
  * @example
- * ```ts ignore
+ * ```ts
  * import { chooseEncoder } from "./probe.ts";
  * const { element, codec } = await chooseEncoder("auto"); // e.g. "x264enc", "avc1.64002a"
  * ```

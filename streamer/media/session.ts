@@ -33,8 +33,10 @@ interface Subscriber {
  * Every worker is a process of its own; {@linkcode MediaSession.killAll} ends them all at once.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { MediaSession } from "./session.ts";
+ * import { encodeMediaFrame } from "../../protocol/framing.ts";
+ * declare const ws: WebSocket; // a viewer's
  * const media = new MediaSession({ display: ":1", xauthority: "/tmp/xa", width: 1280, height: 720,
  *   fps: 30, encoder: "auto", bitrateKbps: 4000 });
  * await media.start();
@@ -129,7 +131,10 @@ export class MediaSession extends EventTarget {
    * has been still for a while (see {@linkcode IdleTimer}); idle waits until the encoder has settled.
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * import type { MediaSession } from "./session.ts";
+   * import type { X11Session } from "../x11/session.ts";
+   * declare const media: MediaSession, x11: X11Session;
    * x11.onDamage(() => media.setActive(true));
    * ```
    */
@@ -221,7 +226,9 @@ export class MediaSession extends EventTarget {
    * hears its peer ended and falls back to the WebSocket. Resolves when all of them are gone.
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * import type { MediaSession } from "./session.ts";
+   * declare const media: MediaSession;
    * await media.killAll("an X round trip timed out");
    * ```
    */

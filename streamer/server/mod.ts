@@ -3,7 +3,7 @@
  * secret, and hands each viewer WebSocket to the session as a transport-neutral {@linkcode ViewerSocket}.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { createStreamerApp, serveStreamer } from "./mod.ts";
  * const app = createStreamerApp({ token: "s3cret", viewer: (socket, info) => console.log(info.remote) });
  * const server = await serveStreamer(app, { bind: "127.0.0.1" });

@@ -34,7 +34,7 @@ export interface StreamerServer {
  * Starts serving `app` and resolves once it listens.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { createStreamerApp, serveStreamer } from "./mod.ts";
  * const app = createStreamerApp({ token: "s3cret", viewer: () => {} });
  * const server = await serveStreamer(app, { bind: "127.0.0.1", port: 0 });

@@ -38,10 +38,14 @@ export interface ViewerSocket {
  * so a misbehaving peer can never crash the server.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { wrapWebSocket } from "./viewer_socket.ts";
- * const { socket, response } = Deno.upgradeWebSocket(request);
- * socket.onopen = () => viewer(wrapWebSocket(socket));
+ * Deno.serve((request) => {
+ *   const { socket, response } = Deno.upgradeWebSocket(request);
+ *   const viewer = wrapWebSocket(socket);
+ *   viewer.onMessage((data) => viewer.send(data)); // echo
+ *   return response;
+ * });
  * ```
  */
 export function wrapWebSocket(ws: WebSocket): ViewerSocket {

@@ -11,8 +11,10 @@ import type { Viewer } from "./viewer.ts";
  * Keeps the connected viewers and the latest desktop state a newcomer needs.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { ViewerHub } from "./hub.ts";
+ * import type { Viewer } from "./viewer.ts";
+ * declare const viewer: Viewer;
  * const hub = new ViewerHub();
  * hub.add(viewer);
  * hub.broadcast({ t: "clip", text: "copied on the desktop" });

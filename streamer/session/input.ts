@@ -17,8 +17,10 @@ export type InputMessage = Extract<
  * Returns whether the message was an input message.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { applyInput } from "./input.ts";
+ * import type { DesktopPort } from "./ports.ts";
+ * declare const desktop: DesktopPort;
  * applyInput(desktop, { t: "kd", k: 0x61 }); // presses "a"
  * ```
  */

@@ -68,7 +68,7 @@ export interface RunningSession {
  * Starts a session and resolves once the first video frame is encoded and viewers can connect.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { startSession } from "./session.ts";
  * import { SessionSettingsSchema } from "../../jobs/session.ts";
  * const session = await startSession(SessionSettingsSchema.parse({ geometry: "1280x720" }), {});

@@ -75,8 +75,10 @@ export interface Viewer {
  * its messages. Malformed or refused messages are dropped with a (rate-limited) log line.
  *
  * @example
- * ```ts ignore
- * import { attachViewer } from "./viewer.ts";
+ * ```ts
+ * import { attachViewer, type ViewerContext } from "./viewer.ts";
+ * import type { ViewerSocket } from "../server/viewer_socket.ts";
+ * declare const socket: ViewerSocket, context: ViewerContext;
  * const viewer = attachViewer(socket, { viewOnly: false, remote: "127.0.0.1" }, context);
  * await viewer.closed;
  * ```

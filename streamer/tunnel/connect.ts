@@ -88,7 +88,7 @@ const SILENCE_MS = 30_000;
  * Dials out to the gateway and keeps the session registered until closed or aborted.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { connectTunnel } from "./connect.ts";
  * const tunnel = connectTunnel({
  *   gatewayUrl: "https://gw.example.org",

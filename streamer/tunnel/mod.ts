@@ -2,7 +2,7 @@
  * The streamer's dial-out tunnel to the gateway.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { connectTunnel } from "./mod.ts";
  * ```
  *

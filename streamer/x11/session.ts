@@ -47,7 +47,7 @@ const CLOSE_MS = 1000;
  *
  * @throws {X11Error} when the display cannot be opened or lacks the XFIXES extension.
  * @example
- * ```ts ignore
+ * ```ts
  * import { openX11 } from "./session.ts";
  * const x = openX11(":5", "/run/user/1000/selkies/Xauthority");
  * x.moveTo(100, 100);
@@ -122,59 +122,107 @@ export class X11Session {
     });
   }
 
-  /** Presses the key of `keysym` (X11 keysym number); keysyms without a key get a spare keycode. @example ```ts ignore
+  /**
+   * Presses the key of `keysym` (X11 keysym number); keysyms without a key get a spare keycode.
+   *
+   * @example
+   * ```ts
+   * declare const x: X11Session;
    * x.keyDown(0x61); // "a"
-   * ``` */
+   * ```
+   */
   keyDown(keysym: number): void {
     if (!this.#closed) this.#input.keyDown(keysym);
   }
 
-  /** Releases a key pressed with {@linkcode X11Session.keyDown}; others are ignored. @example ```ts ignore
+  /**
+   * Releases a key pressed with {@linkcode X11Session.keyDown}; others are ignored.
+   *
+   * @example
+   * ```ts
+   * declare const x: X11Session;
    * x.keyUp(0xff0d); // Return
-   * ``` */
+   * ```
+   */
   keyUp(keysym: number): void {
     if (!this.#closed) this.#input.keyUp(keysym);
   }
 
-  /** Releases every key and button still held (a viewer left or lost focus). @example ```ts ignore
+  /**
+   * Releases every key and button still held (a viewer left or lost focus).
+   *
+   * @example
+   * ```ts
+   * declare const x: X11Session;
    * x.releaseAll();
-   * ``` */
+   * ```
+   */
   releaseAll(): void {
     if (!this.#closed) this.#input.releaseAll();
   }
 
-  /** Moves the pointer to (x, y), clamped to the screen. @example ```ts ignore
+  /**
+   * Moves the pointer to (x, y), clamped to the screen.
+   *
+   * @example
+   * ```ts
+   * declare const x: X11Session;
    * x.moveTo(640, 360);
-   * ``` */
+   * ```
+   */
   moveTo(x: number, y: number): void {
     if (!this.#closed) this.#input.moveTo(x, y);
   }
 
-  /** Moves the pointer by (dx, dy) (pointer-lock mode). @example ```ts ignore
+  /**
+   * Moves the pointer by (dx, dy) (pointer-lock mode).
+   *
+   * @example
+   * ```ts
+   * declare const x: X11Session;
    * x.moveBy(5, -3);
-   * ``` */
+   * ```
+   */
   moveBy(dx: number, dy: number): void {
     if (!this.#closed) this.#input.moveBy(dx, dy);
   }
 
-  /** Presses or releases mouse button 1, 2, 3, 8 or 9; other numbers are ignored. @example ```ts ignore
+  /**
+   * Presses or releases mouse button 1, 2, 3, 8 or 9; other numbers are ignored.
+   *
+   * @example
+   * ```ts
+   * declare const x: X11Session;
    * x.button(1, true);
-   * ``` */
+   * ```
+   */
   button(b: number, down: boolean): void {
     if (!this.#closed) this.#input.button(b, down);
   }
 
-  /** Scrolls by wheel clicks: dy > 0 down, dx > 0 right (buttons 5/4, 7/6). @example ```ts ignore
+  /**
+   * Scrolls by wheel clicks: dy > 0 down, dx > 0 right (buttons 5/4, 7/6).
+   *
+   * @example
+   * ```ts
+   * declare const x: X11Session;
    * x.wheel(0, 3);
-   * ``` */
+   * ```
+   */
   wheel(dx: number, dy: number): void {
     if (!this.#closed) this.#input.wheel(dx, dy);
   }
 
-  /** Resolves once the server has processed everything sent so far (input included). @example ```ts ignore
+  /**
+   * Resolves once the server has processed everything sent so far (input included).
+   *
+   * @example
+   * ```ts
+   * declare const x: X11Session;
    * x.keyDown(0x61);
    * await x.sync();
-   * ``` */
+   * ```
+   */
   async sync(): Promise<void> {
     if (!this.#closed) await this.#queue.run("a sync", () => this.#x.nb.x11.XSync(this.#requests, 0));
   }
@@ -184,7 +232,8 @@ export class X11Session {
    *
    * @throws {X11TimeoutError} when the server does not answer.
    * @example
-   * ```ts ignore
+   * ```ts
+   * declare const x: X11Session;
    * const { width, height } = await x.screenSize();
    * ```
    */
@@ -199,7 +248,8 @@ export class X11Session {
    *
    * @throws {X11TimeoutError} when the server does not answer (another client holds a grab).
    * @example
-   * ```ts ignore
+   * ```ts
+   * declare const x: X11Session;
    * await x.resize(1280, 720); // { width: 1280, height: 720 }
    * ```
    */
@@ -213,24 +263,42 @@ export class X11Session {
     return { ...this.#size };
   }
 
-  /** Calls `cb` with the cursor image now and whenever the cursor changes. @example ```ts ignore
+  /**
+   * Calls `cb` with the cursor image now and whenever the cursor changes.
+   *
+   * @example
+   * ```ts
+   * declare const x: X11Session;
    * x.onCursor((c) => console.log(c.width, c.height, c.png.length));
-   * ``` */
+   * ```
+   */
   onCursor(cb: (cursor: CursorImage) => void): void {
     this.#watch.onCursor(cb);
   }
 
-  /** Takes the CLIPBOARD with `text`. @example ```ts ignore
+  /**
+   * Takes the CLIPBOARD with `text`.
+   *
+   * @example
+   * ```ts
+   * declare const x: X11Session;
    * await x.setClipboard("hello");
-   * ``` */
+   * ```
+   */
   setClipboard(text: string): Promise<void> {
     if (this.#closed) return Promise.resolve();
     return this.#clipboard.set(String(text));
   }
 
-  /** Calls `cb` with the CLIPBOARD text whenever another client takes it. @example ```ts ignore
+  /**
+   * Calls `cb` with the CLIPBOARD text whenever another client takes it.
+   *
+   * @example
+   * ```ts
+   * declare const x: X11Session;
    * x.onClipboard((text) => console.log(text));
-   * ``` */
+   * ```
+   */
   onClipboard(cb: (text: string) => void): void {
     this.#watch.onClipboard(cb);
   }
@@ -241,7 +309,9 @@ export class X11Session {
    *
    * @throws {X11Error} when the display lacks the DAMAGE extension.
    * @example
-   * ```ts ignore
+   * ```ts
+   * import type { MediaSession } from "../media/session.ts";
+   * declare const x: X11Session, media: MediaSession;
    * x.onDamage(() => media.setActive(true));
    * ```
    */
@@ -252,24 +322,42 @@ export class X11Session {
   /**
    * Calls `cb` with what was asked when the X server has not answered a request for 3 s: another client
    * holds a server grab. A session ends its own X clients (media workers) then, which releases the grab.
-   * @example ```ts ignore
+   *
+   * @example
+   * ```ts
+   * import type { MediaSession } from "../media/session.ts";
+   * declare const x: X11Session, media: MediaSession;
    * x.onStall(() => media.killAll("an X request timed out"));
-   * ``` */
+   * ```
+   */
   onStall(cb: (what: string) => void): void {
     this.#stallListeners.push(cb);
   }
 
-  /** Calls `cb` once when the connection to the X server breaks (the server died). @example ```ts ignore
+  /**
+   * Calls `cb` once when the connection to the X server breaks (the server died).
+   *
+   * @example
+   * ```ts
+   * declare const x: X11Session;
+   * const died = Promise.withResolvers<string>();
    * x.onLost(() => died.resolve("the X server is gone"));
-   * ``` */
+   * ```
+   */
   onLost(cb: () => void): void {
     if (this.#lost) queueMicrotask(cb);
     else this.#lostListeners.push(cb);
   }
 
-  /** Releases held input, ends clipboard children and closes both connections (at most ~1 s each). @example ```ts ignore
+  /**
+   * Releases held input, ends clipboard children and closes both connections (at most ~1 s each).
+   *
+   * @example
+   * ```ts
+   * declare const x: X11Session;
    * await x.close();
-   * ``` */
+   * ```
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.releaseAll();

@@ -41,7 +41,7 @@ export function freePort(ip = "127.0.0.1"): Promise<number> {
  * Starts coturn and resolves once it listens.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { startCoturn } from "./coturn.ts";
  * await using turn = await startCoturn();
  * console.log(turn.url);

@@ -12,7 +12,10 @@ import type { SlurmCluster } from "./slurm.ts";
  * Submits a `sleep` job tagged `--comment=selkies-hpc` (as `asUser` when given) and waits until it runs.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { submitSleepJob } from "./gateway.ts";
+ * import { startSlurmCluster } from "./slurm.ts";
+ * await using cluster = await startSlurmCluster();
  * const jobId = await submitSleepJob(cluster);
  * ```
  */
@@ -35,7 +38,11 @@ export async function submitSleepJob(
  * Polls `scontrol` until the job reaches `state` (30 s at most).
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { submitSleepJob, waitJobState } from "./gateway.ts";
+ * import { startSlurmCluster } from "./slurm.ts";
+ * await using cluster = await startSlurmCluster();
+ * const jobId = await submitSleepJob(cluster, { wait: false });
  * await waitJobState(cluster, jobId, "RUNNING");
  * ```
  */
@@ -79,7 +86,7 @@ export interface TestSocket {
  * Opens a WebSocket with browser-like headers (Origin, Cookie).
  *
  * @example
- * ```ts ignore
+ * ```ts
  * const viewer = openSocket("ws://127.0.0.1:8080/s/abc/ws", { origin: "http://127.0.0.1:8080" });
  * ```
  */

@@ -32,7 +32,7 @@ async function ip(...args: string[]): Promise<void> {
  * do not collide). Needs root (CAP_NET_ADMIN).
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { createNetNamespace } from "./netns.ts";
  * await using ns = await createNetNamespace();
  * await ns.command("ip", { args: ["addr"] }).output();

@@ -15,8 +15,10 @@ const MAX_AHEAD_S = 0.4;
  * from one.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { OpusPlayer } from "./audio_opus.ts";
+ * import type { MediaFrame } from "../../protocol/protocol.ts";
+ * declare const frame: MediaFrame; // an audio frame from the server
  * const audio = new OpusPlayer();
  * addEventListener("pointerdown", () => audio.resume());
  * audio.push(frame);

@@ -22,8 +22,10 @@ const PASTE_WAIT_MS = 150;
  * Syncs the clipboard between the browser and the desktop.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { ClipboardBridge } from "./clipboard.ts";
+ * import type { ClientMessage } from "../../protocol/protocol.ts";
+ * const send = (message: ClientMessage) => console.log(message);
  * const clip = new ClipboardBridge({ send, panel: document.querySelector("textarea")! });
  * clip.fromDesktop("hello");
  * ```

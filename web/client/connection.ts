@@ -42,11 +42,11 @@ export function socketUrl(pageUrl: string): string {
  * Keeps one WebSocket open: reconnects after drops with exponential backoff and jitter.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { Connection } from "./connection.ts";
  * const conn = new Connection(location.href, { onOpen() {}, onText: console.log, onBinary() {},
  *   onClose() {}, onUnauthorized() {} });
- * conn.open();
+ * conn.connect();
  * ```
  */
 export class Connection {

@@ -18,8 +18,10 @@ export interface Controls {
  * Wires the buttons of index.html and returns the actions for the keyboard shortcuts.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { bindControls } from "./controls.ts";
+ * import type { Overlay } from "./overlay.ts";
+ * declare const overlay: Overlay;
  * const controls = bindControls(document.getElementById("stage")!, overlay);
  * controls.togglePointerLock();
  * ```

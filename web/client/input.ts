@@ -40,8 +40,11 @@ const BUTTONS = [1, 2, 3, 8, 9];
  * when the window loses focus.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { InputCapture } from "./input.ts";
+ * import type { ClientMessage } from "../../protocol/protocol.ts";
+ * const surface = document.getElementById("stage")!;
+ * const send = (message: ClientMessage) => console.log(message);
  * const input = new InputCapture({ surface, send, geometry: () => undefined });
  * input.enable();
  * ```

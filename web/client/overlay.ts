@@ -29,7 +29,7 @@ export function statusLine(stats: SelkiesStats): string {
  * Drives the overlay elements of index.html.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { Overlay } from "./overlay.ts";
  * const overlay = new Overlay(document);
  * overlay.message("Reconnecting...");

@@ -9,7 +9,7 @@
  * `undefined` while nothing is shown.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { readPixel } from "./pixel.ts";
  * readPixel(document.querySelector("canvas")!, 10, 10); // [255, 255, 255, 255]
  * ```

@@ -24,8 +24,11 @@ const KEYFRAME_REQUEST_MS = 1000;
  * Decodes video media frames and draws every decoded frame onto `canvas` (sized to the frame).
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { WebCodecsVideo } from "./video_webcodecs.ts";
+ * import type { MediaFrame } from "../../protocol/protocol.ts";
+ * const canvas = document.querySelector("canvas")!;
+ * declare const frame: MediaFrame; // a video frame from the server
  * const video = new WebCodecsVideo(canvas, { onFrame() {}, onNeedKeyframe() {}, onError: console.error });
  * video.configure("avc1.42e01f");
  * video.push(frame);

@@ -30,8 +30,12 @@ export interface WebRtcSessionOptions {
  * One WebRTC session; start it with {@linkcode WebRtcSession.start}, feed it the server's `sdp`/`ice`.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { WebRtcSession } from "./webrtc.ts";
+ * import type { ClientMessage, ServerMessage } from "../../protocol/protocol.ts";
+ * declare const hello: Extract<ServerMessage, { t: "hello" }>;
+ * const video = document.querySelector("video")!;
+ * const send = (message: ClientMessage) => console.log(message);
  * const rtc = new WebRtcSession({ video, iceServers: hello.iceServers, send, onFirstFrame() {},
  *   onFrame() {}, onFailed: console.warn, onInputChannel() {} });
  * rtc.start();

@@ -75,7 +75,7 @@ export interface Gateway {
  * Builds the gateway app.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { createGateway } from "./app.ts";
  * const gateway = createGateway({ mode: "site", auth: { mode: "token" }, publicUrl: "https://gw.example.org/" });
  * Deno.serve({ port: 8080 }, gateway.app.fetch);

@@ -94,7 +94,7 @@ export class GatewayConfigError extends SelkiesError {
  * Reads and validates a gateway config file. Throws {@linkcode GatewayConfigError}.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { loadGatewayConfig } from "./config.ts";
  * const config = await loadGatewayConfig("/etc/selkies-hpc/gateway.yaml");
  * ```
@@ -138,7 +138,7 @@ export function parseGatewayConfig(raw: unknown, source = "gateway config"): Gat
  * (refusing one readable by others) and checks the auth settings.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { gatewayOptionsFrom, parseGatewayConfig } from "./config.ts";
  * const options = await gatewayOptionsFrom(parseGatewayConfig({ auth: "token" }));
  * ```

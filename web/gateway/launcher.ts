@@ -37,7 +37,7 @@ const FORM_FIELDS: { name: string; label: string }[] = [
  * and presets come from the site config, and every launch passes the site limits.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { jobsPortal } from "./launcher.ts";
  * const portal = await jobsPortal({ gatewayUrl: () => "https://gw.example.org/" });
  * ```

@@ -3,7 +3,7 @@
  * `/s/<session>/`, and the gateway relays the WebSocket through the tunnel.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { runGateway } from "./mod.ts";
  * const gw = await runGateway({ mode: "site", auth: { mode: "header", trustedProxies: ["127.0.0.1"] } });
  * ```

@@ -35,8 +35,9 @@ export class MungeVerifyError extends SelkiesError {
  * Decodes and verifies a credential through munged; munged itself rejects replays and expiry.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { unmunge } from "./munge.ts";
+ * declare const credential: string; // from a registration
  * const { uid, payload } = await unmunge(credential, "/run/munge/munge.socket.2");
  * ```
  */

@@ -47,7 +47,14 @@ const esc = (text: string) => text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeA
  * Adds `/` and the portal's form actions to the gateway app.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { Hono } from "hono";
+ * import { mountPortal } from "./portal.ts";
+ * import { cancelJob } from "../../jobs/scheduler/mod.ts";
+ * import type { GatewayEnv } from "./_env.ts";
+ * import type { SessionRegistry } from "./registry.ts";
+ * declare const registry: SessionRegistry;
+ * const app = new Hono<GatewayEnv>();
  * mountPortal(app, { registry, mode: "personal", cancel: (id) => cancelJob(id) });
  * ```
  */

@@ -50,11 +50,16 @@ const KF_REQUEST = JSON.stringify({ t: "kf" });
  * that disconnects the viewer (used when its share link is revoked).
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { relayViewer } from "./relay.ts";
- * const { socket, response } = Deno.upgradeWebSocket(request);
- * relayViewer(socket, { tunnel, viewOnly: false, metrics });
- * return response;
+ * import type { GatewayMetrics } from "./metrics.ts";
+ * import type { GatewayTunnel } from "./tunnel_conn.ts";
+ * declare const tunnel: GatewayTunnel, metrics: GatewayMetrics;
+ * Deno.serve((request) => {
+ *   const { socket, response } = Deno.upgradeWebSocket(request);
+ *   relayViewer(socket, { tunnel, viewOnly: false, metrics });
+ *   return response;
+ * });
  * ```
  */
 export function relayViewer(browser: WebSocket, options: RelayOptions): (reason: string) => void {

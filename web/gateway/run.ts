@@ -39,7 +39,7 @@ export interface RunningGateway extends Gateway {
  * Starts the gateway and returns once it listens.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { runGateway } from "./run.ts";
  * const gw = await runGateway({ mode: "personal", auth: { mode: "token" }, port: 0 });
  * console.log(gw.url);

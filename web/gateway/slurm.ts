@@ -45,7 +45,7 @@ export class SlurmQueryError extends SelkiesError {
  * Looks a job up; `env` carries `SLURM_CONF` and `PATH` for the cluster.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { jobFacts } from "./slurm.ts";
  * const job = await jobFacts("42", { SLURM_CONF: "/etc/slurm/slurm.conf" });
  * job.state; // "RUNNING"

@@ -42,9 +42,14 @@ export interface GatewayTunnelOptions {
  * One streamer tunnel on the gateway.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { GatewayTunnel } from "./tunnel_conn.ts";
- * const tunnel = new GatewayTunnel(socket, { onRegister, onClosed, onProtocolError });
+ * declare const socket: WebSocket; // the streamer's, upgraded
+ * const tunnel = new GatewayTunnel(socket, {
+ *   onRegister: (msg) => console.log("register", msg.reg.sessionId),
+ *   onClosed: (code) => console.log("closed", code),
+ *   onProtocolError: (why) => console.warn(why),
+ * });
  * ```
  */
 export class GatewayTunnel {

@@ -37,10 +37,14 @@ export interface AcceptTunnelOptions {
  * Takes over an accepted tunnel WebSocket.
  *
  * @example
- * ```ts ignore
- * import { acceptTunnel } from "./tunnel_server.ts";
- * const { socket, response } = Deno.upgradeWebSocket(request);
- * acceptTunnel(socket, peer, options);
+ * ```ts
+ * import { acceptTunnel, type AcceptTunnelOptions } from "./tunnel_server.ts";
+ * declare const options: AcceptTunnelOptions;
+ * Deno.serve((request, info) => {
+ *   const { socket, response } = Deno.upgradeWebSocket(request);
+ *   acceptTunnel(socket, info.remoteAddr.hostname, options);
+ *   return response;
+ * });
  * ```
  */
 export function acceptTunnel(ws: WebSocket, peer: string, options: AcceptTunnelOptions): GatewayTunnel {

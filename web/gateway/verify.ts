@@ -52,9 +52,11 @@ export interface VerifiedRegistration {
  * Verifies a registration claim; throws {@linkcode RegistrationRefusedError} with the reason.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { verifyRegistration } from "./verify.ts";
- * const { uid, job } = await verifyRegistration(msg, { mungeSocket });
+ * import type { RegisterMessage } from "../../protocol/tunnel.ts";
+ * declare const msg: RegisterMessage; // from a streamer's tunnel
+ * const { uid, job } = await verifyRegistration(msg, { mungeSocket: "/run/munge/munge.socket.2" });
  * ```
  */
 export async function verifyRegistration(

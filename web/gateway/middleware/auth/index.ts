@@ -96,8 +96,16 @@ export interface IdentifyGuard {
  * Sets `c.var.user` from the configured identity source; answers 401 where basic auth is required.
  *
  * @example
- * ```ts ignore
- * const guard = { limiter: new FailureLimiter(), onFailure: (ip, why) => console.warn(ip, why) };
+ * ```ts
+ * import { Hono } from "hono";
+ * import { identify, type IdentifyGuard } from "./index.ts";
+ * import { FailureLimiter } from "../rate_limit/index.ts";
+ * import type { GatewayEnv } from "../../_env.ts";
+ * const app = new Hono<GatewayEnv>();
+ * const guard: IdentifyGuard = {
+ *   limiter: new FailureLimiter(),
+ *   onFailure: (ip, why) => console.warn(ip, why),
+ * };
  * app.use("*", identify({ mode: "header", trustedProxies: ["127.0.0.1"] }, guard));
  * ```
  */

@@ -40,7 +40,11 @@ export function clientAddress(peer: string, forwardedFor: string | undefined, tr
  * Sets `c.var.ip` to the request's client address (see {@linkcode clientAddress}).
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { Hono } from "hono";
+ * import { clientIp } from "./index.ts";
+ * import type { GatewayEnv } from "../../_env.ts";
+ * const app = new Hono<GatewayEnv>();
  * app.use("*", clientIp({ trustedProxies: ["127.0.0.1"] }));
  * ```
  */

@@ -35,7 +35,16 @@ export const GRANT_COOKIE = "selkies_gw";
  * Authorizes requests under `/s/:session/`.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { Hono } from "hono";
+ * import { sessionAccess } from "./index.ts";
+ * import { FailureLimiter } from "../rate_limit/index.ts";
+ * import type { GatewayEnv } from "../../_env.ts";
+ * import type { SessionRegistry } from "../../registry.ts";
+ * declare const registry: SessionRegistry;
+ * const limiter = new FailureLimiter();
+ * const onFailure = (ip: string, why: string) => console.warn(ip, why);
+ * const app = new Hono<GatewayEnv>();
  * app.use("/s/:session/*", sessionAccess({ registry, requireUser: false, limiter, onFailure }));
  * ```
  */
