@@ -45,8 +45,16 @@ export interface StreamRunOptions {
 export async function runStream(settings: SessionSettings & StreamRunOptions): Promise<number> {
   const allocation = settings.allocation ?? localAllocation();
   const stopped = Promise.withResolvers<string>();
-  const removeHandlers = installShutdownHandlers((signal) => stopped.resolve(`received ${signal}`));
-  settings.signal?.addEventListener("abort", () => stopped.resolve("aborted"), { once: true });
+  // A stop asked for while the session starts ends the start at once, and what it had started with it.
+  const starting = new AbortController();
+  const requestStop = (reason: string) => {
+    stopped.resolve(reason);
+    starting.abort(new DOMException(`stopping: ${reason}`, "AbortError"));
+  };
+  const removeHandlers = installShutdownHandlers((signal) => requestStop(`received ${signal}`));
+  const onAbort = () => requestStop("aborted");
+  if (settings.signal?.aborted) onAbort();
+  settings.signal?.addEventListener("abort", onAbort, { once: true });
   let session: Awaited<ReturnType<typeof startSession>> | undefined;
   const walltime = () => {
     // SLURM's --signal=B:USR1@<seconds>, forwarded by the job script.
@@ -69,12 +77,17 @@ export async function runStream(settings: SessionSettings & StreamRunOptions): P
       sessionDir: settings.sessionDir,
       iceServers: settings.iceServers,
       allocation,
+      signal: starting.signal,
     });
   } catch (error) {
+    cleanup();
+    if (starting.signal.aborted) {
+      log.info("stopped before the session was ready: {reason}", { reason: await stopped.promise });
+      return 0;
+    }
     log.error("the session did not start: {error}", {
       error: error instanceof Error ? error.message : error,
     });
-    cleanup();
     return 2;
   }
   if (settings.readyFile) {
@@ -103,6 +116,7 @@ export async function runStream(settings: SessionSettings & StreamRunOptions): P
 
   function cleanup() {
     removeHandlers();
+    settings.signal?.removeEventListener("abort", onAbort);
     try {
       Deno.removeSignalListener("SIGUSR1", walltime);
     } catch {

@@ -2,11 +2,13 @@
  * `selkies-hpc stream` ends everything it started when told to stop: with viewers still connected over
  * WebSocket (an open connection must not hold the shutdown), with a WebRTC viewer that never answers and
  * resizes the screen (a worker stuck inside an X server grab must not freeze the streamer), when SLURM
- * signals every process of the job at once, and when the TERM comes twice. Afterwards no process, no
- * runtime folder (X cookie, PulseAudio cookie) and no ready file (the secret) is left.
+ * signals every process of the job at once, when the TERM comes twice, and when it comes before the session
+ * is ready (the start is abandoned, not waited out). Afterwards no process, no runtime folder (X cookie,
+ * PulseAudio cookie) and no ready file (the secret) is left.
  */
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
+import { freePort } from "./fixtures/net.ts";
 
 const CLI = fileURLToPath(new URL("../selkies-hpc", import.meta.url));
 
@@ -36,25 +38,56 @@ async function tagged(needle: string): Promise<number[]> {
   return pids;
 }
 
-interface CliSession {
+interface CliProcess {
   child: Deno.ChildProcess;
   /** The test's folder: HOME and TMPDIR of the session, so its runtime folder is made here. */
   dir: string;
   tag: string;
-  ready: { url: string; token: string };
   /** What the session left in `dir` that holds a secret: runtime folders and the ready file. */
   leftovers(): Promise<string[]>;
   /** Ends whatever is left and removes `dir`. */
   [Symbol.asyncDispose](): Promise<void>;
 }
 
+interface CliSession extends CliProcess {
+  ready: { url: string; token: string };
+}
+
+interface CliOptions {
+  audio: boolean;
+  siteConfig?: string;
+  geometry?: string;
+  /** More `stream` flags. */
+  args?: string[];
+  /** Variables added to the streamer's environment. */
+  env?: Record<string, string>;
+}
+
 /** Starts `selkies-hpc stream` (640x480 unless told) and waits for its ready file. */
-async function startCli(
-  options: { audio: boolean; siteConfig?: string; geometry?: string },
-): Promise<CliSession> {
+async function startCli(options: CliOptions): Promise<CliSession> {
+  const cli = await spawnCli(options);
+  let ready: CliSession["ready"] | undefined;
+  for (let i = 0; i < 300 && !ready; i++) {
+    ready = await Deno.readTextFile(`${cli.dir}/ready.json`).then(JSON.parse).catch(() => undefined);
+    if (!ready) await new Promise((r) => setTimeout(r, 100));
+  }
+  if (!ready) {
+    await cli[Symbol.asyncDispose]();
+    assert.fail("the session did not become ready");
+  }
+  return { ...cli, ready };
+}
+
+/** Spawns `selkies-hpc stream` (640x480 unless told) without waiting for anything. */
+async function spawnCli(options: CliOptions): Promise<CliProcess> {
   const dir = await Deno.makeTempDir({ prefix: "selkies-shutdown-" });
   const tag = `SELKIES_TEST_TAG=${crypto.randomUUID()}`;
-  const env: Record<string, string> = { [tag.split("=")[0]]: tag.split("=")[1], HOME: dir, TMPDIR: dir };
+  const env: Record<string, string> = {
+    ...options.env,
+    [tag.split("=")[0]]: tag.split("=")[1],
+    HOME: dir,
+    TMPDIR: dir,
+  };
   if (options.siteConfig !== undefined) {
     await Deno.writeTextFile(`${dir}/site.yaml`, options.siteConfig);
     env.SELKIES_SITE_CONFIG = `${dir}/site.yaml`;
@@ -62,7 +95,7 @@ async function startCli(
   const geometry = options.geometry ?? "640x480";
   const args = ["stream", "--geometry", geometry, "--fps", "15", "--ready-file", `${dir}/ready.json`];
   const child = new Deno.Command(CLI, {
-    args: [...args, options.audio ? "--audio" : "--no-audio"],
+    args: [...args, options.audio ? "--audio" : "--no-audio", ...options.args ?? []],
     env,
     stdout: "null",
     stderr: "null",
@@ -73,15 +106,6 @@ async function startCli(
     for (const pid of await tagged(tag)) signal(pid, "SIGKILL");
     await Deno.remove(dir, { recursive: true });
   };
-  let ready: CliSession["ready"] | undefined;
-  for (let i = 0; i < 300 && !ready; i++) {
-    ready = await Deno.readTextFile(`${dir}/ready.json`).then(JSON.parse).catch(() => undefined);
-    if (!ready) await new Promise((r) => setTimeout(r, 100));
-  }
-  if (!ready) {
-    await dispose();
-    assert.fail("the session did not become ready");
-  }
   const leftovers = async () => {
     const names: string[] = [];
     for await (const entry of Deno.readDir(dir)) {
@@ -89,7 +113,7 @@ async function startCli(
     }
     return names;
   };
-  return { child, dir, tag, ready, leftovers, [Symbol.asyncDispose]: dispose };
+  return { child, dir, tag, leftovers, [Symbol.asyncDispose]: dispose };
 }
 
 /** A plain WebSocket viewer that keeps the control messages it hears. */
@@ -203,9 +227,76 @@ Deno.test("two SIGTERMs 50 ms apart (the job script forwards TERM, slurmstepd se
   await using cli = await startCli({ audio: false });
   cli.child.kill("SIGTERM");
   await new Promise((r) => setTimeout(r, 50));
-  cli.child.kill("SIGTERM");
+  signal(cli.child.pid, "SIGTERM"); // the stop may be over already (~50-110 ms measured)
   const status = await exitWithin(cli.child, 10_000);
   assert.ok(status, "the streamer exited");
   assert.deepEqual(await cli.leftovers(), [], "no runtime folder or ready file is left");
   assert.deepEqual(await tagged(cli.tag), [], "no process of the session is left");
 });
+
+/** The short names (`comm`) of the session's live processes. */
+async function taggedNames(tag: string): Promise<string[]> {
+  const pids = await tagged(tag);
+  return (await Promise.all(pids.map((pid) => Deno.readTextFile(`/proc/${pid}/comm`).catch(() => ""))))
+    .map((n) => n.trim());
+}
+
+/** After a stop: the streamer exited 0 within `ms`, and no process, runtime folder or ready file is left. */
+async function assertStoppedClean(cli: CliProcess, since: number, ms: number): Promise<void> {
+  const status = await exitWithin(cli.child, ms);
+  const seconds = (performance.now() - since) / 1000;
+  assert.ok(status, `SIGTERM ended the streamer within ${ms / 1000} s`);
+  assert.equal(status.code, 0, "a requested stop exits 0");
+  for (let i = 0; i < 20 && (await tagged(cli.tag)).length > 0; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.deepEqual(await taggedNames(cli.tag), [], "no process of the session is left");
+  assert.deepEqual(await cli.leftovers(), [], "no runtime folder or ready file is left");
+  console.log(`stopped in ${seconds.toFixed(1)} s`);
+}
+
+/** Waits until the session's processes pass `test` (by their names). */
+async function waitForProcesses(cli: CliProcess, what: string, test: (names: string[]) => boolean) {
+  for (let i = 0; i < 300; i++) {
+    if (test(await taggedNames(cli.tag))) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.fail(`no ${what} within 15 s`);
+}
+
+/** The CLI and a media worker are both Deno processes. */
+const mediaWorker = (names: string[]) => names.filter((n) => n === "deno").length >= 2;
+
+Deno.test("SIGTERM while the session waits for a gateway that never answers ends the start within seconds", async () => {
+  // Nothing listens there: the tunnel retries forever, so the session never becomes ready. The stop used to
+  // wait for the start to finish, and this one never does.
+  const gateway = `http://127.0.0.1:${freePort()}`;
+  // A gateway session registers its SLURM job.
+  await using cli = await spawnCli({
+    audio: true,
+    args: ["--gateway", gateway],
+    env: { SLURM_JOB_ID: "4242" },
+  });
+  // Everything before the tunnel is up: the display, PulseAudio, the desktop, and the media worker.
+  await waitForProcesses(cli, "media worker", (names) => names.includes("xterm") && mediaWorker(names));
+  await new Promise((r) => setTimeout(r, 1500)); // the first frame, then the tunnel's retries
+  assert.equal(await exitWithin(cli.child, 0), null, "the session still starts");
+  assert.deepEqual(await cli.leftovers().then((l) => l.filter((n) => n === "ready.json")), [], "not ready");
+  const started = performance.now();
+  cli.child.kill("SIGTERM");
+  await assertStoppedClean(cli, started, 5000);
+});
+
+const PHASES: [string, (names: string[]) => boolean][] = [
+  ["Xvfb", (names) => names.includes("Xvfb")],
+  ["the media worker", mediaWorker],
+];
+for (const [phase, test] of PHASES) {
+  Deno.test(`SIGTERM as soon as ${phase} runs (before ready) ends the start within seconds, leaving nothing`, async () => {
+    await using cli = await spawnCli({ audio: true });
+    await waitForProcesses(cli, phase, test);
+    const started = performance.now();
+    cli.child.kill("SIGTERM");
+    await assertStoppedClean(cli, started, 5000);
+  });
+}

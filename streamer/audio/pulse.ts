@@ -20,6 +20,8 @@ export interface PulseOptions {
   group: ProcessGroup;
   /** Milliseconds to wait for the server. @default {10000} */
   timeoutMs?: number;
+  /** Aborts the start: the server is ended and the start rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 /** A running private PulseAudio server. */
@@ -44,7 +46,7 @@ export interface PulseUnavailable {
 
 /**
  * Starts the session's PulseAudio; resolves to the reason instead when it is missing or fails,
- * so the session runs on without audio.
+ * so the session runs on without audio. Rejects only when `options.signal` aborts.
  *
  * @example
  * ```ts
@@ -108,8 +110,15 @@ export async function startPulse(options: PulseOptions): Promise<PulseServer | P
   const until = Date.now() + (options.timeoutMs ?? 10000);
   let exited = false;
   child.exited.then(() => exited = true);
-  while (!exited && Date.now() < until) {
-    const probe = await new Deno.Command("pactl", { args: ["info"], env, stdout: "piped", stderr: "null" })
+  const signal = options.signal;
+  while (!exited && Date.now() < until && !signal?.aborted) {
+    const probe = await new Deno.Command("pactl", {
+      args: ["info"],
+      env,
+      stdout: "piped",
+      stderr: "null",
+      signal,
+    })
       .output().catch(() => null);
     if (probe === null) break;
     if (probe.success && new TextDecoder().decode(probe.stdout).includes(`Default Sink: ${SINK_NAME}`)) {
@@ -122,13 +131,27 @@ export async function startPulse(options: PulseOptions): Promise<PulseServer | P
       };
       return { server, monitor: `${SINK_NAME}.monitor`, env, stop };
     }
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100, signal);
   }
   try {
     Deno.kill(-child.pid, "SIGKILL");
   } catch { /* already gone */ }
   await child.exited;
+  signal?.throwIfAborted();
   const reason = exited ? "pulseaudio exited at start" : "pulseaudio did not answer (is pactl installed?)";
   log.warn("{reason}; audio is off", { reason });
   return { server: null, reason: `${reason}; audio is off` };
+}
+
+/** Waits `ms`, less when `signal` aborts. */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+  });
 }

@@ -35,6 +35,8 @@ export interface DesktopOptions {
   group: ProcessGroup;
   /** The job's GPUs, to render on the first of them. @default {{} (the first GPU of the machine)} */
   gpus?: JobGpus;
+  /** Aborts the start: nothing more is started and the start rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 /** What {@linkcode startDesktop} started. */
@@ -46,7 +48,8 @@ export interface DesktopInfo {
 }
 
 /**
- * Starts the desktop (openbox + xterm), a desktop session, or one maximized application.
+ * Starts the desktop (openbox + xterm), a desktop session, or one maximized application. What it started
+ * belongs to `options.group`, also when the start fails or is aborted.
  *
  * @example
  * ```ts
@@ -64,6 +67,7 @@ export async function startDesktop(options: DesktopOptions): Promise<DesktopInfo
   }
   const container = options.image ? containerPrefix(options) : [];
   const gl = await chooseGl(options, container);
+  options.signal?.throwIfAborted();
   const vgl = gl.device ? ["vglrun", "-d", gl.device] : [];
   const env = { ...options.env, ...options.display.env };
   const runtimeDir = options.display.xauthority.slice(0, options.display.xauthority.lastIndexOf("/"));
@@ -81,7 +85,8 @@ export async function startDesktop(options: DesktopOptions): Promise<DesktopInfo
     await Deno.writeTextFile(rc, MAXIMIZE_ALL);
     spawn("window-manager", ["openbox", "--config-file", rc]);
     // A window mapped before openbox manages the screen escapes its maximize rule: wait for the WM.
-    await waitForWindowManager(env);
+    await waitForWindowManager(env, options.signal);
+    options.signal?.throwIfAborted();
     // The command line is one argv element: the job owner's shell parses it, nothing is interpolated.
     spawn("app", [...container, ...vgl, "bash", "-c", options.app]);
   } else {
@@ -133,6 +138,7 @@ async function chooseGl(
       args: [...container.slice(1), "sh", "-c", "command -v vglrun"],
       stdout: "null",
       stderr: "null",
+      signal: options.signal,
     }).output().catch(() => ({ success: false }))).success
     : onPath("vglrun") !== null;
   if (!hasVgl) {
@@ -143,15 +149,17 @@ async function chooseGl(
   return { device: node.device, reason: `VirtualGL EGL on ${node.device}: ${node.reason}` };
 }
 
-/** Waits (up to 5 s) until a window manager announces itself on the root window (EWMH). */
-async function waitForWindowManager(env: Record<string, string>): Promise<void> {
+/** Waits (up to 5 s, less when `signal` aborts) until a window manager announces itself on the root window (EWMH). */
+async function waitForWindowManager(env: Record<string, string>, signal?: AbortSignal): Promise<void> {
   const deadline = Date.now() + 5000;
   while (Date.now() < deadline) {
+    if (signal?.aborted) return;
     const out = await new Deno.Command("xprop", {
       args: ["-root", "_NET_SUPPORTING_WM_CHECK"],
       env,
       stdout: "piped",
       stderr: "null",
+      signal,
     }).output().catch(() => undefined);
     if (out && new TextDecoder().decode(out.stdout).includes("window id")) return;
     await new Promise((r) => setTimeout(r, 50));

@@ -30,7 +30,7 @@ export interface XvfbOptions {
   runtimeDir: string;
   /** Supervises the Xvfb process. */
   group: ProcessGroup;
-  /** Aborts the start. */
+  /** Aborts the start: the server is ended and the start rejects with the signal's reason. */
   signal?: AbortSignal;
   /** Milliseconds to wait for the server. @default {15000} */
   timeoutMs?: number;
@@ -114,6 +114,7 @@ export async function startXvfb(options: XvfbOptions): Promise<XDisplay> {
       Deno.kill(-child.pid, "SIGKILL");
     } catch { /* already gone */ }
     await child.exited;
+    options.signal?.throwIfAborted();
     throw new DisplayError(
       `Xvfb did not start: ${(await errors()).trim().split("\n").slice(-3).join(" | ")}`,
     );

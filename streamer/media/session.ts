@@ -5,6 +5,7 @@
  * @module
  */
 import type { MediaFrame } from "../../protocol/protocol.ts";
+import { abortable } from "../../abortable.ts";
 import { getLog } from "../../log.ts";
 import { MediaWorkerError } from "./errors.ts";
 import type { IpcFrame } from "./_ipc.ts";
@@ -94,14 +95,26 @@ export class MediaSession extends EventTarget {
   }
 
   /**
-   * Chooses the encoder and starts the shared worker; resolves when its pipeline plays.
+   * Chooses the encoder and starts the shared worker; resolves when its pipeline plays. When `signal` aborts,
+   * the session is stopped (no worker is left starting) and the start rejects with the signal's reason.
    *
    * @throws {EncoderUnavailableError} when the pinned encoder does not work.
    * @throws {MediaWorkerError} when the pipeline does not start.
    */
-  async start(): Promise<void> {
-    this.#choice = await chooseEncoder(this.#options.encoder);
-    await this.#shared.start();
+  async start(signal?: AbortSignal): Promise<void> {
+    const onAbort = () => void this.stop();
+    signal?.addEventListener("abort", onAbort, { once: true });
+    try {
+      signal?.throwIfAborted();
+      // The probe is shared by the process (cached): it runs on, only this wait ends.
+      this.#choice = await abortable(chooseEncoder(this.#options.encoder), signal);
+      if (this.#stopping) throw new MediaWorkerError("the media session was stopped while it started");
+      await this.#shared.start();
+    } catch (error) {
+      throw signal?.aborted ? signal.reason : error;
+    } finally {
+      signal?.removeEventListener("abort", onAbort);
+    }
   }
 
   /**

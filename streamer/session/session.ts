@@ -5,6 +5,7 @@
  * @module
  */
 import { Buffer } from "node:buffer";
+import { abortable } from "../../abortable.ts";
 import { type Allocation, localAllocation } from "../../jobs/allocation.ts";
 import { parseGeometry, type SessionSettings } from "../../jobs/session.ts";
 import { getLog } from "../../log.ts";
@@ -40,6 +41,11 @@ export interface SessionServeOptions {
   iceServers?: IceServer[];
   /** The job this session runs in: its id, CPUs, GPUs, user, node name, MUNGE socket. @default {localAllocation()} */
   allocation?: Allocation;
+  /**
+   * Abandons the start when aborted: what was started is ended, and {@linkcode startSession} rejects with the
+   * signal's reason. A running session is stopped with its `stop()`.
+   */
+  signal?: AbortSignal;
 }
 
 /** A running session. */
@@ -65,7 +71,9 @@ export interface RunningSession {
 }
 
 /**
- * Starts a session and resolves once the first video frame is encoded and viewers can connect.
+ * Starts a session and resolves once the first video frame is encoded and viewers can connect. When it fails or
+ * `options.signal` aborts, whatever it had started (processes, runtime folder, media workers, server, tunnel)
+ * is ended before it rejects.
  *
  * @example
  * ```ts
@@ -81,6 +89,10 @@ export async function startSession(
   options: SessionServeOptions,
 ): Promise<RunningSession> {
   const allocation = options.allocation ?? localAllocation();
+  const signal = options.signal;
+  signal?.throwIfAborted();
+  // Each wait ends at once on abort; its cleanup is registered before it, so what it started is ended too.
+  const step = <T>(promise: Promise<T>) => abortable(promise, signal);
   const died = Promise.withResolvers<string>();
   const group = new ProcessGroup({
     onUnexpectedExit: (exit) => {
@@ -112,16 +124,18 @@ export async function startSession(
     }
   };
   try {
+    // Not abandoned half way: a folder made after the cleanups ran would be left behind.
     const runtimeDir = await Deno.makeTempDir({ prefix: "selkies-session-" });
-    await Deno.chmod(runtimeDir, 0o700);
     cleanups.push(() => Deno.remove(runtimeDir, { recursive: true }));
+    await Deno.chmod(runtimeDir, 0o700);
     const { width, height } = parseGeometry(settings.geometry);
     // The framebuffer is allocated at startXvfb's default, the shared maximum (protocol/screen.ts says why).
-    const display = await startXvfb({ width, height, runtimeDir, group });
+    // Xvfb, PulseAudio and the desktop are children of the group: its cleanup ends them, started or starting.
+    const display = await step(startXvfb({ width, height, runtimeDir, group, signal }));
     log.info("X display {name} is up at {width}x{height}", { name: display.name, width, height });
 
-    const pulse = settings.audio ? await startAudio(runtimeDir, group) : undefined;
-    const desktop = await startDesktop({
+    const pulse = settings.audio ? await step(startAudio(runtimeDir, group, signal)) : undefined;
+    const desktop = await step(startDesktop({
       display,
       app: settings.app,
       desktop: settings.desktop,
@@ -131,7 +145,8 @@ export async function startSession(
       env: pulse?.env,
       gpus: allocation.gpus,
       group,
-    });
+      signal,
+    }));
     log.info("desktop started (GL: {mode}, {reason})", { mode: desktop.glMode, reason: desktop.reason });
 
     const x11 = openX11(display.name, display.xauthority);
@@ -149,13 +164,13 @@ export async function startSession(
       cudaDevice: cudaDevice(allocation),
       cpus: allocation.cpus,
     });
-    await media.start();
     cleanups.push(() => media.stop());
+    await step(media.start(signal));
     // The X server does not answer: a media worker hung while it held a server grab (GStreamer 1.22's
     // ximagesrc renegotiates inside XGrabServer). Killing the workers ends their connections and the grab;
     // the shared worker restarts, WebRTC viewers fall back to the WebSocket.
     x11.onStall((what) => void media.killAll(`the X server did not answer ${what}`));
-    await firstFrame(media);
+    await firstFrame(media, signal);
     // Frames are converted and encoded only while the screen changes (X damage): an idle desktop is ~free.
     const idle = new IdleTimer({ fps: settings.fps, onChange: (active) => media.setActive(active) });
     x11.onDamage(() => idle.touch());
@@ -225,10 +240,11 @@ export async function startSession(
       });
       cleanups.push(() => tunnel.close());
       cleanups.push(() => hub.closeAll());
-      const ready = await tunnel.ready;
+      const ready = await step(tunnel.ready);
       iceServers = ready.iceServers;
       const url = new URL(ready.sessionUrl);
       const port = Number(url.port || (url.protocol === "https:" ? 443 : 80));
+      signal?.throwIfAborted();
       return { url: `${ready.sessionUrl}?token=${token}`, host: url.hostname, port, ...running };
     }
 
@@ -236,19 +252,26 @@ export async function startSession(
     const server = await serveStreamer(app, { bind: options.bind, port: options.port });
     cleanups.push(() => server.close());
     cleanups.push(() => hub.closeAll()); // Before the server: open WebSockets would hold its shutdown.
+    signal?.throwIfAborted();
     return { url: `${server.url}?token=${token}`, host: server.host, port: server.port, ...running };
   } catch (error) {
     await stop();
-    throw error;
+    // A step that noticed the abort may have failed in its own words; the caller asked for the stop.
+    throw signal?.aborted ? signal.reason : error;
   }
 }
 
-async function startAudio(runtimeDir: string, group: ProcessGroup): Promise<PulseServer | undefined> {
+async function startAudio(
+  runtimeDir: string,
+  group: ProcessGroup,
+  signal?: AbortSignal,
+): Promise<PulseServer | undefined> {
   try {
-    const pulse = await startPulse({ runtimeDir, group });
+    const pulse = await startPulse({ runtimeDir, group, signal });
     if (pulse.server !== null) return pulse;
     log.warning("audio is off: {reason}", { reason: pulse.reason });
   } catch (error) {
+    if (signal?.aborted) throw signal.reason;
     log.warning("audio is off: {error}", { error: error instanceof Error ? error.message : String(error) });
   }
   return undefined;
@@ -268,17 +291,30 @@ function wireDesktopEvents(x11: X11Session, hub: ViewerHub): void {
   x11.onClipboard((text) => hub.broadcast({ t: "clip", text }));
 }
 
-/** Resolves when the encoder has produced its first frame (so a viewer sees something at once). */
-function firstFrame(media: MediaSession, timeoutMs = 20_000): Promise<void> {
+/**
+ * Resolves when the encoder has produced its first frame (so a viewer sees something at once); rejects after
+ * `timeoutMs` or when `signal` aborts, its timer and subscription gone on every path.
+ */
+function firstFrame(media: MediaSession, signal?: AbortSignal, timeoutMs = 20_000): Promise<void> {
   return new Promise((resolve, reject) => {
+    signal?.throwIfAborted();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+      queueMicrotask(unsubscribe);
+    };
+    const onAbort = () => {
+      done();
+      reject(signal!.reason);
+    };
     const timer = setTimeout(() => {
-      unsubscribe();
+      done();
       reject(new Error(`no video frame within ${timeoutMs / 1000} s: check the logs above`));
     }, timeoutMs);
+    signal?.addEventListener("abort", onAbort, { once: true });
     const unsubscribe = media.subscribe((frame) => {
       if (frame.kind !== "video") return;
-      clearTimeout(timer);
-      queueMicrotask(unsubscribe);
+      done();
       resolve();
     });
   });
