@@ -14,6 +14,8 @@ export class Clipboard {
   #owner: Deno.ChildProcess | null = null;
   /** The text the selection is known to hold (set by us or already delivered): never delivered again. */
   #known: string | null = null;
+  /** Counts our own sets: a read that a set overtook may hold the previous owner's text. */
+  #sets = 0;
   #reading: Promise<void> | null = null;
   #again = false;
   #closed = false;
@@ -27,6 +29,7 @@ export class Clipboard {
     if (text.length > MAX_CLIPBOARD) throw new RangeError(`clipboard text over ${MAX_CLIPBOARD} characters`);
     this.#endOwner();
     this.#known = text;
+    this.#sets++;
     const child = new Deno.Command("xclip", {
       args: ["-selection", "clipboard", "-i", "-quiet"],
       env: this.#env,
@@ -52,7 +55,9 @@ export class Clipboard {
     this.#reading = (async () => {
       do {
         this.#again = false;
+        const sets = this.#sets;
         const text = await this.#read();
+        if (sets !== this.#sets) continue; // we took the selection meanwhile: the text may be stale
         // Two ownership changes in one read (another client took it while we read) re-read the same
         // text: compare with what is known, not only with what we set, so it is delivered once.
         if (text !== null && text !== this.#known && !this.#closed) {

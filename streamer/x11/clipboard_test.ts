@@ -16,7 +16,7 @@ Deno.test("clipboard: two ownership changes during one read deliver the new text
     const w = other.process.stdin!.getWriter();
     await w.write(new TextEncoder().encode("from the desktop"));
     await w.close();
-    await waitOwned(x);
+    await waitOwned(x, "from the desktop");
     const seen: string[] = [];
     // XFixes can report two owner changes before the first read ends (our old owner quitting, then the
     // new owner): the second read finds the same text.
@@ -25,6 +25,7 @@ Deno.test("clipboard: two ownership changes during one read deliver the new text
     await new Promise((r) => setTimeout(r, 1500));
     assert.deepEqual(seen, ["from the desktop"]);
     await clipboard.set("ours");
+    await waitOwned(x, "ours"); // XFixes reports our owner change only once xclip holds it
     clipboard.changed((text) => seen.push(text));
     await new Promise((r) => setTimeout(r, 800));
     assert.deepEqual(seen, ["from the desktop"], "our own text is not echoed back");
@@ -34,9 +35,9 @@ Deno.test("clipboard: two ownership changes during one read deliver the new text
   }
 });
 
-async function waitOwned(x: Awaited<ReturnType<typeof startTestDisplay>>): Promise<void> {
+async function waitOwned(x: Awaited<ReturnType<typeof startTestDisplay>>, text: string): Promise<void> {
   for (let i = 0; i < 50; i++) {
-    if ((await x.run("xclip", ["-selection", "clipboard", "-o"])).stdout === "from the desktop") return;
+    if ((await x.run("xclip", ["-selection", "clipboard", "-o"])).stdout === text) return;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error("xclip never took the selection");
