@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { MediaFrame } from "../../protocol/protocol.ts";
 import { MediaSession } from "./session.ts";
-import { startMotion, startPulse, startXvfb } from "./_testing.ts";
+import { startMotion, startPulse, startXvfb } from "../../tests/fixtures/media.ts";
 
 const W = 1280, H = 720, FPS = 30;
 

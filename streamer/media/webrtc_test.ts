@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
 import { CHROMIUM_FLAGS } from "../../tests/fixtures/browser.ts";
 import { MediaSession, type WebRtcPeer } from "./session.ts";
-import { startMotion, startPulse, startXvfb } from "./_testing.ts";
+import { startMotion, startPulse, startXvfb } from "../../tests/fixtures/media.ts";
 
 const PAGE = `<!doctype html><video id=v muted autoplay playsinline></video><script>
 window.frames_ = 0; window.firstFrameMs = 0;

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { type MediaOptions, MediaSession } from "./session.ts";
-import { startXvfb, type TestDisplay } from "./_testing.ts";
+import { startXvfb, type TestDisplay } from "../../tests/fixtures/media.ts";
 
 /** Pids of this process's live media workers (from /proc). */
 function workers(): number[] {

@@ -11,8 +11,9 @@ import {
   type ServerMessage,
 } from "../../protocol/protocol.ts";
 import { createStreamerApp, serveStreamer, type ViewerSocket } from "../../streamer/server/mod.ts";
-import { encodeTestPattern } from "./_h264_fixture.ts";
-import { launchChromium, type TestBrowser, waitFor, type Win } from "./_browser_fixture.ts";
+import { waitFor } from "../../tests/fixtures/async.ts";
+import { launchChromium, type TestBrowser, type Win } from "../../tests/fixtures/client_browser.ts";
+import { encodeTestPattern } from "../../tests/fixtures/h264.ts";
 
 const TOKEN = "browser-test-secret";
 
@@ -126,7 +127,7 @@ Deno.test({
       received.length = 0;
       await page.keyboard.press("a");
       await page.keyboard.press("Shift+Enter");
-      await waitFor(() => received.filter((m) => m.t === "ku").length >= 3);
+      await waitFor("three key releases", () => received.filter((m) => m.t === "ku").length >= 3);
       const keys = received.filter((m) => m.t === "kd" || m.t === "ku");
       assert.deepEqual(keys, [
         { t: "kd", k: 0x61 },
@@ -142,7 +143,7 @@ Deno.test({
       received.length = 0;
       // 320x240 in a 1000x600 window: scaled 2.5x, 100 px black bars left and right.
       await page.mouse.click(100 + 2.5 * 100, 2.5 * 50);
-      await waitFor(() => received.some((m) => m.t === "mb" && !m.d));
+      await waitFor("a button release", () => received.some((m) => m.t === "mb" && !m.d));
       const pointer = received.filter((m) => m.t === "ma" || m.t === "mb");
       assert.deepEqual(pointer.find((m) => m.t === "ma"), { t: "ma", x: 100, y: 50 });
       assert.deepEqual(pointer.filter((m) => m.t === "mb"), [{ t: "mb", b: 1, d: true }, {
@@ -158,7 +159,7 @@ Deno.test({
       received.length = 0;
       await page.mouse.wheel(0, 300);
       await page.evaluate(() => globalThis.dispatchEvent(new Event("blur")));
-      await waitFor(() => received.some((m) => m.t === "reset"));
+      await waitFor("a reset", () => received.some((m) => m.t === "reset"));
       const steps = received.filter((m) => m.t === "mw").reduce(
         (sum, m) => sum + (m.t === "mw" ? m.dy : 0),
         0,
@@ -186,7 +187,7 @@ Deno.test({
             new ClipboardEvent("paste", { clipboardData: data, bubbles: true }),
           );
         });
-        await waitFor(() => received.some((m) => m.t === "clip"));
+        await waitFor("a clipboard message", () => received.some((m) => m.t === "clip"));
         assert.deepEqual(received.find((m) => m.t === "clip"), { t: "clip", text: "from the browser" });
       },
     );
@@ -194,7 +195,7 @@ Deno.test({
     await t.step("auto mode falls back to the WebSocket when WebRTC gets no answer", async () => {
       received.length = 0;
       await page.goto(server.url);
-      await waitFor(() => received.some((m) => m.t === "webrtc"));
+      await waitFor("a webrtc request", () => received.some((m) => m.t === "webrtc"));
       await page.waitForFunction(
         () => /fallback/.test((globalThis as Win).selkiesStats?.transportReason ?? ""),
         null,

@@ -5,7 +5,8 @@
 import assert from "node:assert/strict";
 import { type ClientMessage, parseClientMessage, type ServerMessage } from "../../protocol/protocol.ts";
 import { createStreamerApp, serveStreamer } from "../../streamer/server/mod.ts";
-import { launchChromium, type TestBrowser, waitFor } from "./_browser_fixture.ts";
+import { waitFor } from "../../tests/fixtures/async.ts";
+import { launchChromium, type TestBrowser } from "../../tests/fixtures/client_browser.ts";
 
 const TOKEN = "input-test-secret";
 
@@ -49,7 +50,7 @@ Deno.test({
     );
     await page.mouse.click(300, 200);
     await page.keyboard.press("a");
-    await waitFor(() => received.some((m) => m.t === "ku"));
+    await waitFor("a key release", () => received.some((m) => m.t === "ku"));
     const kinds = received.map((m) => m.t);
     assert.ok(!kinds.includes("mb"), `no button without a picture: ${kinds}`);
     assert.ok(kinds.includes("kd"), `keys still go: ${kinds}`);

@@ -6,7 +6,8 @@ import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { parseClientMessage, type ServerMessage } from "../../protocol/protocol.ts";
 import { createStreamerApp, serveStreamer, type ViewerSocket } from "../../streamer/server/mod.ts";
-import { launchChromium, type TestBrowser, waitFor, type Win } from "./_browser_fixture.ts";
+import { waitFor } from "../../tests/fixtures/async.ts";
+import { launchChromium, type TestBrowser, type Win } from "../../tests/fixtures/client_browser.ts";
 
 const TOKEN = "webrtc-test-secret";
 
@@ -130,7 +131,10 @@ Deno.test({
     await page.waitForFunction(() => (globalThis as Win).selkiesDebug.inputChannel() === "open");
     viaSocket.length = 0;
     await page.mouse.click(100 + 2.5 * 240, 2.5 * 200);
-    await waitFor(() => viaChannel.some((m) => m.includes('"mb"') && m.includes('"d":false')));
+    await waitFor(
+      "a button release on the data channel",
+      () => viaChannel.some((m) => m.includes('"mb"') && m.includes('"d":false')),
+    );
     assert.ok(viaChannel.includes(JSON.stringify({ t: "ma", x: 240, y: 200 })), `channel: ${viaChannel}`);
     assert.ok(!viaSocket.includes("mb"), "buttons did not use the WebSocket");
   } finally {
