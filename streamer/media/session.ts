@@ -160,11 +160,17 @@ export class MediaSession extends EventTarget {
     return this.#active.applied;
   }
 
-  /** Changes the bitrate cap live, for the shared worker and every WebRTC viewer. */
-  setBitrate(kbps: number): void {
-    this.#options.bitrateKbps = kbps;
-    this.#shared.send({ t: "bitrate", kbps });
-    for (const peer of this.#peers) peer.setBitrate(kbps);
+  /**
+   * Changes the bitrate cap live, for the shared worker and every WebRTC viewer. Rejects when a worker cannot
+   * be told (its pipe is gone).
+   */
+  setBitrate(kbps: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.#options.bitrateKbps = kbps;
+      this.#shared.send({ t: "bitrate", kbps });
+      for (const peer of this.#peers) peer.setBitrate(kbps);
+      resolve();
+    });
   }
 
   /**

@@ -35,10 +35,10 @@ export interface MediaPort {
   subscribe(onFrame: (frame: MediaFrame) => void): () => void;
   /** Asks the encoder for a keyframe. */
   requestKeyframe(): void;
-  /** Changes the target bitrate live. */
-  setBitrate(kbps: number): void;
-  /** Changes the frame rate live. */
-  setFps(fps: number): void;
+  /** Changes the target bitrate live; rejects when the encoder cannot take it. */
+  setBitrate(kbps: number): Promise<void>;
+  /** Changes the frame rate live (a faster capture restarts the encoder); rejects when that fails. */
+  setFps(fps: number): Promise<void>;
   /** Starts a WebRTC peer for one viewer. */
   createPeer(options: {
     iceServers: IceServer[];

@@ -183,6 +183,13 @@ export function attachViewer(socket: ViewerSocket, info: ViewerInfo, context: Vi
     }
   };
 
+  /** A live setting the encoder did not take: logged, and the viewer hears it (its picture goes on as it was). */
+  const settingFailed = (what: string, error: unknown) => {
+    const reason = error instanceof Error ? error.message : String(error);
+    log.warning("{what} change for {remote} failed: {reason}", { what, remote: info.remote, reason });
+    send({ t: "notice", message: `The ${what} could not be changed: ${reason}` });
+  };
+
   const handle = (message: ClientMessage) => {
     if (info.viewOnly && !viewOnlyMaySend(message.t)) {
       log.info("refused {type} from view-only viewer {remote}", { type: message.t, remote: info.remote });
@@ -195,10 +202,10 @@ export function attachViewer(socket: ViewerSocket, info: ViewerInfo, context: Vi
         if (unsubscribe) media.requestKeyframe();
         return;
       case "bitrate":
-        media.setBitrate(message.kbps);
+        media.setBitrate(message.kbps).catch((error) => settingFailed("bitrate", error));
         return;
       case "fps":
-        media.setFps(message.fps);
+        media.setFps(message.fps).catch((error) => settingFailed("frame rate", error));
         return;
       case "webrtc":
         peerJobs.run(startPeer).catch(() => {}); // startPeer reports its own failures

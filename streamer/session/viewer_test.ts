@@ -40,8 +40,8 @@ function fakes() {
         return () => subscriber = undefined;
       },
       requestKeyframe: () => void calls.push("kf"),
-      setBitrate: (kbps) => void calls.push(`bitrate ${kbps}`),
-      setFps: (fps) => void calls.push(`fps ${fps}`),
+      setBitrate: (kbps) => Promise.resolve(void calls.push(`bitrate ${kbps}`)),
+      setFps: (fps) => Promise.resolve(void calls.push(`fps ${fps}`)),
       createPeer: () => Promise.reject(new Error("no webrtc in this test")),
     },
     desktop,
@@ -237,4 +237,23 @@ Deno.test("a peer that ends by itself (never connected, killed) tells the viewer
     t: "error",
     message: "WebRTC ended: the viewer did not answer and connect within 15 s",
   }]);
+});
+
+Deno.test("a frame rate or bitrate the encoder refuses is no crash: the viewer hears it, the session goes on", async () => {
+  const f = fakes();
+  // A faster capture restarts the encoder, which can fail; a worker whose pipe is gone cannot be told.
+  f.context.media.setFps = () => Promise.reject(new Error("the media worker did not start"));
+  f.context.media.setBitrate = () => Promise.reject(new Error("the worker's pipe is closed"));
+  attachViewer(f.socket, { viewOnly: false, remote: "t" }, f.context);
+  f.message({ t: "fps", fps: 60 });
+  f.message({ t: "bitrate", kbps: 2000 });
+  await new Promise((r) => setTimeout(r, 0)); // an unhandled rejection would fail this test here
+  const notices = f.sent.filter((m): m is string => typeof m === "string").map((m) => JSON.parse(m))
+    .filter((m) => m.t === "notice").map((m) => m.message);
+  assert.deepEqual(notices, [
+    "The frame rate could not be changed: the media worker did not start",
+    "The bitrate could not be changed: the worker's pipe is closed",
+  ]);
+  f.message({ t: "kd", k: 104 });
+  assert.ok(f.calls.includes("kd 104"), "input still works");
 });
