@@ -1,8 +1,8 @@
 /**
  * Media worker process: owns one capture + encode pipeline and talks to its parent over stdin/stdout
- * with IPC frames (see `_ipc.ts`). Started by {@linkcode MediaSession}; ends with `_exit`.
- *
- * Run: `scripts/deno run -A streamer/media/worker.ts` (DISPLAY/XAUTHORITY in the environment).
+ * with IPC frames (see `_ipc.ts`). Spawned for a {@linkcode MediaSession} by `_worker_process.ts` as
+ * `deno run -A --no-config streamer/media/worker.ts`, DISPLAY and XAUTHORITY in its environment, its
+ * config in the first message (`{t:"start"}`); ends with `_exit` (`hardExit`).
  *
  * @module
  */
@@ -122,7 +122,8 @@ async function run(config: WorkerConfig, commands: AsyncGenerator<IpcFrame>): Pr
     if (webrtc && msg.t === "answer") await webrtc.answer(msg.sdp).catch((e) => fail(e.message));
     if (webrtc && msg.t === "ice") webrtc.addIceCandidate(msg.sdpMLineIndex, msg.candidate);
   }
-  // Stop message or parent gone: leave at once (see NOTES: 1.22 teardown crash).
+  // Stop message or parent gone: leave at once (`hardExit`: GStreamer 1.22's libnice threads crash a normal
+  // exit about one time in ten, see streamer/gst/exit.ts).
   await out.ready.catch(() => {});
   hardExit(0);
 }

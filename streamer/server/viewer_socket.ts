@@ -1,5 +1,6 @@
 /**
- * The transport-neutral socket a viewer speaks through: a browser WebSocket today, a gateway tunnel later.
+ * The transport-neutral socket a viewer speaks through: a browser's WebSocket ({@linkcode wrapWebSocket},
+ * here) or one viewer's stream inside the gateway tunnel (`TunnelStream`, streamer/tunnel/viewer.ts).
  *
  * @module
  */

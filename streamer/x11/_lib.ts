@@ -1,12 +1,14 @@
 // The one place that dlopens libX11, libXtst, libXfixes, libXrandr and libXdamage. Symbols are loaded lazily, once
 // per process. Only non-variadic entry points are used. Pointers never leave streamer/x11/.
 //
-// Two ways to call: `x11`, `xtst`... run on the calling (main) thread, for calls that never wait on the server
-// (event polling, local look-ups); `nb.*` are the same functions declared `nonblocking: true`: each runs on one
-// of Deno's blocking-pool threads and returns a Promise, for everything that may wait on the X server (round
-// trips, and writes, which block once the socket is full: ~70 small flushes while another client holds a
-// server grab). Xlib is not thread-safe here (no XInitThreads), so a Display is only ever used by one call at
-// a time: the events connection from the main thread, the requests connection through one serial queue.
+// Two ways to call: `x11`, `xtst`... run on the calling (main) thread. They serve opening a connection (round
+// trips, at session start, before any media worker can hold a grab: see _connection.ts), event polling, local
+// look-ups and the events connection's few small writes (event selections, damage subtracts). `nb.*` are the
+// same functions declared `nonblocking: true`: each runs on one of Deno's blocking-pool threads and returns a
+// Promise, for everything else that may wait on the X server (input, round trips, resizes, cursor images,
+// closing; writes block once the socket is full: ~70 small flushes while another client holds a server grab).
+// Xlib is not thread-safe here (no XInitThreads), so a Display is only ever used by one call at a time: the
+// events connection from the main thread, the requests connection through one serial queue.
 
 const X11_SYMBOLS = {
   XOpenDisplay: { parameters: ["buffer"], result: "pointer" },
