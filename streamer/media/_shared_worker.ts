@@ -26,6 +26,8 @@ export interface SharedWorkerEvents {
   onLaunch(): void;
   /** The worker died unasked (a restart follows unless it keeps dying). */
   onCrash(error: MediaWorkerError): void;
+  /** The worker kept dying (more than {@linkcode MAX_RESTARTS} times within 30 s): no restart follows. */
+  onGiveUp(error: MediaWorkerError): void;
 }
 
 /**
@@ -38,7 +40,12 @@ export interface SharedWorkerEvents {
  * import type { WorkerConfig } from "./_protocol.ts";
  * declare const spawn: SpawnWorker, config: (sink: "appsink") => WorkerConfig;
  * const onMedia = (frame: { type: "video" | "audio" }) => console.log(frame.type);
- * const shared = new SharedWorker(spawn, () => config("appsink"), { onMedia, onLaunch() {}, onCrash() {} });
+ * const shared = new SharedWorker(spawn, () => config("appsink"), {
+ *   onMedia,
+ *   onLaunch() {},
+ *   onCrash() {},
+ *   onGiveUp: (error) => console.error(`media ended: ${error.message}`),
+ * });
  * await shared.start();
  * shared.send({ t: "keyframe" });
  * ```
@@ -161,11 +168,12 @@ export class SharedWorker {
     return promise;
   }
 
-  #scheduleRestart(error: Error): void {
+  #scheduleRestart(error: MediaWorkerError): void {
     const now = Date.now();
     this.#restarts = [...this.#restarts.filter((t) => now - t < RESTART_WINDOW_MS), now];
     if (this.#restarts.length > MAX_RESTARTS) {
       log.error("media worker keeps failing, giving up: {error}", { error: error.message });
+      this.#events.onGiveUp(error);
       return;
     }
     log.warn("{error}; restarting", { error: error.message });

@@ -30,7 +30,8 @@ interface Subscriber {
 
 /**
  * Capture + encode for one desktop. Dispatches `error` events (`CustomEvent<Error>`) when a worker
- * fails; the shared worker is restarted unless it keeps failing (more than 5 times in 30 s).
+ * fails; the shared worker is restarted unless it keeps failing (more than 5 times in 30 s), and then
+ * {@linkcode MediaSession.gaveUp} resolves.
  * Every worker is a process of its own; {@linkcode MediaSession.killAll} ends them all at once.
  *
  * @example
@@ -57,6 +58,7 @@ export class MediaSession extends EventTarget {
         this.#updateSharedGate();
       },
       onCrash: (error) => this.dispatchEvent(new CustomEvent("error", { detail: error })),
+      onGiveUp: (error) => this.#gaveUp.resolve(error),
     },
   );
   #subscribers = new Set<Subscriber>();
@@ -64,6 +66,7 @@ export class MediaSession extends EventTarget {
   /** Every worker process alive, shared or not: what {@linkcode MediaSession.killAll} ends. */
   #processes = new Set<WorkerProcess>();
   #stopping = false;
+  #gaveUp = Promise.withResolvers<MediaWorkerError>();
   #active = new Settle((active) => {
     this.#updateSharedGate();
     for (const peer of this.#peers) peer.setActive(active);
@@ -92,6 +95,14 @@ export class MediaSession extends EventTarget {
   /** Process id of the shared worker (for diagnostics and tests). */
   get workerPid(): number | undefined {
     return this.#shared.pid;
+  }
+
+  /**
+   * Resolves when the shared worker kept failing and is not restarted any more: the WebSocket picture has
+   * ended for good (the session tells its viewers and stops). Never resolves otherwise.
+   */
+  get gaveUp(): Promise<MediaWorkerError> {
+    return this.#gaveUp.promise;
   }
 
   /**

@@ -39,7 +39,10 @@ export interface SessionServeOptions {
   sessionDir?: string;
   /** ICE servers for WebRTC (the gateway's, when there is one, take precedence). */
   iceServers?: IceServer[];
-  /** The job this session runs in: its id, CPUs, GPUs, user, node name, MUNGE socket. @default {localAllocation()} */
+  /**
+   * The job this session runs in: its id, CPUs, GPUs, user, node name, MUNGE socket.
+   * @default {localAllocation()}
+   */
   allocation?: Allocation;
   /**
    * Abandons the start when aborted: what was started is ended, and {@linkcode startSession} rejects with the
@@ -66,14 +69,14 @@ export interface RunningSession {
   notify(message: string): void;
   /** Ends everything the session started. */
   stop(): Promise<void>;
-  /** Resolves when something vital (the X server) died. */
+  /** Resolves when something vital died (the X server), or media gave up (its worker keeps failing). */
   died: Promise<string>;
 }
 
 /**
- * Starts a session and resolves once the first video frame is encoded and viewers can connect. When it fails or
- * `options.signal` aborts, whatever it had started (processes, runtime folder, media workers, server, tunnel)
- * is ended before it rejects.
+ * Starts a session and resolves once the first video frame is encoded and viewers can connect. When it fails
+ * or `options.signal` aborts, whatever it had started (processes, runtime folder, media workers, server,
+ * tunnel) is ended before it rejects.
  *
  * @example
  * ```ts
@@ -170,7 +173,11 @@ export async function startSession(
     // ximagesrc renegotiates inside XGrabServer). Killing the workers ends their connections and the grab;
     // the shared worker restarts, WebRTC viewers fall back to the WebSocket.
     x11.onStall((what) => void media.killAll(`the X server did not answer ${what}`));
-    await firstFrame(media, signal);
+    // Media that gives up while the session starts fails the start with its reason (not the first frame's
+    // timeout).
+    const mediaFailed = new AbortController();
+    media.gaveUp.then((error) => mediaFailed.abort(error));
+    await firstFrame(media, signal ? AbortSignal.any([signal, mediaFailed.signal]) : mediaFailed.signal);
     // Frames are converted and encoded only while the screen changes (X damage): an idle desktop is ~free.
     const idle = new IdleTimer({ fps: settings.fps, onChange: (active) => media.setActive(active) });
     x11.onDamage(() => idle.touch());
@@ -179,6 +186,11 @@ export async function startSession(
 
     const hub = new ViewerHub();
     const notify = (message: string) => hub.broadcast({ t: "notice", message });
+    // Media that keeps failing ends the session, as a dead X server does; the viewers hear why first.
+    media.gaveUp.then((error) => {
+      notify(`The picture has stopped: the encoder keeps failing (${error.message}). This session ends.`);
+      died.resolve(`media gave up: ${error.message}`);
+    });
     let size = { width, height };
     wireDesktopEvents(x11, hub);
     const token = await loadOrCreateToken(options.sessionDir);

@@ -1,0 +1,63 @@
+/**
+ * A session whose media gives up (the shared worker keeps dying, as an encoder that cannot start would) ends
+ * like one whose X server died: `died` resolves, and its viewers are told why before it goes.
+ */
+import assert from "node:assert/strict";
+import { SessionSettingsSchema } from "../../jobs/session.ts";
+import type { ServerMessage } from "../../protocol/protocol.ts";
+import { startSession } from "./session.ts";
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+Deno.test("media that keeps failing ends the session: died resolves and the viewer gets a notice", async () => {
+  const settings = SessionSettingsSchema.parse({
+    geometry: "640x480",
+    fps: 15,
+    audio: false,
+    desktop: "exec sleep 600",
+  });
+  const session = await startSession(settings, {});
+  let socket: WebSocket | undefined;
+  try {
+    const url = session.url.replace(/^http/, "ws").replace(/\/?\?token=.*/, "/ws");
+    const headers = { authorization: `Bearer ${session.token}` };
+    // Deno takes headers here (the DOM typings do not know it).
+    socket = new WebSocket(url, { headers } as unknown as string[]);
+    const messages: ServerMessage[] = [];
+    const hello = Promise.withResolvers<void>();
+    socket.onmessage = (event) => {
+      if (typeof event.data !== "string") return;
+      const message = JSON.parse(event.data) as ServerMessage;
+      messages.push(message);
+      if (message.t === "hello") hello.resolve();
+    };
+    socket.onerror = () => hello.reject(new Error("the viewer socket failed"));
+    await hello.promise;
+
+    let died: string | undefined;
+    session.died.then((reason) => died = reason);
+    // Every shared worker dies as soon as it exists: restarted 5 times within 30 s, then given up.
+    let kills = 0, last: number | undefined;
+    const deadline = Date.now() + 30_000;
+    while (died === undefined && Date.now() < deadline) {
+      const pid = session.media.workerPid;
+      if (pid !== undefined && pid !== last) {
+        Deno.kill(pid, "SIGKILL");
+        last = pid;
+        kills++;
+      }
+      await sleep(20);
+    }
+    assert.match(died ?? "not died within 30 s", /^media gave up: media worker \d+ exited \(SIGKILL\)/);
+    assert.equal(kills, 6, "the sixth failure within 30 s is the last");
+    for (let i = 0; i < 50 && !messages.some((m) => m.t === "notice"); i++) await sleep(20);
+    const notices = messages.filter((m) => m.t === "notice").map((m) => m.message);
+    assert.equal(notices.length, 1, `one notice: ${notices}`);
+    assert.match(notices[0], /^The picture has stopped: the encoder keeps failing \(media worker \d+ exited/);
+    await sleep(500);
+    assert.equal(session.media.workerPid, undefined, "no worker is started again");
+  } finally {
+    socket?.close();
+    await session.stop();
+  }
+});
