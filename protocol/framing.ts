@@ -4,11 +4,45 @@
  *
  * @module
  */
+import { wireBytes } from "./wire_size.ts";
 
 /** Largest control message accepted, in bytes (clipboard included). */
 export const MAX_CONTROL_BYTES = 256 * 1024;
-/** Largest clipboard text accepted, in characters. */
+/** Largest clipboard text accepted, in UTF-16 units (and its message must fit MAX_CONTROL_BYTES). */
 export const MAX_CLIPBOARD_CHARS = 128 * 1024;
+
+/**
+ * The longest start of `text` that a `{t:"clip"}` message can carry: at most {@linkcode MAX_CLIPBOARD_CHARS}
+ * characters, and the whole message at most {@linkcode MAX_CONTROL_BYTES} on the wire (UTF-8 with JSON's
+ * escapes), never ending inside a surrogate pair. A long clipboard is cut, not refused: cut by characters
+ * alone, 100 000 "€" made a 300 000-byte message that the streamer dropped whole.
+ *
+ * @example
+ * ```ts
+ * import { clipTextThatFits } from "./framing.ts";
+ * clipTextThatFits("hello"); // "hello"
+ * clipTextThatFits("€".repeat(100_000)).length; // 87_374: 3 bytes each, 262 144 with the message around them
+ * ```
+ */
+export function clipTextThatFits(text: string): string {
+  const fits = (end: number) =>
+    wireBytes(JSON.stringify({ t: "clip", text: text.slice(0, end) })) <= MAX_CONTROL_BYTES;
+  let end = Math.min(text.length, MAX_CLIPBOARD_CHARS);
+  if (!fits(end)) {
+    // The message grows with every character: find the longest start that fits.
+    let low = 0, high = end;
+    while (low < high) {
+      const mid = Math.ceil((low + high) / 2);
+      if (fits(mid)) low = mid;
+      else high = mid - 1;
+    }
+    end = low;
+  }
+  // A high surrogate whose low half was cut off would reach the desktop as U+FFFD.
+  const last = text.charCodeAt(end - 1);
+  if (end < text.length && last >= 0xd800 && last < 0xdc00) end--;
+  return text.slice(0, end);
+}
 
 /** Kinds of binary media frame. */
 export const MediaKind = { video: 1, audio: 2 } as const;

@@ -5,7 +5,7 @@
  * @module
  */
 import type { ClientMessage } from "../../protocol/protocol.ts";
-import { MAX_CLIPBOARD_CHARS } from "../../protocol/framing.ts";
+import { clipTextThatFits } from "../../protocol/framing.ts";
 
 /** Options of {@linkcode ClipboardBridge}. */
 export interface ClipboardBridgeOptions {
@@ -76,7 +76,8 @@ export class ClipboardBridge {
   #toDesktop(text: string): void {
     if (!this.enabled || text === this.#lastSent || text === this.#lastReceived) return;
     this.#lastSent = text;
-    this.#options.send({ t: "clip", text: text.slice(0, MAX_CLIPBOARD_CHARS) });
+    // Cut to what one control message carries (counted in UTF-8 bytes), so a long clipboard arrives cut.
+    this.#options.send({ t: "clip", text: clipTextThatFits(text) });
   }
 
   async #readOnFocus(): Promise<void> {
