@@ -5,7 +5,7 @@ import { JobIdError, SchedulerError } from "./jobs/scheduler/errors.ts";
 import { DesktopError } from "./streamer/desktop/errors.ts";
 import { DisplayError } from "./streamer/display/errors.ts";
 import { EncoderUnavailableError, MediaWorkerError } from "./streamer/media/errors.ts";
-import { ClientBuildError } from "./streamer/server/_client_bundle.ts";
+import { ClientBuildError } from "./web/client/bundle.ts";
 import { MungeError } from "./streamer/tunnel/_munge.ts";
 import { TunnelRejectedError } from "./streamer/tunnel/connect.ts";
 import { X11Error, X11TimeoutError } from "./streamer/x11/errors.ts";

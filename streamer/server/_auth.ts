@@ -1,75 +1,60 @@
-/** Session-secret checks: the `?token=` on the page, the cookie that replaces it, timing-safe compares. */
-import { createHash, timingSafeEqual } from "node:crypto";
+/**
+ * How the streamer checks a browser's secret: the session secret or the view-only secret, shown once as
+ * `?token=` (or as `Authorization: Bearer`), then a cookie whose name and values derive from the secrets, so
+ * it stays valid across a restart of the same session and the raw secret never goes into a cookie.
+ *
+ * @module
+ */
+import { safeEqual, sha256 } from "../../secrets.ts";
 
 /** What a request proved: full control, view-only, or nothing. */
 export type Access = "control" | "view" | undefined;
 
-/** Cookie name and values derived from the session secrets (the raw secret never goes in a cookie). */
+/** Cookie name and values derived from the session secrets. */
 export interface AuthKeys {
+  /** Distinct per session: two sessions on one host (different ports) would share one cookie otherwise. */
   cookieName: string;
+  /** What a presented secret grants. */
   check(secret: string | undefined): Access;
+  /** What a presented cookie value grants. */
   checkCookie(value: string | undefined): Access;
+  /** The cookie value that stands for `access`. */
   cookieValue(access: "control" | "view"): string;
 }
 
-function digest(text: string): Buffer {
-  return createHash("sha256").update(text).digest();
-}
-
-function same(a: string, b: string): boolean {
-  // Hashing first gives equal lengths, so timingSafeEqual never leaks the secret's length.
-  return timingSafeEqual(digest(a), digest(b));
-}
-
+/**
+ * Derives the cookie and the checks of one session from its secret and optional view-only secret.
+ *
+ * @example
+ * ```ts
+ * import { authKeys } from "./_auth.ts";
+ * const keys = authKeys("s3cret", "look");
+ * keys.check("look"); // "view"
+ * keys.checkCookie(keys.cookieValue("control")); // "control"
+ * ```
+ */
 export function authKeys(token: string, viewOnlyToken?: string): AuthKeys {
-  // Distinct per session: two sessions on one host (different ports) share cookies otherwise.
-  const cookieName = `selkies_${digest(`name:${token}`).toString("hex").slice(0, 12)}`;
+  const cookieName = `selkies_${sha256(`name:${token}`).slice(0, 12)}`;
   const values = {
-    control: digest(`cookie:control:${token}`).toString("base64url"),
-    view: viewOnlyToken ? digest(`cookie:view:${viewOnlyToken}`).toString("base64url") : undefined,
+    control: sha256(`cookie:control:${token}`),
+    view: viewOnlyToken ? sha256(`cookie:view:${viewOnlyToken}`) : undefined,
   };
   return {
     cookieName,
     check(secret) {
       if (!secret) return undefined;
-      if (same(secret, token)) return "control";
-      if (viewOnlyToken && same(secret, viewOnlyToken)) return "view";
+      if (safeEqual(secret, token)) return "control";
+      if (viewOnlyToken && safeEqual(secret, viewOnlyToken)) return "view";
       return undefined;
     },
     checkCookie(value) {
       if (!value) return undefined;
-      if (same(value, values.control)) return "control";
-      if (values.view && same(value, values.view)) return "view";
+      if (safeEqual(value, values.control)) return "control";
+      if (values.view && safeEqual(value, values.view)) return "view";
       return undefined;
     },
     cookieValue(access) {
       return values[access] ?? values.control;
     },
   };
-}
-
-/** Reads one cookie from a Cookie header. */
-export function readCookie(header: string | null, name: string): string | undefined {
-  if (!header) return undefined;
-  for (const part of header.split(";")) {
-    const eq = part.indexOf("=");
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return undefined;
-}
-
-/** Whether a browser's Origin names the host it connected to (directly or through a proxy). */
-export function sameOrigin(request: Request): boolean {
-  const origin = request.headers.get("origin");
-  // Browsers always send Origin on WebSockets; its absence means a non-browser client, which cannot be
-  // hijacked cross-site and still needs the cookie or bearer token.
-  if (origin === null) return true;
-  let host: string;
-  try {
-    host = new URL(origin).host;
-  } catch {
-    return false;
-  }
-  const hosts = [request.headers.get("host"), request.headers.get("x-forwarded-host")?.split(",")[0]?.trim()];
-  return hosts.some((h) => h && h.toLowerCase() === host.toLowerCase());
 }

@@ -5,13 +5,18 @@
  *
  * @module
  */
-import { Hono } from "hono";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { type Context, Hono } from "hono";
+import { getCookie } from "hono/cookie";
 import { getLog } from "../../log.ts";
-import { type Access, authKeys, readCookie, sameOrigin } from "./_auth.ts";
-import { clientBundle } from "./_client_bundle.ts";
-import { escapeHtml, page, unauthorized } from "./_pages.ts";
+import {
+  browserHeaders,
+  capabilityLogin,
+  checkOrigin,
+  clientFiles,
+  TOKEN_PARAM,
+} from "../../web/access/mod.ts";
+import { type Access, authKeys } from "./_auth.ts";
+import { unauthorized } from "./_pages.ts";
 import { type ViewerSocket, wrapWebSocket } from "./viewer_socket.ts";
 
 const log = getLog("server");
@@ -32,13 +37,11 @@ export interface StreamerAppOptions {
   viewOnlyToken?: string;
   /** Called once per opened viewer WebSocket; the socket is already open. */
   viewer: (socket: ViewerSocket, info: ViewerInfo) => void;
-  /** Folder of the client sources (`index.html`, `styles.css`, `main.ts`). @default {"web/client" of this repository} */
+  /** Folder of the client sources (`index.html`, `styles.css`, `main.ts`). @default {CLIENT_DIR (web/client/bundle.ts)} */
   clientDir?: string;
   /** Page title (e.g. the session name). @default {"selkies-hpc"} */
   title?: string;
 }
-
-const DEFAULT_CLIENT_DIR = fileURLToPath(new URL("../../web/client/", import.meta.url));
 
 /**
  * Creates the Hono app serving one streaming session.
@@ -55,82 +58,49 @@ const DEFAULT_CLIENT_DIR = fileURLToPath(new URL("../../web/client/", import.met
  */
 export function createStreamerApp(options: StreamerAppOptions): Hono {
   const keys = authKeys(options.token, options.viewOnlyToken);
-  const clientDir = options.clientDir ?? DEFAULT_CLIENT_DIR;
-  const title = escapeHtml(options.title ?? "selkies-hpc");
-  let indexHtml: Promise<string> | undefined;
+  const title = options.title ?? "selkies-hpc";
+  const clientFile = clientFiles({ clientDir: options.clientDir, title });
 
-  const access = (request: Request): Access => {
-    const bearer = request.headers.get("authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1];
-    return keys.check(bearer) ?? keys.checkCookie(readCookie(request.headers.get("cookie"), keys.cookieName));
+  // A non-browser client may show the secret as a bearer token; a browser has the cookie from its link.
+  const access = (c: Context): Access => {
+    const bearer = c.req.header("authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1];
+    return keys.check(bearer) ?? keys.checkCookie(getCookie(c, keys.cookieName));
   };
 
   const app = new Hono();
-  app.onError((error) => {
+  app.onError((error, c) => {
     log.error("request failed: {error}", { error });
-    return page("internal error\n", 500, { "content-type": "text/plain; charset=utf-8" });
+    return c.text("internal error\n", 500);
   });
+  app.use(
+    "*",
+    browserHeaders(),
+    checkOrigin({
+      onRefused: (c) => log.warn("refused a cross-origin request from {remote}", { remote: remoteOf(c) }),
+    }),
+  );
   app.all("*", async (c) => {
-    const request = c.req.raw;
-    const url = new URL(request.url);
+    const url = new URL(c.req.url);
     const segment = url.pathname.slice(url.pathname.lastIndexOf("/") + 1);
-    if (segment === "healthz") return page("ok\n", 200, { "content-type": "text/plain; charset=utf-8" });
-    if (segment === "" && url.searchParams.has("token")) return login(request, url);
+    if (segment === "healthz") return c.text("ok\n");
+    if (segment === "" && url.searchParams.has(TOKEN_PARAM)) {
+      const granted = keys.check(url.searchParams.get(TOKEN_PARAM) ?? undefined);
+      if (!granted) return unauthorized();
+      return capabilityLogin(c, { name: keys.cookieName, value: keys.cookieValue(granted) }, { title });
+    }
     if (segment !== "" && !segment.includes(".") && segment !== "ws") {
       // `<prefix>` without its trailing slash: relative asset URLs need the slash.
-      return page(null, 308, { location: `${encodeURIComponent(segment)}/${url.search}` });
+      return c.body(null, 308, { location: `${encodeURIComponent(segment)}/${url.search}` });
     }
-    const granted = access(request);
+    const granted = access(c);
     if (!granted) return unauthorized();
-    switch (segment) {
-      case "":
-        indexHtml ??= Deno.readTextFile(join(clientDir, "index.html"))
-          .then((html) => html.replace(/<title>[^<]*<\/title>/, `<title>${title}</title>`));
-        return page(await indexHtml, 200, { "content-type": "text/html; charset=utf-8" });
-      case "client.js":
-        return page(await Deno.readFile(await clientBundle(clientDir)), 200, {
-          "content-type": "text/javascript; charset=utf-8",
-        });
-      case "styles.css":
-        return page(await Deno.readFile(join(clientDir, "styles.css")), 200, {
-          "content-type": "text/css; charset=utf-8",
-        });
-      case "ws":
-        return upgrade(request, granted, remoteOf(request, c.env));
-      default:
-        return page("not found\n", 404, { "content-type": "text/plain; charset=utf-8" });
-    }
+    if (segment === "ws") return upgrade(c.req.raw, granted, remoteOf(c));
+    return await clientFile(segment) ?? c.text("not found\n", 404);
   });
-
-  function login(request: Request, url: URL): Response {
-    const granted = keys.check(url.searchParams.get("token") ?? undefined);
-    if (!granted) return unauthorized();
-    url.searchParams.delete("token");
-    const secure = url.protocol === "https:" || request.headers.get("x-forwarded-proto") === "https";
-    // No Path attribute: the browser scopes the cookie to the folder of the URL *it* sees, which is right
-    // whether or not a proxy stripped a prefix.
-    const cookie = `${keys.cookieName}=${keys.cookieValue(granted)}; HttpOnly; SameSite=Strict${
-      secure ? "; Secure" : ""
-    }`;
-    const location = `./${url.search}`;
-    const site = request.headers.get("sec-fetch-site");
-    if (site === null || site === "none" || site === "same-origin") {
-      return page(null, 303, { location, "set-cookie": cookie });
-    }
-    // Arrived from another site (a link in mail or chat): a SameSite=Strict cookie is withheld along an HTTP
-    // redirect chain started cross-site, so navigate from this page instead.
-    const body = `<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${
-      escapeHtml(location)
-    }"><title>${title}</title><a href="${escapeHtml(location)}">Continue</a>`;
-    return page(body, 200, { "content-type": "text/html; charset=utf-8", "set-cookie": cookie });
-  }
 
   function upgrade(request: Request, granted: "control" | "view", remote: string): Response {
     if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
-      return page("expected a WebSocket upgrade\n", 426, { "content-type": "text/plain; charset=utf-8" });
-    }
-    if (!sameOrigin(request)) {
-      log.warn("refused a cross-origin WebSocket from {remote}", { remote });
-      return page("cross-origin WebSocket refused\n", 403, { "content-type": "text/plain; charset=utf-8" });
+      return new Response("expected a WebSocket upgrade\n", { status: 426 });
     }
     const { socket, response } = Deno.upgradeWebSocket(request);
     socket.addEventListener("open", () => {
@@ -148,9 +118,9 @@ export function createStreamerApp(options: StreamerAppOptions): Hono {
   return app;
 }
 
-function remoteOf(request: Request, env: unknown): string {
-  const addr = (env as { remoteAddr?: Deno.Addr } | undefined)?.remoteAddr;
+function remoteOf(c: Context): string {
+  const addr = (c.env as { remoteAddr?: Deno.Addr } | undefined)?.remoteAddr;
   const peer = !addr ? "unknown" : "hostname" in addr ? `${addr.hostname}:${addr.port}` : addr.transport;
-  const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+  const forwarded = c.req.header("x-forwarded-for")?.split(",")[0]?.trim();
   return forwarded ? `${forwarded} via ${peer}` : peer;
 }

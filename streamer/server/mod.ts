@@ -14,4 +14,3 @@
 export { createStreamerApp, type StreamerAppOptions, type ViewerInfo } from "./app.ts";
 export { serveStreamer, type ServeStreamerOptions, type StreamerServer } from "./serve.ts";
 export { type ViewerSocket, wrapWebSocket } from "./viewer_socket.ts";
-export { ClientBuildError } from "./_client_bundle.ts";

@@ -7,17 +7,16 @@
 import { Hono } from "hono";
 import { TUNNEL_PATH, TunnelCloseCode } from "../../protocol/tunnel.ts";
 import { getLog } from "../../log.ts";
+import { browserHeaders, checkOrigin, clientFiles } from "../access/mod.ts";
 import type { GatewayEnv } from "./_env.ts";
 import { GatewayMetrics } from "./metrics.ts";
 import { type AuthOptions, identify } from "./middleware/auth/index.ts";
 import { clientIp } from "./middleware/client_ip/index.ts";
-import { checkOrigin } from "./middleware/origin/index.ts";
 import { FailureLimiter, type FailureLimiterOptions } from "./middleware/rate_limit/index.ts";
 import { sessionAccess } from "./middleware/session_access/index.ts";
 import { mountPortal, type PortalOptions } from "./portal.ts";
 import { SessionRegistry } from "./registry.ts";
 import { type RelayBudgets, relayViewer } from "./relay.ts";
-import { clientFile, DEFAULT_CLIENT_DIR } from "./static.ts";
 import type { TurnOptions } from "./turn.ts";
 import { acceptTunnel } from "./tunnel_server.ts";
 import type { GatewayTunnel } from "./tunnel_conn.ts";
@@ -40,7 +39,7 @@ export interface GatewayOptions {
   slurmEnv?: Record<string, string>;
   /** TURN server and shared secret; without it no ICE servers are handed out. */
   turn?: TurnOptions;
-  /** Folder of the browser client. @default {"web/client" of this repository} */
+  /** Folder of the browser client. @default {CLIENT_DIR (web/client/bundle.ts)} */
   clientDir?: string;
   /**
    * Addresses of fronting proxies (nginx, Apache) whose `X-Forwarded-For` names the real client, in
@@ -92,7 +91,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     tunnels: tunnels.size,
   }));
   const limiter = new FailureLimiter(options.rateLimit);
-  const clientDir = options.clientDir ?? DEFAULT_CLIENT_DIR;
+  const clientFile = clientFiles({ clientDir: options.clientDir });
   const proxies = [
     ...options.trustedProxies ?? [],
     ...options.auth.mode === "header" ? options.auth.trustedProxies : [],
@@ -107,7 +106,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     log.error("request failed: {error}", { error: String(error) });
     return c.text("internal error\n", 500);
   });
-  app.use("*", clientIp({ trustedProxies: proxies }));
+  app.use("*", clientIp({ trustedProxies: proxies }), browserHeaders());
   app.get("/healthz", (c) => c.text("ok\n"));
   app.get("/metrics", (c) => c.body(metrics.render(), 200, { "content-type": "text/plain; version=0.0.4" }));
 
@@ -135,9 +134,11 @@ export function createGateway(options: GatewayOptions): Gateway {
   // a request with valid credentials is never refused because of someone else's failures.
   app.use(
     "*",
-    checkOrigin({
+    // Only browsers open viewer sockets here (streamers come in through the tunnel above).
+    checkOrigin<GatewayEnv>({
       allowed: options.allowedOrigins,
-      onRefused: (_origin, ip) => onFailure(ip, "cross-origin"),
+      browserWebSocketsOnly: true,
+      onRefused: (c) => onFailure(c.get("ip"), "cross-origin"),
     }),
   );
   app.use("*", identify(options.auth, { limiter, onFailure }));
@@ -191,8 +192,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     log.info("share link {id} revoked", { id });
     return c.body(null, 204);
   });
-  app.get("/s/:session/", async (c) => await clientFile(clientDir, "") ?? c.notFound());
-  app.get("/s/:session/:file", async (c) => await clientFile(clientDir, c.req.param("file")) ?? c.notFound());
+  app.get("/s/:session/", async (c) => await clientFile("") ?? c.notFound());
+  app.get("/s/:session/:file", async (c) => await clientFile(c.req.param("file")) ?? c.notFound());
   mountPortal(app, { registry, mode: options.mode, ...options.portal });
 
   return {

@@ -7,7 +7,7 @@
 import type { Hono } from "hono";
 import type { GatewayEnv } from "./_env.ts";
 import type { SessionRegistry } from "./registry.ts";
-import { SECURITY_HEADERS } from "./static.ts";
+import { escapeHtml } from "../access/mod.ts";
 
 /** One field of the launch form. */
 export interface LaunchField {
@@ -41,8 +41,6 @@ export interface PortalOptions {
   launch?: { fields: LaunchField[]; submit: (values: Record<string, string>) => Promise<string> };
 }
 
-const esc = (text: string) => text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
-
 /**
  * Adds `/` and the portal's form actions to the gateway app.
  *
@@ -65,7 +63,7 @@ export function mountPortal(
   const personal = options.mode === "personal";
   const cancelCell = (jobId: string) =>
     personal && options.cancel
-      ? `<td><form method="post" action="api/cancel/${esc(jobId)}"><button>cancel</button></form></td>`
+      ? `<td><form method="post" action="api/cancel/${escapeHtml(jobId)}"><button>cancel</button></form></td>`
       : "";
   const ownJobs = async () => personal && options.jobs ? await options.jobs() : [];
   app.get("/", async (c) => {
@@ -78,33 +76,36 @@ export function mountPortal(
     const live = options.registry.list(user);
     const rows = live.map((s) => {
       const left = s.job.endTime ? Math.max(0, Math.round((s.job.endTime - Date.now()) / 60_000)) : undefined;
-      const id = esc(s.reg.sessionId);
-      return `<tr><td>${esc(s.reg.jobId)}</td><td>running</td><td>${esc(s.reg.node)}</td>` +
+      const id = escapeHtml(s.reg.sessionId);
+      return `<tr><td>${escapeHtml(s.reg.jobId)}</td><td>running</td><td>${escapeHtml(s.reg.node)}</td>` +
         `<td>${left === undefined ? "?" : `${left} min`}</td><td><a href="s/${id}/">connect</a></td>` +
         `<td><form method="post" action="s/${id}/share"><button>view-only link</button></form></td>` +
         cancelCell(s.reg.jobId) + "</tr>";
     }).join("") + (await ownJobs()).filter((j) =>
       !live.some((s) => s.reg.jobId === j.jobId)
     ).map((j) =>
-      `<tr><td>${esc(j.jobId)}</td><td>${esc(j.state.toLowerCase())}</td><td>${esc(j.node ?? "")}</td>` +
+      `<tr><td>${escapeHtml(j.jobId)}</td><td>${escapeHtml(j.state.toLowerCase())}</td><td>${
+        escapeHtml(j.node ?? "")
+      }</td>` +
       `<td></td><td>starting</td><td></td>${cancelCell(j.jobId)}</tr>`
     ).join("");
     const launch = personal && options.launch
       ? `<h2>Launch</h2><form method="post" action="api/launch">${
         options.launch.fields.map((f) =>
-          `<label>${esc(f.label)} ${
+          `<label>${escapeHtml(f.label)} ${
             f.choices
-              ? `<select name="${esc(f.name)}">${
-                f.choices.map((v) => `<option${v === f.value ? " selected" : ""}>${esc(v)}</option>`).join("")
+              ? `<select name="${escapeHtml(f.name)}">${
+                f.choices.map((v) => `<option${v === f.value ? " selected" : ""}>${escapeHtml(v)}</option>`)
+                  .join("")
               }</select>`
-              : `<input name="${esc(f.name)}" value="${esc(f.value ?? "")}">`
+              : `<input name="${escapeHtml(f.name)}" value="${escapeHtml(f.value ?? "")}">`
           }</label><br>`
         ).join("")
       }<button>launch</button></form>`
       : "";
     return html(
       `<h1>Sessions of ${
-        esc(user)
+        escapeHtml(user)
       }</h1><table><tr><th>job</th><th>state</th><th>node</th><th>time left</th></tr>${
         rows || '<tr><td colspan="4">no running sessions</td></tr>'
       }</table>${launch}`,
@@ -137,15 +138,20 @@ export function mountPortal(
     } catch (error) {
       // Spec and limit errors are the user's to fix (exit code 1 in the CLI): show them, keep serving.
       if ((error as { exitCode?: number }).exitCode !== 1) throw error;
-      return html(`<p>Not submitted: ${esc((error as Error).message)} <a href="../">back</a></p>`, 400);
+      return html(
+        `<p>Not submitted: ${escapeHtml((error as Error).message)} <a href="../">back</a></p>`,
+        400,
+      );
     }
-    return html(`<p>Submitted job ${esc(jobId)}; it appears here once running. <a href="../">back</a></p>`);
+    return html(
+      `<p>Submitted job ${escapeHtml(jobId)}; it appears here once running. <a href="../">back</a></p>`,
+    );
   });
 }
 
 function html(body: string, status = 200): Response {
   return new Response(`<!doctype html><meta charset="utf-8"><title>selkies-hpc</title>${body}\n`, {
     status,
-    headers: { ...SECURITY_HEADERS, "content-type": "text/html; charset=utf-8" },
+    headers: { "content-type": "text/html; charset=utf-8" },
   });
 }

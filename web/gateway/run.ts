@@ -5,7 +5,7 @@
  */
 import { getLog } from "../../log.ts";
 import { createGateway, type Gateway, type GatewayOptions } from "./app.ts";
-import { DEFAULT_CLIENT_DIR, ensureClientBundle } from "./static.ts";
+import { CLIENT_DIR, clientBundle } from "../client/bundle.ts";
 
 const log = getLog("gateway");
 
@@ -48,9 +48,10 @@ export interface RunningGateway extends Gateway {
  */
 export async function runGateway(options: RunGatewayOptions): Promise<RunningGateway> {
   const hostname = options.hostname ?? "127.0.0.1";
-  if (!await ensureClientBundle(options.clientDir ?? DEFAULT_CLIENT_DIR)) {
-    log.warn("browser client bundle missing; session pages will answer 503 until it is built");
-  }
+  // Built now rather than on the first viewer's page; a failure is tried again on that page.
+  await clientBundle(options.clientDir ?? CLIENT_DIR).catch((error) =>
+    log.warn("browser client bundle not built: {error}", { error: String(error) })
+  );
   // deno-lint-ignore prefer-const -- assigned once the port is known, used only by later requests
   let gateway!: Gateway;
   const ac = new AbortController();

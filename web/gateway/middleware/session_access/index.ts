@@ -9,7 +9,9 @@
  */
 import { createMiddleware } from "hono/factory";
 import type { MiddlewareHandler } from "hono";
+import { getCookie } from "hono/cookie";
 import { SESSION_ID_PATTERN } from "../../../../protocol/tunnel.ts";
+import { capabilityLogin, TOKEN_PARAM } from "../../../access/mod.ts";
 import type { GatewayEnv } from "../../_env.ts";
 import type { SessionRegistry } from "../../registry.ts";
 import { failureKey, type FailureLimiter, tooManyFailures } from "../rate_limit/index.ts";
@@ -71,33 +73,16 @@ export function sessionAccess(options: SessionAccessOptions): MiddlewareHandler<
       }
       return c.text("not authorized: open this session's link again\n", user ? 403 : 401);
     };
-    const token = c.req.query("token");
+    const token = c.req.query(TOKEN_PARAM);
     if (token !== undefined) {
       const access = registry.checkToken(entry, token);
       if (!access) return refuse("wrong token", true);
       if (options.requireUser && (!user || (!access.viewOnly && user !== entry.reg.user))) {
         return refuse("token used by another user");
       }
-      const cookie = `${GRANT_COOKIE}=${
-        registry.grant(id, { ...access, user }, ttl)
-      }; HttpOnly; SameSite=Strict${isHttps(c.req.raw) ? "; Secure" : ""}`;
-      const url = new URL(c.req.url);
-      url.searchParams.delete("token");
-      const location = `./${url.search}`;
-      const site = c.req.header("sec-fetch-site");
-      if (site === undefined || site === "none" || site === "same-origin") {
-        return c.body(null, 303, { location, "set-cookie": cookie, "cache-control": "no-store" });
-      }
-      // Arrived cross-site (a link in mail or chat): a Strict cookie set along a cross-site redirect chain
-      // is withheld, so continue with a same-site navigation from this page.
-      return c.html(
-        `<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${location}">` +
-          `<a href="${location}">Continue</a>`,
-        200,
-        { "set-cookie": cookie, "cache-control": "no-store" },
-      );
+      return capabilityLogin(c, { name: GRANT_COOKIE, value: registry.grant(id, { ...access, user }, ttl) });
     }
-    const cookie = readCookie(c.req.header("cookie"), GRANT_COOKIE);
+    const cookie = getCookie(c, GRANT_COOKIE);
     let access = registry.resolve(id, cookie);
     if (access && options.requireUser && access.user !== user) access = undefined;
     if (!access && user && user === entry.reg.user) access = { viewOnly: false, user };
@@ -109,16 +94,4 @@ export function sessionAccess(options: SessionAccessOptions): MiddlewareHandler<
     c.set("access", access);
     await next();
   });
-}
-
-function readCookie(header: string | undefined, name: string): string | undefined {
-  for (const part of header?.split(";") ?? []) {
-    const [key, ...value] = part.trim().split("=");
-    if (key === name) return value.join("=");
-  }
-  return undefined;
-}
-
-function isHttps(request: Request): boolean {
-  return new URL(request.url).protocol === "https:" || request.headers.get("x-forwarded-proto") === "https";
 }

@@ -1,16 +1,26 @@
-/** Builds the browser client bundle on first use when it is missing or older than its sources. */
+/**
+ * The browser client's bundle (`dist/client.js`), built with `deno bundle` on first use when it is missing or
+ * older than the client's or the protocol's sources: one rule for the streamer's server, the gateway and
+ * `scripts/deno task bundle` (build.ts). A read-only install gets a private copy in a temp folder.
+ *
+ * @module
+ */
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { SelkiesError } from "../../errors.ts";
 import { getLog } from "../../log.ts";
 
-const log = getLog("server");
+const log = getLog("client");
+
+/** This folder: the client sources (`index.html`, `styles.css`, `main.ts`) the servers use by default. */
+export const CLIENT_DIR: string = fileURLToPath(new URL(".", import.meta.url));
 
 /**
  * The client bundle could not be built; the page cannot load without it. Exit code 2.
  *
  * @example
  * ```ts
- * import { ClientBuildError } from "./_client_bundle.ts";
+ * import { ClientBuildError } from "./bundle.ts";
  * throw new ClientBuildError("deno bundle failed: web/client/main.ts:3: unexpected token");
  * ```
  */
@@ -22,7 +32,17 @@ export class ClientBuildError extends SelkiesError {
 
 const builds = new Map<string, Promise<string>>();
 
-/** Returns the path of an up-to-date `client.js` for the client sources in `clientDir`. */
+/**
+ * Returns the path of an up-to-date `client.js` for the client sources in `clientDir`, building it when it is
+ * missing or stale (once per folder and process; a failed build is tried again on the next call). Rejects
+ * with {@linkcode ClientBuildError} when `deno bundle` fails.
+ *
+ * @example
+ * ```ts
+ * import { CLIENT_DIR, clientBundle } from "./bundle.ts";
+ * const path = await clientBundle(CLIENT_DIR); // ".../web/client/dist/client.js"
+ * ```
+ */
 export function clientBundle(clientDir: string): Promise<string> {
   let build = builds.get(clientDir);
   if (!build) {
@@ -37,6 +57,10 @@ export function clientBundle(clientDir: string): Promise<string> {
 async function ensure(clientDir: string): Promise<string> {
   const target = join(clientDir, "dist", "client.js");
   const built = await mtime(target);
+  const entry = await mtime(join(clientDir, "main.ts"));
+  if (entry === undefined && built === undefined) {
+    throw new ClientBuildError(`no client sources in ${clientDir}`);
+  }
   const sources = Math.max(await newest(clientDir), await newest(join(clientDir, "..", "..", "protocol")));
   if (built !== undefined && built >= sources) return target;
   try {
