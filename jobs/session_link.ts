@@ -7,8 +7,17 @@
  */
 import { join } from "node:path";
 
-/** The query parameter that carries the session secret (the streamer's server reads it). */
-const TOKEN_PARAM = "token";
+/**
+ * The query parameter of a session link that carries its secret: links are made here, and both servers
+ * (the streamer's and the gateway, through web/access/login.ts) read it.
+ *
+ * @example
+ * ```ts
+ * import { TOKEN_PARAM } from "./session_link.ts";
+ * new URL("http://gpu01:8080/?token=s3cret").searchParams.get(TOKEN_PARAM); // "s3cret"
+ * ```
+ */
+export const TOKEN_PARAM = "token";
 
 /**
  * The address of a session without its secret.

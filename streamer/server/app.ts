@@ -7,14 +7,9 @@
  */
 import { type Context, Hono } from "hono";
 import { getCookie } from "hono/cookie";
+import { TOKEN_PARAM } from "../../jobs/session_link.ts";
 import { getLog } from "../../log.ts";
-import {
-  browserHeaders,
-  capabilityLogin,
-  checkOrigin,
-  clientFiles,
-  TOKEN_PARAM,
-} from "../../web/access/mod.ts";
+import { browserHeaders, capabilityLogin, checkOrigin, clientFiles } from "../../web/access/mod.ts";
 import { type Access, authKeys } from "./_auth.ts";
 import { unauthorized } from "./_pages.ts";
 import { type ViewerSocket, wrapWebSocket } from "./viewer_socket.ts";

@@ -11,10 +11,8 @@
  */
 import type { Context } from "hono";
 import { setCookie } from "hono/cookie";
+import { TOKEN_PARAM } from "../../jobs/session_link.ts";
 import { escapeHtml } from "./html.ts";
-
-/** The query parameter of a capability link that carries its secret. */
-export const TOKEN_PARAM = "token";
 
 /** The cookie that replaces a checked `?token=`. */
 export interface LoginCookie {

@@ -17,12 +17,6 @@
  */
 export { browserHeaders, CONTENT_SECURITY_POLICY, type ContentSecurityPolicy } from "./headers.ts";
 export { checkOrigin, originAllowed, type OriginOptions } from "./origin.ts";
-export {
-  capabilityLogin,
-  type CapabilityLoginOptions,
-  isHttps,
-  type LoginCookie,
-  TOKEN_PARAM,
-} from "./login.ts";
+export { capabilityLogin, type CapabilityLoginOptions, isHttps, type LoginCookie } from "./login.ts";
 export { escapeHtml } from "./html.ts";
 export { clientFiles, type ClientFilesOptions } from "./client_files.ts";

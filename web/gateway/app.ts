@@ -5,6 +5,7 @@
  * @module
  */
 import { Hono } from "hono";
+import { sessionLink } from "../../jobs/session_link.ts";
 import { TUNNEL_PATH, TunnelCloseCode } from "../../protocol/tunnel.ts";
 import { getLog } from "../../log.ts";
 import { browserHeaders, checkOrigin, clientFiles } from "../access/mod.ts";
@@ -174,7 +175,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     const entry = c.get("session")!;
     if (c.get("access")!.viewOnly) return c.text("view-only viewers cannot share\n", 403);
     const { share, token } = registry.createShare(entry.reg.sessionId, options.shareTtlMs ?? 86_400_000);
-    const url = new URL(`s/${entry.reg.sessionId}/?token=${token}`, options.publicUrl).href;
+    const url = sessionLink(new URL(`s/${entry.reg.sessionId}/`, options.publicUrl).href, token);
     log.info("share link {id} created for session {sessionId}", {
       id: share.id,
       sessionId: entry.reg.sessionId,
