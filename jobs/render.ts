@@ -1,7 +1,8 @@
 /**
- * Renders a job spec into a readable sbatch script: `#SBATCH` lines, a USR1 trap that warns the
- * streamer before the walltime ends, the streamer environment, and the command. The session
- * secret is never written into the script: it stays in `<session dir>/token`.
+ * Renders a job spec into a readable sbatch script: `#SBATCH` lines (USR1 before the walltime ends),
+ * the streamer environment, and the command, run by the checkout's `sbatch/supervise.sh`, which passes
+ * USR1 and TERM on to it (the same as `sbatch/selkies.sh` does). The session secret is never written
+ * into the script: it stays in `<session dir>/token`.
  *
  * @module
  */
@@ -96,7 +97,7 @@ export function renderSbatch(spec: JobSpec, options: RenderOptions = {}): string
     `export SELKIES_WALLTIME_WARNING_SECONDS=${warn}`,
     'mkdir -p -m 700 "$SELKIES_SESSION_DIR"',
     "",
-    ...supervise(commandLine(checked, repoRoot, bind)),
+    ...supervise(repoRoot, commandLine(checked, repoRoot, bind)),
   ];
   return lines.join("\n") + "\n";
 }
@@ -154,21 +155,14 @@ function commandLine(spec: JobSpec, repoRoot: string, bind: string): string {
   ].join(" ");
 }
 
-/** Runs the command in the background so the batch shell can forward USR1/TERM to it. */
-function supervise(command: string): string[] {
+/**
+ * Hands the batch shell to the checkout's `sbatch/supervise.sh` (the one home of the signal rule, shared with
+ * `sbatch/selkies.sh`), which runs the command and passes SLURM's USR1 and TERM on to it.
+ */
+function supervise(repoRoot: string, command: string): string[] {
   return [
-    "# SLURM sends USR1 to this shell before the walltime (--signal=B:USR1@...): pass it on so the",
-    "# streamer can warn the user; pass TERM/INT on too, then wait for the command to finish.",
-    "child=",
-    'forward() { if [ -n "$child" ]; then kill -"$1" "$child" 2>/dev/null || true; fi; }',
-    "trap 'echo \"selkies-hpc: walltime ends in ${SELKIES_WALLTIME_WARNING_SECONDS}s\" >&2; forward USR1' USR1",
-    "trap 'forward TERM' TERM INT",
-    `${command} &`,
-    "child=$!",
-    "while :; do",
-    '  rc=0; wait "$child" || rc=$?',
-    '  kill -0 "$child" 2>/dev/null || break # still running: wait was cut short by a trapped signal',
-    "done",
-    'exit "$rc"',
+    "# SLURM sends USR1 to this shell before the walltime (--signal=B:USR1@...) and TERM when the job ends:",
+    "# supervise.sh becomes this shell, passes them on to the command and waits for it.",
+    `exec ${shellQuote(`${repoRoot}/sbatch/supervise.sh`)} ${command}`,
   ];
 }

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { renderSbatch, sessionFlags, warningSeconds } from "./render.ts";
 import { parseJobSpec } from "./spec.ts";
 import { sbatchLine, shellQuote } from "./_quote.ts";
+import { standInCheckout } from "../tests/fixtures/checkout.ts";
 
 const HOSTILE = [
   "two words",
@@ -44,7 +45,7 @@ Deno.test("sbatchLine refuses values that could break out of an #SBATCH line", (
   assert.throws(() => sbatchLine("wrap\nx", "1"), /invalid sbatch option name/);
 });
 
-Deno.test("rendered default script: shebang, #SBATCH lines, trap, streamer command, bash -n clean", async () => {
+Deno.test("rendered default script: shebang, #SBATCH lines, streamer command under supervise.sh, bash -n clean", async () => {
   const script = renderSbatch(
     parseJobSpec({ resources: { partition: "debug", time: "00:05:00", gpus: "1" } }),
     {
@@ -66,11 +67,11 @@ Deno.test("rendered default script: shebang, #SBATCH lines, trap, streamer comma
       "set -euo pipefail",
     ]
   ) assert.ok(lines.includes(l), l);
-  assert.match(script, /^trap '.*forward USR1' USR1$/m);
   assert.match(
     script,
-    /^'\/opt\/selkies hpc\/selkies-hpc' stream --session-dir "\$SELKIES_SESSION_DIR" --ready-file/m,
+    /^exec '\/opt\/selkies hpc\/sbatch\/supervise.sh' '\/opt\/selkies hpc\/selkies-hpc' stream --session-dir "\$SELKIES_SESSION_DIR" --ready-file/m,
   );
+  assert.doesNotMatch(script, /trap /, "the signal rule is supervise.sh's, not the script's");
   assert.doesNotMatch(script, /token=|SELKIES_TOKEN/i);
   assert.equal((await bash(["-n", "-c", script])).code, 0);
 });
@@ -98,8 +99,7 @@ Deno.test("hostile session values reach the streamer verbatim and run nothing (s
   const root = await Deno.makeTempDir({ prefix: "selkies-render-" });
   try {
     // A stand-in streamer that writes its arguments, NUL-separated, where the test can read them.
-    await Deno.writeTextFile(`${root}/selkies-hpc`, `#!/bin/bash\nprintf '%s\\0' "$@" > "${root}/args"\n`);
-    await Deno.chmod(`${root}/selkies-hpc`, 0o755);
+    await standInCheckout(root, `printf '%s\\0' "$@" > "${root}/args"`);
     for (const value of HOSTILE) {
       const spec = parseJobSpec({ session: { app: value, binds: [value] } });
       const script = renderSbatch(spec, { repoRoot: root, sessionDir: `${root}/session dir` });
@@ -125,6 +125,7 @@ Deno.test("hostile session values reach the streamer verbatim and run nothing (s
 Deno.test("a plain command runs as given, and the exit code passes through", async () => {
   const root = await Deno.makeTempDir({ prefix: "selkies-render-" });
   try {
+    await standInCheckout(root, "exit 99");
     const spec = parseJobSpec({ command: `echo "dir=$SELKIES_SESSION_DIR"; exit 3` });
     await Deno.writeTextFile(
       `${root}/job.sh`,
@@ -142,6 +143,7 @@ Deno.test("a plain command runs as given, and the exit code passes through", asy
 Deno.test("USR1 reaches the job's command; TERM stops it", async () => {
   const root = await Deno.makeTempDir({ prefix: "selkies-render-" });
   try {
+    await standInCheckout(root, "exit 99");
     const command = `trap 'echo got-usr1 > "${root}/usr1"' USR1; echo started > "${root}/started"; ` +
       `while [ ! -e "${root}/usr1" ]; do sleep 0.05; done; exec sleep 30`;
     const script = renderSbatch(parseJobSpec({ command }), { repoRoot: root, sessionDir: `${root}/s` });

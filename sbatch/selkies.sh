@@ -49,17 +49,8 @@ export SELKIES_READY_FILE="$SELKIES_SESSION_DIR/ready.json"
 export SELKIES_WALLTIME_WARNING_SECONDS=300
 mkdir -p -m 700 "$SELKIES_SESSION_DIR"
 
-# SLURM sends USR1 to this shell 300 s before the walltime: pass it on so the streamer can warn the
-# user; pass TERM/INT on too, then wait for the streamer to finish.
-child=
-forward() { if [ -n "$child" ]; then kill -"$1" "$child" 2>/dev/null || true; fi; }
-trap 'echo "selkies-hpc: walltime ends in ${SELKIES_WALLTIME_WARNING_SECONDS}s" >&2; forward USR1' USR1
-trap 'forward TERM' TERM INT
-"$SELKIES_HPC_HOME/selkies-hpc" stream --session-dir "$SELKIES_SESSION_DIR" --ready-file "$SELKIES_READY_FILE" \
-  --bind "${SELKIES_BIND:-0.0.0.0}" &
-child=$!
-while :; do
-  rc=0; wait "$child" || rc=$?
-  kill -0 "$child" 2>/dev/null || break # still running: wait was cut short by a trapped signal
-done
-exit "$rc"
+# SLURM sends USR1 to this shell 300 s before the walltime, and TERM when the job ends: supervise.sh (the
+# same as in a rendered job) becomes this shell, passes them on to the streamer and waits for it.
+exec "$SELKIES_HPC_HOME/sbatch/supervise.sh" \
+  "$SELKIES_HPC_HOME/selkies-hpc" stream --session-dir "$SELKIES_SESSION_DIR" --ready-file "$SELKIES_READY_FILE" \
+  --bind "${SELKIES_BIND:-0.0.0.0}"

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { renderSbatch } from "../jobs/render.ts";
 import { parseJobSpec } from "../jobs/spec.ts";
+import { standInCheckout } from "../tests/fixtures/checkout.ts";
 
 const SCRIPT = fileURLToPath(new URL("./selkies.sh", import.meta.url));
 
@@ -11,11 +12,7 @@ async function runWith(
 ): Promise<{ args: string[]; env: string[]; home: string }> {
   const root = await Deno.makeTempDir({ prefix: "selkies-sh-" });
   try {
-    await Deno.writeTextFile(
-      `${root}/selkies-hpc`,
-      `#!/bin/bash\nprintf '%s\\0' "$@" > "${root}/args"\nenv -0 > "${root}/env"\n`,
-    );
-    await Deno.chmod(`${root}/selkies-hpc`, 0o755);
+    await standInCheckout(root, `printf '%s\\0' "$@" > "${root}/args"\nenv -0 > "${root}/env"`);
     const out = await new Deno.Command("bash", {
       args: [SCRIPT],
       clearEnv: true,
@@ -67,4 +64,63 @@ Deno.test("selkies.sh passes only the job's own flags; stream resolves the setti
 
   const bound = await runWith({ SELKIES_BIND: "127.0.0.1" });
   assert.equal(bound.args.at(-1), "127.0.0.1");
+});
+
+/**
+ * Runs a job script against a stand-in streamer that records the signals it gets, sends the batch shell
+ * USR1 then TERM (what SLURM sends: the walltime warning, then the end), and reports what happened.
+ */
+async function signalsThrough(script: (root: string) => string | Promise<string>) {
+  const root = await Deno.makeTempDir({ prefix: "selkies-sig-" });
+  try {
+    await standInCheckout(
+      root,
+      [
+        `trap 'echo usr1 >> "${root}/got"' USR1`,
+        `trap 'echo term >> "${root}/got"; exit 7' TERM`,
+        `touch "${root}/started"`,
+        "while :; do sleep 0.05; done",
+      ].join("\n"),
+    );
+    const path = `${root}/job.sh`;
+    await Deno.writeTextFile(path, await script(root));
+    const child = new Deno.Command("bash", {
+      args: [path],
+      clearEnv: true,
+      env: { PATH: "/usr/bin:/bin", HOME: root, SELKIES_HPC_HOME: root, SLURM_JOB_ID: "77" },
+      stdout: "null",
+      stderr: "piped",
+    }).spawn();
+    const got = () => Deno.readTextFile(`${root}/got`).catch(() => "");
+    const until = async (what: string, test: () => Promise<boolean>) => {
+      for (let i = 0; i < 200 && !(await test()); i++) await new Promise((r) => setTimeout(r, 25));
+      assert.ok(await test(), `no ${what}`);
+    };
+    try {
+      await until("start", () => Deno.stat(`${root}/started`).then(() => true, () => false));
+      child.kill("SIGUSR1");
+      await until("USR1 at the streamer", async () => (await got()).includes("usr1"));
+      child.kill("SIGTERM");
+      const { code, stderr } = await child.output();
+      return { code, got: await got(), stderr: new TextDecoder().decode(stderr).trim() };
+    } finally {
+      try {
+        child.kill("SIGKILL");
+      } catch { /* ended */ }
+    }
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+}
+
+Deno.test("selkies.sh and a rendered job pass USR1 and TERM on the same way (both run supervise.sh)", async () => {
+  const plain = await signalsThrough(() => Deno.readTextFile(SCRIPT));
+  const rendered = await signalsThrough((root) => renderSbatch(parseJobSpec({}), { repoRoot: root }));
+  const expected = {
+    code: 7, // the streamer's own exit status, after the TERM it was passed
+    got: "usr1\nterm\n",
+    stderr: "selkies-hpc: walltime ends in 300s",
+  };
+  assert.deepEqual(plain, expected, "selkies.sh");
+  assert.deepEqual(rendered, expected, "rendered");
 });
