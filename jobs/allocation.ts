@@ -20,7 +20,7 @@ export interface JobGpus {
 export interface Allocation {
   /** `SLURM_JOB_ID`; undefined outside a job. */
   jobId?: string;
-  /** CPUs the session may use (`SLURM_CPUS_PER_TASK`, else `SLURM_CPUS_ON_NODE`); undefined: all of the machine's. */
+  /** CPUs the session may use (`SLURM_CPUS_PER_TASK`, else `SLURM_CPUS_ON_NODE`); unset: the machine's. */
   cpus?: number;
   /** The job's GPUs (empty outside a job: the machine's first GPU, if any). */
   gpus: JobGpus;
@@ -28,7 +28,7 @@ export interface Allocation {
   user: string;
   /** SLURM's name for this node (`SLURMD_NODENAME`), else the short host name. */
   nodeName: string;
-  /** Seconds before the walltime at which SLURM sends USR1 (`SELKIES_WALLTIME_WARNING_SECONDS`, set by the job script). */
+  /** Seconds before the walltime at which USR1 comes (`SELKIES_WALLTIME_WARNING_SECONDS`, set by the job). */
   walltimeWarningSeconds?: number;
   /** The munged socket (`SELKIES_MUNGE_SOCKET`); undefined: munge's default. */
   mungeSocket?: string;
