@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { SelkiesError } from "../../errors.ts";
 import { Buffer } from "node:buffer";
 import { abortable } from "../../abortable.ts";
 import { type Allocation, localAllocation } from "../../jobs/allocation.ts";
@@ -94,6 +95,14 @@ export async function startSession(
   const allocation = options.allocation ?? localAllocation();
   const signal = options.signal;
   signal?.throwIfAborted();
+  const jobId = allocation.jobId;
+  if (settings.gateway && !jobId) {
+    // The gateway admits only a streamer that proves a RUNNING job; say so before starting anything.
+    throw new SelkiesError(
+      `--gateway ${settings.gateway} needs a SLURM job (the gateway checks it): start the session with ` +
+        "`selkies-hpc submit` or `sbatch sbatch/selkies.sh`, or leave out --gateway to serve it directly",
+    );
+  }
   // Each wait ends at once on abort; its cleanup is registered before it, so what it started is ended too.
   const step = <T>(promise: Promise<T>) => abortable(promise, signal);
   const died = Promise.withResolvers<string>();
@@ -237,7 +246,7 @@ export async function startSession(
       const tunnel = connectTunnel({
         gatewayUrl: settings.gateway,
         registration: {
-          jobId: allocation.jobId ?? "local",
+          jobId: jobId!, // checked above
           user: allocation.user,
           // SLURM's name for this node (NodeName may differ from the host name): what the gateway checks.
           node: allocation.nodeName,

@@ -6,6 +6,8 @@ import assert from "node:assert/strict";
 import { SessionSettingsSchema } from "../../jobs/session.ts";
 import type { ServerMessage } from "../../protocol/protocol.ts";
 import { startSession } from "./session.ts";
+import { localAllocation } from "../../jobs/allocation.ts";
+import { SelkiesError } from "../../errors.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -61,3 +63,19 @@ Deno.test("media that keeps failing ends the session: died resolves and the view
     await session.stop();
   }
 });
+
+Deno.test("a gateway session outside a SLURM job is refused before anything starts, saying what to do", async () => {
+  const settings = SessionSettingsSchema.parse({ audio: false, gateway: "https://gw.example" });
+  const before = (await listTmpSessions()).length;
+  await assert.rejects(
+    () => startSession(settings, { allocation: { ...localAllocation(), jobId: undefined } }),
+    (error: Error) => error instanceof SelkiesError && /needs a SLURM job/.test(error.message),
+  );
+  assert.equal((await listTmpSessions()).length, before, "no runtime folder was made");
+});
+
+async function listTmpSessions(): Promise<string[]> {
+  const names: string[] = [];
+  for await (const e of Deno.readDir("/tmp")) if (e.name.startsWith("selkies-session-")) names.push(e.name);
+  return names;
+}
