@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { readAllocation } from "../jobs/allocation.ts";
 import { object } from "@optique/core/constructs";
 import { message } from "@optique/core/message";
 import { command, constant } from "@optique/core/primitives";
@@ -144,7 +145,7 @@ function encoderHint(name: string): string {
 }
 
 async function gpuCheck(): Promise<Check> {
-  const visible = Deno.env.get("CUDA_VISIBLE_DEVICES");
+  const visible = readAllocation().gpus.cudaVisibleDevices;
   const smi = await capture("nvidia-smi", ["-L"]);
   let devs: string[] = [];
   try {
