@@ -7,12 +7,14 @@
  */
 import { runGateway } from "../../web/gateway/mod.ts";
 
-const settings = JSON.parse(Deno.env.get("SELKIES_BENCH_GATEWAY") ?? "{}");
-const stop = new AbortController();
-Deno.addSignalListener("SIGTERM", () => stop.abort());
-// SIGUSR1 collects garbage (run with --v8-flags=--expose-gc) so RSS readings show live memory.
-const gc = (globalThis as { gc?: () => void }).gc;
-Deno.addSignalListener("SIGUSR1", () => gc?.());
-const gw = await runGateway({ ...settings, port: 0, signal: stop.signal });
-console.log(gw.url);
-await gw.finished;
+if (import.meta.main) {
+  const settings = JSON.parse(Deno.env.get("SELKIES_BENCH_GATEWAY") ?? "{}");
+  const stop = new AbortController();
+  Deno.addSignalListener("SIGTERM", () => stop.abort());
+  // SIGUSR1 collects garbage (run with --v8-flags=--expose-gc) so RSS readings show live memory.
+  const gc = (globalThis as { gc?: () => void }).gc;
+  Deno.addSignalListener("SIGUSR1", () => gc?.());
+  const gw = await runGateway({ ...settings, port: 0, signal: stop.signal });
+  console.log(gw.url);
+  await gw.finished;
+}
