@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { writeSessionToken } from "./session_token.ts";
 import { join } from "node:path";
 import { sessionKeys } from "../protocol/session_id.ts";
 import { newSecret, writePrivateFile } from "../secrets.ts";
@@ -107,7 +108,7 @@ export async function createSessionDir(options: RecordOptions = {}): Promise<Ses
   // mkdir's mode is filtered by the umask; chmod makes it exact.
   await Deno.mkdir(dir, { mode: 0o700 });
   await Deno.chmod(dir, 0o700);
-  await writePrivateFile(join(dir, "token"), token + "\n");
+  await writeSessionToken(dir, token);
   return { sessionId, dir, token };
 }
 

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { readSessionToken } from "./session_token.ts";
 
 /**
  * The query parameter of a session link that carries its secret: links are made here, and both servers
@@ -67,10 +67,6 @@ export function sessionLink(url: string, token: string): string {
  */
 export async function readSessionLink(record: { dir: string; url?: string }): Promise<string | undefined> {
   if (!record.url) return undefined;
-  try {
-    const token = (await Deno.readTextFile(join(record.dir, "token"))).trim();
-    return token ? sessionLink(record.url, token) : undefined;
-  } catch {
-    return undefined;
-  }
+  const token = await readSessionToken(record.dir).catch(() => undefined);
+  return token ? sessionLink(record.url, token) : undefined;
 }

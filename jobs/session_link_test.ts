@@ -1,5 +1,5 @@
+import { writeSessionToken } from "./session_token.ts";
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { bareSessionUrl, readSessionLink, sessionLink } from "./session_link.ts";
 
 Deno.test("bareSessionUrl drops the secret and keeps everything else", () => {
@@ -16,11 +16,11 @@ Deno.test("sessionLink and readSessionLink rebuild the owner's link from the add
   const dir = await Deno.makeTempDir({ prefix: "selkies-link-" });
   try {
     assert.equal(await readSessionLink({ dir, url: "http://gpu01:8080/" }), undefined, "no token file");
-    await Deno.writeTextFile(join(dir, "token"), "s3cret\n");
+    await writeSessionToken(dir, "s3cret-of-16-chars");
     assert.equal(await readSessionLink({ dir }), undefined, "no address yet");
     assert.equal(
       await readSessionLink({ dir, url: "http://gpu01:8080/" }),
-      "http://gpu01:8080/?token=s3cret",
+      "http://gpu01:8080/?token=s3cret-of-16-chars",
     );
   } finally {
     await Deno.remove(dir, { recursive: true });

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { bareSessionUrl } from "../jobs/session_link.ts";
 import { type Allocation, localAllocation } from "../jobs/allocation.ts";
 import type { SessionSettings } from "../jobs/session.ts";
 import { getLog } from "../log.ts";
@@ -97,9 +98,8 @@ export async function runStream(settings: SessionSettings & StreamRunOptions): P
   // The URL carries the secret: a terminal gets it whole; a job log (which sites may collect) only
   // gets the address and where the owner's 0600 copy of the link is.
   if (settings.readyFile && !Deno.stdout.isTerminal()) {
-    const bare = new URL(session.url);
-    bare.searchParams.delete("token");
-    console.log(`selkies-hpc: ready at ${bare.href} — the link with its secret is in ${settings.readyFile}`);
+    const bare = bareSessionUrl(session.url);
+    console.log(`selkies-hpc: ready at ${bare} — the link with its secret is in ${settings.readyFile}`);
   } else {
     console.log(`selkies-hpc: ready — open ${session.url}`);
   }

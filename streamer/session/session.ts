@@ -23,7 +23,7 @@ import type { IceServer } from "../../protocol/ice.ts";
 import { PROTOCOL_VERSION } from "../../protocol/version.ts";
 import type { ViewerSocket } from "./ports.ts";
 import { attachViewer, type ViewerInfo } from "./viewer.ts";
-import { loadOrCreateToken } from "./_secrets.ts";
+import { loadOrCreateToken } from "../../jobs/session_token.ts";
 
 const log = getLog("session");
 
