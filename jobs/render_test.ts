@@ -3,6 +3,7 @@ import { renderSbatch, sessionFlags, warningSeconds } from "./render.ts";
 import { parseJobSpec } from "./spec.ts";
 import { sbatchLine, shellQuote } from "./_quote.ts";
 import { standInCheckout } from "../tests/fixtures/checkout.ts";
+import { delay } from "../tests/fixtures/async.ts";
 
 const HOSTILE = [
   "two words",
@@ -151,9 +152,9 @@ Deno.test("USR1 reaches the job's command; TERM stops it", async () => {
     const child = new Deno.Command("bash", { args: [`${root}/job.sh`], stdout: "null", stderr: "null" })
       .spawn();
     try {
-      for (let i = 0; i < 100 && !(await exists(`${root}/started`)); i++) await sleep(50);
+      for (let i = 0; i < 100 && !(await exists(`${root}/started`)); i++) await delay(50);
       child.kill("SIGUSR1");
-      for (let i = 0; i < 100 && !(await exists(`${root}/usr1`)); i++) await sleep(50);
+      for (let i = 0; i < 100 && !(await exists(`${root}/usr1`)); i++) await delay(50);
       assert.ok(await exists(`${root}/usr1`), "USR1 was not forwarded");
       child.kill("SIGTERM");
       const status = await child.status;
@@ -168,9 +169,6 @@ Deno.test("USR1 reaches the job's command; TERM stops it", async () => {
   }
 });
 
-function sleep(ms: number) {
-  return new Promise((r) => setTimeout(r, ms));
-}
 async function exists(p: string) {
   return await Deno.stat(p).then(() => true, () => false);
 }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { startTestDisplay, waitFor } from "../../tests/fixtures/xvfb.ts";
+import { startTestDisplay } from "../../tests/fixtures/xvfb.ts";
+import { waitFor } from "../../tests/fixtures/async.ts";
 import { ProcessGroup } from "../process/group.ts";
 import { startDesktop } from "./desktop.ts";
 import { DesktopError } from "./errors.ts";

@@ -4,9 +4,9 @@ import { startTestDisplay } from "../../tests/fixtures/xvfb.ts";
 import { openX11 } from "../x11/mod.ts";
 import { IdleTimer } from "./idle.ts";
 import { MediaSession } from "./session.ts";
+import { delay } from "../../tests/fixtures/async.ts";
 
 const W = 1280, H = 720, FPS = 30;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function cpuSeconds(pid: number): number {
   const fields = Deno.readTextFileSync(`/proc/${pid}/stat`).split(") ")[1].split(" ");
@@ -18,7 +18,7 @@ async function measure(media: MediaSession, frames: { at: number }[], ms: number
   const pid = media.workerPid!;
   const from = performance.now();
   const cpu = cpuSeconds(pid);
-  await sleep(ms);
+  await delay(ms);
   const to = performance.now();
   return {
     cpu: (cpuSeconds(pid) - cpu) / ((to - from) / 1000),
@@ -44,14 +44,14 @@ Deno.test("an idle screen is gated: little CPU, and changes or new viewers still
     await media.start();
     const frames: (MediaFrame & { at: number })[] = [];
     media.subscribe((f) => f.kind === "video" && frames.push({ ...f, at: performance.now() }));
-    while (!frames.length) await sleep(20);
+    while (!frames.length) await delay(20);
     let ungated = { cpu: 0, frames: 0 };
 
     await t.step("gated, an idle screen costs far less CPU than ungated", async () => {
-      await sleep(500);
+      await delay(500);
       ungated = await measure(media, frames, 3000);
       media.setActive(false);
-      await sleep(300);
+      await delay(300);
       const gated = await measure(media, frames, 3000);
       console.log(
         `idle ${W}x${H}@${FPS}: worker ungated ${(ungated.cpu * 100).toFixed(1)}% of a core ` +
@@ -68,12 +68,12 @@ Deno.test("an idle screen is gated: little CPU, and changes or new viewers still
       x11.onDamage(() => idle!.touch());
       const delays: number[] = [];
       for (const colour of ["red", "blue", "green", "white", "black"]) {
-        while (media.active) await sleep(20);
-        await sleep(200);
+        while (media.active) await delay(20);
+        await delay(200);
         const before = frames.length;
         const start = performance.now();
         await x.run("xsetroot", ["-solid", colour]);
-        while (frames.length === before && performance.now() - start < 2000) await sleep(2);
+        while (frames.length === before && performance.now() - start < 2000) await delay(2);
         delays.push((frames[before]?.at ?? Infinity) - start);
       }
       console.log(`xsetroot -> first frame after idle: ${delays.map((d) => d.toFixed(0)).join(", ")} ms`);
@@ -83,12 +83,12 @@ Deno.test("an idle screen is gated: little CPU, and changes or new viewers still
     });
 
     await t.step("after a big change, the gate closes once the encoder settles (or after 2 s)", async () => {
-      while (media.active) await sleep(20);
+      while (media.active) await delay(20);
       const before = frames.length;
       const start = performance.now();
       await x.run("xsetroot", ["-mod", "3", "5", "-fg", "orange", "-bg", "navy"]);
-      await sleep(300);
-      while (media.active && performance.now() - start < 5000) await sleep(20);
+      await delay(300);
+      while (media.active && performance.now() - start < 5000) await delay(20);
       const after = frames.slice(before);
       const sizes = after.map((f) => `${(f.at - start).toFixed(0)}ms:${f.payload.byteLength}`);
       console.log(`frames after a full-screen pattern (bytes): ${sizes.slice(0, 12).join(" ")} ...`);
@@ -100,8 +100,8 @@ Deno.test("an idle screen is gated: little CPU, and changes or new viewers still
     });
 
     await t.step("a new subscriber during idle gets a keyframe at once", async () => {
-      while (media.active) await sleep(20);
-      await sleep(300);
+      while (media.active) await delay(20);
+      await delay(300);
       const start = performance.now();
       const got = await new Promise<MediaFrame & { at: number }>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error("no frame within 2 s")), 2000);

@@ -1,23 +1,22 @@
 import assert from "node:assert/strict";
 import { IdleTimer } from "./idle.ts";
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { delay } from "../../tests/fixtures/async.ts";
 
 Deno.test("IdleTimer: active at start, idle after holdMs, active again at once on a touch", async () => {
   const changes: boolean[] = [];
   const idle = new IdleTimer({ holdMs: 80, onChange: (a) => changes.push(a) });
   try {
     assert.equal(idle.active, true);
-    await sleep(130);
+    await delay(130);
     assert.deepEqual(changes, [false]);
     idle.touch();
     assert.deepEqual(changes, [false, true], "no delay on the way back");
     for (let i = 0; i < 6; i++) {
-      await sleep(30);
+      await delay(30);
       idle.touch(); // changes 30 ms apart keep it active
     }
     assert.deepEqual(changes, [false, true]);
-    await sleep(130);
+    await delay(130);
     assert.deepEqual(changes, [false, true, false]);
   } finally {
     idle.close();
@@ -28,6 +27,6 @@ Deno.test("IdleTimer: close stops every later call", async () => {
   const changes: boolean[] = [];
   const idle = new IdleTimer({ holdMs: 30, onChange: (a) => changes.push(a) });
   idle.close();
-  await sleep(60);
+  await delay(60);
   assert.deepEqual(changes, []);
 });

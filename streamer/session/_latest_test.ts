@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { LatestRunner } from "./_latest.ts";
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { delay } from "../../tests/fixtures/async.ts";
 
 Deno.test("jobs run one at a time, and only the latest of those waiting runs", async () => {
   const runner = new LatestRunner();
@@ -11,7 +10,7 @@ Deno.test("jobs run one at a time, and only the latest of those waiting runs", a
     running++;
     assert.equal(running, 1, "never two jobs at once");
     log.push(`start ${name}`);
-    await sleep(20);
+    await delay(20);
     log.push(`end ${name}`);
     running--;
   };
@@ -24,7 +23,7 @@ Deno.test("jobs run one at a time, and only the latest of those waiting runs", a
 Deno.test("a failing job rejects its own promise and the next one still runs", async () => {
   const runner = new LatestRunner();
   const failed = runner.run(() => Promise.reject(new Error("boom")));
-  const next = runner.run(() => sleep(1));
+  const next = runner.run(() => delay(1));
   await assert.rejects(failed, /boom/);
   assert.equal(await next, true);
   await runner.idle();

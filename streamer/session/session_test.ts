@@ -8,8 +8,7 @@ import type { ServerMessage } from "../../protocol/protocol.ts";
 import { startSession } from "./session.ts";
 import { localAllocation } from "../../jobs/allocation.ts";
 import { SelkiesError } from "../../errors.ts";
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { delay } from "../../tests/fixtures/async.ts";
 
 Deno.test("media that keeps failing ends the session: died resolves and the viewer gets a notice", async () => {
   const settings = SessionSettingsSchema.parse({
@@ -48,15 +47,15 @@ Deno.test("media that keeps failing ends the session: died resolves and the view
         last = pid;
         kills++;
       }
-      await sleep(20);
+      await delay(20);
     }
     assert.match(died ?? "not died within 30 s", /^media gave up: media worker \d+ exited \(SIGKILL\)/);
     assert.equal(kills, 6, "the sixth failure within 30 s is the last");
-    for (let i = 0; i < 50 && !messages.some((m) => m.t === "notice"); i++) await sleep(20);
+    for (let i = 0; i < 50 && !messages.some((m) => m.t === "notice"); i++) await delay(20);
     const notices = messages.filter((m) => m.t === "notice").map((m) => m.message);
     assert.equal(notices.length, 1, `one notice: ${notices}`);
     assert.match(notices[0], /^The picture has stopped: the encoder keeps failing \(media worker \d+ exited/);
-    await sleep(500);
+    await delay(500);
     assert.equal(session.media.workerPid, undefined, "no worker is started again");
   } finally {
     socket?.close();

@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
-import { startTestDisplay, waitFor } from "../../tests/fixtures/xvfb.ts";
+import { startTestDisplay } from "../../tests/fixtures/xvfb.ts";
+import { delay, waitFor } from "../../tests/fixtures/async.ts";
 import { openX11 } from "./session.ts";
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 Deno.test("onDamage on a real Xvfb: drawing fires it, a static screen and pointer motion do not", async (t) => {
   const x = await startTestDisplay();
@@ -18,13 +17,13 @@ Deno.test("onDamage on a real Xvfb: drawing fires it, a static screen and pointe
     });
 
     await t.step("a static screen fires nothing, pointer motion included", async () => {
-      await sleep(200);
+      await delay(200);
       fired = 0;
       for (let i = 0; i < 20; i++) {
         session.moveTo(10 + i * 17, 20 + i * 9);
-        await sleep(25);
+        await delay(25);
       }
-      await sleep(500);
+      await delay(500);
       assert.equal(fired, 0);
     });
 
@@ -44,7 +43,7 @@ Deno.test("onDamage on a real Xvfb: drawing fires it, a static screen and pointe
         expectExit: true,
       });
       try {
-        await sleep(1000);
+        await delay(1000);
         const polls = (performance.now() - start) / 8;
         console.log(`scrolling xterm: ${fired} callbacks in ${(performance.now() - start).toFixed(0)} ms`);
         assert.ok(fired > 10, `only ${fired} callbacks while an xterm scrolls`);
@@ -61,7 +60,7 @@ Deno.test("onDamage on a real Xvfb: drawing fires it, a static screen and pointe
         return (Number(f[11]) + Number(f[12])) / 100;
       };
       const before = cpu();
-      await sleep(2000);
+      await delay(2000);
       const share = (cpu() - before) / 2;
       console.log(`polling, idle screen: ${(share * 100).toFixed(1)}% of a core (the whole test process)`);
       assert.ok(share < 0.05, `${(share * 100).toFixed(1)}% of a core`);

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { startTestDisplay, waitFor } from "../../tests/fixtures/xvfb.ts";
+import { startTestDisplay } from "../../tests/fixtures/xvfb.ts";
+import { delay, waitFor } from "../../tests/fixtures/async.ts";
 import { type CursorImage, openX11 } from "./session.ts";
 
 const RETURN = 0xff0d;
@@ -34,7 +35,7 @@ Deno.test("X11 session on a real Xvfb: keys, pointer, wheel, resize, clipboard, 
         async () => (await x.run("xdotool", ["search", "--name", "^typing$"])).code === 0,
       );
       session.moveTo(50, 50); // no window manager: focus follows the pointer
-      await new Promise((r) => setTimeout(r, 300));
+      await delay(300);
       for (const ch of "hello") {
         session.keyDown(ch.charCodeAt(0));
         session.keyUp(ch.charCodeAt(0));
@@ -128,21 +129,11 @@ Deno.test("X11 session on a real Xvfb: keys, pointer, wheel, resize, clipboard, 
         return out.code === 0 && out.stdout;
       });
       assert.equal(read, "from the browser ✓");
-      // Another client takes the selection (-quiet: stays in the foreground, in the group, until stop).
-      const other = x.group.spawn("xclip", "xclip", {
-        args: ["-selection", "clipboard", "-i", "-quiet"],
-        env: x.display.env,
-        stdin: "piped",
-        stdout: "null",
-        stderr: "null",
-      });
-      const w = other.process.stdin!.getWriter();
-      await w.write(new TextEncoder().encode("from the desktop"));
-      await w.close();
+      await x.ownClipboard("from the desktop"); // another client takes the selection
       await waitFor("onClipboard", () => seen.length > 0);
       assert.deepEqual(seen, ["from the desktop"]);
       await session.setClipboard("x".repeat(10)); // our own set is not echoed back
-      await new Promise((r) => setTimeout(r, 300));
+      await delay(300);
       assert.deepEqual(seen, ["from the desktop"]);
     });
   } finally {
