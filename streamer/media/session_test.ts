@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import type { MediaFrame } from "../../protocol/protocol.ts";
 import { MediaSession } from "./session.ts";
 import { startMotion, startPulse, startXvfb } from "../../tests/fixtures/media.ts";
+import { delay } from "../../tests/fixtures/async.ts";
 
 const W = 1280, H = 720, FPS = 30;
 
@@ -15,8 +16,6 @@ function kbps(frames: { payload: Uint8Array; at: number }[], from: number, to: n
   const bytes = frames.filter((f) => f.at >= from && f.at < to).reduce((s, f) => s + f.payload.byteLength, 0);
   return (bytes * 8) / (to - from);
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** CPU seconds (user + system) a process has used so far. */
 function cpuSeconds(pid: number): number {
@@ -53,7 +52,7 @@ Deno.test("appsink media session: fps, keyframes, bitrate, crash recovery, clean
     const sub = collect(media);
 
     await t.step("first frame is a keyframe, soon", async () => {
-      while (!sub.frames.length && performance.now() - t0 < 5000) await sleep(20);
+      while (!sub.frames.length && performance.now() - t0 < 5000) await delay(20);
       assert.equal(sub.frames[0]?.key, true);
       console.log(`first frame ${(sub.frames[0].at - t0).toFixed(0)} ms after start()`);
       const head = [...sub.frames[0].payload.subarray(0, 4)].join(",");
@@ -63,7 +62,7 @@ Deno.test("appsink media session: fps, keyframes, bitrate, crash recovery, clean
     await t.step("delivers the requested fps (within 10%) and idles at near-zero bitrate", async () => {
       const from = performance.now();
       const cpu = cpuSeconds(media.workerPid!);
-      await sleep(3000);
+      await delay(3000);
       const to = performance.now();
       const usage = (cpuSeconds(media.workerPid!) - cpu) / ((to - from) / 1000);
       const n = sub.frames.filter((f) => f.at >= from && f.at < to).length;
@@ -81,22 +80,22 @@ Deno.test("appsink media session: fps, keyframes, bitrate, crash recovery, clean
 
     await t.step("motion costs bitrate, capped; a live bitrate change applies", async () => {
       motion.push(startMotion(x, "ball", W, H));
-      await sleep(1500);
+      await delay(1500);
       let from = performance.now();
-      await sleep(2000);
+      await delay(2000);
       const ball = kbps(sub.frames, from, performance.now());
       await motion.pop()!.close();
       motion.push(startMotion(x, "snow", W, H));
-      await sleep(1500);
+      await delay(1500);
       from = performance.now();
       const cpu = cpuSeconds(media.workerPid!);
-      await sleep(2500);
+      await delay(2500);
       const snow4000 = kbps(sub.frames, from, performance.now());
       const usage = (cpuSeconds(media.workerPid!) - cpu) / ((performance.now() - from) / 1000);
       media.setBitrate(1000);
-      await sleep(1500);
+      await delay(1500);
       from = performance.now();
-      await sleep(2500);
+      await delay(2500);
       const snow1000 = kbps(sub.frames, from, performance.now());
       await motion.pop()!.close();
       console.log(
@@ -114,9 +113,9 @@ Deno.test("appsink media session: fps, keyframes, bitrate, crash recovery, clean
       async () => {
         const pid = media.workerPid;
         await media.setFps(15);
-        await sleep(500);
+        await delay(500);
         let from = performance.now();
-        await sleep(2000);
+        await delay(2000);
         let n = sub.frames.filter((f) => f.at >= from).length;
         console.log(`after setFps(15): ${(n / 2).toFixed(1)} fps`);
         assert.ok(Math.abs(n / 2 - 15) <= 1.5, `fps ${n / 2}`);
@@ -124,9 +123,9 @@ Deno.test("appsink media session: fps, keyframes, bitrate, crash recovery, clean
 
         const before = sub.frames.length;
         await media.setFps(45); // above the 30 fps capture: a new worker captures faster
-        await sleep(500);
+        await delay(500);
         from = performance.now();
-        await sleep(2000);
+        await delay(2000);
         n = sub.frames.filter((f) => f.at >= from).length;
         console.log(`after setFps(45): ${(n / 2).toFixed(1)} fps`);
         assert.ok(Math.abs(n / 2 - 45) <= 4.5, `fps ${n / 2}`);
@@ -149,7 +148,7 @@ Deno.test("appsink media session: fps, keyframes, bitrate, crash recovery, clean
       while (
         sub.frames.slice(before).every((f) => f.at < killedAt + 50) && performance.now() - killedAt < 5000
       ) {
-        await sleep(20);
+        await delay(20);
       }
       const next = sub.frames.slice(before).find((f) => f.at > killedAt + 50);
       assert.ok(next, "no frame after the kill");
@@ -189,9 +188,9 @@ Deno.test("audio: Opus packets every 10 ms next to the video", async () => {
     await media.start();
     const sub = collect(media);
     // A fresh PulseAudio's null sink can take a moment before the first capture flows.
-    await sleep(2500);
+    await delay(2500);
     const from = performance.now();
-    await sleep(2000);
+    await delay(2000);
     const audio = sub.frames.filter((f) => f.kind === "audio" && f.at >= from);
     const video = sub.frames.filter((f) => f.kind === "video" && f.at >= from);
     console.log(`audio packets in 2 s: ${audio.length}; video frames: ${video.length}`);
