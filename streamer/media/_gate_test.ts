@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { FrameGate, pulseMs } from "./_gate.ts";
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { delay } from "../../tests/fixtures/async.ts";
 
 function gate(ms = 40) {
   const calls: boolean[] = [];
@@ -27,16 +26,16 @@ Deno.test("FrameGate: a pulse opens an idle gate for pulseMs, restarting on each
   g.setActive(false);
   g.pulse();
   assert.equal(g.open, true);
-  await sleep(40);
+  await delay(40);
   g.pulse(); // a second keyframe request extends the pulse
-  await sleep(40);
+  await delay(40);
   assert.equal(g.open, true);
-  await sleep(60);
+  await delay(60);
   assert.equal(g.open, false);
   assert.deepEqual(calls, [false, true, false]);
   g.setActive(true);
   g.pulse();
-  await sleep(80);
+  await delay(80);
   assert.equal(g.open, true, "an active gate stays open after a pulse");
 });
 
