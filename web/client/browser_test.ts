@@ -8,11 +8,15 @@ import {
   encodeMediaFrame,
   parseClientMessage,
   PROTOCOL_VERSION,
-  type ServerMessage,
 } from "../../protocol/protocol.ts";
 import { createStreamerApp, serveStreamer, type ViewerSocket } from "../../streamer/server/mod.ts";
 import { waitFor } from "../../tests/fixtures/async.ts";
-import { launchChromium, type TestBrowser, type Win } from "../../tests/fixtures/client_browser.ts";
+import {
+  fakeHello,
+  launchChromium,
+  type TestBrowser,
+  type Win,
+} from "../../tests/fixtures/client_browser.ts";
 import { encodeTestPattern } from "../../tests/fixtures/h264.ts";
 
 const TOKEN = "browser-test-secret";
@@ -53,18 +57,13 @@ Deno.test({
         const message = typeof data === "string" ? parseClientMessage(data) : undefined;
         if (message) received.push(message);
       });
-      const hello: ServerMessage = {
-        t: "hello",
+      const hello = fakeHello({
         v: version,
         width: video.width,
         height: video.height,
-        fps: 30,
         codec: video.codec,
         encoder: "x264enc",
-        audio: false,
-        input: true,
-        iceServers: [],
-      };
+      });
       socket.send(JSON.stringify(hello));
     },
   });

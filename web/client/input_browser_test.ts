@@ -3,10 +3,10 @@
  * wherever its pointer is); keys still are.
  */
 import assert from "node:assert/strict";
-import { type ClientMessage, parseClientMessage, type ServerMessage } from "../../protocol/protocol.ts";
+import { type ClientMessage, parseClientMessage } from "../../protocol/protocol.ts";
 import { createStreamerApp, serveStreamer } from "../../streamer/server/mod.ts";
 import { waitFor } from "../../tests/fixtures/async.ts";
-import { launchChromium, type TestBrowser } from "../../tests/fixtures/client_browser.ts";
+import { fakeHello, launchChromium, type TestBrowser } from "../../tests/fixtures/client_browser.ts";
 
 const TOKEN = "input-test-secret";
 
@@ -23,19 +23,7 @@ Deno.test({
         const message = typeof data === "string" ? parseClientMessage(data) : undefined;
         if (message) received.push(message);
       });
-      const hello: ServerMessage = {
-        t: "hello",
-        v: 1,
-        width: 1000,
-        height: 600,
-        fps: 30,
-        codec: "avc1.42e01f",
-        encoder: "test",
-        audio: false,
-        input: true,
-        iceServers: [],
-      };
-      socket.send(JSON.stringify(hello)); // and never a frame
+      socket.send(JSON.stringify(fakeHello({ width: 1000, height: 600 }))); // and never a frame
     },
   });
   const server = await serveStreamer(app, { bind: "127.0.0.1" });

@@ -4,10 +4,15 @@
  */
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { parseClientMessage, type ServerMessage } from "../../protocol/protocol.ts";
+import { parseClientMessage } from "../../protocol/protocol.ts";
 import { createStreamerApp, serveStreamer, type ViewerSocket } from "../../streamer/server/mod.ts";
 import { waitFor } from "../../tests/fixtures/async.ts";
-import { launchChromium, type TestBrowser, type Win } from "../../tests/fixtures/client_browser.ts";
+import {
+  fakeHello,
+  launchChromium,
+  type TestBrowser,
+  type Win,
+} from "../../tests/fixtures/client_browser.ts";
 
 const TOKEN = "webrtc-test-secret";
 
@@ -66,19 +71,7 @@ Deno.test({
     token: TOKEN,
     viewer(socket) {
       client = socket;
-      const hello: ServerMessage = {
-        t: "hello",
-        v: 1,
-        width: 320,
-        height: 240,
-        fps: 30,
-        codec: "avc1.42e01f",
-        encoder: "test",
-        audio: false,
-        input: true,
-        iceServers: [],
-      };
-      socket.send(JSON.stringify(hello));
+      socket.send(JSON.stringify(fakeHello({ width: 320, height: 240 })));
       socket.onMessage((data) => {
         const message = typeof data === "string" ? parseClientMessage(data) : undefined;
         if (!message) return;
