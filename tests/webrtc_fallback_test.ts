@@ -7,28 +7,11 @@ import assert from "node:assert/strict";
 import { SessionSettingsSchema } from "../jobs/session.ts";
 import { startSession } from "../streamer/session/session.ts";
 import { launchBrowser } from "./fixtures/browser.ts";
+import { mediaWorkerPids } from "./fixtures/procs.ts";
 
 type Win = typeof globalThis & {
   selkiesStats: { transport: string; transportReason: string; framesDecoded: number };
 };
-
-/** Pids of this process's media workers other than `except`. */
-function peerWorkers(except: number | undefined): number[] {
-  const pids: number[] = [];
-  for (const entry of Deno.readDirSync("/proc")) {
-    if (!/^\d+$/.test(entry.name) || Number(entry.name) === except) continue;
-    try {
-      const stat = Deno.readTextFileSync(`/proc/${entry.name}/stat`).split(") ")[1].split(" ");
-      if (Number(stat[1]) !== Deno.pid || stat[0] === "Z") continue;
-      if (Deno.readTextFileSync(`/proc/${entry.name}/cmdline`).includes("media/worker.ts")) {
-        pids.push(Number(entry.name));
-      }
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  return pids;
-}
 
 Deno.test("a WebRTC viewer whose peer worker dies falls back to the WebSocket at once", async () => {
   const desktop = "exec gst-launch-1.0 -q videotestsrc pattern=ball ! " +
@@ -42,7 +25,7 @@ Deno.test("a WebRTC viewer whose peer worker dies falls back to the WebSocket at
     await page.waitForFunction(() => (globalThis as Win).selkiesStats?.transport === "webrtc", null, {
       timeout: 30_000,
     });
-    const peers = peerWorkers(session.media.workerPid);
+    const peers = mediaWorkerPids().filter((pid) => pid !== session.media.workerPid);
     assert.equal(peers.length, 1, `one WebRTC worker: ${peers}`);
     Deno.kill(peers[0], "SIGKILL");
 

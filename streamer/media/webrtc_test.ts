@@ -3,6 +3,8 @@ import { chromium } from "playwright-core";
 import { CHROMIUM_FLAGS } from "../../tests/fixtures/browser.ts";
 import { MediaSession, type WebRtcPeer } from "./session.ts";
 import { startMotion, startPulse, startXvfb } from "../../tests/fixtures/media.ts";
+import { waitFor } from "../../tests/fixtures/async.ts";
+import { childPids } from "../../tests/fixtures/procs.ts";
 
 const PAGE = `<!doctype html><video id=v muted autoplay playsinline></video><script>
 window.frames_ = 0; window.firstFrameMs = 0;
@@ -42,18 +44,6 @@ window.audioPackets = async () => {
   return n;
 };
 </script>`;
-
-function children(): number[] {
-  const pids: number[] = [];
-  for (const entry of Deno.readDirSync("/proc")) {
-    if (!/^\d+$/.test(entry.name)) continue;
-    try {
-      const stat = Deno.readTextFileSync(`/proc/${entry.name}/stat`).split(") ")[1].split(" ");
-      if (Number(stat[1]) === Deno.pid && stat[0] !== "Z") pids.push(Number(entry.name));
-    } catch { /* gone */ }
-  }
-  return pids;
-}
 
 Deno.test("webrtc viewer: headless Chromium decodes frames, data channel reaches the parent", async () => {
   const W = 1280, H = 720;
@@ -121,10 +111,9 @@ Deno.test("webrtc viewer: headless Chromium decodes frames, data channel reaches
     assert.match(offer, /a=group:BUNDLE video0 audio1 application2/);
     assert.match(offer, /a=rtpmap:111 OPUS\/48000\/2/i);
     assert.match(offer, /a=sendonly/);
-    const until = Date.now() + 5000;
-    while (!received.length && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    await waitFor("the data channel's message", () => received.length, 5000);
     assert.deepEqual(received, ["hello from the browser"]);
-    assert.equal(children().length > 1, true, "shared worker + peer worker running");
+    assert.equal(childPids().length > 1, true, "shared worker + peer worker running");
     await Promise.all(peers.map((p) => p.close()));
     assert.equal(closed, 1);
   } finally {
@@ -136,5 +125,5 @@ Deno.test("webrtc viewer: headless Chromium decodes frames, data channel reaches
     await pulse.close();
     await x.close();
   }
-  assert.deepEqual(children(), [], "no worker left after stop()");
+  assert.deepEqual(childPids(), [], "no worker left after stop()");
 });

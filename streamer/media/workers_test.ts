@@ -6,41 +6,9 @@
 import assert from "node:assert/strict";
 import { type MediaOptions, MediaSession } from "./session.ts";
 import { startXvfb, type TestDisplay } from "../../tests/fixtures/media.ts";
-
-/** Pids of this process's live media workers (from /proc). */
-function workers(): number[] {
-  const pids: number[] = [];
-  for (const entry of Deno.readDirSync("/proc")) {
-    if (!/^\d+$/.test(entry.name)) continue;
-    try {
-      const stat = Deno.readTextFileSync(`/proc/${entry.name}/stat`).split(") ")[1].split(" ");
-      if (Number(stat[1]) !== Deno.pid || stat[0] === "Z") continue;
-      if (Deno.readTextFileSync(`/proc/${entry.name}/cmdline`).includes("media/worker.ts")) {
-        pids.push(Number(entry.name));
-      }
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  return pids.sort();
-}
-
-function alive(pid: number): boolean {
-  try {
-    return !Deno.readTextFileSync(`/proc/${pid}/stat`).includes(") Z ");
-  } catch {
-    return false;
-  }
-}
-
-async function until(check: () => boolean, ms: number, what: string): Promise<number> {
-  const start = performance.now();
-  while (!check()) {
-    if (performance.now() - start > ms) throw new Error(`not within ${ms} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return performance.now() - start;
-}
+import { waitFor } from "../../tests/fixtures/async.ts";
+import { mediaWorkerPids } from "../../tests/fixtures/procs.ts";
+import { isAlive } from "../../tests/harness/mod.ts";
 
 function session(x: TestDisplay, extra: Partial<MediaOptions> = {}): MediaSession {
   return new MediaSession({
@@ -67,15 +35,15 @@ Deno.test("media workers stay bounded", async (t) => {
         try {
           await media.start();
           let most = 0;
-          const sampling = setInterval(() => most = Math.max(most, workers().length), 20);
+          const sampling = setInterval(() => most = Math.max(most, mediaWorkerPids().length), 20);
           await Promise.all([1, 2, 3, 4, 5, 6].map((i) => media.resize(640 + 32 * i, 480 + 16 * i)));
           clearInterval(sampling);
           assert.ok(most <= 1, `at most one shared worker at a time, saw ${most}`);
-          assert.deepEqual(workers(), [media.workerPid]);
+          assert.deepEqual(mediaWorkerPids(), [media.workerPid]);
         } finally {
           await media.stop();
         }
-        assert.deepEqual(workers(), []);
+        assert.deepEqual(mediaWorkerPids(), []);
       },
     );
 
@@ -91,7 +59,7 @@ Deno.test("media workers stay bounded", async (t) => {
       } finally {
         await media.stop();
       }
-      assert.deepEqual(workers(), []);
+      assert.deepEqual(mediaWorkerPids(), []);
     });
 
     await t.step("an offer nobody answers ends its worker after connectTimeoutMs, saying why", async () => {
@@ -105,11 +73,11 @@ Deno.test("media workers stay bounded", async (t) => {
           onSignal: (m) => void (m.t === "sdp" && offers++),
           onClose: (why) => reason = why,
         });
-        assert.equal(workers().length, 2);
-        await until(() => reason !== "", 6000, "the unanswered peer ends");
+        assert.equal(mediaWorkerPids().length, 2);
+        await waitFor("the unanswered peer to end", () => reason !== "", 6000);
         assert.match(reason, /did not answer and connect within 2 s/);
         assert.equal(offers, 1, "the offer went out");
-        assert.deepEqual(workers(), [media.workerPid], "the peer's worker is gone");
+        assert.deepEqual(mediaWorkerPids(), [media.workerPid], "the peer's worker is gone");
       } finally {
         await media.stop();
       }
@@ -123,13 +91,15 @@ Deno.test("media workers stay bounded", async (t) => {
           await media.start();
           const pid = media.workerPid!;
           Deno.kill(pid, "SIGSTOP"); // alive, but deaf: as if stuck in a native call
-          const ms = await until(() => !alive(pid), 5000, `the stopped worker ${pid} is killed`);
+          const stopped = performance.now();
+          await waitFor(`the stopped worker ${pid} to be killed`, () => !isAlive(pid), 5000);
+          const ms = performance.now() - stopped;
           console.log(`an unresponsive worker was killed after ${ms.toFixed(0)} ms`);
-          await until(() => media.workerPid !== undefined && media.workerPid !== pid, 5000, "a new worker");
+          await waitFor("a new worker", () => media.workerPid !== undefined && media.workerPid !== pid, 5000);
         } finally {
           await media.stop();
         }
-        assert.deepEqual(workers(), []);
+        assert.deepEqual(mediaWorkerPids(), []);
       },
     );
 
@@ -143,21 +113,21 @@ Deno.test("media workers stay bounded", async (t) => {
           for (let i = 0; i < 2; i++) {
             await media.createPeer({ ...noPeer, onClose: (reason) => void reasons.push(reason) });
           }
-          const before = workers();
+          const before = mediaWorkerPids();
           assert.equal(before.length, 3);
           await media.killAll("test");
-          assert.ok(before.every((pid) => !alive(pid)), "all three are gone when killAll resolves");
-          await until(() => reasons.length === 2, 2000, "both peers closed");
+          assert.ok(before.every((pid) => !isAlive(pid)), "all three are gone when killAll resolves");
+          await waitFor("both peers to close", () => reasons.length === 2, 2000);
           assert.ok(reasons.every((r) => /SIGKILL/.test(r)), `reasons: ${reasons}`);
-          await until(
+          await waitFor(
+            "the shared worker to restart",
             () => media.workerPid !== undefined && !before.includes(media.workerPid),
             5000,
-            "restart",
           );
         } finally {
           await media.stop();
         }
-        assert.deepEqual(workers(), []);
+        assert.deepEqual(mediaWorkerPids(), []);
       },
     );
   } finally {

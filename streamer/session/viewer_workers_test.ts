@@ -6,25 +6,8 @@
 import assert from "node:assert/strict";
 import { SessionSettingsSchema } from "../../jobs/session.ts";
 import { startSession } from "./session.ts";
-
-/** Pids of this process's live media workers. */
-function workers(): number[] {
-  const pids: number[] = [];
-  for (const entry of Deno.readDirSync("/proc")) {
-    if (!/^\d+$/.test(entry.name)) continue;
-    try {
-      const stat = Deno.readTextFileSync(`/proc/${entry.name}/stat`).split(") ")[1].split(" ");
-      if (Number(stat[1]) !== Deno.pid || stat[0] === "Z") continue;
-      const cmdline = Deno.readTextFileSync(`/proc/${entry.name}/cmdline`);
-      if (cmdline.includes("media/worker.ts")) pids.push(Number(entry.name));
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  return pids.sort();
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { delay } from "../../tests/fixtures/async.ts";
+import { mediaWorkerPids } from "../../tests/fixtures/procs.ts";
 
 Deno.test("a viewer's back-to-back webrtc requests and resizes stay within the worker bound and end with it", async () => {
   const settings = SessionSettingsSchema.parse({
@@ -36,7 +19,7 @@ Deno.test("a viewer's back-to-back webrtc requests and resizes stay within the w
   const session = await startSession(settings, {});
   let socket: WebSocket | undefined;
   try {
-    const shared = workers();
+    const shared = mediaWorkerPids();
     assert.equal(shared.length, 1, `one shared worker before the viewer: ${shared}`);
 
     const url = session.url.replace(/^http/, "ws").replace(/\/?\?token=.*/, "/ws");
@@ -62,19 +45,19 @@ Deno.test("a viewer's back-to-back webrtc requests and resizes stay within the w
     let most = 0;
     const until = Date.now() + 8000;
     while (Date.now() < until) {
-      most = Math.max(most, workers().length);
-      await sleep(50);
+      most = Math.max(most, mediaWorkerPids().length);
+      await delay(50);
     }
     assert.ok(most <= 2, `at most 2 media workers at once, saw ${most}`);
     assert.ok(offers.length >= 1, "the viewer got an offer");
 
     socket.close();
     socket = undefined;
-    let left = workers();
+    let left = mediaWorkerPids();
     const gone = Date.now() + 8000;
     while (Date.now() < gone && left.length > 1) {
-      await sleep(100);
-      left = workers();
+      await delay(100);
+      left = mediaWorkerPids();
     }
     assert.equal(left.length, 1, `only the shared worker stays after the viewer left: ${left}`);
     assert.equal(left[0], session.media.workerPid);
@@ -82,5 +65,5 @@ Deno.test("a viewer's back-to-back webrtc requests and resizes stay within the w
     socket?.close();
     await session.stop();
   }
-  assert.deepEqual(workers(), [], "no worker after the session stopped");
+  assert.deepEqual(mediaWorkerPids(), [], "no worker after the session stopped");
 });
