@@ -10,7 +10,8 @@ import type { Page } from "playwright-core";
 import { startSlurmCluster } from "./harness/slurm.ts";
 import { openSocket, submitSleepJob } from "./harness/gateway.ts";
 import { createNetNamespace } from "./harness/netns.ts";
-import { freePort, startCoturn } from "./harness/coturn.ts";
+import { startCoturn } from "./harness/coturn.ts";
+import { freePort } from "./fixtures/net.ts";
 import { launchBrowser } from "./fixtures/browser.ts";
 import { runGateway, type RunGatewayOptions, type RunningGateway } from "../web/gateway/mod.ts";
 
@@ -54,7 +55,7 @@ Deno.test("a streamer behind a closed network reaches the browser only through t
       mode: "site",
       auth: { mode: "token" },
       hostname: ns.hostIp,
-      port: await freePort(ns.hostIp),
+      port: freePort(ns.hostIp),
       mungeSocket: cluster.mungeSocket,
       slurmEnv: cluster.env,
       turn: { urls: [turn.url], secret: turn.secret },

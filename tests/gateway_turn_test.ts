@@ -1,21 +1,13 @@
 /** TURN REST credentials minted by the gateway, checked against a real coturn with use-auth-secret. */
 import assert from "node:assert/strict";
-import { createServer } from "node:net";
 import { newSecret, writePrivateFile } from "../secrets.ts";
 import { mintTurnCredential } from "../web/gateway/mod.ts";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { delay } from "./fixtures/async.ts";
+import { freePort } from "./fixtures/net.ts";
 
 Deno.test("coturn accepts minted credentials and refuses forged or expired ones", async () => {
   const secret = newSecret();
-  const port = await freePort();
+  const port = freePort();
   const dir = await Deno.makeTempDir();
   const conf = `${dir}/turnserver.conf`;
   // The secret goes into a 0600 config file, never into argv.
@@ -59,7 +51,7 @@ Deno.test("coturn accepts minted credentials and refuses forged or expired ones"
     return new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
   };
   try {
-    await new Promise((r) => setTimeout(r, 700));
+    await delay(700);
     const good = mintTurnCredential(secret, "ada", 600);
     assert.match(good.username, /^\d{10}:ada$/);
     assert.match(await allocate(good.username, good.credential), /Total lost packets 0 \(0\.000000%\)/);

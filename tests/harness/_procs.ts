@@ -1,25 +1,10 @@
 /**
- * Process helpers of the harness: free ports, pid liveness, and finding every process that holds a
+ * Process helpers of the harness: pid liveness, and finding every process that holds a
  * file under a folder (how stray slurmstepd processes of one cluster are told from another's).
  *
  * @module
  */
-
-/**
- * Returns `count` distinct TCP ports that were free a moment ago (bound to port 0, then closed).
- *
- * @example
- * ```ts
- * import { freePorts } from "./_procs.ts";
- * const [a, b] = freePorts(2);
- * ```
- */
-export function freePorts(count: number): number[] {
-  const listeners = Array.from({ length: count }, () => Deno.listen({ hostname: "127.0.0.1", port: 0 }));
-  const ports = listeners.map((l) => (l.addr as Deno.NetAddr).port);
-  for (const l of listeners) l.close();
-  return ports;
-}
+import { delay } from "../fixtures/async.ts";
 
 /**
  * Tells whether a process exists (and is not a zombie).
@@ -146,7 +131,7 @@ export async function waitGone(pids: number[], timeoutMs: number): Promise<numbe
   const deadline = Date.now() + timeoutMs;
   let alive = pids.filter(isAlive);
   while (alive.length > 0 && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 50));
+    await delay(50);
     alive = alive.filter(isAlive);
   }
   return alive;

@@ -4,14 +4,15 @@
  *
  * @module
  */
-import { createServer } from "node:net";
 import { newSecret, writePrivateFile } from "../../secrets.ts";
+import { delay } from "../fixtures/async.ts";
+import { freePort } from "../fixtures/net.ts";
 
 /** Options of {@linkcode startCoturn}. */
 export interface CoturnOptions {
   /** Address to listen and relay on. @default {"127.0.0.1"} */
   ip?: string;
-  /** Shared secret. @default {a random UUID} */
+  /** Shared secret. @default {a fresh `newSecret()`} */
   secret?: string;
 }
 
@@ -27,16 +28,6 @@ export interface Coturn extends AsyncDisposable {
   stop(): Promise<void>;
 }
 
-/** A TCP port free on `ip` right now (coturn also binds UDP on it; collisions are unlikely). */
-export function freePort(ip = "127.0.0.1"): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, ip, () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    }).on("error", reject);
-  });
-}
-
 /**
  * Starts coturn and resolves once it listens.
  *
@@ -50,7 +41,7 @@ export function freePort(ip = "127.0.0.1"): Promise<number> {
 export async function startCoturn(options: CoturnOptions = {}): Promise<Coturn> {
   const ip = options.ip ?? "127.0.0.1";
   const secret = options.secret ?? newSecret();
-  const port = await freePort(ip);
+  const port = freePort(ip); // coturn also binds UDP on it; a collision is unlikely
   const relayBase = 20000 + Math.floor(Math.random() * 40000);
   const dir = await Deno.makeTempDir({ prefix: "selkies-coturn-" });
   await writePrivateFile(
@@ -90,7 +81,7 @@ export async function startCoturn(options: CoturnOptions = {}): Promise<Coturn> 
   };
   const log = () => Deno.readTextFile(`${dir}/turn.log`).catch(() => "");
   for (let i = 0; i < 100 && !/listener opened on|Total (UDP|General) servers/i.test(await log()); i++) {
-    await new Promise((r) => setTimeout(r, 50));
+    await delay(50);
   }
   return { url: `turn:${ip}:${port}?transport=udp`, secret, log, stop, [Symbol.asyncDispose]: stop };
 }

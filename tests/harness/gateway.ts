@@ -7,6 +7,7 @@
 import { type SessionKeys, sessionKeys } from "../../protocol/session_id.ts";
 import { newSecret } from "../../secrets.ts";
 import type { SlurmCluster } from "./slurm.ts";
+import { delay } from "../fixtures/async.ts";
 
 /**
  * Submits a `sleep` job tagged `--comment=selkies-hpc` (as `asUser` when given) and waits until it runs.
@@ -51,7 +52,7 @@ export async function waitJobState(cluster: SlurmCluster, jobId: string, state: 
     const out = await new Deno.Command("scontrol", { args: ["show", "job", "-o", jobId], env: cluster.env })
       .output();
     if (new TextDecoder().decode(out.stdout).includes(`JobState=${state}`)) return;
-    await new Promise((r) => setTimeout(r, 100));
+    await delay(100);
   }
   throw new Error(`job ${jobId} never reached ${state}`);
 }

@@ -6,7 +6,9 @@
  * @module
  */
 import { type ClusterLayout, PARTITIONS, renderGresConf, renderSlurmConf } from "./_conf.ts";
-import { freePorts, isAlive, parentPid, pidsHolding, readPidFile, signalTree, waitGone } from "./_procs.ts";
+import { isAlive, parentPid, pidsHolding, readPidFile, signalTree, waitGone } from "./_procs.ts";
+import { freePorts } from "../fixtures/net.ts";
+import { delay } from "../fixtures/async.ts";
 
 /**
  * Options for {@linkcode startSlurmCluster}.
@@ -240,7 +242,7 @@ async function until(
     if (typeof ok === "object") throw new Error(`${what}: a daemon (pid ${ok.pid}) exited`);
     if (ok) return;
     if (Date.now() > deadline) throw new Error(`${what} within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
+    await delay(100);
   }
 }
 
@@ -259,7 +261,7 @@ async function stopAll(dir: string, children: Deno.ChildProcess[], keepDir: bool
     const isJob = (p: number) => !daemonPids.has(p) && !daemonPids.has(parentPid(p) ?? 0);
     const deadline = Date.now() + 8000;
     while (Date.now() < deadline && pidsHolding(dir).some(isJob)) {
-      await new Promise((r) => setTimeout(r, 100));
+      await delay(100);
     }
   }
   // slurmd first (no new steps), then the controller, then munged.
