@@ -12,7 +12,6 @@
  */
 import { z } from "zod";
 import { type IceServer, IceServerSchema } from "./ice.ts";
-import { decodeMediaFrame } from "./protocol.ts";
 import { REGISTRATION_KEY_PATTERN } from "./session_id.ts";
 import { exceedsBytes } from "./wire_size.ts";
 
@@ -215,58 +214,5 @@ export function decodeStreamData(bytes: Uint8Array): { id: number; data: string 
   }
 }
 
-/** What {@linkcode KeyframeGate.admit} decided for one frame. */
-export interface GateDecision {
-  /** Whether to send the frame. */
-  send: boolean;
-  /** Whether to ask the streamer for a keyframe now (`{"t":"kf"}` on the stream). */
-  requestKeyframe: boolean;
-}
-
-/**
- * Drops video frames of one congested stream up to the next keyframe, so a slow viewer skips ahead
- * instead of buffering without bound. Audio and text always pass (their own byte cap applies).
- *
- * @example
- * ```ts
- * import { encodeMediaFrame } from "./protocol.ts";
- * import { KeyframeGate } from "./tunnel.ts";
- * const gate = new KeyframeGate();
- * const delta = encodeMediaFrame({ kind: "video", key: false, timestampUs: 0, payload: new Uint8Array(1) });
- * gate.admit(delta, true); // { send: false, requestKeyframe: true }
- * ```
- */
-export class KeyframeGate {
-  #dropping = false;
-  #askedSinceClear = false;
-  /** Video frames dropped so far. */
-  dropped = 0;
-
-  /** Decides whether a data frame may be sent now, given whether its path is congested. */
-  admit(data: string | Uint8Array, congested: boolean): GateDecision {
-    if (typeof data === "string") return { send: true, requestKeyframe: false };
-    const frame = decodeMediaFrame(data);
-    if (!frame || frame.kind !== "video") return { send: true, requestKeyframe: false };
-    if (!this.#dropping && !congested) return { send: true, requestKeyframe: false };
-    if (this.#dropping && frame.key && !congested) {
-      this.#dropping = false;
-      return { send: true, requestKeyframe: false };
-    }
-    this.dropped++;
-    if (!this.#dropping) {
-      this.#dropping = true;
-      this.#askedSinceClear = false;
-      return { send: false, requestKeyframe: true };
-    }
-    // Congestion cleared mid-gap: ask again, since the next natural keyframe may be far away.
-    const ask = !congested && !this.#askedSinceClear;
-    if (ask) this.#askedSinceClear = true;
-    if (congested) this.#askedSinceClear = false;
-    return { send: false, requestKeyframe: ask };
-  }
-
-  /** Whether the gate is skipping frames until the next keyframe. */
-  get dropping(): boolean {
-    return this.#dropping;
-  }
-}
+/** The keyframe gate every media sender shares (defined once, in keyframe_gate.ts). */
+export { type GateDecision, KeyframeGate } from "./keyframe_gate.ts";

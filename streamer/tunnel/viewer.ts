@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { KeyframeGate } from "../../protocol/tunnel.ts";
+import { BUFFER_BUDGETS } from "../../protocol/budgets.ts";
+import { KeyframeGate } from "../../protocol/keyframe_gate.ts";
 import type { ViewerSocket } from "../server/viewer_socket.ts";
 
 /** The transport-neutral viewer socket (defined once, by the embedded server). */
@@ -19,11 +20,6 @@ export interface StreamLink {
   /** Bytes queued on the tunnel WebSocket. */
   readonly bufferedAmount: number;
 }
-
-/** Tunnel bytes queued above which video is dropped to the next keyframe. */
-export const TUNNEL_SOFT_BUDGET = 8 * 1024 * 1024;
-/** Tunnel bytes queued above which a stream is closed rather than buffered further. */
-export const TUNNEL_HARD_BUDGET = 64 * 1024 * 1024;
 
 /**
  * A viewer stream multiplexed on a tunnel; created by the tunnel client for each `open`.
@@ -48,11 +44,12 @@ export class TunnelStream implements ViewerSocket {
   send(data: string | Uint8Array): void {
     if (this.#closed) return;
     const queued = this.link.bufferedAmount;
-    if (queued > TUNNEL_HARD_BUDGET) {
+    if (queued > BUFFER_BUDGETS.tunnelHard) {
       this.close(1013, "tunnel congested");
       return;
     }
-    if (!this.#gate.admit(data, queued > TUNNEL_SOFT_BUDGET).send) return;
+    // The tunnel is shared by every viewer: its queue is the one the viewers' own pacing cannot see.
+    if (!this.#gate.admit(data, queued > BUFFER_BUDGETS.tunnelSoft).send) return;
     this.link.sendData(this.id, data);
   }
 

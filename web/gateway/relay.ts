@@ -12,20 +12,21 @@ import {
   viewOnlyMaySend,
   wireBytes,
 } from "../../protocol/protocol.ts";
-import { KeyframeGate } from "../../protocol/tunnel.ts";
+import { BUFFER_BUDGETS } from "../../protocol/budgets.ts";
+import { KeyframeGate } from "../../protocol/keyframe_gate.ts";
 import { getLog } from "../../log.ts";
 import type { GatewayMetrics } from "./metrics.ts";
 import type { GatewayTunnel } from "./tunnel_conn.ts";
 
 const log = getLog("gateway", "relay");
 
-/** Budgets that keep a slow viewer from growing the gateway's memory. */
+/** Budgets that keep a slow viewer from growing the gateway's memory (defaults: protocol/budgets.ts). */
 export interface RelayBudgets {
-  /** Browser bytes queued above which video is dropped to the next keyframe. @default {2 MiB} */
+  /** Browser bytes queued above which video is dropped to the next keyframe. @default {BUFFER_BUDGETS.relaySoft} */
   streamSoftBytes?: number;
-  /** Browser bytes queued above which the viewer is disconnected. @default {32 MiB} */
+  /** Browser bytes queued above which the viewer is disconnected. @default {BUFFER_BUDGETS.relayHard} */
   streamHardBytes?: number;
-  /** Bytes queued to all viewers of one tunnel above which video is dropped. @default {16 MiB} */
+  /** Bytes queued to all viewers of one tunnel above which video is dropped. @default {BUFFER_BUDGETS.relayTunnelSoft} */
   tunnelSoftBytes?: number;
 }
 
@@ -64,9 +65,9 @@ const KF_REQUEST = JSON.stringify({ t: "kf" });
  */
 export function relayViewer(browser: WebSocket, options: RelayOptions): (reason: string) => void {
   const { tunnel, metrics } = options;
-  const soft = options.streamSoftBytes ?? 2 * 1024 * 1024;
-  const hard = options.streamHardBytes ?? 32 * 1024 * 1024;
-  const tunnelSoft = options.tunnelSoftBytes ?? 16 * 1024 * 1024;
+  const soft = options.streamSoftBytes ?? BUFFER_BUDGETS.relaySoft;
+  const hard = options.streamHardBytes ?? BUFFER_BUDGETS.relayHard;
+  const tunnelSoft = options.tunnelSoftBytes ?? BUFFER_BUDGETS.relayTunnelSoft;
   const gate = new KeyframeGate();
   browser.binaryType = "arraybuffer";
   let id = 0, ended = false;
