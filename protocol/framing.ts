@@ -55,15 +55,23 @@ export interface MediaFrame {
   kind: "video" | "audio";
   /** Whether the frame is a keyframe (always true for audio). */
   key: boolean;
-  /** Presentation time in microseconds. */
+  /**
+   * When the frame was captured, in microseconds since the Unix epoch on the streamer's clock (the age of
+   * what a viewer shows is its own clock minus this, where the clocks agree).
+   */
   timestampUs: number;
+  /**
+   * Video frame number, 0 to 65535 and wrapping (see pacing.ts): what the viewer acknowledges. 0 for audio
+   * and for senders that do not number frames. @default {0}
+   */
+  seq?: number;
   /** Encoded bytes. */
   payload: Uint8Array;
 }
 
 /**
- * Encodes a media frame: byte 0 kind, byte 1 flags (bit 0 = keyframe), bytes 2-3 zero,
- * bytes 4-11 timestamp in microseconds (float64, big-endian), then the payload.
+ * Encodes a media frame: byte 0 kind, byte 1 flags (bit 0 = keyframe), bytes 2-3 the frame number
+ * (uint16, big-endian), bytes 4-11 capture time in microseconds (float64, big-endian), then the payload.
  *
  * @example
  * ```ts
@@ -77,6 +85,7 @@ export function encodeMediaFrame(frame: MediaFrame): Uint8Array {
   const view = new DataView(out.buffer);
   view.setUint8(0, MediaKind[frame.kind]);
   view.setUint8(1, frame.key ? 1 : 0);
+  view.setUint16(2, (frame.seq ?? 0) & 0xffff);
   view.setFloat64(4, frame.timestampUs);
   out.set(frame.payload, MEDIA_HEADER_BYTES);
   return out;
@@ -102,6 +111,7 @@ export function decodeMediaFrame(bytes: Uint8Array): MediaFrame | undefined {
     kind,
     key: (view.getUint8(1) & 1) === 1,
     timestampUs: view.getFloat64(4),
+    seq: view.getUint16(2),
     payload: bytes.subarray(MEDIA_HEADER_BYTES),
   };
 }

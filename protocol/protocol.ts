@@ -17,6 +17,7 @@ import { SCREEN_LIMITS } from "./screen.ts";
 export * from "./framing.ts";
 export * from "./version.ts";
 export * from "./wire_size.ts";
+export * from "./pacing.ts";
 
 const coord = z.number().int().min(-65536).max(65536);
 const keysym = z.number().int().min(0).max(0x1fffffff);
@@ -63,6 +64,17 @@ export const ClientMessageSchema = z.discriminatedUnion("t", [
     candidate: z.string().max(2048),
     sdpMLineIndex: z.number().int().min(0).max(16),
   }),
+  /**
+   * Done with video frame `seq` and every older frame: `drawn`, or dropped (a newer frame was there, or the
+   * decoder waits for a keyframe); `ms` is how long it spent in the browser, from arrival to done. Paces the
+   * sender (pacing.ts).
+   */
+  z.object({
+    t: z.literal("ack"),
+    seq: z.number().int().min(0).max(0xffff),
+    ms: z.number().min(0).max(60_000),
+    drawn: z.boolean(),
+  }),
   /** Client-side statistics (decoded fps, decode time), for logs and the benchmark. */
   z.object({
     t: z.literal("stats"),
@@ -107,6 +119,7 @@ export const CLIENT_MESSAGE_CATEGORIES = {
   webrtc: "viewer",
   sdp: "viewer",
   ice: "viewer",
+  ack: "viewer",
   stats: "viewer",
 } as const satisfies Record<ClientMessage["t"], ClientMessageCategory>;
 
@@ -124,6 +137,24 @@ export const CLIENT_MESSAGE_CATEGORIES = {
  */
 export function viewOnlyMaySend(type: ClientMessage["t"]): boolean {
   return Object.hasOwn(CLIENT_MESSAGE_CATEGORIES, type) && CLIENT_MESSAGE_CATEGORIES[type] === "viewer";
+}
+
+/** How the streamer's WebSocket media reaches one viewer (what the overlay and `/metrics` show). */
+export interface Delivery {
+  /** Whether the viewer acknowledges frames (is paced), see pacing.ts. */
+  paced: boolean;
+  /** Frames acknowledged per second over the last second: what the viewer actually drew. */
+  fps: number;
+  /** Frames sent and not yet acknowledged. */
+  inFlight: number;
+  /** Frames allowed in flight now. */
+  window: number;
+  /** Smallest network round trip seen lately, ms (the browser's own time on each frame left out). */
+  rttMs: number;
+  /** Capture to drawn of the frames acknowledged lately, ms: an estimate on the streamer's clock alone. */
+  latencyMs: number;
+  /** Video frames this viewer skipped so far (to the next keyframe: slow or congested). */
+  skipped: number;
 }
 
 /** Messages the streamer sends to the browser. */
@@ -151,7 +182,8 @@ export type ServerMessage =
   | { t: "clip"; text: string }
   | { t: "sdp"; type: "offer"; sdp: string }
   | { t: "ice"; candidate: string; sdpMLineIndex: number }
-  | { t: "stats"; fps: number; kbps: number; encoder: string }
+  /** Once a second to each viewer of WebSocket media: the encoder's rate, and this viewer's delivery. */
+  | { t: "stats"; fps: number; kbps: number; encoder: string; delivery?: Delivery }
   | { t: "error"; message: string }
   /** Something the user should know, e.g. that the job's time limit is near. */
   | { t: "notice"; message: string };

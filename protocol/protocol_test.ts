@@ -3,7 +3,7 @@ import { CLIENT_MESSAGE_CATEGORIES, type ClientMessage, viewOnlyMaySend } from "
 
 Deno.test("a view-only viewer may send what concerns its own stream, WebRTC signalling included, no input", () => {
   const allowed = (Object.keys(CLIENT_MESSAGE_CATEGORIES) as ClientMessage["t"][]).filter(viewOnlyMaySend);
-  assert.deepEqual(allowed.sort(), ["ice", "kf", "sdp", "stats", "webrtc"]);
+  assert.deepEqual(allowed.sort(), ["ack", "ice", "kf", "sdp", "stats", "webrtc"]);
   for (
     const t of ["kd", "ku", "reset", "ma", "mr", "mb", "mw", "clip", "resize", "bitrate", "fps"] as const
   ) {

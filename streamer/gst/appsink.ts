@@ -12,6 +12,11 @@ export interface Sample {
   data: Uint8Array<ArrayBuffer>;
   /** Presentation time in nanoseconds (`undefined` when the buffer has none). */
   ptsNs: bigint | undefined;
+  /**
+   * The presentation time as running time (through the sample's segment: encoders shift timestamps, e.g.
+   * by 1000 hours), comparable with {@linkcode Pipeline.runningTimeNs}; `undefined` when unknown.
+   */
+  runningNs: bigint | undefined;
   /** Whether the buffer can be decoded on its own (no DELTA_UNIT flag). */
   key: boolean;
 }
@@ -21,6 +26,7 @@ const FLAGS_OFFSET = 16;
 const PTS_OFFSET = 72;
 const DELTA_UNIT = 1 << 13;
 const NONE = 0xffffffffffffffffn;
+const FORMAT_TIME = 3;
 
 /**
  * Waits up to `timeoutMs` for the next sample; `undefined` on timeout or end of stream.
@@ -46,7 +52,16 @@ export async function pullSample(appsink: GObject, timeoutMs: number): Promise<S
     const view = new Deno.UnsafePointerView(buffer);
     const pts = view.getBigUint64(PTS_OFFSET);
     const key = (view.getUint32(FLAGS_OFFSET) & DELTA_UNIT) === 0;
-    return { data, ptsNs: pts === NONE ? undefined : pts, key };
+    const segment = gst.gst_sample_get_segment(sample);
+    const running = segment === null || pts === NONE
+      ? NONE
+      : gst.gst_segment_to_running_time(segment, FORMAT_TIME, pts);
+    return {
+      data,
+      ptsNs: pts === NONE ? undefined : pts,
+      runningNs: running === NONE ? undefined : running,
+      key,
+    };
   } finally {
     gst.gst_sample_unref(sample);
   }

@@ -148,6 +148,27 @@ export class Pipeline extends GObject {
   }
 
   /**
+   * The pipeline's running time now, in nanoseconds: its clock's time minus its base time, the scale buffer
+   * timestamps of live sources are on (so, less a sample's `runningNs`, how long ago it was captured).
+   * `undefined` while the pipeline has no clock (before it plays).
+   *
+   * @example
+   * ```ts ignore
+   * const ageNs = pipeline.runningTimeNs()! - sample.runningNs!;
+   * ```
+   */
+  runningTimeNs(): bigint | undefined {
+    const gst = lib().gst;
+    const clock = gst.gst_element_get_clock(this.ptr);
+    if (clock === null) return undefined;
+    try {
+      return gst.gst_clock_get_time(clock) - gst.gst_element_get_base_time(this.ptr);
+    } finally {
+      gst.gst_object_unref(clock);
+    }
+  }
+
+  /**
    * Asks the encoder to make a keyframe: a GstForceKeyUnit event sent upstream into `element`'s src pad.
    *
    * @example

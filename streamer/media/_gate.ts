@@ -1,7 +1,9 @@
 /**
  * The worker's frame gate (a `valve` after the capture): open while the screen is active, closed while
  * idle so nothing is converted or encoded, and opened briefly ("pulsed") when a keyframe is wanted while
- * idle, so a new viewer or a decoder reset gets its keyframe at once.
+ * idle, so a new viewer or a decoder reset gets its keyframe at once. Pacing closes it too, while no viewer
+ * has room for another frame (protocol/pacing.ts): the encoder then runs at the rate of the fastest viewer
+ * instead of making frames that would be dropped, and the next frame it makes is a fresh capture.
  *
  * @module
  */
@@ -10,6 +12,11 @@
 export interface FrameGateOptions {
   /** Opens (`true`) or closes the valve. */
   set: (open: boolean) => void;
+  /**
+   * Resumes (`true`) or pauses the capture itself: paused only while the screen is idle, never merely for
+   * pacing (the frame after a pacing pause must be captured at once, not after a source restarts).
+   */
+  capture?: (running: boolean) => void;
   /** How long a pulse keeps the gate open, in ms (a few frames: the encoder may drop one while busy). */
   pulseMs: number;
 }
@@ -20,6 +27,8 @@ export class FrameGate {
   #active = true;
   #held = true;
   #pulse: ReturnType<typeof setTimeout> | undefined;
+  #paced = true;
+  #capturing = true;
   #open = true;
 
   /**
@@ -47,6 +56,12 @@ export class FrameGate {
     this.#apply();
   }
 
+  /** The parent's pacing word: some viewer has room for another frame (`true`), or none has. */
+  setPaced(room: boolean): void {
+    this.#paced = room;
+    this.#apply();
+  }
+
   /** Lets frames flow for `pulseMs` even when idle. */
   pulse(): void {
     clearTimeout(this.#pulse);
@@ -58,10 +73,14 @@ export class FrameGate {
   }
 
   #apply(): void {
-    const open = this.#held || this.#active || this.#pulse !== undefined;
-    if (open === this.#open) return;
-    this.#open = open;
-    this.#options.set(open);
+    const wanted = this.#held || this.#active || this.#pulse !== undefined;
+    if (wanted && !this.#capturing) this.#options.capture?.(this.#capturing = true);
+    const open = wanted && this.#paced;
+    if (open !== this.#open) {
+      this.#open = open;
+      this.#options.set(open);
+    }
+    if (!wanted && this.#capturing) this.#options.capture?.(this.#capturing = false);
   }
 }
 

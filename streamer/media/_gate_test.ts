@@ -39,6 +39,27 @@ Deno.test("FrameGate: a pulse opens an idle gate for pulseMs, restarting on each
   assert.equal(g.open, true, "an active gate stays open after a pulse");
 });
 
+Deno.test("FrameGate: pacing closes the valve without pausing the capture; idle pauses both", () => {
+  const calls: string[] = [];
+  const g = new FrameGate({
+    set: (open) => calls.push(open ? "open" : "closed"),
+    capture: (running) => calls.push(running ? "capture" : "pause"),
+    pulseMs: 40,
+  });
+  g.release();
+  g.setPaced(false);
+  assert.equal(g.open, false);
+  g.setPaced(true);
+  assert.equal(g.open, true);
+  assert.deepEqual(calls, ["closed", "open"], "no viewer with room: the valve only");
+  g.setActive(false);
+  g.setPaced(false);
+  g.setActive(true);
+  assert.equal(g.open, false, "an active screen still waits for a viewer with room");
+  g.setPaced(true);
+  assert.deepEqual(calls, ["closed", "open", "closed", "pause", "capture", "open"]);
+});
+
 Deno.test("pulseMs: four frames, at least 100 ms", () => {
   assert.equal(pulseMs(60), 100);
   assert.equal(pulseMs(15), 267);

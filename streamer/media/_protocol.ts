@@ -23,6 +23,8 @@ export type ToWorker =
   | { t: "keyframe" }
   /** The screen changes (`open`) or has been idle: gate the capture before convert + encode. */
   | { t: "gate"; open: boolean }
+  /** Some viewer has room for another frame (`open`), or none has: hold the encoder (appsink mode). */
+  | { t: "pace"; open: boolean }
   /** The screen has a new size: capture and encode at it from now on (no new worker, no renegotiation). */
   | { t: "resize"; width: number; height: number }
   | { t: "answer"; sdp: string }

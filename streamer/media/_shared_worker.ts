@@ -62,6 +62,9 @@ export class SharedWorker {
   /** The gate the session wants, and what the current worker was last told. */
   #gate = true;
   #gateSent: boolean | undefined;
+  /** Whether some viewer has room for a frame (pacing), and what the current worker was last told. */
+  #pace = true;
+  #paceSent: boolean | undefined;
 
   /** Creates the handle; nothing runs before {@linkcode SharedWorker.start}. */
   constructor(spawn: SpawnWorker, config: () => WorkerConfig, events: SharedWorkerEvents) {
@@ -86,6 +89,14 @@ export class SharedWorker {
     if (!this.#worker || open === this.#gateSent) return;
     this.#gateSent = open;
     this.#worker.send({ t: "gate", open });
+  }
+
+  /** Lets the worker encode (`true`: some viewer has room) or holds it (remembered for the next worker). */
+  setPace(open: boolean): void {
+    this.#pace = open;
+    if (!this.#worker || open === this.#paceSent) return;
+    this.#paceSent = open;
+    this.#worker.send({ t: "pace", open });
   }
 
   /**
@@ -153,6 +164,8 @@ export class SharedWorker {
     this.#worker = worker;
     this.#gateSent = undefined;
     this.setGate(this.#gate);
+    this.#paceSent = undefined;
+    this.setPace(this.#pace);
     worker.exited.then((status) => {
       clearTimeout(timer);
       const error = new MediaWorkerError(

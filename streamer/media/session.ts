@@ -17,16 +17,13 @@ import { availableCpus, DEFAULT_MAX_PEERS, type MediaOptions } from "./options.t
 import { type WorkerHandlers, WorkerProcess } from "./_worker_process.ts";
 import { FrameStats } from "./_stats.ts";
 import { Settle } from "./_settle.ts";
+import { type SubscribeOptions, Subscribers } from "./_subscribers.ts";
 
 export type { PeerOptions, PeerSignalIn, PeerSignalOut, WebRtcPeer } from "./_peer.ts";
 export { DEFAULT_MAX_PEERS, type MediaOptions } from "./options.ts";
+export type { SubscribeOptions } from "./_subscribers.ts";
 
 const log = getLog("media");
-
-interface Subscriber {
-  onFrame: (frame: MediaFrame) => void;
-  needKey: boolean;
-}
 
 /**
  * Capture + encode for one desktop. Dispatches `error` events (`CustomEvent<Error>`) when a worker
@@ -54,14 +51,14 @@ export class MediaSession extends EventTarget {
     {
       onMedia: (frame) => this.#dispatch(frame),
       onLaunch: () => {
-        for (const s of this.#subscribers) s.needKey = true;
+        this.#subscribers.needKeyframe();
         this.#updateSharedGate();
       },
       onCrash: (error) => this.dispatchEvent(new CustomEvent("error", { detail: error })),
       onGiveUp: (error) => this.#gaveUp.resolve(error),
     },
   );
-  #subscribers = new Set<Subscriber>();
+  #subscribers = new Subscribers();
   #peers = new Set<WebRtcPeer>();
   /** Every worker process alive, shared or not: what {@linkcode MediaSession.killAll} ends. */
   #processes = new Set<WorkerProcess>();
@@ -128,19 +125,32 @@ export class MediaSession extends EventTarget {
     }
   }
 
+  /** Frames per second the encoder is asked for now. */
+  get fps(): number {
+    return this.#options.fps;
+  }
+
   /**
-   * Receives every frame; the first video frame is a keyframe (one is requested at once).
-   * Returns the unsubscribe function.
+   * Receives every frame; the first video frame is a keyframe (one is requested at once), video frames carry
+   * their number (`seq`). With `options.ready`, the subscriber is paced: the encoder runs only while some
+   * subscriber has room. Returns the unsubscribe function.
    */
-  subscribe(onFrame: (frame: MediaFrame) => void): () => void {
-    const subscriber = { onFrame, needKey: true };
-    this.#subscribers.add(subscriber);
+  subscribe(onFrame: (frame: MediaFrame) => void, options: SubscribeOptions = {}): () => void {
+    const unsubscribe = this.#subscribers.add(onFrame, options);
     this.#updateSharedGate();
     this.requestKeyframe();
     return () => {
-      this.#subscribers.delete(subscriber);
+      unsubscribe();
       this.#updateSharedGate();
     };
+  }
+
+  /**
+   * Asks the paced subscribers again whether any has room, and holds or releases the encoder to match
+   * (call when a viewer acknowledged frames or its window filled).
+   */
+  pace(): void {
+    this.#shared.setPace(this.#subscribers.room);
   }
 
   /** Asks the shared encoder for a keyframe. */
@@ -310,27 +320,12 @@ export class MediaSession extends EventTarget {
    */
   #updateSharedGate(): void {
     this.#shared.setGate(this.#active.applied && this.#subscribers.size > 0);
+    this.pace();
   }
 
   #dispatch(frame: Extract<IpcFrame, { type: "video" | "audio" }>): void {
     this.#stats.add(frame.type, frame.payload.byteLength);
     if (frame.type === "video") this.#active.frame(frame.payload.byteLength, frame.key);
-    const out: MediaFrame = {
-      kind: frame.type,
-      key: frame.key,
-      timestampUs: frame.timestampUs,
-      payload: frame.payload,
-    };
-    for (const s of this.#subscribers) {
-      if (frame.type === "video") {
-        if (s.needKey && !frame.key) continue;
-        s.needKey = false;
-      } else if (s.needKey) continue;
-      try {
-        s.onFrame(out);
-      } catch (error) {
-        log.warn("a media subscriber threw: {error}", { error: String(error) });
-      }
-    }
+    this.#subscribers.dispatch(frame);
   }
 }

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { hardExit, Pipeline, pullSample } from "../gst/mod.ts";
+import { hardExit, Pipeline, pullSample, type Sample } from "../gst/mod.ts";
 import { encodeIpc, type IpcFrame, readIpc } from "./_ipc.ts";
 import type { FromWorker, ToWorker, WorkerConfig } from "./_protocol.ts";
 import {
@@ -44,11 +44,26 @@ async function pump(pipeline: Pipeline, sink: "video" | "audio", first?: () => v
     if (!sample) continue;
     first?.();
     first = undefined;
-    const timestampUs = sample.ptsNs === undefined ? 0 : Number(sample.ptsNs / 1000n);
     // Awaiting the write is the back-pressure: a slow parent stalls this loop, the appsink fills, and the
     // leaky queue before the encoder drops raw frames (never half a GOP).
-    await send({ type: sink, key: sink === "audio" || sample.key, timestampUs, payload: sample.data });
+    await send({
+      type: sink,
+      key: sink === "audio" || sample.key,
+      timestampUs: captureUs(pipeline, sample),
+      payload: sample.data,
+    });
   }
+}
+
+/**
+ * When a sample was captured, in microseconds since the epoch: now, less how long ago the capture was on the
+ * pipeline's clock (its running time now minus the buffer's: conversion, encoding, queues; ~5-15 ms).
+ */
+function captureUs(pipeline: Pipeline, sample: Sample): number {
+  const nowUs = (performance.timeOrigin + performance.now()) * 1000;
+  const running = pipeline.runningTimeNs();
+  if (sample.runningNs === undefined || running === undefined) return Math.round(nowUs);
+  return Math.round(nowUs - Math.max(0, Number(running - sample.runningNs) / 1000));
 }
 
 async function watchBus(pipeline: Pipeline): Promise<void> {
@@ -69,14 +84,12 @@ async function run(config: WorkerConfig, commands: AsyncGenerator<IpcFrame>): Pr
   }
   const valve = pipeline.element(GATE_NAME);
   const gate = new FrameGate({
-    set: (open) => {
-      valve.set("drop", !open);
-      // A paused live source stops grabbing the screen (~8% of a core at 1080p60 in Xvfb alone).
-      // Not under webrtcbin: its RTP timing took ~350 ms to recover from each pause (measured).
-      if (config.pipeline.mode === "appsink") {
-        pipeline.setElementState(CAPTURE_NAME, open ? "playing" : "paused").catch(() => {});
-      }
-    },
+    set: (open) => valve.set("drop", !open),
+    // A paused live source stops grabbing the screen (~8% of a core at 1080p60 in Xvfb alone).
+    // Not under webrtcbin: its RTP timing took ~350 ms to recover from each pause (measured).
+    capture: config.pipeline.mode === "appsink"
+      ? (running) => pipeline.setElementState(CAPTURE_NAME, running ? "playing" : "paused").catch(() => {})
+      : undefined,
     pulseMs: pulseMs(config.pipeline.fps),
   });
   const keyframe = () => {
@@ -108,6 +121,7 @@ async function run(config: WorkerConfig, commands: AsyncGenerator<IpcFrame>): Pr
     if (msg.t === "ping") control({ t: "pong" }).catch(() => {});
     if (msg.t === "keyframe") keyframe();
     if (msg.t === "gate") gate.setActive(msg.open === true);
+    if (msg.t === "pace") gate.setPaced(msg.open === true);
     if (msg.t === "fps") pipeline.element(RATE_NAME).set("max-rate", msg.fps);
     if (msg.t === "bitrate") {
       const { name, value } = bitrateProperty(config.pipeline.encoder, msg.kbps);

@@ -31,8 +31,17 @@ export interface MediaPort {
   readonly codec: string;
   /** Encoder element in use. */
   readonly encoder: string;
-  /** Subscribes to encoded frames; returns the unsubscribe function. */
-  subscribe(onFrame: (frame: MediaFrame) => void): () => void;
+  /** Frames per second the encoder is asked for. */
+  readonly fps: number;
+  /**
+   * Subscribes to encoded frames (video numbered by `seq`); returns the unsubscribe function. With
+   * `options.ready`, the subscriber is paced: the encoder runs only while some subscriber is ready.
+   */
+  subscribe(onFrame: (frame: MediaFrame) => void, options?: { ready?: () => boolean }): () => void;
+  /** A paced subscriber's readiness may have changed: hold or release the encoder to match. */
+  pace(): void;
+  /** Encoded video frames per second and media kbit/s, lately. */
+  stats(): { fps: number; kbps: number };
   /** Asks the encoder for a keyframe. */
   requestKeyframe(): void;
   /** Changes the target bitrate live; rejects when the encoder cannot take it. */

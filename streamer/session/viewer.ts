@@ -6,15 +6,18 @@
  */
 import {
   type ClientMessage,
+  type Delivery,
   encodeMediaFrame,
   type MediaFrame,
   parseClientMessage,
   type ServerMessage,
   viewOnlyMaySend,
 } from "../../protocol/protocol.ts";
+import { BUFFER_BUDGETS } from "../../protocol/budgets.ts";
 import { getLog } from "../../log.ts";
 import { applyInput } from "./input.ts";
 import { LatestRunner } from "./_latest.ts";
+import { FramePacer } from "./pacer.ts";
 import type { IceServer } from "../../protocol/ice.ts";
 import type { DesktopPort, MediaPort, PeerPort, ViewerSocket } from "./ports.ts";
 
@@ -32,8 +35,10 @@ function encodedOnce(frame: MediaFrame): Uint8Array {
   return bytes;
 }
 
-/** Bytes a viewer socket may queue before video is dropped up to the next keyframe. */
-export const VIEWER_BUFFER_LIMIT = 4 * 1024 * 1024;
+/** How often a viewer of WebSocket media hears the encoder's rate and its own delivery. */
+const STATS_MS = 1000;
+
+let viewers = 0;
 
 /** Everything a viewer shares with the rest of the session. */
 export interface ViewerContext {
@@ -68,6 +73,12 @@ export interface Viewer {
   readonly closed: Promise<void>;
   /** Disconnects the viewer (going away). */
   close(): void;
+  /** The viewer's number within this process (for metrics). */
+  readonly id: number;
+  /** Who or where the viewer is (for logs and metrics). */
+  readonly remote: string;
+  /** How WebSocket media reaches it now; `undefined` while it gets none (WebRTC). */
+  delivery(): Delivery | undefined;
 }
 
 /**
@@ -87,7 +98,8 @@ export function attachViewer(socket: ViewerSocket, info: ViewerInfo, context: Vi
   const { media, desktop } = context;
   let peer: PeerPort | undefined;
   let unsubscribe: (() => void) | undefined;
-  let waitingForKey = true;
+  let pacer: FramePacer | undefined;
+  let statsTimer: ReturnType<typeof setInterval> | undefined;
   let dropped = 0;
   let closed = false;
   let resolveClosed!: () => void;
@@ -103,20 +115,8 @@ export function attachViewer(socket: ViewerSocket, info: ViewerInfo, context: Vi
   };
 
   const onFrame = (frame: MediaFrame) => {
-    if (closed) return;
-    if (frame.kind === "video") {
-      if (waitingForKey && !frame.key) return;
-      if (socket.bufferedAmount > VIEWER_BUFFER_LIMIT) {
-        // A slow viewer must not make us buffer without bound: skip to the next keyframe.
-        if (!waitingForKey) media.requestKeyframe();
-        waitingForKey = true;
-        dropped++;
-        return;
-      }
-      waitingForKey = false;
-    } else if (socket.bufferedAmount > VIEWER_BUFFER_LIMIT) {
-      return;
-    }
+    // One rule for every sender (protocol/keyframe_gate.ts), here with the viewer's pacing window on top.
+    if (closed || !pacer?.admit(frame, socket.bufferedAmount > BUFFER_BUDGETS.viewerSoft)) return;
     try {
       socket.send(encodedOnce(frame));
     } catch {
@@ -124,16 +124,29 @@ export function attachViewer(socket: ViewerSocket, info: ViewerInfo, context: Vi
     }
   };
 
+  const sendStats = () => {
+    const { fps, kbps } = media.stats();
+    send({ t: "stats", fps, kbps, encoder: media.encoder, delivery: pacer?.delivery() });
+  };
+
   const startWebSocketMedia = () => {
     if (unsubscribe) return;
-    waitingForKey = true;
-    unsubscribe = media.subscribe(onFrame);
+    const mine = pacer = new FramePacer({
+      fps: () => media.fps,
+      requestKeyframe: () => media.requestKeyframe(),
+      onRoomChange: () => media.pace(),
+    });
+    unsubscribe = media.subscribe(onFrame, { ready: () => mine.ready });
     media.requestKeyframe();
+    statsTimer = setInterval(sendStats, STATS_MS);
   };
 
   const stopWebSocketMedia = () => {
     unsubscribe?.();
     unsubscribe = undefined;
+    pacer?.close();
+    pacer = undefined;
+    clearInterval(statsTimer);
   };
 
   // A peer is a media worker process: requests (and resizes) run one at a time, the latest waiting one wins,
@@ -214,6 +227,9 @@ export function attachViewer(socket: ViewerSocket, info: ViewerInfo, context: Vi
       case "ice":
         peer?.signal(message);
         return;
+      case "ack":
+        pacer?.ack(message.seq, message.ms, message.drawn);
+        return;
       case "stats":
         log.debug("viewer {remote}: {fps} fps, decode {decodeMs} ms", { remote: info.remote, ...message });
         return;
@@ -267,5 +283,12 @@ export function attachViewer(socket: ViewerSocket, info: ViewerInfo, context: Vi
     remote: info.remote,
     mode: info.viewOnly ? " (view-only)" : "",
   });
-  return { send, closed: closedPromise, close: () => socket.close(1001, "the session is ending") };
+  return {
+    send,
+    closed: closedPromise,
+    close: () => socket.close(1001, "the session is ending"),
+    id: ++viewers,
+    remote: info.remote,
+    delivery: () => pacer?.delivery(),
+  };
 }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { decodeMediaFrame, type MediaFrame } from "../../protocol/protocol.ts";
-import { attachViewer, VIEWER_BUFFER_LIMIT, type ViewerContext } from "./viewer.ts";
+import { BUFFER_BUDGETS } from "../../protocol/budgets.ts";
+import { attachViewer, type ViewerContext } from "./viewer.ts";
 import type { DesktopPort, ViewerSocket } from "./ports.ts";
 
 // Unit test of pure viewer logic: the socket, media and desktop are in-memory fakes.
@@ -10,6 +11,8 @@ function fakes() {
   let onMessage: (data: string | Uint8Array) => void = () => {};
   let onClose: () => void = () => {};
   let subscriber: ((frame: MediaFrame) => void) | undefined;
+  let ready: (() => boolean) | undefined;
+  let seq = 0;
   const socket: ViewerSocket & { buffered: number } = {
     buffered: 0,
     get bufferedAmount() {
@@ -35,10 +38,14 @@ function fakes() {
     media: {
       codec: "avc1.42e01f",
       encoder: "x264enc",
-      subscribe: (cb) => {
+      fps: 30,
+      subscribe: (cb, options) => {
         subscriber = cb;
-        return () => subscriber = undefined;
+        ready = options?.ready;
+        return () => subscriber = ready = undefined;
       },
+      pace: () => void calls.push(`pace ${ready?.() ?? "-"}`),
+      stats: () => ({ fps: 30, kbps: 1000 }),
       requestKeyframe: () => void calls.push("kf"),
       setBitrate: (kbps) => Promise.resolve(void calls.push(`bitrate ${kbps}`)),
       setFps: (fps) => Promise.resolve(void calls.push(`fps ${fps}`)),
@@ -61,8 +68,9 @@ function fakes() {
   const frame = (key: boolean): MediaFrame => ({
     kind: "video",
     key,
-    timestampUs: 0,
+    timestampUs: Date.now() * 1000,
     payload: new Uint8Array([key ? 1 : 0]),
+    seq: ++seq,
   });
   return {
     sent,
@@ -73,6 +81,7 @@ function fakes() {
     frame,
     message: (m: unknown) => onMessage(typeof m === "string" ? m : JSON.stringify(m)),
     subscribed: () => subscriber !== undefined,
+    ready: () => ready?.(),
   };
 }
 
@@ -100,7 +109,7 @@ Deno.test("input reaches the desktop; malformed and unknown messages are dropped
   f.message({ t: "kd", k: "x" });
   f.message({ t: "explode" });
   f.message({ t: "bitrate", kbps: 3000 });
-  assert.deepEqual(f.calls.filter((c) => c !== "kf"), [
+  assert.deepEqual(f.calls.filter((c) => c !== "kf" && !c.startsWith("pace")), [
     "kd 104",
     "moveTo 10,20",
     "button 1 true",
@@ -124,7 +133,7 @@ Deno.test("a slow viewer drops video up to the next keyframe instead of bufferin
   const f = fakes();
   attachViewer(f.socket, { viewOnly: false, remote: "t" }, f.context);
   f.emit(f.frame(true));
-  f.socket.buffered = VIEWER_BUFFER_LIMIT + 1;
+  f.socket.buffered = BUFFER_BUDGETS.viewerSoft + 1;
   f.emit(f.frame(false));
   f.socket.buffered = 0;
   f.emit(f.frame(false));
@@ -237,6 +246,37 @@ Deno.test("a peer that ends by itself (never connected, killed) tells the viewer
     t: "error",
     message: "WebRTC ended: the viewer did not answer and connect within 15 s",
   }]);
+});
+
+Deno.test("a viewer that acknowledges frames is paced (view-only too): the encoder is held while its window is full", () => {
+  const f = fakes();
+  const viewer = attachViewer(f.socket, { viewOnly: true, remote: "t" }, f.context);
+  f.emit(f.frame(true));
+  assert.equal(f.ready(), true, "not paced before its first ack");
+  f.message({ t: "ack", seq: 1, ms: 50, drawn: true }); // slower than the frame rate: the smallest window
+  f.emit(f.frame(false));
+  f.emit(f.frame(false));
+  assert.equal(f.ready(), false, "two frames in flight");
+  assert.deepEqual(f.calls.filter((c) => c.startsWith("pace")), ["pace false"]);
+  f.message({ t: "ack", seq: 3, ms: 50, drawn: true });
+  assert.equal(f.ready(), true);
+  assert.deepEqual(f.calls.filter((c) => c.startsWith("pace")), ["pace false", "pace true"]);
+  const delivery = viewer.delivery();
+  assert.equal(delivery?.paced, true);
+  assert.equal(delivery?.inFlight, 0);
+  f.socket.close();
+  assert.equal(viewer.delivery(), undefined, "no WebSocket media, no delivery");
+});
+
+Deno.test("a viewer of WebSocket media hears the encoder's rate and its own delivery every second", async () => {
+  const f = fakes();
+  attachViewer(f.socket, { viewOnly: false, remote: "t" }, f.context);
+  await new Promise((r) => setTimeout(r, 1100));
+  f.socket.close();
+  const stats = f.sent.filter((d) => typeof d === "string").map((d) => JSON.parse(d as string))
+    .find((m) => m.t === "stats");
+  assert.equal(stats?.fps, 30);
+  assert.equal(stats?.delivery?.window, 2);
 });
 
 Deno.test("a frame rate or bitrate the encoder refuses is no crash: the viewer hears it, the session goes on", async () => {

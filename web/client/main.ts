@@ -6,9 +6,7 @@
  * @module
  */
 import type { ClientMessage, ServerMessage } from "../../protocol/protocol.ts";
-import { decodeMediaFrame } from "../../protocol/framing.ts";
 import { versionMismatch } from "../../protocol/version.ts";
-import { OpusPlayer } from "./audio_opus.ts";
 import { ClipboardBridge } from "./clipboard.ts";
 import { Connection } from "./connection.ts";
 import { bindControls } from "./controls.ts";
@@ -17,8 +15,9 @@ import { screenSizeFor, type Size } from "./geometry.ts";
 import { InputCapture } from "./input.ts";
 import { Overlay } from "./overlay.ts";
 import { readPixel } from "./pixel.ts";
-import { createStats, RateMeter, type SelkiesStats } from "./stats.ts";
+import { createStats, type SelkiesStats, StatsLoop } from "./stats.ts";
 import { WebCodecsVideo } from "./video_webcodecs.ts";
+import { WebSocketMedia } from "./ws_media.ts";
 import { WebRtcSession } from "./webrtc.ts";
 
 type Mode = "auto" | "websocket" | "webrtc";
@@ -41,8 +40,6 @@ const video = document.getElementById("video") as HTMLVideoElement;
 const stage = document.getElementById("stage") as HTMLElement;
 const overlay = new Overlay(document);
 const stats: SelkiesStats = createStats();
-const frames = new RateMeter();
-const bytes = new RateMeter();
 
 let mode: Mode = requested;
 let hello: Hello | undefined;
@@ -51,7 +48,6 @@ let rtc: WebRtcSession | undefined;
 let rtcTimer: ReturnType<typeof setTimeout> | undefined;
 let inputChannel: RTCDataChannel | undefined;
 let requestedSize = "";
-let serverKbps = 0;
 
 function send(message: ClientMessage): void {
   const text = JSON.stringify(message);
@@ -64,24 +60,25 @@ function showError(text: string): void {
   overlay.message(text);
 }
 
-function countFrame(width: number, height: number, decodeMs: number): void {
-  stats.framesDecoded++;
-  stats.width = width;
-  stats.height = height;
-  frames.add(decodeMs);
-}
+const statsLoop = new StatsLoop(stats, {
+  onUpdate() {
+    wsMedia.tick();
+    overlay.update(stats, stats.transportReason);
+  },
+  report: (message) => stats.connected && send(message),
+});
 
-const wsVideo = new WebCodecsVideo(canvas, {
+const wsMedia = new WebSocketMedia({
+  canvas,
+  stats,
+  send,
   onFrame(decodeMs, width, height, timestampUs) {
     if (stats.transport === "webrtc") return;
     stats.transport = "websocket";
     stats.mediaTimeUs = timestampUs;
-    countFrame(width, height, decodeMs);
+    statsLoop.frame(width, height, decodeMs);
   },
-  onNeedKeyframe: () => conn.open && send({ t: "kf" }),
-  onError: (message) => stats.lastError = message,
 });
-const audio = new OpusPlayer();
 const clipboard = new ClipboardBridge({
   send,
   panel: document.getElementById("clip-text") as HTMLTextAreaElement,
@@ -109,7 +106,7 @@ function setTransport(transport: "websocket" | "webrtc", reason: string): void {
   stats.transportReason = reason;
   video.hidden = transport !== "webrtc";
   canvas.hidden = transport === "webrtc";
-  if (transport === "webrtc") wsVideo.close();
+  if (transport === "webrtc") wsMedia.video.close();
 }
 
 function startTransport(): void {
@@ -139,7 +136,7 @@ function startTransport(): void {
       clearTimeout(rtcTimer);
       setTransport("webrtc", requested === "webrtc" ? "pinned by ?transport=webrtc" : "WebRTC connected");
     },
-    onFrame: (width, height) => countFrame(width, height, 0),
+    onFrame: (width, height) => statsLoop.frame(width, height, 0),
     onFailed: (reason) => rtcFailed(reason),
     onInputChannel: (channel) => inputChannel = channel,
   });
@@ -201,7 +198,7 @@ function onMessage(message: ServerMessage): void {
       requestedSize = "";
       overlay.message("");
       stats.lastError = "";
-      if (WebCodecsVideo.available) wsVideo.configure(message.codec);
+      if (WebCodecsVideo.available) wsMedia.video.configure(message.codec);
       if (requested === "auto" && mode === "auto" && message.transport && message.transport !== "auto") {
         mode = message.transport; // The session's own preference (e.g. websocket behind Open OnDemand).
       }
@@ -227,7 +224,7 @@ function onMessage(message: ServerMessage): void {
       void rtc?.handle(message);
       break;
     case "stats":
-      serverKbps = message.kbps;
+      wsMedia.serverStats(message);
       break;
     case "error":
       // The server's errors are about this viewer's WebRTC peer: refused, never connected in time, or ended
@@ -259,11 +256,7 @@ const conn = new Connection(location.href, {
     // The server streams over this socket until WebRTC media flows (so `auto` shows the desktop while WebRTC
     // connects); a transport pinned to WebRTC shows WebRTC only.
     if (stats.transport === "webrtc" || mode === "webrtc") return;
-    const frame = decodeMediaFrame(data);
-    if (!frame) return;
-    bytes.add(data.byteLength);
-    if (frame.kind === "video") wsVideo.push(frame);
-    else audio.push(frame);
+    wsMedia.push(data);
   },
   onClose(retryInMs) {
     stats.connected = false;
@@ -281,21 +274,6 @@ const conn = new Connection(location.href, {
   },
 });
 
-setInterval(() => {
-  const f = frames.tick();
-  stats.fps = f.count;
-  stats.decodeMs = f.count ? Math.round((f.sum / f.count) * 100) / 100 : 0;
-  const b = bytes.tick();
-  stats.kbps = stats.transport === "webrtc" ? serverKbps : (b.sum * 8) / 1000;
-  stats.audioFrames = audio.played;
-  overlay.update(stats, stats.transportReason);
-}, 1000);
-setInterval(() => {
-  if (stats.connected) {
-    send({ t: "stats", fps: Math.min(1000, stats.fps), decodeMs: Math.min(10_000, stats.decodeMs) });
-  }
-}, 2000);
-
 let resizeTimer: ReturnType<typeof setTimeout> | undefined;
 addEventListener("resize", () => {
   clearTimeout(resizeTimer);
@@ -304,7 +282,7 @@ addEventListener("resize", () => {
 // Sound needs a user gesture in every browser.
 for (const type of ["pointerdown", "keydown"]) {
   addEventListener(type, () => {
-    audio.resume();
+    wsMedia.audio.resume();
     video.muted = false;
   }, { capture: true });
 }

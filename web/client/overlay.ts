@@ -6,7 +6,8 @@
 import type { SelkiesStats } from "./stats.ts";
 
 /**
- * Formats the one-line status shown in the corner.
+ * Formats the one-line status shown in the corner. With paced WebSocket media it also says the encoder's
+ * rate when the page draws fewer frames (overload), the capture-to-drawn latency and the frames in flight.
  *
  * @example
  * ```ts
@@ -20,7 +21,14 @@ export function statusLine(stats: SelkiesStats): string {
   const rate = stats.kbps >= 1000
     ? `${(stats.kbps / 1000).toFixed(1)} Mbit/s`
     : `${Math.round(stats.kbps)} kbit/s`;
-  return `${stats.transport} · ${Math.round(stats.fps)} fps · ${rate} · ${
+  const paced = stats.transport === "websocket" && stats.window > 0;
+  const fps = paced && stats.encoderFps > stats.fps + 1
+    ? `${Math.round(stats.fps)}/${Math.round(stats.encoderFps)} fps`
+    : `${Math.round(stats.fps)} fps`;
+  const delivery = paced
+    ? ` · ${Math.round(stats.latencyMs)} ms · ${stats.inFlight}/${stats.window} in flight`
+    : "";
+  return `${stats.transport} · ${fps} · ${rate}${delivery} · ${
     stats.connected ? "connected" : "disconnected"
   }`;
 }

@@ -9,3 +9,15 @@ Deno.test("the status line shows transport, fps, bitrate and connection state", 
   );
   assert.equal(statusLine({ ...createStats(), kbps: 640 }), "none · 0 fps · 640 kbit/s · disconnected");
 });
+
+Deno.test("with paced WebSocket media the status line shows overload: drawn/encoded fps, latency, in flight", () => {
+  const paced = { ...createStats(), transport: "websocket" as const, kbps: 2500, connected: true, window: 2 };
+  assert.equal(
+    statusLine({ ...paced, fps: 12, encoderFps: 13, latencyMs: 182.4, inFlight: 2 }),
+    "websocket · 12 fps · 2.5 Mbit/s · 182 ms · 2/2 in flight · connected",
+  );
+  assert.equal(
+    statusLine({ ...paced, fps: 9, encoderFps: 30, latencyMs: 95, inFlight: 1 }),
+    "websocket · 9/30 fps · 2.5 Mbit/s · 95 ms · 1/2 in flight · connected",
+  );
+});

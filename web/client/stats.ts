@@ -8,13 +8,28 @@
 export interface SelkiesStats {
   /** Video frames decoded (and drawn) since the page loaded. */
   framesDecoded: number;
-  /** Decoded frames per second over the last second. */
+  /** Frames drawn per second over the last second: the delivered rate. */
   fps: number;
   /**
-   * Media time of the last frame drawn, in microseconds (WebSocket transport): frames per second of media
-   * time is the stream's rate, whatever backlog the client drains at the moment.
+   * Capture time of the last frame drawn, in microseconds since the epoch on the streamer's clock (WebSocket
+   * transport): frames per second of media time is the stream's rate, whatever the client drains right now.
    */
   mediaTimeUs: number;
+  /** Frames per second the streamer's encoder made lately (WebSocket transport; the server's word). */
+  encoderFps: number;
+  /**
+   * Capture to drawn, ms: the streamer's estimate from this client's acknowledgements (its own clock and the
+   * round trip, no clock sync needed); 0 until known (WebSocket transport).
+   */
+  latencyMs: number;
+  /** Frames the streamer has sent and this client not yet acknowledged (the server's word, once a second). */
+  inFlight: number;
+  /** Frames the streamer lets be in flight to this client (its pacing window). */
+  window: number;
+  /** Frames arrived here and not yet drawn or dropped (this client's own queue, live). */
+  queued: number;
+  /** Decoded frames not drawn because a newer one was there first. */
+  droppedLate: number;
   /** Media transport in use, or `none` before the first frame. */
   transport: "websocket" | "webrtc" | "none";
   /** Why this transport was chosen (pinned, fallback reason). */
@@ -48,6 +63,12 @@ export function createStats(): SelkiesStats {
     framesDecoded: 0,
     fps: 0,
     mediaTimeUs: 0,
+    encoderFps: 0,
+    latencyMs: 0,
+    inFlight: 0,
+    window: 0,
+    queued: 0,
+    droppedLate: 0,
     transport: "none",
     transportReason: "",
     connected: false,
@@ -87,5 +108,59 @@ export class RateMeter {
     this.#count = 0;
     this.#sum = 0;
     return out;
+  }
+}
+
+/** Options of {@linkcode StatsLoop}. */
+export interface StatsLoopOptions {
+  /** Runs after each one-second update of fps and decode time (e.g. updates kbit/s, refreshes the overlay). */
+  onUpdate(): void;
+  /** Reports the page's drawn fps and decode time to the streamer, every two seconds. */
+  report(message: { t: "stats"; fps: number; decodeMs: number }): void;
+}
+
+/**
+ * Keeps the per-second fields of a {@linkcode SelkiesStats} current (fps, decode time) and reports them to
+ * the streamer; its timers run from construction for the page's lifetime.
+ *
+ * @example
+ * ```ts
+ * import { createStats, StatsLoop } from "./stats.ts";
+ * const stats = createStats();
+ * const loop = new StatsLoop(stats, { onUpdate() {}, report() {} });
+ * loop.frame(1280, 720, 8.5);
+ * stats.framesDecoded; // 1
+ * ```
+ */
+export class StatsLoop {
+  readonly #stats: SelkiesStats;
+  readonly #options: StatsLoopOptions;
+  readonly #frames = new RateMeter();
+
+  constructor(stats: SelkiesStats, options: StatsLoopOptions) {
+    this.#stats = stats;
+    this.#options = options;
+    this.#start();
+  }
+
+  /** Counts one frame drawn, of this size, `decodeMs` after it arrived. */
+  frame(width: number, height: number, decodeMs: number): void {
+    this.#stats.framesDecoded++;
+    this.#stats.width = width;
+    this.#stats.height = height;
+    this.#frames.add(decodeMs);
+  }
+
+  #start(): void {
+    setInterval(() => {
+      const f = this.#frames.tick();
+      this.#stats.fps = f.count;
+      this.#stats.decodeMs = f.count ? Math.round((f.sum / f.count) * 100) / 100 : 0;
+      this.#options.onUpdate();
+    }, 1000);
+    setInterval(() => {
+      const { fps, decodeMs } = this.#stats;
+      this.#options.report({ t: "stats", fps: Math.min(1000, fps), decodeMs: Math.min(10_000, decodeMs) });
+    }, 2000);
   }
 }

@@ -1,0 +1,87 @@
+/**
+ * Media over the control WebSocket: binary frames decoded (video to the canvas, Opus to the speakers),
+ * each video frame acknowledged when it is drawn or dropped so the streamer paces this page
+ * (protocol/pacing.ts), and the streamer's word on this page's delivery kept in the statistics.
+ *
+ * @module
+ */
+import type { ClientMessage, ServerMessage } from "../../protocol/protocol.ts";
+import { decodeMediaFrame } from "../../protocol/framing.ts";
+import { OpusPlayer } from "./audio_opus.ts";
+import { RateMeter, type SelkiesStats } from "./stats.ts";
+import { WebCodecsVideo } from "./video_webcodecs.ts";
+
+/** Options of {@linkcode WebSocketMedia}. */
+export interface WebSocketMediaOptions {
+  /** Where video is drawn. */
+  canvas: HTMLCanvasElement;
+  /** The page's statistics: the delivery fields are kept up to date here. */
+  stats: SelkiesStats;
+  /** Sends a control message to the streamer (acknowledgements, keyframe requests). */
+  send(message: ClientMessage): void;
+  /** A video frame was drawn: its decode time (arrival to drawn), size and capture time. */
+  onFrame(decodeMs: number, width: number, height: number, timestampUs: number): void;
+}
+
+/**
+ * The WebSocket transport's media on one page.
+ *
+ * @example
+ * ```ts ignore
+ * import { WebSocketMedia } from "./ws_media.ts";
+ * const media = new WebSocketMedia({ canvas, stats, send, onFrame() {} });
+ * media.video.configure(hello.codec);
+ * socket.onmessage = (event) => media.push(new Uint8Array(event.data));
+ * ```
+ */
+export class WebSocketMedia {
+  /** The video decoder and canvas painter. */
+  readonly video: WebCodecsVideo;
+  /** The Opus player (starts on a user gesture). */
+  readonly audio: OpusPlayer = new OpusPlayer();
+  readonly #stats: SelkiesStats;
+  readonly #bytes = new RateMeter();
+  #serverKbps = 0;
+
+  constructor(options: WebSocketMediaOptions) {
+    this.#stats = options.stats;
+    this.video = new WebCodecsVideo(options.canvas, {
+      onFrame: options.onFrame,
+      onDone: (seq, ms, drawn) =>
+        options.send({ t: "ack", seq, ms: Math.min(60_000, Math.round(ms)), drawn }),
+      onNeedKeyframe: () => options.send({ t: "kf" }),
+      onError: (message) => options.stats.lastError = message,
+    });
+  }
+
+  /** Handles one binary frame from the socket. */
+  push(data: Uint8Array): void {
+    const frame = decodeMediaFrame(data);
+    if (!frame) return;
+    this.#bytes.add(data.byteLength);
+    if (frame.kind === "video") this.video.push(frame);
+    else this.audio.push(frame);
+  }
+
+  /** Takes the streamer's once-a-second statistics: its encoder's rate and this page's delivery. */
+  serverStats(message: Extract<ServerMessage, { t: "stats" }>): void {
+    this.#serverKbps = message.kbps;
+    this.#stats.encoderFps = message.fps;
+    if (!message.delivery) return;
+    this.#stats.latencyMs = message.delivery.latencyMs;
+    this.#stats.inFlight = message.delivery.inFlight;
+    this.#stats.window = message.delivery.window;
+  }
+
+  /**
+   * Ends a one-second window: updates kbit/s (counted here, or the streamer's word while WebRTC shows the
+   * picture), audio packets and this page's own queue.
+   */
+  tick(): void {
+    const own = (this.#bytes.tick().sum * 8) / 1000;
+    this.#stats.kbps = this.#stats.transport === "webrtc" ? this.#serverKbps : own;
+    this.#stats.audioFrames = this.audio.played;
+    this.#stats.queued = this.video.queued;
+    this.#stats.droppedLate = this.video.droppedLate;
+  }
+}
