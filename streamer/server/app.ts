@@ -36,6 +36,8 @@ export interface StreamerAppOptions {
   clientDir?: string;
   /** Page title (e.g. the session name). @default {"selkies-hpc"} */
   title?: string;
+  /** Renders `<prefix>/metrics` (Prometheus text; same credentials as the page); absent: 404. */
+  metrics?: () => string;
 }
 
 /**
@@ -83,13 +85,16 @@ export function createStreamerApp(options: StreamerAppOptions): Hono {
       if (!granted) return unauthorized();
       return capabilityLogin(c, { name: keys.cookieName, value: keys.cookieValue(granted) }, { title });
     }
-    if (segment !== "" && !segment.includes(".") && segment !== "ws") {
+    if (segment !== "" && !segment.includes(".") && segment !== "ws" && segment !== "metrics") {
       // `<prefix>` without its trailing slash: relative asset URLs need the slash.
       return c.body(null, 308, { location: `${encodeURIComponent(segment)}/${url.search}` });
     }
     const granted = access(c);
     if (!granted) return unauthorized();
     if (segment === "ws") return upgrade(c.req.raw, granted, remoteOf(c));
+    if (segment === "metrics" && options.metrics) {
+      return c.body(options.metrics(), 200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
+    }
     return await clientFile(segment) ?? c.text("not found\n", 404);
   });
 

@@ -5,6 +5,7 @@
  * @module
  */
 import type { ServerMessage } from "../../protocol/protocol.ts";
+import type { ViewerSample } from "./metrics.ts";
 import type { Viewer } from "./viewer.ts";
 
 /**
@@ -27,6 +28,11 @@ export class ViewerHub {
   /** Number of connected viewers. */
   get size(): number {
     return this.#viewers.size;
+  }
+
+  /** What the metrics show of each connected viewer now. */
+  samples(): ViewerSample[] {
+    return [...this.#viewers].map((v) => ({ id: v.id, remote: v.remote, delivery: v.delivery() }));
   }
 
   /** Adds a viewer (removed by itself when it leaves) and brings it up to date. */

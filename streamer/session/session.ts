@@ -19,6 +19,7 @@ import { createStreamerApp, serveStreamer } from "../server/mod.ts";
 import { connectTunnel } from "../tunnel/mod.ts";
 import { openX11, type X11Session } from "../x11/mod.ts";
 import { ViewerHub } from "./hub.ts";
+import { renderSessionMetrics } from "./metrics.ts";
 import type { IceServer } from "../../protocol/ice.ts";
 import { PROTOCOL_VERSION } from "../../protocol/version.ts";
 import type { ViewerSocket } from "./ports.ts";
@@ -269,7 +270,8 @@ export async function startSession(
       return { url: `${ready.sessionUrl}?token=${token}`, host: url.hostname, port, ...running };
     }
 
-    const app = createStreamerApp({ token, viewer: onViewer });
+    const metrics = () => renderSessionMetrics(media.stats(), hub.samples());
+    const app = createStreamerApp({ token, viewer: onViewer, metrics });
     const server = await serveStreamer(app, { bind: options.bind, port: options.port });
     cleanups.push(() => server.close());
     cleanups.push(() => hub.closeAll()); // Before the server: open WebSockets would hold its shutdown.
