@@ -151,6 +151,8 @@ export interface Delivery {
   window: number;
   /** Smallest network round trip seen lately, ms (the browser's own time on each frame left out). */
   rttMs: number;
+  /** The browser's own time per frame lately, arrival to drawn or dropped, ms (decoding, drawing, waiting). */
+  browserMs: number;
   /** Capture to drawn of the frames acknowledged lately, ms: an estimate on the streamer's clock alone. */
   latencyMs: number;
   /** Video frames this viewer skipped so far (to the next keyframe: slow or congested). */

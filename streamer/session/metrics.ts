@@ -47,7 +47,9 @@ const PER_VIEWER: [string, "gauge" | "counter", string, (d: Delivery) => number]
  * @example
  * ```ts
  * import { renderSessionMetrics } from "./metrics.ts";
- * const delivery = { paced: true, fps: 12, inFlight: 2, window: 2, rttMs: 0.4, latencyMs: 180, skipped: 0 };
+ * const delivery = {
+ *   paced: true, fps: 12, inFlight: 2, window: 2, rttMs: 0.4, browserMs: 75, latencyMs: 180, skipped: 0,
+ * };
  * renderSessionMetrics({ fps: 12, kbps: 900 }, [{ id: 1, remote: "127.0.0.1:50000", delivery }])
  *   .includes('selkies_viewer_latency_ms{viewer="1",remote="127.0.0.1:50000"} 180'); // true
  * ```

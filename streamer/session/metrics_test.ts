@@ -2,7 +2,16 @@ import assert from "node:assert/strict";
 import { renderSessionMetrics } from "./metrics.ts";
 
 Deno.test("session metrics: the encoder's rate and each WebSocket viewer's delivery, labelled by viewer", () => {
-  const delivery = { paced: true, fps: 9, inFlight: 2, window: 2, rttMs: 0.6, latencyMs: 240, skipped: 31 };
+  const delivery = {
+    paced: true,
+    fps: 9,
+    inFlight: 2,
+    window: 2,
+    rttMs: 0.6,
+    browserMs: 95,
+    latencyMs: 240,
+    skipped: 31,
+  };
   const text = renderSessionMetrics({ fps: 30, kbps: 1499.6 }, [
     { id: 3, remote: 'gateway:"ada"', delivery },
     { id: 4, remote: "127.0.0.1:5000", delivery: undefined }, // on WebRTC

@@ -150,6 +150,7 @@ export class FramePacer {
       inFlight: this.#inFlight.size,
       window: this.window,
       rttMs: Math.round((this.#rtts[0]?.ms ?? 0) * 10) / 10,
+      browserMs: Math.round((this.#clientMs ?? 0) * 10) / 10,
       latencyMs: Math.round(this.#latencyMs),
       skipped: this.#gate.dropped,
     };
