@@ -4,15 +4,10 @@
  */
 import assert from "node:assert/strict";
 import { startSlurmCluster } from "./harness/slurm.ts";
-import { openSocket, sessionSecret, submitSleepJob } from "./harness/gateway.ts";
-import {
-  AuthConfigError,
-  createGateway,
-  hashPassword,
-  runGateway,
-  type RunningGateway,
-} from "../web/gateway/mod.ts";
+import { openSocket, sessionSecret, startSiteGateway, submitSleepJob } from "./harness/gateway.ts";
+import { AuthConfigError, createGateway, hashPassword, type RunningGateway } from "../web/gateway/mod.ts";
 import { connectTunnel, type TunnelHandle } from "../streamer/tunnel/mod.ts";
+import { delay } from "./fixtures/async.ts";
 
 Deno.test("gateway refuses hostile browsers and keeps serving", async (t) => {
   const cluster = await startSlurmCluster();
@@ -21,16 +16,7 @@ Deno.test("gateway refuses hostile browsers and keeps serving", async (t) => {
   try {
     await Deno.writeTextFile(`${clientDir}/index.html`, "<!doctype html><title>client</title>");
     const jobId = await submitSleepJob(cluster);
-    gw = await runGateway({
-      mode: "site",
-      auth: { mode: "token" },
-      port: 0,
-      clientDir,
-      mungeSocket: cluster.mungeSocket,
-      slurmEnv: cluster.env,
-      shareTtlMs: 3000,
-      rateLimit: { max: 20 },
-    });
+    gw = await startSiteGateway(cluster, { clientDir, shareTtlMs: 3000, rateLimit: { max: 20 } });
     const secret = sessionSecret();
     const received: { viewOnly: boolean; data: string | Uint8Array }[] = [];
     tunnel = connectTunnel({
@@ -108,7 +94,7 @@ Deno.test("gateway refuses hostile browsers and keeps serving", async (t) => {
       ws.ws.send('{"t":"clip","text":"x"}');
       ws.ws.send(new Uint8Array([1, 2]));
       ws.ws.send('{"t":"kf"}');
-      await new Promise((r) => setTimeout(r, 300));
+      await delay(300);
       const fromViewer = received.filter((m) => m.viewOnly).map((m) => m.data);
       assert.deepEqual(fromViewer, ['{"t":"kf"}']);
       assert.ok(gw!.metrics.messagesRefused >= 3);
@@ -129,7 +115,7 @@ Deno.test("gateway refuses hostile browsers and keeps serving", async (t) => {
     await t.step("an expired share link is refused", async () => {
       const res = await fetch(`${base}share`, { method: "POST", headers: { cookie: owner, origin } });
       const { url } = await res.json();
-      await new Promise((r) => setTimeout(r, 3100));
+      await delay(3100);
       assert.equal(await login(new URL(url).searchParams.get("token")!), "status 401");
     });
 

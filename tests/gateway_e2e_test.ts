@@ -8,33 +8,21 @@ import assert from "node:assert/strict";
 import { hostname } from "node:os";
 import type { Page } from "playwright-core";
 import { startSlurmCluster } from "./harness/slurm.ts";
-import { openSocket, submitSleepJob } from "./harness/gateway.ts";
+import { openSocket, startSiteGateway, streamThroughGateway } from "./harness/gateway.ts";
 import { createNetNamespace } from "./harness/netns.ts";
 import { startCoturn } from "./harness/coturn.ts";
 import { freePort } from "./fixtures/net.ts";
 import { launchBrowser } from "./fixtures/browser.ts";
-import { runGateway, type RunGatewayOptions, type RunningGateway } from "../web/gateway/mod.ts";
+import { delay, waitFor } from "./fixtures/async.ts";
+import type { RunningGateway } from "../web/gateway/mod.ts";
 
 type Win = typeof globalThis & {
   selkiesStats: { framesDecoded: number; transport: string };
   pcs: RTCPeerConnection[];
 };
-const CLI = new URL("../selkies-hpc", import.meta.url).pathname;
-
 const frames = (page: Page) => page.evaluate(() => (globalThis as Win).selkiesStats?.framesDecoded ?? 0);
 const waitFrames = (page: Page, atLeast: number, timeout = 30_000) =>
   page.waitForFunction((n) => (globalThis as Win).selkiesStats?.framesDecoded >= n, atLeast, { timeout });
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, ms: number): Promise<T> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    await sleep(200);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 Deno.test("a streamer behind a closed network reaches the browser only through the gateway", async (t) => {
   const cleanups: (() => Promise<unknown> | unknown)[] = [];
@@ -51,58 +39,30 @@ Deno.test("a streamer behind a closed network reaches the browser only through t
     await Deno.writeTextFile(typed, "");
     await Deno.chmod(dir, 0o755);
 
-    const gatewayOptions: RunGatewayOptions = {
-      mode: "site",
-      auth: { mode: "token" },
-      hostname: ns.hostIp,
-      port: freePort(ns.hostIp),
-      mungeSocket: cluster.mungeSocket,
-      slurmEnv: cluster.env,
-      turn: { urls: [turn.url], secret: turn.secret },
-    };
-    let gw: RunningGateway = await runGateway(gatewayOptions);
+    // The same address and port again after a restart.
+    const port = freePort(ns.hostIp);
+    const startGateway = () =>
+      startSiteGateway(cluster, {
+        hostname: ns.hostIp,
+        port,
+        turn: { urls: [turn.url], secret: turn.secret },
+      });
+    let gw: RunningGateway = await startGateway();
     cleanups.push(() => gw.stop());
 
-    const jobId = await submitSleepJob(cluster);
     const desktop =
       `gst-launch-1.0 -q videotestsrc pattern=smpte ! video/x-raw,width=640,height=360,framerate=5/1 ` +
       `! ximagesink & exec xterm -geometry 40x5+700+400 -e sh -c 'cat > ${typed}'`;
-    const streamer = ns.command(CLI, {
-      args: ["stream", "--gateway", gw.url, "--geometry", "1280x720", "--fps", "30", "--no-audio"]
-        .concat([
-          "--desktop",
-          desktop,
-          "--ready-file",
-          `${dir}/ready.json`,
-          "--session-dir",
-          `${dir}/session`,
-        ]),
-      env: { SLURM_JOB_ID: jobId, SELKIES_MUNGE_SOCKET: cluster.mungeSocket },
-      stdout: "null",
-      stderr: "piped",
-    }).spawn();
-    let streamerLog = "";
-    const logDone = streamer.stderr.pipeThrough(new TextDecoderStream()).pipeTo(
-      new WritableStream({ write: (chunk) => void (streamerLog += chunk) }),
-    );
-    cleanups.push(async () => {
-      try {
-        streamer.kill("SIGTERM");
-      } catch { /* already exited */ }
-      const timer = setTimeout(() => streamer.kill("SIGKILL"), 15_000);
-      await streamer.status;
-      clearTimeout(timer);
-      await logDone.catch(() => {});
+    const stream = await streamThroughGateway(cluster, gw.url, {
+      geometry: "1280x720",
+      fps: 30,
+      desktop,
+      runUnder: ns.enter,
+      dir,
     });
-    let exited = false;
-    streamer.status.then(() => exited = true);
-    let ready: { url: string } | undefined;
-    for (const deadline = Date.now() + 90_000; !ready && !exited && Date.now() < deadline; await sleep(200)) {
-      ready = await Deno.readTextFile(`${dir}/ready.json`).then(JSON.parse, () => undefined);
-    }
-    assert.ok(ready, `the streamer never became ready:\n${streamerLog.slice(-3000)}`);
-    assert.ok(ready.url.startsWith(`${gw.url}s/`), ready.url);
-    const sessionPage = ready.url.replace(/\?token=.*/, "");
+    cleanups.push(() => stream.stop());
+    assert.ok(stream.url.startsWith(`${gw.url}s/`), stream.url);
+    const sessionPage = stream.url.replace(/\?token=.*/, "");
 
     const browser = await launchBrowser({
       // WebCodecs needs a secure context: treat the gateway's plain-http address as one.
@@ -112,7 +72,7 @@ Deno.test("a streamer behind a closed network reaches the browser only through t
     const page = await browser.context.newPage();
 
     await t.step("WebSocket video decodes through the tunnel", async () => {
-      await page.goto(`${ready.url}&transport=websocket&resize=off`);
+      await page.goto(`${stream.url}&transport=websocket&resize=off`);
       await waitFrames(page, 30);
       assert.equal(await page.evaluate(() => (globalThis as Win).selkiesStats.transport), "websocket");
     });
@@ -132,11 +92,10 @@ Deno.test("a streamer behind a closed network reaches the browser only through t
       await page.mouse.click(800, 430);
       await page.keyboard.type("hello");
       await page.keyboard.press("Enter");
-      await waitFor(
-        "typed text",
-        async () => (await Deno.readTextFile(typed)).includes("hello") || undefined,
-        5000,
-      );
+      await waitFor("typed text", async () => (await Deno.readTextFile(typed)).includes("hello"), {
+        timeoutMs: 5000,
+        intervalMs: 200,
+      });
       assert.equal(await Deno.readTextFile(typed), "hello\n");
     });
 
@@ -168,15 +127,14 @@ Deno.test("a streamer behind a closed network reaches the browser only through t
       };
       const viewer = await open(viewOnly);
       keys(viewer.ws, [0x7a, 0xff0d]); // "z", Return
-      await sleep(1500);
+      await delay(1500);
       viewer.ws.close();
       const ownerSocket = await open(owner);
       keys(ownerSocket.ws, [0x61, 0xff0d]); // "a", Return
-      await waitFor(
-        "owner keys",
-        async () => (await Deno.readTextFile(typed)).includes("a\n") || undefined,
-        5000,
-      );
+      await waitFor("owner keys", async () => (await Deno.readTextFile(typed)).includes("a\n"), {
+        timeoutMs: 5000,
+        intervalMs: 200,
+      });
       ownerSocket.ws.close();
       assert.equal(await Deno.readTextFile(typed), "hello\na\n");
     });
@@ -212,7 +170,7 @@ Deno.test("a streamer behind a closed network reaches the browser only through t
           }
         } as typeof RTCPeerConnection;
       });
-      await rtc.goto(`${ready.url}&transport=webrtc&relay=1&resize=off`);
+      await rtc.goto(`${stream.url}&transport=webrtc&relay=1&resize=off`);
       await waitFrames(rtc, 30, 40_000);
       assert.equal(await rtc.evaluate(() => (globalThis as Win).selkiesStats.transport), "webrtc");
       const types = await rtc.evaluate(async () => {
@@ -235,7 +193,7 @@ Deno.test("a streamer behind a closed network reaches the browser only through t
     await t.step("after a gateway restart the page resumes by itself within 10 s", async () => {
       await waitFrames(page, (await frames(page)) + 10, 10_000);
       await gw.stop();
-      gw = await runGateway(gatewayOptions);
+      gw = await startGateway();
       const before = await frames(page);
       await waitFrames(page, before + 30, 10_000);
     });

@@ -7,24 +7,18 @@
 import assert from "node:assert/strict";
 import { hostname } from "node:os";
 import { startSlurmCluster } from "./harness/slurm.ts";
-import { runGateway } from "../web/gateway/mod.ts";
+import { startSiteGateway } from "./harness/gateway.ts";
+import { delay } from "./fixtures/async.ts";
 import { sessionKeys } from "../protocol/session_id.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const SHORT_HOST = hostname().split(".")[0];
 const text = new TextDecoder();
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function sessionRegisters(nodeName: string): Promise<void> {
   const cluster = await startSlurmCluster({ nodeName });
   const home = await Deno.makeTempDir({ prefix: "selkies-nodename-" });
-  const gw = await runGateway({
-    mode: "site",
-    auth: { mode: "token" },
-    port: 0,
-    mungeSocket: cluster.mungeSocket,
-    slurmEnv: cluster.env,
-  });
+  const gw = await startSiteGateway(cluster);
   let jobId = "";
   try {
     const out = await new Deno.Command("sbatch", {
@@ -49,7 +43,7 @@ async function sessionRegisters(nodeName: string): Promise<void> {
     const folder = `${home}/.local/share/selkies-hpc/sessions/slurm-${jobId}`;
     const log = () => Deno.readTextFile(`${home}/job.log`).catch(() => "(no job log)");
     let ready: { url: string } | undefined;
-    for (const deadline = Date.now() + 90_000; !ready; await sleep(250)) {
+    for (const deadline = Date.now() + 90_000; !ready; await delay(250)) {
       ready = await Deno.readTextFile(`${folder}/ready.json`).then(JSON.parse, () => undefined);
       if (ready) break;
       const state = text.decode(

@@ -6,8 +6,8 @@
  */
 import assert from "node:assert/strict";
 import { startSlurmCluster } from "./harness/slurm.ts";
-import { openSocket, sessionSecret, submitSleepJob } from "./harness/gateway.ts";
-import { hashPassword, runGateway, type RunGatewayOptions, type RunningGateway } from "../web/gateway/mod.ts";
+import { openSocket, sessionSecret, startSiteGateway, submitSleepJob } from "./harness/gateway.ts";
+import { hashPassword, type RunGatewayOptions, type RunningGateway } from "../web/gateway/mod.ts";
 import { connectTunnel, type TunnelHandle } from "../streamer/tunnel/mod.ts";
 
 Deno.test("bad tokens from one address lock nobody out of a session", async (t) => {
@@ -21,15 +21,7 @@ Deno.test("bad tokens from one address lock nobody out of a session", async (t) 
     const secret = sessionSecret();
     /** A gateway with this session registered on it. */
     const gateway = async (extra: Partial<RunGatewayOptions>) => {
-      const gw = await runGateway({
-        mode: "site",
-        auth: { mode: "token" },
-        port: 0,
-        clientDir,
-        mungeSocket: cluster.mungeSocket,
-        slurmEnv: cluster.env,
-        ...extra,
-      });
+      const gw = await startSiteGateway(cluster, { clientDir, ...extra });
       gateways.push(gw);
       const tunnel = connectTunnel({
         gatewayUrl: gw.url,
@@ -97,14 +89,10 @@ Deno.test("bad tokens from one address lock nobody out of a session", async (t) 
     await t.step(
       "basic auth: wrong passwords hold back only that client's new attempts at that name",
       async () => {
-        const gw = await runGateway({
-          mode: "site",
+        const gw = await startSiteGateway(cluster, {
           auth: { mode: "basic", users: { root: await hashPassword("right") } },
           trustedProxies: ["127.0.0.1"],
-          port: 0,
           clientDir,
-          mungeSocket: cluster.mungeSocket,
-          slurmEnv: cluster.env,
         });
         gateways.push(gw);
         const portal = async (password: string, from: string) => {

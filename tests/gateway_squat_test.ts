@@ -6,8 +6,8 @@
  */
 import assert from "node:assert/strict";
 import { startSlurmCluster } from "./harness/slurm.ts";
-import { openSocket, sessionSecret, submitSleepJob } from "./harness/gateway.ts";
-import { runGateway, type RunningGateway } from "../web/gateway/mod.ts";
+import { openSocket, sessionSecret, startSiteGateway, submitSleepJob } from "./harness/gateway.ts";
+import type { RunningGateway } from "../web/gateway/mod.ts";
 import { connectTunnel, type TunnelHandle } from "../streamer/tunnel/mod.ts";
 import { registrationPayload, TUNNEL_VERSION, TunnelCloseCode } from "../protocol/tunnel.ts";
 import { sessionKeys } from "../protocol/session_id.ts";
@@ -53,14 +53,7 @@ Deno.test("another user cannot register or take over a session id they can see",
   const handles: TunnelHandle[] = [];
   let gw: RunningGateway | undefined;
   const start = async (port = 0) => {
-    gw = await runGateway({
-      mode: "site",
-      auth: { mode: "token" },
-      port,
-      mungeSocket: cluster.mungeSocket,
-      slurmEnv: cluster.env,
-      pingMs: 500,
-    });
+    gw = await startSiteGateway(cluster, { port, pingMs: 500 });
   };
   try {
     const victimJob = await submitSleepJob(cluster);

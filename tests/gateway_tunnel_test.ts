@@ -4,8 +4,15 @@
  */
 import assert from "node:assert/strict";
 import { startSlurmCluster } from "./harness/slurm.ts";
-import { openSocket, sessionSecret, submitSleepJob, waitJobState } from "./harness/gateway.ts";
-import { runGateway, type RunningGateway } from "../web/gateway/mod.ts";
+import {
+  openSocket,
+  sessionSecret,
+  startSiteGateway,
+  submitSleepJob,
+  waitJobState,
+} from "./harness/gateway.ts";
+import type { RunningGateway } from "../web/gateway/mod.ts";
+import { delay } from "./fixtures/async.ts";
 import { connectTunnel, TunnelRejectedError, type ViewerSocket } from "../streamer/tunnel/mod.ts";
 import { registrationPayload, TUNNEL_VERSION, TunnelCloseCode } from "../protocol/tunnel.ts";
 
@@ -25,14 +32,7 @@ Deno.test("gateway tunnel with real munged and SLURM", async (t) => {
   const stops: (() => unknown)[] = [];
   let gw: RunningGateway | undefined;
   const start = async (port = 0) => {
-    gw = await runGateway({
-      mode: "site",
-      auth: { mode: "token" },
-      port,
-      mungeSocket: cluster.mungeSocket,
-      slurmEnv: cluster.env,
-      pingMs: 500,
-    });
+    gw = await startSiteGateway(cluster, { port, pingMs: 500 });
     return gw;
   };
   try {
@@ -96,7 +96,7 @@ Deno.test("gateway tunnel with real munged and SLURM", async (t) => {
       assert.equal(await v.closed, 1012);
       await start(port);
       for (let i = 0; i < 100 && !gw!.registry.get(secret.sessionId); i++) {
-        await new Promise((r) => setTimeout(r, 50));
+        await delay(50);
       }
       const took = performance.now() - t0;
       assert.ok(gw!.registry.get(secret.sessionId), "session registered again");
@@ -120,8 +120,7 @@ Deno.test("gateway tunnel with real munged and SLURM", async (t) => {
         onViewer: echo,
       });
       stops.push(() => other.close());
-      const closed = new Promise<void>((r) => setTimeout(r, 3500));
-      await closed;
+      await delay(3500);
       // The live tunnel answers pings, so the newcomer never becomes the registered one.
       assert.equal(gw!.registry.get(secret.sessionId)!.tunnel, before);
       assert.ok(gw!.metrics.registrationsRefused > refusedBefore);

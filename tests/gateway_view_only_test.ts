@@ -7,15 +7,12 @@
 import assert from "node:assert/strict";
 import { hostname } from "node:os";
 import { startSlurmCluster } from "./harness/slurm.ts";
-import { submitSleepJob } from "./harness/gateway.ts";
+import { startSiteGateway, streamThroughGateway } from "./harness/gateway.ts";
 import { launchBrowser } from "./fixtures/browser.ts";
-import { runGateway } from "../web/gateway/mod.ts";
 
 type Win = typeof globalThis & {
   selkiesStats: { framesDecoded: number; transport: string; transportReason: string };
 };
-const CLI = new URL("../selkies-hpc", import.meta.url).pathname;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 Deno.test({
   name: "a view-only link through the gateway streams over WebRTC",
@@ -27,51 +24,18 @@ Deno.test({
       // Outside a job step the streamer claims the short host name: name the node after it.
       const cluster = await startSlurmCluster({ nodeName: hostname().split(".")[0] });
       cleanups.push(() => cluster.stop());
-      const dir = await Deno.makeTempDir({ prefix: "selkies-gw-viewonly-" });
-      cleanups.push(() => Deno.remove(dir, { recursive: true }));
-      const gw = await runGateway({
-        mode: "site",
-        auth: { mode: "token" },
-        port: 0,
-        mungeSocket: cluster.mungeSocket,
-        slurmEnv: cluster.env,
-      });
+      const gw = await startSiteGateway(cluster);
       cleanups.push(() => gw.stop());
-      const jobId = await submitSleepJob(cluster);
-      const streamer = new Deno.Command(CLI, {
-        args: ["stream", "--gateway", gw.url, "--geometry", "640x360", "--fps", "30", "--no-audio"]
-          .concat(["--app", "xterm -e top -d 0.1", "--ready-file", `${dir}/ready.json`])
-          .concat(["--session-dir", `${dir}/session`]),
-        env: {
-          SLURM_JOB_ID: jobId,
-          SELKIES_MUNGE_SOCKET: cluster.mungeSocket,
-          SELKIES_SITE_CONFIG: "/nonexistent",
-        },
-        stdout: "null",
-        stderr: "piped",
-      }).spawn();
-      let log = "";
-      const logDone = streamer.stderr.pipeThrough(new TextDecoderStream()).pipeTo(
-        new WritableStream({ write: (chunk) => void (log += chunk) }),
-      );
-      cleanups.push(async () => {
-        try {
-          streamer.kill("SIGTERM");
-        } catch { /* already exited */ }
-        const timer = setTimeout(() => streamer.kill("SIGKILL"), 15_000);
-        await streamer.status;
-        clearTimeout(timer);
-        await logDone.catch(() => {});
+      const stream = await streamThroughGateway(cluster, gw.url, {
+        geometry: "640x360",
+        fps: 30,
+        args: ["--app", "xterm -e top -d 0.1"],
       });
-      let ready: { url: string } | undefined;
-      for (const deadline = Date.now() + 90_000; !ready && Date.now() < deadline; await sleep(200)) {
-        ready = await Deno.readTextFile(`${dir}/ready.json`).then(JSON.parse, () => undefined);
-      }
-      assert.ok(ready, `the streamer never became ready:\n${log.slice(-3000)}`);
+      cleanups.push(() => stream.stop());
 
       // The owner makes a view-only share link.
-      const page = ready.url.replace(/\?token=.*/, "");
-      const login = await fetch(ready.url, { redirect: "manual" });
+      const page = stream.url.replace(/\?token=.*/, "");
+      const login = await fetch(stream.url, { redirect: "manual" });
       await login.body?.cancel();
       const owner = login.headers.get("set-cookie")!.split(";")[0];
       const shared = await fetch(`${page}share`, {

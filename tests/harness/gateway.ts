@@ -1,13 +1,90 @@
 /**
- * Test helpers for the gateway: sleep jobs on the test cluster, a viewer WebSocket with browser
- * headers, and a session secret with its hash.
+ * Test helpers for the gateway: a site gateway on the test cluster, sleep jobs, a real session streamed
+ * through the gateway for such a job, a viewer WebSocket with browser headers, and a session secret with its
+ * hash.
  *
  * @module
  */
 import { type SessionKeys, sessionKeys } from "../../protocol/session_id.ts";
 import { newSecret } from "../../secrets.ts";
+import { runGateway, type RunGatewayOptions, type RunningGateway } from "../../web/gateway/mod.ts";
 import type { SlurmCluster } from "./slurm.ts";
 import { delay } from "../fixtures/async.ts";
+import { startStream, type StartStreamOptions, type TestStream } from "../fixtures/stream.ts";
+
+/**
+ * Starts a site gateway (one service relays every user's sessions) with token sign-in on a free port of
+ * 127.0.0.1, checking registrations against the cluster's MUNGE and SLURM; `options` add to these or
+ * replace them.
+ *
+ * @example
+ * ```ts
+ * import { startSiteGateway } from "./gateway.ts";
+ * import { startSlurmCluster } from "./slurm.ts";
+ * await using cluster = await startSlurmCluster();
+ * const gw = await startSiteGateway(cluster, { pingMs: 500 });
+ * await gw.stop();
+ * ```
+ */
+export function startSiteGateway(
+  cluster: SlurmCluster,
+  options: Partial<RunGatewayOptions> = {},
+): Promise<RunningGateway> {
+  return runGateway({
+    mode: "site",
+    auth: { mode: "token" },
+    port: 0,
+    mungeSocket: cluster.mungeSocket,
+    slurmEnv: cluster.env,
+    ...options,
+  });
+}
+
+/** A ready session registered at a gateway, and the job it runs for. */
+export interface GatewayStream extends TestStream {
+  /** The SLURM job id the session registered with. */
+  jobId: string;
+}
+
+/**
+ * Submits a sleep job and runs `selkies-hpc stream --gateway <gatewayUrl>` for it as that job's streamer
+ * (`SLURM_JOB_ID`, the cluster's MUNGE socket, no site config), until it is ready (90 s at most); `options`
+ * are {@linkcode startStream}'s, with more environment where given. The streamer claims the host's short name
+ * as its node, so the cluster's `nodeName` must be that. `stop()` ends the stream; the job runs until the
+ * cluster stops.
+ *
+ * @example
+ * ```ts
+ * import { hostname } from "node:os";
+ * import { startSiteGateway, streamThroughGateway } from "./gateway.ts";
+ * import { startSlurmCluster } from "./slurm.ts";
+ * await using cluster = await startSlurmCluster({ nodeName: hostname().split(".")[0] });
+ * const gw = await startSiteGateway(cluster);
+ * const stream = await streamThroughGateway(cluster, gw.url, { geometry: "640x360" });
+ * console.log(stream.url); // <gw.url>s/<session id>/?token=...
+ * await stream.stop();
+ * await gw.stop();
+ * ```
+ */
+export async function streamThroughGateway(
+  cluster: SlurmCluster,
+  gatewayUrl: string,
+  options: StartStreamOptions = {},
+): Promise<GatewayStream> {
+  const jobId = await submitSleepJob(cluster);
+  const stream = await startStream({
+    readyTimeoutMs: 90_000,
+    ...options,
+    args: ["--gateway", gatewayUrl, ...(options.args ?? [])],
+    env: {
+      SLURM_JOB_ID: jobId,
+      SELKIES_MUNGE_SOCKET: cluster.mungeSocket,
+      SELKIES_SITE_CONFIG: "/nonexistent",
+      ...options.env,
+    },
+  });
+  return { ...stream, jobId };
+}
 
 /**
  * Submits a `sleep` job tagged `--comment=selkies-hpc` (as `asUser` when given) and waits until it runs.

@@ -16,7 +16,9 @@ export interface NetNamespace extends AsyncDisposable {
   hostIp: string;
   /** Address of the namespace's end of the link. */
   nsIp: string;
-  /** A `Deno.Command` running `command` inside the namespace (through nsenter, which keeps /sys). */
+  /** The command line that runs a command given after it inside the namespace (nsenter, which keeps /sys). */
+  enter: string[];
+  /** A `Deno.Command` running `command` inside the namespace (through {@linkcode NetNamespace.enter}). */
   command(command: string, options?: Deno.CommandOptions): Deno.Command;
   /** Deletes the link and the namespace. Idempotent. */
   close(): Promise<void>;
@@ -67,16 +69,15 @@ export async function createNetNamespace(): Promise<NetNamespace> {
     await close();
     throw error;
   }
+  const [nsenter, ...enterArgs] = ["nsenter", `--net=${path}`, "--"];
   return {
     name,
     path,
     hostIp,
     nsIp,
+    enter: [nsenter, ...enterArgs],
     command: (command, options = {}) =>
-      new Deno.Command("nsenter", {
-        ...options,
-        args: [`--net=${path}`, "--", command, ...(options.args ?? [])],
-      }),
+      new Deno.Command(nsenter, { ...options, args: [...enterArgs, command, ...(options.args ?? [])] }),
     close,
     [Symbol.asyncDispose]: close,
   };
