@@ -153,8 +153,11 @@ export class Pipeline extends GObject {
    * `undefined` while the pipeline has no clock (before it plays).
    *
    * @example
-   * ```ts ignore
-   * const ageNs = pipeline.runningTimeNs()! - sample.runningNs!;
+   * ```ts
+   * import { type Pipeline, pullSample } from "./mod.ts";
+   * declare const pipeline: Pipeline; // playing, with an appsink named "video"
+   * const sample = await pullSample(pipeline.element("video"), 100);
+   * const ageNs = pipeline.runningTimeNs()! - sample!.runningNs!;
    * ```
    */
   runningTimeNs(): bigint | undefined {

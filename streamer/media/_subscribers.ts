@@ -30,11 +30,14 @@ interface Subscriber {
  * The set of subscribers of one media session.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { Subscribers } from "./_subscribers.ts";
+ * import type { IpcFrame } from "./_ipc.ts";
+ * declare const encoded: Extract<IpcFrame, { type: "video" }>; // from the shared worker
  * const subscribers = new Subscribers();
- * const unsubscribe = subscribers.add((frame) => console.log(frame.seq), {});
- * subscribers.dispatch(ipcFrame);
+ * const unsubscribe = subscribers.add((frame) => console.log(frame.seq), { ready: () => true });
+ * subscribers.dispatch(encoded);
+ * unsubscribe();
  * ```
  */
 export class Subscribers {

@@ -27,10 +27,14 @@ export interface WebSocketMediaOptions {
  * The WebSocket transport's media on one page.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { WebSocketMedia } from "./ws_media.ts";
- * const media = new WebSocketMedia({ canvas, stats, send, onFrame() {} });
- * media.video.configure(hello.codec);
+ * import { createStats } from "./stats.ts";
+ * declare const canvas: HTMLCanvasElement;
+ * declare const socket: WebSocket; // the control socket, binaryType "arraybuffer"
+ * const send = (message: unknown) => socket.send(JSON.stringify(message));
+ * const media = new WebSocketMedia({ canvas, stats: createStats(), send, onFrame() {} });
+ * media.video.configure("avc1.42e01f");
  * socket.onmessage = (event) => media.push(new Uint8Array(event.data));
  * ```
  */
