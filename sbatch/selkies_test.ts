@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { renderSbatch } from "../jobs/render.ts";
 import { parseJobSpec } from "../jobs/spec.ts";
 import { standInCheckout } from "../tests/fixtures/checkout.ts";
+import { waitFor } from "../tests/fixtures/async.ts";
 
 const SCRIPT = fileURLToPath(new URL("./selkies.sh", import.meta.url));
 
@@ -92,14 +93,12 @@ async function signalsThrough(script: (root: string) => string | Promise<string>
       stderr: "piped",
     }).spawn();
     const got = () => Deno.readTextFile(`${root}/got`).catch(() => "");
-    const until = async (what: string, test: () => Promise<boolean>) => {
-      for (let i = 0; i < 200 && !(await test()); i++) await new Promise((r) => setTimeout(r, 25));
-      assert.ok(await test(), `no ${what}`);
-    };
     try {
-      await until("start", () => Deno.stat(`${root}/started`).then(() => true, () => false));
+      await waitFor("the start", () => Deno.stat(`${root}/started`).then(() => true, () => false), {
+        intervalMs: 25,
+      });
       child.kill("SIGUSR1");
-      await until("USR1 at the streamer", async () => (await got()).includes("usr1"));
+      await waitFor("USR1 at the streamer", async () => (await got()).includes("usr1"), { intervalMs: 25 });
       child.kill("SIGTERM");
       const { code, stderr } = await child.output();
       return { code, got: await got(), stderr: new TextDecoder().decode(stderr).trim() };

@@ -8,6 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
+import { delay, waitFor } from "./fixtures/async.ts";
 import { freePort } from "./fixtures/net.ts";
 
 const CLI = fileURLToPath(new URL("../selkies-hpc", import.meta.url));
@@ -66,16 +67,17 @@ interface CliOptions {
 /** Starts `selkies-hpc stream` (640x480 unless told) and waits for its ready file. */
 async function startCli(options: CliOptions): Promise<CliSession> {
   const cli = await spawnCli(options);
-  let ready: CliSession["ready"] | undefined;
-  for (let i = 0; i < 300 && !ready; i++) {
-    ready = await Deno.readTextFile(`${cli.dir}/ready.json`).then(JSON.parse).catch(() => undefined);
-    if (!ready) await new Promise((r) => setTimeout(r, 100));
-  }
-  if (!ready) {
+  try {
+    const ready: CliSession["ready"] = await waitFor(
+      "the session to become ready",
+      () => Deno.readTextFile(`${cli.dir}/ready.json`).then(JSON.parse).catch(() => undefined),
+      { timeoutMs: 30_000, intervalMs: 100 },
+    );
+    return { ...cli, ready };
+  } catch (error) {
     await cli[Symbol.asyncDispose]();
-    assert.fail("the session did not become ready");
+    throw error;
   }
-  return { ...cli, ready };
 }
 
 /** Spawns `selkies-hpc stream` (640x480 unless told) without waiting for anything. */
@@ -132,15 +134,8 @@ function connectViewer(ready: CliSession["ready"]) {
     socket.onerror = reject;
   });
   const closed = new Promise((r) => socket.onclose = r);
-  const waitFor = async (what: string, test: () => boolean, timeoutMs = 10_000) => {
-    const deadline = Date.now() + timeoutMs;
-    while (!test()) {
-      if (Date.now() > deadline) assert.fail(`no ${what} within ${timeoutMs / 1000} s`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
   const send = (message: unknown) => socket.send(JSON.stringify(message));
-  return { socket, messages, frames: () => frames, opened, closed, waitFor, send };
+  return { socket, messages, frames: () => frames, opened, closed, send };
 }
 
 /** Asks /healthz with a deadline: a frozen streamer does not answer at all. */
@@ -169,7 +164,7 @@ Deno.test("a CLI session greets with the site's ICE servers, survives a WebRTC v
   });
   const viewer = connectViewer(cli.ready);
   await viewer.opened;
-  await viewer.waitFor("video frame", () => viewer.frames() > 0);
+  await waitFor("a video frame", () => viewer.frames() > 0, 10_000);
   const hello = viewer.messages.find((m) => m.t === "hello");
   assert.deepEqual(hello?.iceServers, [{ urls: "stun:stun.example.org:3478" }], "ICE servers from site.yaml");
   assert.ok((await tagged(cli.tag)).length >= 3, "Xvfb, the desktop and the media worker run");
@@ -180,17 +175,17 @@ Deno.test("a CLI session greets with the site's ICE servers, survives a WebRTC v
   // needs the streamer's own X connection: a second resize (round trips), and the pointer moving (writes,
   // which block once ~70 wait in the socket of a grabbed server).
   viewer.send({ t: "webrtc" });
-  await viewer.waitFor("WebRTC offer", () => viewer.messages.some((m) => m.t === "sdp"));
+  await waitFor("the WebRTC offer", () => viewer.messages.some((m) => m.t === "sdp"), 10_000);
   viewer.send({ t: "resize", w: 800, h: 600 });
-  await new Promise((r) => setTimeout(r, 1500));
+  await delay(1500);
   viewer.send({ t: "resize", w: 720, h: 540 });
   for (let i = 0; i < 300; i++) viewer.send({ t: "ma", x: i % 700, y: i % 500 });
   for (let i = 0; i < 3; i++) {
-    await new Promise((r) => setTimeout(r, 500));
+    await delay(500);
     assert.equal(await healthz(cli.ready), "ok\n", "the streamer answers while a worker holds the X server");
   }
   // The stuck round trip got the media workers killed (which ends their grab), so the resize went through.
-  await viewer.waitFor(
+  await waitFor(
     "screen 720x540",
     () => viewer.messages.some((m) => m.t === "screen" && m.width === 720 && m.height === 540),
     20_000,
@@ -218,7 +213,7 @@ Deno.test("SIGTERM to every process of the session at once (scancel, walltime) l
   assert.ok(status, "the streamer exited");
   assert.deepEqual(await cli.leftovers(), [], "no runtime folder (X and PulseAudio cookies) or ready file");
   for (let i = 0; i < 20 && (await tagged(cli.tag)).length > 0; i++) {
-    await new Promise((r) => setTimeout(r, 100));
+    await delay(100);
   }
   assert.deepEqual(await tagged(cli.tag), [], "no process of the session is left");
 });
@@ -226,7 +221,7 @@ Deno.test("SIGTERM to every process of the session at once (scancel, walltime) l
 Deno.test("two SIGTERMs 50 ms apart (the job script forwards TERM, slurmstepd sends it too) leave no secret", async () => {
   await using cli = await startCli({ audio: false });
   cli.child.kill("SIGTERM");
-  await new Promise((r) => setTimeout(r, 50));
+  await delay(50);
   signal(cli.child.pid, "SIGTERM"); // the stop may be over already (~50-110 ms measured)
   const status = await exitWithin(cli.child, 10_000);
   assert.ok(status, "the streamer exited");
@@ -248,7 +243,7 @@ async function assertStoppedClean(cli: CliProcess, since: number, ms: number): P
   assert.ok(status, `SIGTERM ended the streamer within ${ms / 1000} s`);
   assert.equal(status.code, 0, "a requested stop exits 0");
   for (let i = 0; i < 20 && (await tagged(cli.tag)).length > 0; i++) {
-    await new Promise((r) => setTimeout(r, 100));
+    await delay(100);
   }
   assert.deepEqual(await taggedNames(cli.tag), [], "no process of the session is left");
   assert.deepEqual(await cli.leftovers(), [], "no runtime folder or ready file is left");
@@ -257,11 +252,7 @@ async function assertStoppedClean(cli: CliProcess, since: number, ms: number): P
 
 /** Waits until the session's processes pass `test` (by their names). */
 async function waitForProcesses(cli: CliProcess, what: string, test: (names: string[]) => boolean) {
-  for (let i = 0; i < 300; i++) {
-    if (test(await taggedNames(cli.tag))) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  assert.fail(`no ${what} within 15 s`);
+  await waitFor(what, async () => test(await taggedNames(cli.tag)), 15_000);
 }
 
 /** The CLI and a media worker are both Deno processes. */
@@ -279,7 +270,7 @@ Deno.test("SIGTERM while the session waits for a gateway that never answers ends
   });
   // Everything before the tunnel is up: the display, PulseAudio, the desktop, and the media worker.
   await waitForProcesses(cli, "media worker", (names) => names.includes("xterm") && mediaWorker(names));
-  await new Promise((r) => setTimeout(r, 1500)); // the first frame, then the tunnel's retries
+  await delay(1500); // the first frame, then the tunnel's retries
   assert.equal(await exitWithin(cli.child, 0), null, "the session still starts");
   assert.deepEqual(await cli.leftovers().then((l) => l.filter((n) => n === "ready.json")), [], "not ready");
   const started = performance.now();

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { MAX_CONTROL_BYTES } from "../../protocol/protocol.ts";
 import { createStreamerApp, serveStreamer, type StreamerServer, type ViewerSocket } from "./mod.ts";
+import { delay, waitFor } from "../../tests/fixtures/async.ts";
 
 const TOKEN = "correct-horse-battery-staple";
 
@@ -55,14 +56,6 @@ async function closeSocket(ws: WebSocket): Promise<void> {
   const closed = new Promise((resolve) => ws.addEventListener("close", resolve));
   ws.close();
   await closed;
-}
-
-async function until(check: () => boolean, ms = 3000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error("timed out waiting");
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 Deno.test("healthz answers without authentication", async () => {
@@ -170,7 +163,7 @@ Deno.test("a view-only secret and a bearer token are accepted; a proxy's forward
       origin: "https://ood.example",
       "x-forwarded-host": "ood.example",
     });
-    await until(() => viewers.length === 1);
+    await waitFor("the viewer", () => viewers.length === 1, { timeoutMs: 3000, intervalMs: 20 });
     assert.equal(viewers[0].viewOnly, true);
     await closeSocket(ws);
   });
@@ -184,8 +177,11 @@ Deno.test("an oversized message is dropped and the server keeps serving", async 
       ws.send(new Uint8Array(MAX_CONTROL_BYTES + 1));
       ws.send("€".repeat(MAX_CONTROL_BYTES / 3 + 1)); // fewer UTF-16 units than the limit, more UTF-8 bytes
       ws.send('{"t":"kf"}');
-      await until(() => viewers[0]?.messages.length === 1);
-      await new Promise((r) => setTimeout(r, 100));
+      await waitFor("its message", () => viewers[0]?.messages.length === 1, {
+        timeoutMs: 3000,
+        intervalMs: 20,
+      });
+      await delay(100);
       assert.deepEqual(viewers[0].messages, ['{"t":"kf"}']);
       assert.equal(await fetch(new URL("healthz", base)).then((r) => r.text()), "ok\n");
     } finally {
