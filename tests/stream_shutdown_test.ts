@@ -10,6 +10,8 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { delay, waitFor } from "./fixtures/async.ts";
 import { freePort } from "./fixtures/net.ts";
+import type { Hello } from "./fixtures/client_browser.ts";
+import { connectViewer } from "./fixtures/session.ts";
 
 const CLI = fileURLToPath(new URL("../selkies-hpc", import.meta.url));
 
@@ -118,26 +120,6 @@ async function spawnCli(options: CliOptions): Promise<CliProcess> {
   return { child, dir, tag, leftovers, [Symbol.asyncDispose]: dispose };
 }
 
-/** A plain WebSocket viewer that keeps the control messages it hears. */
-function connectViewer(ready: CliSession["ready"]) {
-  const wsUrl = new URL("ws", ready.url.replace(/^http/, "ws"));
-  wsUrl.search = "";
-  const origin = new URL(ready.url).origin;
-  // @ts-ignore: Deno's WebSocket takes headers as a non-standard option.
-  const socket = new WebSocket(wsUrl, { headers: { authorization: `Bearer ${ready.token}`, origin } });
-  socket.binaryType = "arraybuffer";
-  const messages: { t: string; [key: string]: unknown }[] = [];
-  let frames = 0;
-  socket.onmessage = (m) => typeof m.data === "string" ? messages.push(JSON.parse(m.data)) : frames++;
-  const opened = new Promise((resolve, reject) => {
-    socket.onopen = resolve;
-    socket.onerror = reject;
-  });
-  const closed = new Promise((r) => socket.onclose = r);
-  const send = (message: unknown) => socket.send(JSON.stringify(message));
-  return { socket, messages, frames: () => frames, opened, closed, send };
-}
-
 /** Asks /healthz with a deadline: a frozen streamer does not answer at all. */
 async function healthz(ready: CliSession["ready"], timeoutMs = 2000): Promise<string> {
   return await fetch(new URL("healthz", ready.url), { signal: AbortSignal.timeout(timeoutMs) })
@@ -165,8 +147,12 @@ Deno.test("a CLI session greets with the site's ICE servers, survives a WebRTC v
   const viewer = connectViewer(cli.ready);
   await viewer.opened;
   await waitFor("a video frame", () => viewer.frames() > 0, 10_000);
-  const hello = viewer.messages.find((m) => m.t === "hello");
-  assert.deepEqual(hello?.iceServers, [{ urls: "stun:stun.example.org:3478" }], "ICE servers from site.yaml");
+  const hello = viewer.messages.find((m): m is Hello => m.t === "hello");
+  assert.deepEqual(
+    hello?.iceServers,
+    [{ urls: "stun:stun.example.org:3478" }],
+    "ICE servers from site.yaml",
+  );
   assert.ok((await tagged(cli.tag)).length >= 3, "Xvfb, the desktop and the media worker run");
 
   // Ask for WebRTC and never answer the offer, then resize: the change makes the WebRTC worker's ximagesrc

@@ -3,32 +3,12 @@
  * headless Chromium over both transports, with input, clipboard, resize and worker recovery.
  */
 import assert from "node:assert/strict";
-import { SessionSettingsSchema } from "../jobs/session.ts";
-import { startSession } from "../streamer/session/session.ts";
-import { launchBrowser } from "./fixtures/browser.ts";
 import type { Page } from "playwright-core";
-
-type Stats = {
-  framesDecoded: number;
-  mediaTimeUs: number;
-  fps: number;
-  transport: string;
-  connected: boolean;
-  width: number;
-};
-type Win = typeof globalThis & {
-  selkiesStats: Stats;
-  selkiesDebug: { pixel(x: number, y: number): number[] | undefined };
-};
+import { delay } from "./fixtures/async.ts";
+import type { Win } from "./fixtures/client_browser.ts";
+import { expectPixel, runX, startViewedSession } from "./fixtures/session.ts";
 
 const FPS = 30;
-
-/** Runs an X client on the session's display. */
-async function x(display: { env: Record<string, string> }, command: string, ...args: string[]) {
-  const out = await new Deno.Command(command, { args, env: display.env, stdout: "piped", stderr: "piped" })
-    .output();
-  return new TextDecoder().decode(out.stdout).trim();
-}
 
 async function frames(page: Page): Promise<number> {
   return await page.evaluate(() => (globalThis as Win).selkiesStats.framesDecoded);
@@ -53,7 +33,7 @@ async function measureMediaFps(page: Page, seconds = 3): Promise<number> {
       return [s.framesDecoded, s.mediaTimeUs];
     });
   const [frames0, us0] = await read();
-  await new Promise((r) => setTimeout(r, seconds * 1000));
+  await delay(seconds * 1000);
   const [frames1, us1] = await read();
   return (frames1 - frames0) / ((us1 - us0) / 1e6);
 }
@@ -62,24 +42,8 @@ async function measureMediaFps(page: Page, seconds = 3): Promise<number> {
 async function measureFps(page: Page, seconds = 3): Promise<number> {
   const before = await frames(page);
   const start = performance.now();
-  await new Promise((r) => setTimeout(r, seconds * 1000));
+  await delay(seconds * 1000);
   return ((await frames(page)) - before) / ((performance.now() - start) / 1000);
-}
-
-function isNear(actual: number[] | undefined, expected: number[], tolerance = 40): boolean {
-  return !!actual && [0, 1, 2].every((i) => Math.abs(actual[i] - expected[i]) <= tolerance);
-}
-
-/** Waits until the decoded picture shows `expected` at (x, y) (the pattern window may map late). */
-async function expectPixel(page: Page, x: number, y: number, expected: number[]) {
-  let actual: number[] | undefined;
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    actual = await page.evaluate(([a, b]) => (globalThis as Win).selkiesDebug.pixel(a, b), [x, y]);
-    if (isNear(actual, expected)) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  assert.fail(`pixel (${x},${y}) is ${actual}, expected about ${expected}`);
 }
 
 Deno.test("a session streams a controllable desktop to Chromium", async (t) => {
@@ -89,12 +53,8 @@ Deno.test("a session streams a controllable desktop to Chromium", async (t) => {
   const desktop =
     `gst-launch-1.0 -q videotestsrc pattern=smpte ! video/x-raw,width=640,height=360,framerate=30/1 ` +
     `! ximagesink & exec xterm -geometry 40x5+700+400 -e sh -c 'cat > ${out}'`;
-  const settings = SessionSettingsSchema.parse({ geometry: "1280x720", fps: FPS, audio: false, desktop });
-  const session = await startSession(settings, {});
-  const browser = await launchBrowser({ viewport: { width: 1280, height: 720 } });
+  const { session, page, stop } = await startViewedSession({ desktop, fps: FPS });
   try {
-    const page = await browser.context.newPage();
-
     await t.step("without the token the page is refused", async () => {
       const response = await page.goto(session.url.replace(/\?token=.*/, ""));
       assert.equal(response?.status(), 401);
@@ -118,15 +78,15 @@ Deno.test("a session streams a controllable desktop to Chromium", async (t) => {
       await page.keyboard.press("Enter");
       const deadline = Date.now() + 5000;
       while (!(await Deno.readTextFile(out)).includes("hello") && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 100));
+        await delay(100);
       }
       assert.equal(await Deno.readTextFile(out), "hello\n");
     });
 
     await t.step("a click at page (x,y) arrives at the same X coordinates", async () => {
       await page.mouse.click(321, 123);
-      await new Promise((r) => setTimeout(r, 300));
-      const location = await x(session.display, "xdotool", "getmouselocation");
+      await delay(300);
+      const location = await runX(session, "xdotool", "getmouselocation");
       assert.match(location, /^x:321 y:123 /);
     });
 
@@ -139,8 +99,8 @@ Deno.test("a session streams a controllable desktop to Chromium", async (t) => {
       const deadline = Date.now() + 5000;
       let text = "";
       while (Date.now() < deadline && text !== "from the browser ✓") {
-        text = await x(session.display, "xclip", "-selection", "clipboard", "-o");
-        await new Promise((r) => setTimeout(r, 100));
+        text = await runX(session, "xclip", "-selection", "clipboard", "-o");
+        await delay(100);
       }
       assert.equal(text, "from the browser ✓");
       const xclip = new Deno.Command("xclip", {
@@ -185,8 +145,8 @@ Deno.test("a session streams a controllable desktop to Chromium", async (t) => {
       const deadline = Date.now() + 8000;
       let size = "";
       while (Date.now() < deadline && !size.includes("1000x600")) {
-        size = await x(session.display, "xdpyinfo").then((s) => s.match(/dimensions:\s+(\S+)/)?.[1] ?? "");
-        await new Promise((r) => setTimeout(r, 200));
+        size = await runX(session, "xdpyinfo").then((s) => s.match(/dimensions:\s+(\S+)/)?.[1] ?? "");
+        await delay(200);
       }
       assert.equal(size, "1000x600");
       const before = await frames(page);
@@ -203,8 +163,7 @@ Deno.test("a session streams a controllable desktop to Chromium", async (t) => {
       assert.ok(Math.abs(fps - FPS) <= FPS * 0.1, `WebRTC decoded ${fps.toFixed(1)} fps, asked for ${FPS}`);
     });
   } finally {
-    await browser.close();
-    await session.stop();
+    await stop();
     await Deno.remove(out).catch(() => {});
   }
 });
@@ -212,22 +171,20 @@ Deno.test("a session streams a controllable desktop to Chromium", async (t) => {
 Deno.test("desktop sound reaches the page: Opus over the WebSocket, decoded and scheduled", async () => {
   // The desktop plays a sine tone into the session's private PulseAudio (the desktop gets its address).
   const desktop = "pactl load-module module-sine frequency=440 >/dev/null && exec sleep 600";
-  const settings = SessionSettingsSchema.parse({ geometry: "640x480", fps: 15, audio: true, desktop });
-  const session = await startSession(settings, {});
-  const browser = await launchBrowser({ viewport: { width: 640, height: 480 } });
+  const { session, page, stop } = await startViewedSession({
+    desktop,
+    geometry: "640x480",
+    fps: 15,
+    audio: true,
+  });
   try {
-    const page = await browser.context.newPage();
     await page.goto(`${session.url}&transport=websocket&resize=off`);
     await waitFrames(page, 1);
     await page.mouse.click(10, 10); // Browsers start audio only after a user gesture.
-    await page.waitForFunction(
-      () =>
-        (globalThis as unknown as { selkiesStats: { audioFrames: number } }).selkiesStats.audioFrames > 50,
-      null,
-      { timeout: 15_000 },
-    );
+    await page.waitForFunction(() => (globalThis as Win).selkiesStats.audioFrames > 50, null, {
+      timeout: 15_000,
+    });
   } finally {
-    await browser.close();
-    await session.stop();
+    await stop();
   }
 });

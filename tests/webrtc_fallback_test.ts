@@ -4,23 +4,15 @@
  * until ICE gives up.
  */
 import assert from "node:assert/strict";
-import { SessionSettingsSchema } from "../jobs/session.ts";
-import { startSession } from "../streamer/session/session.ts";
-import { launchBrowser } from "./fixtures/browser.ts";
+import type { Win } from "./fixtures/client_browser.ts";
 import { mediaWorkerPids } from "./fixtures/procs.ts";
-
-type Win = typeof globalThis & {
-  selkiesStats: { transport: string; transportReason: string; framesDecoded: number };
-};
+import { startViewedSession } from "./fixtures/session.ts";
 
 Deno.test("a WebRTC viewer whose peer worker dies falls back to the WebSocket at once", async () => {
   const desktop = "exec gst-launch-1.0 -q videotestsrc pattern=ball ! " +
     "video/x-raw,width=640,height=360,framerate=30/1 ! ximagesink";
-  const settings = SessionSettingsSchema.parse({ geometry: "1280x720", fps: 30, audio: false, desktop });
-  const session = await startSession(settings, {});
-  const browser = await launchBrowser({ viewport: { width: 1280, height: 720 } });
+  const { session, page, stop } = await startViewedSession({ desktop });
   try {
-    const page = await browser.context.newPage();
     await page.goto(`${session.url}&transport=auto&resize=off`);
     await page.waitForFunction(() => (globalThis as Win).selkiesStats?.transport === "webrtc", null, {
       timeout: 30_000,
@@ -39,7 +31,6 @@ Deno.test("a WebRTC viewer whose peer worker dies falls back to the WebSocket at
       timeout: 10_000,
     });
   } finally {
-    await browser.close();
-    await session.stop();
+    await stop();
   }
 });

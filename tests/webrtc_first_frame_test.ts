@@ -5,11 +5,9 @@
  */
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { SessionSettingsSchema } from "../jobs/session.ts";
-import { startSession } from "../streamer/session/session.ts";
-import { launchBrowser } from "./fixtures/browser.ts";
-
-type Win = typeof globalThis & { selkiesStats: { transport: string } };
+import { delay } from "./fixtures/async.ts";
+import type { Win } from "./fixtures/client_browser.ts";
+import { runX, startViewedSession } from "./fixtures/session.ts";
 
 const HOLD_OFFER_MS = 2500; // well inside the client's 5 s WebRTC deadline (auto falls back after it)
 const RED = [0xc0, 0x30, 0x30];
@@ -31,20 +29,11 @@ function near(actual: number[], expected: number[]): boolean {
   return [0, 1, 2].every((i) => Math.abs(actual[i] - expected[i]) <= 40);
 }
 
-/** Runs an X client on the session's display; resolves with its output. */
-async function x(env: Record<string, string>, command: string, ...args: string[]): Promise<string> {
-  const out = await new Deno.Command(command, { args, env, stdout: "piped", stderr: "null" }).output();
-  return new TextDecoder().decode(out.stdout).trim();
-}
-
 Deno.test("the desktop shows and takes clicks while WebRTC is still negotiating", async () => {
   // An idle screen (damage-gated: one keyframe per new viewer, then nothing) in one known colour.
   const desktop = "xsetroot -solid '#3060c0' && exec sleep 600";
-  const settings = SessionSettingsSchema.parse({ geometry: "1280x720", fps: 30, audio: false, desktop });
-  const session = await startSession(settings, {});
-  const browser = await launchBrowser({ viewport: { width: 1280, height: 720 } });
+  const { session, page, stop } = await startViewedSession({ desktop });
   try {
-    const page = await browser.context.newPage();
     let offerHeld = false;
     await page.routeWebSocket(/\/ws$/, (ws) => {
       const server = ws.connectToServer();
@@ -61,12 +50,12 @@ Deno.test("the desktop shows and takes clicks while WebRTC is still negotiating"
     const opened = Date.now();
     await page.goto(`${session.url}&transport=auto&resize=off`);
 
-    while (!offerHeld && Date.now() - opened < 15_000) await new Promise((r) => setTimeout(r, 20));
+    while (!offerHeld && Date.now() - opened < 15_000) await delay(20);
     assert.ok(offerHeld, "the page asked for WebRTC at once");
     // The desktop changes while WebRTC negotiates: the page must show the change (the WebSocket picture
     // goes on until WebRTC media flows), not a black or frozen first frame.
     const held = Date.now();
-    await x(session.display.env, "xsetroot", "-solid", "#c03030");
+    await runX(session, "xsetroot", "-solid", "#c03030");
     let seen = await visiblePixel(page, 640, 360);
     while (!near(seen, RED) && Date.now() - held < HOLD_OFFER_MS - 500) {
       seen = await visiblePixel(page, 640, 360);
@@ -75,9 +64,9 @@ Deno.test("the desktop shows and takes clicks while WebRTC is still negotiating"
     assert.notEqual(await page.evaluate(() => (globalThis as Win).selkiesStats.transport), "webrtc");
 
     await page.mouse.click(321, 123);
-    await new Promise((r) => setTimeout(r, 300));
+    await delay(300);
     assert.match(
-      await x(session.display.env, "xdotool", "getmouselocation"),
+      await runX(session, "xdotool", "getmouselocation"),
       /^x:321 y:123 /,
       "the click landed where it was made",
     );
@@ -87,7 +76,6 @@ Deno.test("the desktop shows and takes clicks while WebRTC is still negotiating"
     });
     assert.ok(near(await visiblePixel(page, 640, 360), RED), "and WebRTC shows it too");
   } finally {
-    await browser.close();
-    await session.stop();
+    await stop();
   }
 });

@@ -3,27 +3,9 @@
  * screen size (not the old one scaled into it, which squashes and blurs the picture).
  */
 import assert from "node:assert/strict";
-import { SessionSettingsSchema } from "../jobs/session.ts";
-import { startSession } from "../streamer/session/session.ts";
-import { launchBrowser } from "./fixtures/browser.ts";
-import type { Page } from "playwright-core";
-
-type Win = typeof globalThis & {
-  selkiesStats: { transport: string; framesDecoded: number };
-  selkiesDebug: { pixel(x: number, y: number): number[] | undefined };
-};
-
-/** Waits until the decoded picture shows about `expected` (RGB) at (x, y). */
-async function expectPixel(page: Page, x: number, y: number, expected: number[]): Promise<void> {
-  let actual: number[] | undefined;
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    actual = await page.evaluate(([a, b]) => (globalThis as Win).selkiesDebug.pixel(a, b), [x, y]);
-    if (actual && [0, 1, 2].every((i) => Math.abs(actual![i] - expected[i]) <= 40)) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  assert.fail(`pixel (${x},${y}) is ${actual}, expected about ${expected}`);
-}
+import { delay } from "./fixtures/async.ts";
+import type { Win } from "./fixtures/client_browser.ts";
+import { expectPixel, startViewedSession } from "./fixtures/session.ts";
 
 /** The `<video>` element's decoded size and the page's transport. */
 function videoSize(): { w: number; h: number; transport: string } {
@@ -36,11 +18,8 @@ Deno.test("a WebRTC viewer's decoded video follows a desktop resize", async () =
   // while the screen changes. Bar centres (640-wide window): red at x=503, blue at x=594.
   const desktop = "exec gst-launch-1.0 -q videotestsrc pattern=smpte ! " +
     "video/x-raw,width=640,height=360,framerate=30/1 ! ximagesink";
-  const settings = SessionSettingsSchema.parse({ geometry: "1280x720", fps: 30, audio: false, desktop });
-  const session = await startSession(settings, {});
-  const browser = await launchBrowser({ viewport: { width: 1280, height: 720 } });
+  const { session, page, stop } = await startViewedSession({ desktop });
   try {
-    const page = await browser.context.newPage();
     await page.goto(`${session.url}&transport=webrtc`);
     await page.waitForFunction(
       () => {
@@ -57,7 +36,7 @@ Deno.test("a WebRTC viewer's decoded video follows a desktop resize", async () =
     let last = await page.evaluate(videoSize);
     const deadline = Date.now() + 15_000;
     while (Date.now() < deadline && !(last.w === 1000 && last.h === 700)) {
-      await new Promise((r) => setTimeout(r, 250));
+      await delay(250);
       last = await page.evaluate(videoSize);
     }
     assert.deepEqual(last, { w: 1000, h: 700, transport: "webrtc" }, "the WebRTC video has the new size");
@@ -81,7 +60,6 @@ Deno.test("a WebRTC viewer's decoded video follows a desktop resize", async () =
       { timeout: 10_000 },
     );
   } finally {
-    await browser.close();
-    await session.stop();
+    await stop();
   }
 });

@@ -4,36 +4,20 @@
  */
 import assert from "node:assert/strict";
 import { SessionSettingsSchema } from "../../jobs/session.ts";
-import type { ServerMessage } from "../../protocol/protocol.ts";
 import { startSession } from "./session.ts";
 import { localAllocation } from "../../jobs/allocation.ts";
 import { SelkiesError } from "../../errors.ts";
-import { delay } from "../../tests/fixtures/async.ts";
+import { delay, waitFor } from "../../tests/fixtures/async.ts";
+import { connectViewer, startTestSession, type TestViewer } from "../../tests/fixtures/session.ts";
 
 Deno.test("media that keeps failing ends the session: died resolves and the viewer gets a notice", async () => {
-  const settings = SessionSettingsSchema.parse({
-    geometry: "640x480",
-    fps: 15,
-    audio: false,
-    desktop: "exec sleep 600",
-  });
-  const session = await startSession(settings, {});
-  let socket: WebSocket | undefined;
+  const session = await startTestSession({ geometry: "640x480", fps: 15 });
+  let viewer: TestViewer | undefined;
   try {
-    const url = session.url.replace(/^http/, "ws").replace(/\/?\?token=.*/, "/ws");
-    const headers = { authorization: `Bearer ${session.token}` };
-    // Deno takes headers here (the DOM typings do not know it).
-    socket = new WebSocket(url, { headers } as unknown as string[]);
-    const messages: ServerMessage[] = [];
-    const hello = Promise.withResolvers<void>();
-    socket.onmessage = (event) => {
-      if (typeof event.data !== "string") return;
-      const message = JSON.parse(event.data) as ServerMessage;
-      messages.push(message);
-      if (message.t === "hello") hello.resolve();
-    };
-    socket.onerror = () => hello.reject(new Error("the viewer socket failed"));
-    await hello.promise;
+    viewer = connectViewer(session);
+    const { messages } = viewer;
+    await viewer.opened;
+    await waitFor("the hello", () => messages.some((m) => m.t === "hello"), 10_000);
 
     let died: string | undefined;
     session.died.then((reason) => died = reason);
@@ -52,13 +36,13 @@ Deno.test("media that keeps failing ends the session: died resolves and the view
     assert.match(died ?? "not died within 30 s", /^media gave up: media worker \d+ exited \(SIGKILL\)/);
     assert.equal(kills, 6, "the sixth failure within 30 s is the last");
     for (let i = 0; i < 50 && !messages.some((m) => m.t === "notice"); i++) await delay(20);
-    const notices = messages.filter((m) => m.t === "notice").map((m) => m.message);
+    const notices = messages.flatMap((m) => m.t === "notice" ? [m.message] : []);
     assert.equal(notices.length, 1, `one notice: ${notices}`);
     assert.match(notices[0], /^The picture has stopped: the encoder keeps failing \(media worker \d+ exited/);
     await delay(500);
     assert.equal(session.media.workerPid, undefined, "no worker is started again");
   } finally {
-    socket?.close();
+    viewer?.socket.close();
     await session.stop();
   }
 });

@@ -4,42 +4,25 @@
  * ends when it leaves. Workers are counted from /proc, as children of this (the streamer's) process.
  */
 import assert from "node:assert/strict";
-import { SessionSettingsSchema } from "../../jobs/session.ts";
-import { startSession } from "./session.ts";
-import { delay } from "../../tests/fixtures/async.ts";
+import { delay, waitFor } from "../../tests/fixtures/async.ts";
+import { connectViewer, startTestSession, type TestViewer } from "../../tests/fixtures/session.ts";
 import { mediaWorkerPids } from "../../tests/fixtures/procs.ts";
 
 Deno.test("a viewer's back-to-back webrtc requests and resizes stay within the worker bound and end with it", async () => {
-  const settings = SessionSettingsSchema.parse({
-    geometry: "640x480",
-    fps: 15,
-    audio: false,
-    desktop: "exec sleep 600",
-  });
-  const session = await startSession(settings, {});
-  let socket: WebSocket | undefined;
+  const session = await startTestSession({ geometry: "640x480", fps: 15 });
+  let viewer: TestViewer | undefined;
   try {
     const shared = mediaWorkerPids();
     assert.equal(shared.length, 1, `one shared worker before the viewer: ${shared}`);
 
-    const url = session.url.replace(/^http/, "ws").replace(/\/?\?token=.*/, "/ws");
-    const headers = { authorization: `Bearer ${session.token}` };
-    // Deno takes headers here (the DOM typings do not know it).
-    socket = new WebSocket(url, { headers } as unknown as string[]);
-    const hello = Promise.withResolvers<void>();
-    const offers: string[] = [];
-    socket.onmessage = (event) => {
-      if (typeof event.data !== "string") return;
-      const message = JSON.parse(event.data);
-      if (message.t === "hello") hello.resolve();
-      if (message.t === "sdp") offers.push(message.sdp);
-    };
-    socket.onerror = () => hello.reject(new Error("the viewer socket failed"));
-    await hello.promise;
+    viewer = connectViewer(session);
+    const { messages } = viewer;
+    await viewer.opened;
+    await waitFor("the hello", () => messages.some((m) => m.t === "hello"), 10_000);
 
     for (let i = 0; i < 10; i++) {
-      socket.send(JSON.stringify({ t: "webrtc" }));
-      socket.send(JSON.stringify({ t: "resize", w: 640 + 32 * (i + 1), h: 480 + 16 * (i + 1) }));
+      viewer.send({ t: "webrtc" });
+      viewer.send({ t: "resize", w: 640 + 32 * (i + 1), h: 480 + 16 * (i + 1) });
     }
     // Bound while the requests are worked through: the shared worker plus one WebRTC worker of this viewer.
     let most = 0;
@@ -49,10 +32,10 @@ Deno.test("a viewer's back-to-back webrtc requests and resizes stay within the w
       await delay(50);
     }
     assert.ok(most <= 2, `at most 2 media workers at once, saw ${most}`);
-    assert.ok(offers.length >= 1, "the viewer got an offer");
+    assert.ok(messages.some((m) => m.t === "sdp"), "the viewer got an offer");
 
-    socket.close();
-    socket = undefined;
+    viewer.socket.close();
+    viewer = undefined;
     let left = mediaWorkerPids();
     const gone = Date.now() + 8000;
     while (Date.now() < gone && left.length > 1) {
@@ -62,7 +45,7 @@ Deno.test("a viewer's back-to-back webrtc requests and resizes stay within the w
     assert.equal(left.length, 1, `only the shared worker stays after the viewer left: ${left}`);
     assert.equal(left[0], session.media.workerPid);
   } finally {
-    socket?.close();
+    viewer?.socket.close();
     await session.stop();
   }
   assert.deepEqual(mediaWorkerPids(), [], "no worker after the session stopped");
