@@ -11,7 +11,6 @@
 import assert from "node:assert/strict";
 import { hostname } from "node:os";
 import type { CDPSession, Page } from "playwright-core";
-import { runGateway } from "../web/gateway/mod.ts";
 import { launchBrowser, type TestBrowser } from "./fixtures/browser.ts";
 import {
   type FrameAgeWindow,
@@ -21,7 +20,7 @@ import {
   TIME_CODE_DESKTOP,
 } from "./fixtures/frame_age.ts";
 import { startStream } from "./fixtures/stream.ts";
-import { submitSleepJob } from "./harness/gateway.ts";
+import { startSiteGateway, streamThroughGateway } from "./harness/gateway.ts";
 import { startSlurmCluster } from "./harness/slurm.ts";
 
 const FPS = 30;
@@ -150,25 +149,12 @@ Deno.test({
       // Outside a job step the streamer claims the short host name: name the node after it.
       const cluster = await startSlurmCluster({ nodeName: hostname().split(".")[0] });
       cleanups.push(() => cluster.stop());
-      const gw = await runGateway({
-        mode: "site",
-        auth: { mode: "token" },
-        port: 0,
-        mungeSocket: cluster.mungeSocket,
-        slurmEnv: cluster.env,
-      });
+      const gw = await startSiteGateway(cluster);
       cleanups.push(() => gw.stop());
-      const jobId = await submitSleepJob(cluster);
-      const stream = await startStream({
+      const stream = await streamThroughGateway(cluster, gw.url, {
         geometry: GEOMETRY,
         fps: FPS,
         desktop: TIME_CODE_DESKTOP,
-        args: ["--gateway", gw.url],
-        env: {
-          SLURM_JOB_ID: jobId,
-          SELKIES_MUNGE_SOCKET: cluster.mungeSocket,
-          SELKIES_SITE_CONFIG: "/nonexistent",
-        },
       });
       cleanups.push(() => stream.stop());
       assert.ok(stream.url.startsWith(gw.url), `the session is reached through the gateway: ${stream.url}`);
