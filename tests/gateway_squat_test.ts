@@ -12,6 +12,7 @@ import { connectTunnel, type TunnelHandle } from "../streamer/tunnel/mod.ts";
 import { registrationPayload, TUNNEL_VERSION, TunnelCloseCode } from "../protocol/tunnel.ts";
 import { sessionKeys } from "../protocol/session_id.ts";
 import { createSessionDir } from "../jobs/record.ts";
+import { runCommand } from "../exec.ts";
 
 const ATTACKER = "selkies-mallory";
 const text = new TextDecoder();
@@ -33,18 +34,11 @@ async function ensureUser(name: string): Promise<boolean> {
 
 /** A MUNGE credential over `payload`, made by `user` (so it carries that user's UID). */
 async function mungeAs(user: string, payload: string, socket: string): Promise<string> {
-  const child = new Deno.Command("runuser", {
-    args: ["-u", user, "--", "munge", "--socket", socket],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(payload));
-  await writer.close();
-  const out = await child.output();
-  assert.ok(out.success, text.decode(out.stderr));
-  return text.decode(out.stdout).trim();
+  const out = await runCommand("runuser", ["-u", user, "--", "munge", "--socket", socket], {
+    stdin: payload,
+  });
+  assert.equal(out.code, 0, out.stderr);
+  return out.stdout.trim();
 }
 
 Deno.test("another user cannot register or take over a session id they can see", async (t) => {

@@ -13,18 +13,14 @@ import {
 } from "./harness/gateway.ts";
 import type { RunningGateway } from "../web/gateway/mod.ts";
 import { delay } from "./fixtures/async.ts";
+import { runCommand } from "../exec.ts";
 import { connectTunnel, TunnelRejectedError, type ViewerSocket } from "../streamer/tunnel/mod.ts";
 import { registrationPayload, TUNNEL_VERSION, TunnelCloseCode } from "../protocol/tunnel.ts";
 
 const echo = (socket: ViewerSocket) => socket.onMessage((m) => socket.send(m));
 
 async function mungeCred(payload: string, socket: string): Promise<string> {
-  const child = new Deno.Command("munge", { args: ["--socket", socket], stdin: "piped", stdout: "piped" })
-    .spawn();
-  const w = child.stdin.getWriter();
-  await w.write(new TextEncoder().encode(payload));
-  await w.close();
-  return new TextDecoder().decode((await child.output()).stdout).trim();
+  return (await runCommand("munge", ["--socket", socket], { stdin: payload })).stdout.trim();
 }
 
 Deno.test("gateway tunnel with real munged and SLURM", async (t) => {

@@ -18,6 +18,8 @@ import {
 } from "../jobs/scheduler/mod.ts";
 import { jobFacts, SlurmQueryError } from "../web/gateway/slurm.ts";
 import { isAlive, type SlurmCluster, startSlurmCluster } from "./harness/mod.ts";
+import { runCommand } from "../exec.ts";
+import { waitFor } from "./fixtures/async.ts";
 
 let cluster: SlurmCluster;
 let timeLimited: { jobId: string; submitted: number };
@@ -91,46 +93,34 @@ async function submit(script: string): Promise<{ jobId: string }> {
   return result;
 }
 
-async function eventually<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+/** How the tests poll SLURM and the job's files: every 200 ms, 15 s at most. */
+const POLL = { timeoutMs: 15_000, intervalMs: 200 };
 
 async function readOutput(jobId: string, needle: RegExp): Promise<string> {
-  return await eventually(`${needle} in job ${jobId}'s output`, async () => {
+  return await waitFor(`${needle} in job ${jobId}'s output`, async () => {
     const text = await Deno.readTextFile(`${cluster.jobDir}/${jobId}.out`).catch(() => "");
     return needle.test(text) ? text : undefined;
-  });
+  }, POLL);
 }
 
 async function jobPid(jobId: string): Promise<number> {
   return Number(
-    await eventually(`job ${jobId}'s pid file`, async () => {
+    await waitFor(`job ${jobId}'s pid file`, async () => {
       const text = await Deno.readTextFile(`${cluster.jobDir}/${jobId}.pid`).catch(() => "");
       return /^\d+\n$/.test(text) ? text : undefined;
-    }),
+    }, POLL),
   );
 }
 
 /** Submits as user nobody (its own MUNGE credential), like a second user of the cluster. */
 async function submitAsNobody(script: string): Promise<string> {
-  const child = new Deno.Command("runuser", {
-    args: ["-u", "nobody", "--", "env", `SLURM_CONF=${cluster.confPath}`, "sbatch", "--parsable"],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const w = child.stdin.getWriter();
-  await w.write(new TextEncoder().encode(script));
-  await w.close();
-  const out = await child.output();
-  assert.ok(out.success, new TextDecoder().decode(out.stderr));
-  const jobId = new TextDecoder().decode(out.stdout).trim();
+  const out = await runCommand(
+    "runuser",
+    ["-u", "nobody", "--", "env", `SLURM_CONF=${cluster.confPath}`, "sbatch", "--parsable"],
+    { stdin: script },
+  );
+  assert.equal(out.code, 0, out.stderr);
+  const jobId = out.stdout.trim();
   submitted.push(jobId);
   return jobId;
 }
@@ -210,12 +200,12 @@ Deno.test("cancelJob ends a running job and its processes", async () => {
   const pid = await jobPid(jobId);
   assert.ok(isAlive(pid));
   await cancelJob(jobId, { env: cluster.env });
-  const ended = await eventually("the job to leave the queue", async () => {
+  const ended = await waitFor("the job to leave the queue", async () => {
     const j = await getJob(jobId, { env: cluster.env });
     return j?.state === "CANCELLED" ? j : undefined;
-  });
+  }, POLL);
   assert.equal(ended.state, "CANCELLED");
-  await eventually(`pid ${pid} to exit`, () => Promise.resolve(!isAlive(pid)), 10_000);
+  await waitFor(`pid ${pid} to exit`, () => !isAlive(pid), { ...POLL, timeoutMs: 10_000 });
   assert.ok(
     !(await listSessions({ env: cluster.env })).some((j) => j.jobId === jobId && j.state !== "CANCELLED"),
   );
@@ -307,11 +297,11 @@ Deno.test("showJob and the gateway's jobFacts read one job: owner and UID, expan
 Deno.test("a job over its time limit is killed (TIMEOUT) and its processes end", async () => {
   const { jobId, submitted } = timeLimited;
   const pid = await jobPid(jobId);
-  const ended = await eventually("the time limit to be enforced", async () => {
+  const ended = await waitFor("the time limit to be enforced", async () => {
     const j = await getJob(jobId, { env: cluster.env });
     return j?.state === "TIMEOUT" ? j : undefined;
-  }, 60_000);
+  }, { ...POLL, timeoutMs: 60_000 });
   console.log(`time-limit kill seen ${Math.round((Date.now() - submitted) / 1000)} s after the end time`);
   assert.equal(ended.state, "TIMEOUT");
-  await eventually(`pid ${pid} to exit`, () => Promise.resolve(!isAlive(pid)), 10_000);
+  await waitFor(`pid ${pid} to exit`, () => !isAlive(pid), { ...POLL, timeoutMs: 10_000 });
 });
