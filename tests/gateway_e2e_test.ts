@@ -13,6 +13,7 @@ import { createNetNamespace } from "./harness/netns.ts";
 import { startCoturn } from "./harness/coturn.ts";
 import { freePort } from "./fixtures/net.ts";
 import { launchBrowser } from "./fixtures/browser.ts";
+import { type Cleanup, runCleanups } from "./fixtures/cleanup.ts";
 import { delay, waitFor } from "./fixtures/async.ts";
 import type { RunningGateway } from "../web/gateway/mod.ts";
 
@@ -25,7 +26,7 @@ const waitFrames = (page: Page, atLeast: number, timeout = 30_000) =>
   page.waitForFunction((n) => (globalThis as Win).selkiesStats?.framesDecoded >= n, atLeast, { timeout });
 
 Deno.test("a streamer behind a closed network reaches the browser only through the gateway", async (t) => {
-  const cleanups: (() => Promise<unknown> | unknown)[] = [];
+  const cleanups: Cleanup[] = [];
   try {
     const cluster = await startSlurmCluster({ nodeName: hostname().split(".")[0] });
     cleanups.push(() => cluster.stop());
@@ -198,12 +199,6 @@ Deno.test("a streamer behind a closed network reaches the browser only through t
       await waitFrames(page, before + 30, 10_000);
     });
   } finally {
-    for (const cleanup of cleanups.reverse()) {
-      try {
-        await cleanup();
-      } catch (error) {
-        console.error("cleanup failed:", error);
-      }
-    }
+    await runCleanups(cleanups);
   }
 });

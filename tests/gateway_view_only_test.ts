@@ -9,6 +9,7 @@ import { hostname } from "node:os";
 import { startSlurmCluster } from "./harness/slurm.ts";
 import { startSiteGateway, streamThroughGateway } from "./harness/gateway.ts";
 import { launchBrowser } from "./fixtures/browser.ts";
+import { type Cleanup, runCleanups } from "./fixtures/cleanup.ts";
 
 type Win = typeof globalThis & {
   selkiesStats: { framesDecoded: number; transport: string; transportReason: string };
@@ -19,7 +20,7 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
-    const cleanups: (() => Promise<unknown> | unknown)[] = [];
+    const cleanups: Cleanup[] = [];
     try {
       // Outside a job step the streamer claims the short host name: name the node after it.
       const cluster = await startSlurmCluster({ nodeName: hostname().split(".")[0] });
@@ -72,13 +73,7 @@ Deno.test({
         "no signalling message of the view-only viewer was refused",
       );
     } finally {
-      for (const cleanup of cleanups.reverse()) {
-        try {
-          await cleanup();
-        } catch (error) {
-          console.error("cleanup failed:", error);
-        }
-      }
+      await runCleanups(cleanups);
     }
   },
 });
