@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { launchBrowser } from "./fixtures/browser.ts";
 import { startNginx } from "./fixtures/nginx.ts";
+import { delay } from "./fixtures/async.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const APP = `${ROOT}examples/ood/selkies-hpc`;
@@ -73,7 +74,7 @@ Deno.test({
       let connection = "";
       for (let i = 0; i < 100 && !connection.includes("selkies_token"); i++) {
         connection = await Deno.readTextFile(`${staged}/connection.yml`).catch(() => "");
-        await new Promise((r) => setTimeout(r, 100));
+        await delay(100);
       }
       const port = connection.match(/port: (\d+)/)![1];
       const token = connection.match(/selkies_token: (\S+)/)![1];
@@ -82,7 +83,7 @@ Deno.test({
       const ready = `${staged}/selkies-session/ready.json`;
       for (let i = 0; i < 300; i++) {
         if (await Deno.stat(ready).catch(() => undefined)) break;
-        await new Promise((r) => setTimeout(r, 100));
+        await delay(100);
       }
       assert.ok(await Deno.stat(ready), "the streamer reported ready");
       assert.equal((await Deno.stat(tokenFile)).mode! & 0o077, 0, "the secret is private to the owner");

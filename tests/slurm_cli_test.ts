@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { isAlive, type SlurmCluster, startSlurmCluster } from "./harness/mod.ts";
 import { launchBrowser } from "./fixtures/browser.ts";
+import { delay, waitFor } from "./fixtures/async.ts";
 import { KEEP_ENDED_MS } from "../jobs/prune_records.ts";
 import { createSessionDir, writeRecord } from "../jobs/record.ts";
 
@@ -63,15 +64,8 @@ async function sh(cmd: string, args: string[], stdin = ""): Promise<string> {
   return new TextDecoder().decode(out.stdout).trim();
 }
 
-async function eventually<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+/** How the tests poll SLURM, the CLI and the job's files: every 200 ms, 15 s at most. */
+const POLL = { timeoutMs: 15_000, intervalMs: 200 };
 
 const mode = async (path: string) => (await Deno.stat(path)).mode! & 0o777;
 
@@ -121,10 +115,10 @@ Deno.test("submit --command runs it on the node; status, list and cancel follow 
     ]
   ) assert.ok(!text.includes(token), `the session token leaked into ${where}`);
 
-  const log = await eventually("the command's output", async () => {
+  const log = await waitFor("the command's output", async () => {
     const text = await Deno.readTextFile(`${sessionDir}/job.log`).catch(() => "");
     return /gpus=/.test(text) ? text : undefined;
-  });
+  }, POLL);
   assert.match(log, new RegExp(`gpus=\\d job=${jobId}`));
 
   const status = await cli("status", "--json", jobId);
@@ -143,14 +137,11 @@ Deno.test("submit --command runs it on the node; status, list and cancel follow 
 
   const cancel = await cli("cancel", jobId);
   assert.equal(cancel.code, 0, cancel.stderr);
-  await eventually("the job to be CANCELLED", async () => {
+  await waitFor("the job to be CANCELLED", async () => {
     const s = JSON.parse((await cli("status", "--json", jobId)).stdout);
     return s.state === "CANCELLED" ? s : undefined;
-  });
-  await eventually(
-    "the job's processes to end",
-    () => Promise.resolve(pids.every((p) => !isAlive(p)) || undefined),
-  );
+  }, POLL);
+  await waitFor("the job's processes to end", () => pids.every((p) => !isAlive(p)), POLL);
   const again = await cli("cancel", jobId);
   assert.equal(again.code, 2);
   assert.match(again.stderr, /already ended \(CANCELLED\)/);
@@ -350,7 +341,7 @@ Deno.test({
       const deadline = Date.now() + 30_000;
       let left = await jobProcesses(jobId);
       while (left.length > 0 && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 500));
+        await delay(500);
         left = await jobProcesses(jobId);
       }
       const names = await Promise.all(
@@ -423,7 +414,7 @@ Deno.test({
     const jobId = d.decode(submitted.stdout).trim();
     try {
       const readyFile = `${home}/.local/share/selkies-hpc/sessions/slurm-${jobId}/ready.json`;
-      const ready = await eventually(
+      const ready = await waitFor(
         "the session's ready.json",
         async () => {
           const text = await Deno.readTextFile(readyFile).catch(() => "");
@@ -431,7 +422,7 @@ Deno.test({
           const log = await Deno.readTextFile(`${cluster.jobDir}/${jobId}.out`).catch(() => "");
           if (/did not start|error/i.test(log)) throw new Error(`the session failed:\n${log}`);
         },
-        90_000,
+        { ...POLL, timeoutMs: 90_000 },
       );
       const hello = await sessionHello(ready);
       assert.deepEqual(
@@ -440,11 +431,10 @@ Deno.test({
       );
     } finally {
       await new Deno.Command("scancel", { args: [jobId], env: cluster.env }).output();
-      await eventually(
-        "the job's processes to end",
-        async () => (await jobProcesses(jobId)).length === 0 || undefined,
-        30_000,
-      );
+      await waitFor("the job's processes to end", async () => (await jobProcesses(jobId)).length === 0, {
+        ...POLL,
+        timeoutMs: 30_000,
+      });
     }
   },
 });

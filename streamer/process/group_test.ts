@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { ProcessGroup } from "./group.ts";
 import { findMarked, isAlive } from "./_proc.ts";
+import { delay } from "../../tests/fixtures/async.ts";
 
 Deno.test("stop() ends children, their process group and a double-forked setsid daemon", async () => {
   const group = new ProcessGroup({ graceMs: 1000 });
@@ -12,7 +13,7 @@ Deno.test("stop() ends children, their process group and a double-forked setsid 
     });
     let daemon = 0;
     for (let i = 0; i < 100 && !daemon; i++) {
-      await new Promise((r) => setTimeout(r, 20));
+      await delay(20);
       daemon = Number(Deno.readTextFileSync(pidFile).trim()) || 0;
     }
     assert.ok(daemon > 0 && isAlive(daemon), "the daemon started");
@@ -30,7 +31,7 @@ Deno.test("stop() ends children, their process group and a double-forked setsid 
 Deno.test("stop() escalates to SIGKILL for a child ignoring SIGTERM", async () => {
   const group = new ProcessGroup({ graceMs: 300 });
   const child = group.spawn("stubborn", "sh", { args: ["-c", "trap '' TERM; while :; do sleep 0.1; done"] });
-  await new Promise((r) => setTimeout(r, 100));
+  await delay(100);
   const started = Date.now();
   await group.stop();
   const exit = await child.exited;

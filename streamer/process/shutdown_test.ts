@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { isAlive } from "./_proc.ts";
+import { delay } from "../../tests/fixtures/async.ts";
 
 for (const signal of ["SIGTERM", "SIGHUP"] as const) {
   Deno.test(`installShutdownHandlers: ${signal} stops the group and leaves no child`, async () => {
@@ -42,7 +43,7 @@ Deno.test("installShutdownHandlers: a second SIGTERM 50 ms later does not cut th
     while (!out.includes("\n")) out += (await reader.read()).value ?? "";
     sleeper = Number(out.match(/ready (\d+)/)![1]);
     proc.kill("SIGTERM");
-    await new Promise((r) => setTimeout(r, 50));
+    await delay(50);
     proc.kill("SIGTERM");
     for (let r = await reader.read(); !r.done; r = await reader.read()) out += r.value;
     assert.equal((await proc.status).code, 0, "the stop ran to its end");
