@@ -5,10 +5,9 @@
  * relayed by a real coturn, and keeps streaming across a gateway restart.
  */
 import assert from "node:assert/strict";
-import { hostname } from "node:os";
 import type { Page } from "playwright-core";
 import { startSlurmCluster } from "./harness/slurm.ts";
-import { openSocket, startSiteGateway, streamThroughGateway } from "./harness/gateway.ts";
+import { openSocket, startSiteGateway, streamerNodeName, streamThroughGateway } from "./harness/gateway.ts";
 import { createNetNamespace } from "./harness/netns.ts";
 import { startCoturn } from "./harness/coturn.ts";
 import { freePort } from "./fixtures/net.ts";
@@ -28,7 +27,7 @@ const waitFrames = (page: Page, atLeast: number, timeout = 30_000) =>
 Deno.test("a streamer behind a closed network reaches the browser only through the gateway", async (t) => {
   const cleanups: Cleanup[] = [];
   try {
-    const cluster = await startSlurmCluster({ nodeName: hostname().split(".")[0] });
+    const cluster = await startSlurmCluster({ nodeName: streamerNodeName() });
     cleanups.push(() => cluster.stop());
     const ns = await createNetNamespace();
     cleanups.push(() => ns.close());

@@ -5,9 +5,8 @@
  * headless Chromium.
  */
 import assert from "node:assert/strict";
-import { hostname } from "node:os";
 import { startSlurmCluster } from "./harness/slurm.ts";
-import { startSiteGateway, streamThroughGateway } from "./harness/gateway.ts";
+import { startSiteGateway, streamerNodeName, streamThroughGateway } from "./harness/gateway.ts";
 import { launchBrowser } from "./fixtures/browser.ts";
 import { type Cleanup, runCleanups } from "./fixtures/cleanup.ts";
 
@@ -22,8 +21,7 @@ Deno.test({
   async fn() {
     const cleanups: Cleanup[] = [];
     try {
-      // Outside a job step the streamer claims the short host name: name the node after it.
-      const cluster = await startSlurmCluster({ nodeName: hostname().split(".")[0] });
+      const cluster = await startSlurmCluster({ nodeName: streamerNodeName() });
       cleanups.push(() => cluster.stop());
       const gw = await startSiteGateway(cluster);
       cleanups.push(() => gw.stop());

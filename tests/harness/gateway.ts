@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { localAllocation } from "../../jobs/allocation.ts";
 import { type SessionKeys, sessionKeys } from "../../protocol/session_id.ts";
 import { newSecret } from "../../secrets.ts";
 import { runGateway, type RunGatewayOptions, type RunningGateway } from "../../web/gateway/mod.ts";
@@ -40,6 +41,22 @@ export function startSiteGateway(
   });
 }
 
+/**
+ * The node a streamer started outside a job step registers with: this host's, as it names itself without
+ * `SLURMD_NODENAME` (jobs/allocation.ts). A test cluster whose sessions come from
+ * {@linkcode streamThroughGateway} names its node so, or the gateway refuses them.
+ *
+ * @example
+ * ```ts
+ * import { streamerNodeName } from "./gateway.ts";
+ * import { startSlurmCluster } from "./slurm.ts";
+ * await using cluster = await startSlurmCluster({ nodeName: streamerNodeName() });
+ * ```
+ */
+export function streamerNodeName(): string {
+  return localAllocation().nodeName;
+}
+
 /** A ready session registered at a gateway, and the job it runs for. */
 export interface GatewayStream extends TestStream {
   /** The SLURM job id the session registered with. */
@@ -49,16 +66,14 @@ export interface GatewayStream extends TestStream {
 /**
  * Submits a sleep job and runs `selkies-hpc stream --gateway <gatewayUrl>` for it as that job's streamer
  * (`SLURM_JOB_ID`, the cluster's MUNGE socket, no site config), until it is ready (90 s at most); `options`
- * are {@linkcode startStream}'s, with more environment where given. The streamer claims the host's short name
- * as its node, so the cluster's `nodeName` must be that. `stop()` ends the stream; the job runs until the
- * cluster stops.
+ * are {@linkcode startStream}'s, with more environment where given. The cluster's node must be
+ * {@linkcode streamerNodeName}. `stop()` ends the stream; the job runs until the cluster stops.
  *
  * @example
  * ```ts
- * import { hostname } from "node:os";
- * import { startSiteGateway, streamThroughGateway } from "./gateway.ts";
+ * import { startSiteGateway, streamerNodeName, streamThroughGateway } from "./gateway.ts";
  * import { startSlurmCluster } from "./slurm.ts";
- * await using cluster = await startSlurmCluster({ nodeName: hostname().split(".")[0] });
+ * await using cluster = await startSlurmCluster({ nodeName: streamerNodeName() });
  * const gw = await startSiteGateway(cluster);
  * const stream = await streamThroughGateway(cluster, gw.url, { geometry: "640x360" });
  * console.log(stream.url); // <gw.url>s/<session id>/?token=...
