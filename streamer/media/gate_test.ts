@@ -3,8 +3,9 @@ import type { MediaFrame } from "../../protocol/protocol.ts";
 import { startTestDisplay } from "../../tests/fixtures/xvfb.ts";
 import { openX11 } from "../x11/mod.ts";
 import { IdleTimer } from "./idle.ts";
-import { MediaSession } from "./session.ts";
+import type { MediaSession } from "./session.ts";
 import { delay } from "../../tests/fixtures/async.ts";
+import { testMediaSession } from "../../tests/fixtures/media.ts";
 
 const W = 1280, H = 720, FPS = 30;
 
@@ -29,15 +30,10 @@ async function measure(media: MediaSession, frames: { at: number }[], ms: number
 Deno.test("an idle screen is gated: little CPU, and changes or new viewers still get frames at once", async (t) => {
   const x = await startTestDisplay();
   const x11 = openX11(x.display.name, x.display.xauthority);
-  const media = new MediaSession({
-    display: x.display.name,
-    xauthority: x.display.xauthority,
-    width: W,
-    height: H,
-    fps: FPS,
-    encoder: "x264",
-    bitrateKbps: 4000,
-  });
+  const media = testMediaSession(
+    { display: x.display.name, xauthority: x.display.xauthority },
+    { width: W, height: H, fps: FPS, bitrateKbps: 4000 },
+  );
   let idle: IdleTimer | undefined;
   try {
     await x.run("xsetroot", ["-solid", "gray"]);

@@ -1,23 +1,14 @@
 import assert from "node:assert/strict";
 import type { MediaFrame } from "../../protocol/protocol.ts";
 import { delay } from "../../tests/fixtures/async.ts";
-import { startMotion, startXvfb } from "../../tests/fixtures/media.ts";
-import { MediaSession } from "./session.ts";
+import { startMotion, startXvfb, testMediaSession } from "../../tests/fixtures/media.ts";
 
 const W = 640, H = 360, FPS = 30;
 
 Deno.test("the shared encoder is paced: held while no subscriber has room, fresh captures when it resumes", async (t) => {
   const x = await startXvfb(W, H);
   const motion = startMotion(x, "ball", W, H);
-  const media = new MediaSession({
-    display: x.display,
-    xauthority: x.xauthority,
-    width: W,
-    height: H,
-    fps: FPS,
-    encoder: "x264",
-    bitrateKbps: 2000,
-  });
+  const media = testMediaSession(x, { width: W, height: H, fps: FPS });
   try {
     await media.start();
     let room = true;

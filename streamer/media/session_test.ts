@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { MediaFrame } from "../../protocol/protocol.ts";
-import { MediaSession } from "./session.ts";
-import { startMotion, startPulse, startXvfb } from "../../tests/fixtures/media.ts";
+import type { MediaSession } from "./session.ts";
+import { startMotion, startPulse, startXvfb, testMediaSession } from "../../tests/fixtures/media.ts";
 import { delay } from "../../tests/fixtures/async.ts";
 
 const W = 1280, H = 720, FPS = 30;
@@ -33,15 +33,7 @@ function alive(pid: number): boolean {
 
 Deno.test("appsink media session: fps, keyframes, bitrate, crash recovery, clean stop", async (t) => {
   const x = await startXvfb(W, H);
-  const media = new MediaSession({
-    display: x.display,
-    xauthority: x.xauthority,
-    width: W,
-    height: H,
-    fps: FPS,
-    encoder: "x264",
-    bitrateKbps: 4000,
-  });
+  const media = testMediaSession(x, { width: W, height: H, fps: FPS, bitrateKbps: 4000 });
   const motion: { close(): Promise<void> }[] = [];
   let idle = 0;
   try {
@@ -171,12 +163,7 @@ Deno.test("appsink media session: fps, keyframes, bitrate, crash recovery, clean
 Deno.test("audio: Opus packets every 10 ms next to the video", async () => {
   const x = await startXvfb(640, 480);
   const pulse = await startPulse();
-  const media = new MediaSession({
-    display: x.display,
-    xauthority: x.xauthority,
-    width: 640,
-    height: 480,
-    fps: 15,
+  const media = testMediaSession(x, {
     encoder: "auto",
     bitrateKbps: 1000,
     audio: { pulseServer: pulse.server },

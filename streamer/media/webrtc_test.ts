@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
 import { CHROMIUM_FLAGS } from "../../tests/fixtures/browser.ts";
-import { MediaSession, type WebRtcPeer } from "./session.ts";
-import { startMotion, startPulse, startXvfb } from "../../tests/fixtures/media.ts";
+import type { WebRtcPeer } from "./session.ts";
+import { startMotion, startPulse, startXvfb, testMediaSession } from "../../tests/fixtures/media.ts";
 import { waitFor } from "../../tests/fixtures/async.ts";
 import { childPids } from "../../tests/fixtures/procs.ts";
 
@@ -50,13 +50,10 @@ Deno.test("webrtc viewer: headless Chromium decodes frames, data channel reaches
   const x = await startXvfb(W, H);
   const motion = startMotion(x, "ball", W, H);
   const pulse = await startPulse();
-  const media = new MediaSession({
-    display: x.display,
-    xauthority: x.xauthority,
+  const media = testMediaSession(x, {
     width: W,
     height: H,
     fps: 30,
-    encoder: "x264",
     bitrateKbps: 4000,
     audio: { pulseServer: pulse.server },
   });

@@ -4,24 +4,10 @@
  * that stops answering its parent is killed, and `killAll` ends every worker at once.
  */
 import assert from "node:assert/strict";
-import { type MediaOptions, MediaSession } from "./session.ts";
-import { startXvfb, type TestDisplay } from "../../tests/fixtures/media.ts";
+import { startXvfb, testMediaSession } from "../../tests/fixtures/media.ts";
 import { waitFor } from "../../tests/fixtures/async.ts";
 import { mediaWorkerPids } from "../../tests/fixtures/procs.ts";
 import { isAlive } from "../../tests/harness/mod.ts";
-
-function session(x: TestDisplay, extra: Partial<MediaOptions> = {}): MediaSession {
-  return new MediaSession({
-    display: x.display,
-    xauthority: x.xauthority,
-    width: 640,
-    height: 480,
-    fps: 15,
-    encoder: "x264",
-    bitrateKbps: 2000,
-    ...extra,
-  });
-}
 
 const noPeer = { iceServers: [], onSignal() {}, onData() {}, onClose() {} };
 
@@ -31,7 +17,7 @@ Deno.test("media workers stay bounded", async (t) => {
     await t.step(
       "resizes at once restart the shared worker one after another, never two at a time",
       async () => {
-        const media = session(x);
+        const media = testMediaSession(x);
         try {
           await media.start();
           let most = 0;
@@ -48,7 +34,7 @@ Deno.test("media workers stay bounded", async (t) => {
     );
 
     await t.step("WebRTC viewers beyond maxPeers are refused", async () => {
-      const media = session(x, { maxPeers: 1 });
+      const media = testMediaSession(x, { maxPeers: 1 });
       try {
         await media.start();
         const first = await media.createPeer(noPeer);
@@ -63,7 +49,7 @@ Deno.test("media workers stay bounded", async (t) => {
     });
 
     await t.step("an offer nobody answers ends its worker after connectTimeoutMs, saying why", async () => {
-      const media = session(x, { connectTimeoutMs: 2000 });
+      const media = testMediaSession(x, { connectTimeoutMs: 2000 });
       try {
         await media.start();
         let reason = "";
@@ -86,7 +72,7 @@ Deno.test("media workers stay bounded", async (t) => {
     await t.step(
       "a worker that stops answering its parent is killed (and the shared one restarts)",
       async () => {
-        const media = session(x, { unresponsiveMs: 1500 });
+        const media = testMediaSession(x, { unresponsiveMs: 1500 });
         try {
           await media.start();
           const pid = media.workerPid!;
@@ -106,7 +92,7 @@ Deno.test("media workers stay bounded", async (t) => {
     await t.step(
       "killAll ends every worker at once; peers hear why, the shared worker restarts",
       async () => {
-        const media = session(x);
+        const media = testMediaSession(x);
         try {
           await media.start();
           const reasons: string[] = [];
