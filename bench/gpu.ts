@@ -172,7 +172,7 @@ if (import.meta.main) {
   const out = flag(
     args,
     "out",
-    Deno.env.get("OUT") ?? new URL("./results/gpu/local", import.meta.url).pathname,
+    Deno.env.get("OUT") ?? new URL("../docs/results/gpu/local", import.meta.url).pathname,
   );
   const seconds = Number(flag(args, "seconds", "10"));
   const warmup = Number(flag(args, "warmup", "3"));

@@ -2,7 +2,7 @@
  * `deno task bench`: our streamer against TigerVNC + websockify + noVNC in the same headless
  * Chromium, on the same content, with a calibration of the method itself.
  *
- * Flags: `--quick` (smoke: motion and text, 3 s each), `--out DIR` (default bench/results),
+ * Flags: `--quick` (smoke: motion and text, 3 s each), `--out DIR` (default docs/results),
  * `--peers a,b`, `--contents a,b`, `--duration S`, `--warmup S`, `--geometry WxH`,
  * `--from-json FILE` (re-render the reports of an earlier run without measuring), `--quiet-wait S` (longest
  * wait, before each case, for other processes to use < 40% of a core; 60 in the full run, 0 in --quick).
@@ -105,7 +105,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
   const seconds = z.coerce.number().positive("must be a positive number of seconds");
   return {
     quick,
-    out: values.out ?? new URL("./results", import.meta.url).pathname,
+    out: values.out ?? new URL("../docs/results", import.meta.url).pathname,
     peers: flag("peers", list(PEERS), values.peers, [...PEERS]),
     contents: flag(
       "contents",
@@ -135,7 +135,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
  * import { writeResults } from "./main.ts";
  * import type { BenchReport } from "./run.ts";
  * declare const report: BenchReport;
- * await writeResults(report, "bench/results");
+ * await writeResults(report, "docs/results");
  * ```
  */
 export async function writeResults(report: BenchReport, dir: string): Promise<void> {

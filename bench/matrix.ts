@@ -85,7 +85,7 @@ if (import.meta.main) {
   const machine = await machineInfo();
   console.log(textTable(matrixCells(rows)));
   if (!quick) {
-    const out = new URL("./results", import.meta.url).pathname;
+    const out = new URL("../docs/results", import.meta.url).pathname;
     await Deno.writeTextFile(`${out}/matrix.json`, JSON.stringify({ machine, rows }, null, 2) + "\n");
     const md = `# Transport matrix (full-screen motion)\n\nMachine: ${JSON.stringify(machine)}\n\n`;
     await Deno.writeTextFile(`${out}/matrix.md`, md + markdownTable(matrixCells(rows)) + "\n");

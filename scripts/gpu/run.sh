@@ -5,7 +5,7 @@
 #
 #   scripts/gpu/run.sh [bench/gpu.ts arguments, e.g. --cases gl-1080p60 --seconds 10] [--next more...]
 #
-# Writes to $OUT (default bench/results/gpu/local): run.log (everything printed), node.txt (OS, GPU,
+# Writes to $OUT (default docs/results/gpu/local): run.log (everything printed), node.txt (OS, GPU,
 # driver libraries), nvcodec.txt (what GStreamer's NVIDIA plugin registers, with its debug log),
 # doctor.json (`selkies-hpc doctor --json`), gpu.json and gpu.md (bench/gpu.ts).
 # As root on a node without /usr/bin/xkbcomp it links the carried one there: Xvfb runs it from that
@@ -13,7 +13,7 @@
 set -uo pipefail
 ROOT=$(CDPATH= cd -- "$(dirname -- "$0")/../.." && pwd)
 cd "$ROOT"
-OUT=${OUT:-$ROOT/bench/results/gpu/local}
+OUT=${OUT:-$ROOT/docs/results/gpu/local}
 B=${SELKIES_GPU_ROOT:-/tmp/selkies-gpu}
 mkdir -p "$OUT"
 exec > >(tee "$OUT/run.log") 2>&1
