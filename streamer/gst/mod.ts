@@ -16,3 +16,4 @@ export { type BusEnd, gstInit, Pipeline, State } from "./pipeline.ts";
 export { pullSample, type Sample } from "./appsink.ts";
 export { createDataChannel, createOffer, setRemoteAnswer, transceivers } from "./webrtc.ts";
 export { hardExit } from "./exit.ts";
+export { PLAYOUT_DELAY_ID, PLAYOUT_DELAY_URI, registerPlayoutDelay } from "./playout_delay.ts";

@@ -3,7 +3,14 @@
  *
  * @module
  */
-import { createDataChannel, createOffer, GObject, setRemoteAnswer, transceivers } from "../gst/mod.ts";
+import {
+  createDataChannel,
+  createOffer,
+  GObject,
+  registerPlayoutDelay,
+  setRemoteAnswer,
+  transceivers,
+} from "../gst/mod.ts";
 import type { IceServer } from "../../protocol/ice.ts";
 import { gstIceServers } from "./_ice.ts";
 import type { FromWorker } from "./_protocol.ts";
@@ -28,6 +35,13 @@ export class WebRtcEndpoint {
   ) {
     this.#webrtcbin = webrtcbin;
     this.#send = send;
+    // The payloader's caps ask for the playout-delay extension by URI (pipeline.ts); it must exist before
+    // they are negotiated, at PLAYING. Without it the stream still plays, through the browser's jitter buffer.
+    try {
+      registerPlayoutDelay();
+    } catch (error) {
+      console.error(`no playout-delay extension: ${(error as Error).message}`);
+    }
     const { stun, turn } = gstIceServers(iceServers);
     if (stun) webrtcbin.set("stun-server", stun);
     for (const uri of turn) webrtcbin.emit("add-turn-server", uri);

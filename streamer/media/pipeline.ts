@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { PLAYOUT_DELAY_ID, PLAYOUT_DELAY_URI } from "../gst/playout_delay.ts";
 import type { EncoderName } from "./probe.ts";
 
 /** Where encoded media goes. */
@@ -30,7 +31,11 @@ export interface PipelineOptions {
   mode: MediaMode;
   /** Capture PulseAudio too. */
   audio?: { pulseServer: string };
-  /** Seconds between forced keyframes. @default {2} */
+  /**
+   * Seconds between forced keyframes. Over WebRTC x264 makes none by default: the browser asks for one when it
+   * needs one (RTCP PLI), the worker on connect and resize, and a keyframe squeezed into a 1.5-frame VBV every
+   * few seconds would blur the picture each time. @default {2, or none for x264 over WebRTC}
+   */
   keyframeSeconds?: number;
   /** CUDA device for nvh264enc. */
   cudaDevice?: number;
@@ -115,14 +120,35 @@ export function bitrateProperty(encoder: EncoderName, kbps: number): { name: str
   }
 }
 
+/** x264's "no periodic keyframes" (`key-int-max` is a gint; x264 treats anything this large as infinite). */
+const NO_PERIODIC_KEYFRAMES = 2147483647;
+
+/**
+ * x264's VBV buffer in ms: over WebRTC 1.5 frame times (3 with periodic keyframes), as Selkies-GStreamer does,
+ * so that no frame is much larger than the average one; for the WebSocket transport 500 ms as before.
+ *
+ * @example
+ * ```ts
+ * import { vbvMs } from "./pipeline.ts";
+ * vbvMs({ fps: 60, mode: "webrtc" }); // 25
+ * ```
+ */
+export function vbvMs(o: Pick<PipelineOptions, "fps" | "mode" | "keyframeSeconds">): number {
+  if (o.mode !== "webrtc") return 500;
+  return Math.round((o.keyframeSeconds ? 3 : 1.5) * 1000 / Math.max(1, o.fps));
+}
+
 /**
  * The encoder with settings for a desktop: no B-frames, low latency, near-zero cost while the screen is
- * idle, motion capped at the bitrate.
+ * idle, motion capped at the bitrate. x264 encodes each frame with all its threads at once (sliced threads:
+ * no frame waits for another, which frame threading would cost), and over WebRTC keeps every frame near the
+ * average size (see {@linkcode vbvMs}).
  *
  * @example
  * ```ts
  * import { encoderDescription } from "./pipeline.ts";
- * encoderDescription({ encoder: "x264", element: "x264enc", width: 1280, height: 720, fps: 30, bitrateKbps: 4000 });
+ * encoderDescription({ encoder: "x264", element: "x264enc", width: 1280, height: 720, fps: 30, bitrateKbps: 4000,
+ *   mode: "webrtc" });
  * ```
  */
 export function encoderDescription(
@@ -137,6 +163,7 @@ export function encoderDescription(
     | "keyframeSeconds"
     | "cudaDevice"
     | "cpus"
+    | "mode"
   >,
 ): string {
   const gop = Math.max(1, Math.round(o.fps * (o.keyframeSeconds ?? 2)));
@@ -146,8 +173,11 @@ export function encoderDescription(
   switch (o.encoder) {
     case "x264":
       // pass=qual is CRF (quantizer) with bitrate as the VBV cap: static frames cost a few bytes.
-      return `x264enc ${name} tune=zerolatency speed-preset=ultrafast bframes=0 key-int-max=${gop} ` +
-        `pass=qual quantizer=23 ${bitrate} vbv-buf-capacity=500 threads=${workerThreads(o).encoder}`;
+      return `x264enc ${name} tune=zerolatency speed-preset=ultrafast bframes=0 key-int-max=${
+        o.mode === "webrtc" && !o.keyframeSeconds ? NO_PERIODIC_KEYFRAMES : gop
+      } pass=qual quantizer=23 ${bitrate} vbv-buf-capacity=${vbvMs(o)} threads=${
+        workerThreads(o).encoder
+      } sliced-threads=true`;
     case "nvh264":
       return `nvh264enc ${name} rc-mode=vbr zerolatency=true preset=low-latency-hq bframes=0 ` +
         `gop-size=${gop} ${bitrate} max-bitrate=${o.bitrateKbps}` +
@@ -195,6 +225,8 @@ export function baseline(encoder: EncoderName, mode: MediaMode): boolean {
  */
 export function pipelineDescription(o: PipelineOptions): string {
   const webrtc = o.mode === "webrtc";
+  // The payloader adds the extension the caps name (registered by the WebRTC worker): frames play at once.
+  const playoutDelay = `extmap-${PLAYOUT_DELAY_ID}=(string)${PLAYOUT_DELAY_URI}`;
   const video = [
     `ximagesrc name=${CAPTURE_NAME} display-name=${o.display} use-damage=false show-pointer=false`,
     `video/x-raw,framerate=${o.captureFps ?? o.fps}/1`,
@@ -204,7 +236,11 @@ export function pipelineDescription(o: PipelineOptions): string {
     `videoscale`,
     `videoconvert n-threads=${workerThreads(o).convert}`,
     `capsfilter name=${SIZE_NAME} caps="${sizeCaps(o.width, o.height)}"`,
-    `queue leaky=downstream max-size-buffers=1 max-size-bytes=0 max-size-time=0`,
+    // WebSocket: a thread boundary whose one slot drops raw frames when the sender stalls (back-pressure).
+    // WebRTC: none. Capture, convert, encode and send run back to back in the capture thread, so no frame waits
+    // for the encoder to finish the one before (the queue's wait was 0-15 ms per frame at 1080p on 2 cores, and
+    // converting frames the queue then dropped cost CPU); a slow encoder makes ximagesrc grab less often instead.
+    ...(webrtc ? [] : [`queue leaky=downstream max-size-buffers=1 max-size-bytes=0 max-size-time=0`]),
     encoderDescription(o),
     ...(o.encoder === "vp8" ? [] : [
       "h264parse config-interval=-1",
@@ -213,9 +249,9 @@ export function pipelineDescription(o: PipelineOptions): string {
     ]),
     webrtc
       ? (o.encoder === "vp8"
-        ? "rtpvp8pay picture-id-mode=15-bit ! application/x-rtp,media=video,encoding-name=VP8,payload=96"
+        ? `rtpvp8pay picture-id-mode=15-bit ! application/x-rtp,media=video,encoding-name=VP8,payload=96,${playoutDelay}`
         : "rtph264pay config-interval=-1 aggregate-mode=zero-latency ! " +
-          "application/x-rtp,media=video,encoding-name=H264,payload=96")
+          `application/x-rtp,media=video,encoding-name=H264,payload=96,${playoutDelay}`)
       : "appsink name=video sync=false async=false max-buffers=4 drop=false emit-signals=false",
   ].join(" ! ");
   const parts = [video + (webrtc ? " ! webrtc." : "")];

@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { Pipeline } from "../gst/mod.ts";
-import { bitrateProperty, pipelineDescription, type PipelineOptions, workerThreads } from "./pipeline.ts";
+import { PLAYOUT_DELAY_ID, PLAYOUT_DELAY_URI } from "../gst/mod.ts";
+import {
+  bitrateProperty,
+  pipelineDescription,
+  type PipelineOptions,
+  vbvMs,
+  workerThreads,
+} from "./pipeline.ts";
 
 const base: PipelineOptions = {
   display: ":5",
@@ -23,13 +30,54 @@ Deno.test("x264 for a desktop: quality-capped VBR, no B-frames, keyframe every 2
     d,
     /x264enc name=enc tune=zerolatency speed-preset=ultrafast bframes=0 key-int-max=120 pass=qual/,
   );
-  assert.match(d, /bitrate=8000 vbv-buf-capacity=500/);
+  assert.match(d, /bitrate=8000 vbv-buf-capacity=500 threads=\d+ sliced-threads=true/);
+  assert.match(d, /capsfilter name=size [^!]* ! queue leaky=downstream max-size-buffers=1 [^!]* ! x264enc/);
   assert.match(
     d,
     /h264parse config-interval=-1 ! video\/x-h264,stream-format=byte-stream,alignment=au,profile=constrained-baseline/,
   );
   assert.match(d, /appsink name=video/);
   assert.doesNotMatch(d, /webrtcbin|pulsesrc/);
+});
+
+Deno.test("x264 over WebRTC: no frame waits or grows (no queue, sliced threads, 1.5-frame VBV, keyframes on request)", () => {
+  const d = pipelineDescription({ ...base, mode: "webrtc" });
+  assert.match(
+    d,
+    /capsfilter name=size caps="[^"]*" ! x264enc name=enc /,
+    "the encoder follows the converter directly",
+  );
+  assert.doesNotMatch(d, / ! queue /);
+  assert.match(d, /key-int-max=2147483647 /, "no periodic keyframes");
+  assert.match(d, /vbv-buf-capacity=25 threads=\d+ sliced-threads=true/);
+  assert.match(pipelineDescription({ ...base, mode: "webrtc", fps: 30 }), /vbv-buf-capacity=50 /);
+  const periodic = pipelineDescription({ ...base, mode: "webrtc", keyframeSeconds: 4 });
+  assert.match(
+    periodic,
+    /key-int-max=240 [^!]*vbv-buf-capacity=50 /,
+    "periodic keyframes get 3 frames of VBV",
+  );
+  assert.equal(vbvMs({ fps: 60, mode: "appsink" }), 500);
+  assert.equal(vbvMs({ fps: 60, mode: "webrtc" }), 25);
+});
+
+Deno.test("WebRTC video caps ask the payloader for the playout-delay extension (min = max = 0)", () => {
+  const extmap = `extmap-${PLAYOUT_DELAY_ID}=(string)${PLAYOUT_DELAY_URI}`;
+  for (const [encoder, element] of [["x264", "x264enc"], ["vp8", "vp8enc"]] as const) {
+    const d = pipelineDescription({
+      ...base,
+      encoder,
+      element,
+      mode: "webrtc",
+      audio: { pulseServer: "unix:/x" },
+    });
+    assert.equal(d.split(extmap).length, 2, `${encoder}: once, on the video caps only: ${d}`);
+    assert.match(
+      d,
+      new RegExp(`application/x-rtp,media=video,[^!]*${extmap.replace(/[()]/g, "\\$&")} ! webrtc\\.`),
+    );
+  }
+  assert.doesNotMatch(pipelineDescription(base), /extmap/);
 });
 
 Deno.test("webrtc mode payloads into webrtcbin, audio adds an Opus branch", () => {

@@ -28,6 +28,7 @@ ws.onmessage = async (m) => {
     window.offer = msg.sdp;
     const answer = await pc.createAnswer();
     await pc.setLocalDescription(answer);
+    window.answer = answer.sdp;
     ws.send(JSON.stringify({ t: "sdp", type: "answer", sdp: answer.sdp }));
   } else if (msg.t === "ice") {
     await pc.addIceCandidate({ candidate: msg.candidate, sdpMLineIndex: msg.sdpMLineIndex });
@@ -108,6 +109,11 @@ Deno.test("webrtc viewer: headless Chromium decodes frames, data channel reaches
     assert.match(offer, /a=group:BUNDLE video0 audio1 application2/);
     assert.match(offer, /a=rtpmap:111 OPUS\/48000\/2/i);
     assert.match(offer, /a=sendonly/);
+    // Chromium accepts the playout-delay extension, so it plays frames as they come (no jitter-buffer wait).
+    const answer = await page.evaluate(() => (window as unknown as { answer: string }).answer);
+    const playoutDelay = /a=extmap:5 http:\/\/www\.webrtc\.org\/experiments\/rtp-hdrext\/playout-delay/;
+    assert.match(offer, playoutDelay);
+    assert.match(answer, playoutDelay);
     await waitFor("the data channel's message", () => received.length, 5000);
     assert.deepEqual(received, ["hello from the browser"]);
     assert.equal(childPids().length > 1, true, "shared worker + peer worker running");

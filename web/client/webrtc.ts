@@ -65,6 +65,7 @@ export class WebRtcSession {
       options.send({ t: "ice", candidate: c.candidate, sdpMLineIndex: c.sdpMLineIndex ?? 0 });
     });
     this.#pc.addEventListener("track", (event) => {
+      lowLatency(event.receiver);
       const stream = event.streams[0] ?? new MediaStream([event.track]);
       if (options.video.srcObject !== stream) options.video.srcObject = stream;
       options.video.play().catch(() => {
@@ -178,5 +179,24 @@ export class WebRtcSession {
       video.requestVideoFrameCallback(onFrame);
     };
     video.requestVideoFrameCallback(onFrame);
+  }
+}
+
+/**
+ * Asks a receiver to hold media no longer than it must: `jitterBufferTarget = 0` (standard) and Chromium's
+ * older `playoutDelayHint = 0`. Both only lower the minimum delay a page may ask for; the frames themselves go
+ * straight to the decoder and the screen because the server marks them with the RTP playout-delay extension
+ * (min = max = 0, see streamer/gst/playout_delay.ts), which a page cannot set.
+ */
+function lowLatency(receiver: RTCRtpReceiver): void {
+  const hints = receiver as RTCRtpReceiver & {
+    jitterBufferTarget?: number | null;
+    playoutDelayHint?: number;
+  };
+  try {
+    if ("jitterBufferTarget" in hints) hints.jitterBufferTarget = 0;
+    if ("playoutDelayHint" in hints) hints.playoutDelayHint = 0;
+  } catch {
+    // An engine that rejects the hint keeps its own default.
   }
 }

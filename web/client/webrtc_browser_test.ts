@@ -106,6 +106,17 @@ Deno.test({
     await peer.exposeFunction("fromChannel", (text: string) => viaChannel.push(text));
     const page = chromium.context.pages()[0];
     await page.bringToFront();
+    // Keep the client's peer connection reachable, to read its receivers.
+    await page.addInitScript(() => {
+      const Native = RTCPeerConnection;
+      const pcs: RTCPeerConnection[] = (globalThis as unknown as { pcs: RTCPeerConnection[] }).pcs = [];
+      globalThis.RTCPeerConnection = function (config?: RTCConfiguration) {
+        const pc = new Native(config);
+        pcs.push(pc);
+        return pc;
+      } as unknown as typeof RTCPeerConnection;
+      globalThis.RTCPeerConnection.prototype = Native.prototype;
+    });
     await page.goto(`${server.url}?token=${TOKEN}&transport=webrtc`);
     await page.waitForFunction(() => (globalThis as Win).selkiesStats?.transport === "webrtc", null, {
       timeout: 15_000,
@@ -114,6 +125,19 @@ Deno.test({
       timeout: 10_000,
     });
     assert.ok(viaSocket.includes("sdp") && viaSocket.includes("ice"), `signalling: ${viaSocket}`);
+    // The receiver asks for no extra buffering (the standard hint and Chromium's older one).
+    const hints = await page.evaluate(() =>
+      (globalThis as unknown as { pcs: RTCPeerConnection[] }).pcs.flatMap((pc) =>
+        pc.getReceivers().map((r) => {
+          const hinted = r as RTCRtpReceiver & {
+            jitterBufferTarget?: number | null;
+            playoutDelayHint?: number;
+          };
+          return { kind: r.track.kind, target: hinted.jitterBufferTarget, hint: hinted.playoutDelayHint };
+        })
+      )
+    );
+    assert.deepEqual(hints, [{ kind: "video", target: 0, hint: 0 }]);
 
     const left = await page.evaluate(() => (globalThis as Win).selkiesDebug.pixel(80, 120));
     const right = await page.evaluate(() => (globalThis as Win).selkiesDebug.pixel(240, 120));
