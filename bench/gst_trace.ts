@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { CAPTURE_NAME } from "../streamer/media/pipeline.ts";
 
 /** One `latency` tracer record. */
 export interface LatencyRecord {
@@ -85,14 +86,14 @@ export class PipelineTrace {
     for (const file of await this.#files()) this.#offsets.set(file, (await Deno.stat(file)).size);
   }
 
-  /** Milliseconds per video frame (source `ximagesrc*`) logged since the last mark. */
+  /** Milliseconds per video frame (source: our capture element, or an unnamed `ximagesrc*`) since the last mark. */
   async read(): Promise<number[]> {
     const ms: number[] = [];
     for (const file of await this.#files()) {
       const from = this.#offsets.get(file) ?? 0;
       const bytes = await Deno.readFile(file);
       const text = new TextDecoder().decode(bytes.subarray(from));
-      for (const r of parseLatencyRecords(text)) if (r.src.startsWith("ximagesrc")) ms.push(r.ms);
+      for (const r of parseLatencyRecords(text)) if (isCapture(r.src)) ms.push(r.ms);
     }
     return ms;
   }
@@ -104,4 +105,18 @@ export class PipelineTrace {
     }
     return files;
   }
+}
+
+/**
+ * Whether a tracer record starts at the screen capture: the streamer names it (`pipeline.ts` CAPTURE_NAME; the
+ * encode column was empty while this looked for `ximagesrc*` only).
+ *
+ * @example
+ * ```ts
+ * import { isCapture } from "./gst_trace.ts";
+ * isCapture("capture"); // true
+ * ```
+ */
+export function isCapture(element: string): boolean {
+  return element === CAPTURE_NAME || element.startsWith("ximagesrc");
 }

@@ -6,7 +6,8 @@
  *
  * @module
  */
-import { parseLatencyRecords } from "./gst_trace.ts";
+import { ENCODER_NAME, GATE_NAME, RATE_NAME, SIZE_NAME } from "../streamer/media/pipeline.ts";
+import { isCapture, parseLatencyRecords } from "./gst_trace.ts";
 import type { StageTimer } from "./peer.ts";
 import { summarize, type Summary } from "./stats.ts";
 
@@ -77,9 +78,10 @@ export type ServerStage = typeof SERVER_STAGES[number];
  * ```
  */
 export function stageOf(element: string): ServerStage {
-  if (/^(capsfilter0|gate|rate|videoscale\d*|videoconvert\d*|size)$/.test(element)) return "convert";
+  if ([GATE_NAME, RATE_NAME, SIZE_NAME, "capsfilter0"].includes(element)) return "convert";
+  if (/^(videoscale|videoconvert)\d*$/.test(element)) return "convert";
   if (/^queue\d+$/.test(element)) return "queue";
-  if (element === "enc") return "encode";
+  if (element === ENCODER_NAME) return "encode";
   if (/^(h264parse\d*|capsfilter[12]|rtph264pay\d*|rtpvp8pay\d*)$/.test(element)) return "payload";
   return "webrtcbin";
 }
@@ -119,10 +121,9 @@ export class StageTrace implements StageTimer {
     for (const file of await this.#files()) this.#offsets.set(file, (await Deno.stat(file)).size);
   }
 
-  /** Source-to-sink milliseconds per video frame since the mark (the capture element is `capture`). */
+  /** Source-to-sink milliseconds per video frame since the mark (from the capture element, `CAPTURE_NAME`). */
   async read(): Promise<number[]> {
-    return parseLatencyRecords(await this.#text()).filter((r) => /^(capture|ximagesrc\d*)$/.test(r.src))
-      .map((r) => r.ms);
+    return parseLatencyRecords(await this.#text()).filter((r) => isCapture(r.src)).map((r) => r.ms);
   }
 
   /** Per-element and per-stage times since the mark. */
@@ -135,8 +136,7 @@ export class StageTrace implements StageTimer {
       elements[name] = summary;
       stages[stageOf(name)] = Math.round((stages[stageOf(name)] + (summary.p50 ?? 0)) * 10) / 10;
     }
-    const pipeline = parseLatencyRecords(text).filter((r) => /^(capture|ximagesrc\d*)$/.test(r.src))
-      .map((r) => r.ms);
+    const pipeline = parseLatencyRecords(text).filter((r) => isCapture(r.src)).map((r) => r.ms);
     return { elements, stages, pipeline: summarize(pipeline) };
   }
 
