@@ -139,6 +139,7 @@ function startTransport(): void {
     onFrame: (width, height) => statsLoop.frame(width, height, 0),
     onFailed: (reason) => rtcFailed(reason),
     onInputChannel: (channel) => inputChannel = channel,
+    adapt: hello?.input ? { maxFps: hello.fps } : undefined, // frame rate follows what this browser keeps up with
   });
   session.start();
   if (mode === "auto") {

@@ -5,6 +5,7 @@
  * @module
  */
 import type { ClientMessage, ServerMessage } from "../../protocol/protocol.ts";
+import { type Adaptation, Adapter, type AdaptOptions, type ReceiverSample } from "./adapt.ts";
 
 /** Options of {@linkcode WebRtcSession}. */
 export interface WebRtcSessionOptions {
@@ -24,6 +25,25 @@ export interface WebRtcSessionOptions {
   onFailed(reason: string): void;
   /** The `input` data channel opened (or closed: `undefined`). */
   onInputChannel(channel: RTCDataChannel | undefined): void;
+  /**
+   * Lower the frame rate (and, given the session's cap, the bitrate) while this browser or its network falls
+   * behind, and raise them again after (adapt.ts); only for a viewer allowed to change them. @default {off}
+   */
+  adapt?: AdaptOptions;
+  /** A change was asked of the streamer, with why. */
+  onAdapt?(change: Adaptation): void;
+}
+
+/** Receiver counters, summed over the video (frames) and all (packets) inbound streams. */
+interface Counters {
+  at: number;
+  framesReceived: number;
+  framesDecoded: number;
+  framesDropped: number;
+  decodeS: number;
+  packetsReceived: number;
+  packetsLost: number;
+  rttMs?: number;
 }
 
 /**
@@ -33,6 +53,7 @@ export interface WebRtcSessionOptions {
  * ```ts
  * import { WebRtcSession } from "./webrtc.ts";
  * import type { ClientMessage, ServerMessage } from "../../protocol/protocol.ts";
+import { type Adaptation, Adapter, type AdaptOptions, type ReceiverSample } from "./adapt.ts";
  * declare const hello: Extract<ServerMessage, { t: "hello" }>;
  * const video = document.querySelector("video")!;
  * const send = (message: ClientMessage) => console.log(message);
@@ -51,9 +72,12 @@ export class WebRtcSession {
   #pliCount = 0;
   #lastFrameAt = 0;
   #statsTimer: ReturnType<typeof setInterval> | undefined;
+  readonly #adapter: Adapter | undefined;
+  #last: Counters | undefined;
 
   constructor(options: WebRtcSessionOptions) {
     this.#options = options;
+    this.#adapter = options.adapt && new Adapter(options.adapt);
     this.#pc = new RTCPeerConnection({
       iceServers: options.iceServers,
       iceTransportPolicy: options.relayOnly ? "relay" : "all",
@@ -75,7 +99,7 @@ export class WebRtcSession {
       });
       if (event.track.kind === "video") {
         this.#watchFrames();
-        this.#statsTimer ??= setInterval(() => this.#watchLoss(), 1000);
+        this.#statsTimer ??= setInterval(() => this.#watchStats(), 1000);
       }
     });
     this.#pc.addEventListener("datachannel", (event) => {
@@ -143,21 +167,63 @@ export class WebRtcSession {
   }
 
   /**
-   * The browser asks for a keyframe with an RTCP PLI after loss, but an idle (damage-gated) server
-   * sends no frames to answer with until the screen changes: echo each new PLI as `{t:"kf"}`, which
-   * the server answers with a keyframe even while idle.
+   * Once a second. The browser asks for a keyframe with an RTCP PLI after loss, but an idle (damage-gated)
+   * server sends no frames to answer with until the screen changes: echo each new PLI as `{t:"kf"}`, which
+   * the server answers with a keyframe even while idle. And, when adapting, feeds the receiver's counters to
+   * the adapter and sends what it asks for.
    */
-  async #watchLoss(): Promise<void> {
+  async #watchStats(): Promise<void> {
     if (this.#closed) return;
     const report = await this.#pc.getStats().catch(() => undefined);
-    report?.forEach((s) => {
-      if (s.type !== "inbound-rtp" || s.kind !== "video") return;
+    if (!report || this.#closed) return;
+    const now: Counters = {
+      at: performance.now(),
+      framesReceived: 0,
+      framesDecoded: 0,
+      framesDropped: 0,
+      decodeS: 0,
+      packetsReceived: 0,
+      packetsLost: 0,
+    };
+    report.forEach((s) => {
+      if (s.type === "candidate-pair" && s.nominated && typeof s.currentRoundTripTime === "number") {
+        now.rttMs = s.currentRoundTripTime * 1000;
+      }
+      if (s.type !== "inbound-rtp") return;
+      now.packetsReceived += Number(s.packetsReceived ?? 0);
+      now.packetsLost += Math.max(0, Number(s.packetsLost ?? 0));
+      if (s.kind !== "video") return;
+      now.framesReceived += Number(s.framesReceived ?? 0);
+      now.framesDecoded += Number(s.framesDecoded ?? 0);
+      now.framesDropped += Number(s.framesDropped ?? 0);
+      now.decodeS += Number(s.totalDecodeTime ?? 0);
       const plis = Number(s.pliCount ?? 0);
       // While frames flow the encoder hears the PLI itself (RTCP); only a stalled picture needs the echo.
       const stalled = performance.now() - this.#lastFrameAt > 1000;
       if (plis > this.#pliCount && stalled) this.#options.send({ t: "kf" });
       this.#pliCount = plis;
     });
+    const last = this.#last;
+    this.#last = now;
+    if (!this.#adapter || !last) return;
+    const decoded = now.framesDecoded - last.framesDecoded;
+    const sample: ReceiverSample = {
+      seconds: (now.at - last.at) / 1000,
+      framesReceived: now.framesReceived - last.framesReceived,
+      framesDecoded: decoded,
+      framesDropped: now.framesDropped - last.framesDropped,
+      decodeMs: decoded > 0 ? ((now.decodeS - last.decodeS) * 1000) / decoded : 0,
+      packetsReceived: Math.max(0, now.packetsReceived - last.packetsReceived),
+      packetsLost: Math.max(0, now.packetsLost - last.packetsLost),
+      rttMs: now.rttMs,
+    };
+    // An idle (damage-gated) screen sends no frames: nothing to judge.
+    if (sample.framesReceived === 0) return;
+    const change = this.#adapter.update(sample);
+    if (!change) return;
+    if (change.fps !== undefined) this.#options.send({ t: "fps", fps: change.fps });
+    if (change.kbps !== undefined) this.#options.send({ t: "bitrate", kbps: change.kbps });
+    this.#options.onAdapt?.(change);
   }
 
   #watchFrames(): void {
