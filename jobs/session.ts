@@ -11,6 +11,11 @@ import { SCREEN_RANGE, screenSizeAllowed } from "../protocol/screen.ts";
 export const ENCODERS = ["auto", "nvh264", "vah264", "x264", "openh264", "vp8"] as const;
 /** GL modes: `auto` wraps the desktop in `vglrun -d egl` when VirtualGL and a GPU are present. */
 export const GL_MODES = ["auto", "virtualgl-egl", "off"] as const;
+/**
+ * Screen encodings of the WebSocket transport: `video` sends every frame as H.264; `hybrid` sends what
+ * changed (scrolls as copies, still content as lossless tiles) and H.264 only while most of the screen moves.
+ */
+export const ENCODINGS = ["video", "hybrid"] as const;
 /** Transport preference for the browser client. */
 export const TRANSPORTS = ["auto", "webrtc", "websocket"] as const;
 
@@ -26,6 +31,10 @@ export const SessionSettingsSchema = z.object({
   fps: z.coerce.number().int().min(1).max(120).default(60).describe("frames per second (1-120)"),
   /** Video encoder. */
   encoder: z.enum(ENCODERS).default("auto").describe("video encoder; auto probes what works"),
+  /** Screen encoding of the WebSocket transport (WebRTC always sends video). */
+  encoding: z.enum(ENCODINGS).default("video").describe(
+    "WebSocket screen encoding: video (H.264 frames) or hybrid (changed tiles, scroll copies, lossless text)",
+  ),
   /** Target (maximum) video bitrate in kbit/s. */
   bitrate: z.coerce.number().int().min(100).max(200_000).default(8000).describe(
     "target video bitrate in kbit/s",

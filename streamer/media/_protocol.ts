@@ -10,6 +10,13 @@ import type { PipelineOptions } from "./pipeline.ts";
 export interface WorkerConfig {
   /** Pipeline settings (the mode says appsink or webrtc). */
   pipeline: PipelineOptions;
+  /**
+   * `hybrid`: the appsink worker sends screen updates (protocol/screen_update.ts) instead of H.264 frames,
+   * with H.264 only while most of the screen moves. @default {"video"}
+   */
+  encoding?: "video" | "hybrid";
+  /** WebCodecs codec string of the encoder's output (what screen updates name in their `codec` operation). */
+  codec?: string;
   /** ICE servers (webrtc mode). */
   iceServers?: IceServer[];
 }

@@ -19,6 +19,8 @@ export interface MediaOptions {
   fps: number;
   /** Encoder preference; `auto` probes. */
   encoder: EncoderPreference;
+  /** Screen encoding of the shared (WebSocket) worker; WebRTC viewers always get video. @default {"video"} */
+  encoding?: "video" | "hybrid";
   /** Maximum video bitrate in kbit/s. */
   bitrateKbps: number;
   /** Capture audio from this PulseAudio server. */

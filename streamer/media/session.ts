@@ -5,6 +5,7 @@
  * @module
  */
 import type { MediaFrame } from "../../protocol/protocol.ts";
+import { SCREEN_CODEC } from "../../protocol/screen_update.ts";
 import { abortable } from "../../abortable.ts";
 import { getLog } from "../../log.ts";
 import { MediaWorkerError } from "./errors.ts";
@@ -79,8 +80,17 @@ export class MediaSession extends EventTarget {
     this.#captureFps = options.fps;
   }
 
-  /** WebCodecs codec string of the video (after start). */
+  /**
+   * What the WebSocket viewers decode (after start): the WebCodecs codec string of the video, or
+   * {@linkcode SCREEN_CODEC} for screen updates (hybrid encoding).
+   */
   get codec(): string {
+    if (!this.#choice) return "";
+    return this.#options.encoding === "hybrid" ? SCREEN_CODEC : this.#choice.codec;
+  }
+
+  /** WebCodecs codec string of the H.264 video (inside screen updates too), after start. */
+  get videoCodec(): string {
     return this.#choice?.codec ?? "";
   }
 
@@ -298,6 +308,8 @@ export class MediaSession extends EventTarget {
         cudaDevice: o.cudaDevice,
         cpus: availableCpus(o.cpus),
       },
+      encoding: mode === "appsink" ? o.encoding : undefined,
+      codec: choice.codec,
     };
   }
 

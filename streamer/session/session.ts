@@ -172,6 +172,7 @@ export async function startSession(
       height,
       fps: settings.fps,
       encoder: settings.encoder,
+      encoding: settings.encoding,
       bitrateKbps: settings.bitrate,
       audio: pulse ? { pulseServer: pulse.server } : undefined,
       cudaDevice: cudaDevice(allocation),
