@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { ENCODER_NAME, GATE_NAME, RATE_NAME, SIZE_NAME } from "../streamer/media/pipeline.ts";
+import { ENCODER_NAME, GATE_NAME, SIZE_NAME } from "../streamer/media/pipeline.ts";
 import { isCapture, parseLatencyRecords } from "./gst_trace.ts";
 import type { StageTimer } from "./peer.ts";
 import { summarize, type Summary } from "./stats.ts";
@@ -66,7 +66,7 @@ export const SERVER_STAGES = ["convert", "queue", "encode", "payload", "webrtcbi
 export type ServerStage = typeof SERVER_STAGES[number];
 
 /**
- * Which stage an element of our pipeline belongs to (`pipeline.ts` names): capture caps, gate, rate, scale and
+ * Which stage an element of our pipeline belongs to (`pipeline.ts` names): gate, scale and
  * colour conversion up to the size caps are "convert"; the leaky queue; the encoder `enc`; parser and payloader
  * with their caps; everything else is inside webrtcbin (RTP session, RTX, SRTP, DTLS, ICE sink).
  *
@@ -78,11 +78,11 @@ export type ServerStage = typeof SERVER_STAGES[number];
  * ```
  */
 export function stageOf(element: string): ServerStage {
-  if ([GATE_NAME, RATE_NAME, SIZE_NAME, "capsfilter0"].includes(element)) return "convert";
+  if ([GATE_NAME, SIZE_NAME].includes(element)) return "convert";
   if (/^(videoscale|videoconvert)\d*$/.test(element)) return "convert";
   if (/^queue\d+$/.test(element)) return "queue";
   if (element === ENCODER_NAME) return "encode";
-  if (/^(h264parse\d*|capsfilter[12]|rtph264pay\d*|rtpvp8pay\d*)$/.test(element)) return "payload";
+  if (/^(h264parse\d*|capsfilter[01]|rtph264pay\d*|rtpvp8pay\d*)$/.test(element)) return "payload";
   return "webrtcbin";
 }
 

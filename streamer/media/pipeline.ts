@@ -17,9 +17,12 @@ export interface PipelineOptions {
   width: number;
   /** Height in pixels (even). */
   height: number;
-  /** Frames per second sent. */
+  /** Frames per second captured and sent (changed live through the size caps, see {@linkcode sizeCaps}). */
   fps: number;
-  /** Frames per second captured, the ceiling `fps` can be changed to live. @default {fps} */
+  /**
+   * Ignored: the capture runs at `fps` and follows live changes in both directions. Kept while the media
+   * session still passes it (it was the capture rate a videorate element dropped frames from).
+   */
   captureFps?: number;
   /** Encoder short name. */
   encoder: EncoderName;
@@ -77,26 +80,36 @@ export const ENCODER_NAME = "enc";
  */
 export const GATE_NAME = "gate";
 
-/** Name of the videorate element whose `max-rate` changes the frame rate live. */
-export const RATE_NAME = "rate";
-
 /** Name of the screen capture element: paused while the gate is closed, so an idle screen is not even copied. */
 export const CAPTURE_NAME = "capture";
 
-/** Name of the capsfilter that fixes the encoded picture size (changed live when the screen is resized). */
+/**
+ * Name of the capsfilter that fixes the encoded picture's size and frame rate, both changed live: new caps
+ * make ximagesrc renegotiate (screen resized, or another frame rate asked for).
+ */
 export const SIZE_NAME = "size";
 
 /**
- * The caps of the encoded picture: raw I420 at the screen size.
+ * The caps of the encoded picture: raw I420 at the screen size and the frame rate asked for.
+ *
+ * The frame rate is ximagesrc's own: it grabs at most once per 1/fps slot of the clock and skips the slots
+ * it missed, so the rate can never exceed `fps`. A `videorate drop-only=true max-rate=N` after a faster
+ * capture did: it passes a frame when its timestamp reaches the next output slot and then moves that slot one
+ * period on, so after any gap (the gate closed for pacing or idleness, a starved capture thread) it let the
+ * capture's every frame through until its schedule caught up with the clock. Measured: 15 fps asked from a
+ * 60 fps capture, held 0.7 s at a time by pacing on a loaded 2-core box, gave 25.6 fps by capture time
+ * while open; now 15.
  *
  * @example
  * ```ts
  * import { sizeCaps } from "./pipeline.ts";
- * sizeCaps(1280, 720); // "video/x-raw,format=I420,width=1280,height=720"
+ * sizeCaps(1280, 720, 30); // "video/x-raw,format=I420,width=1280,height=720,framerate=30/1"
  * ```
  */
-export function sizeCaps(width: number, height: number): string {
-  return `video/x-raw,format=I420,width=${width},height=${height}`;
+export function sizeCaps(width: number, height: number, fps: number): string {
+  return `video/x-raw,format=I420,width=${width},height=${height},framerate=${
+    Math.max(1, Math.round(fps))
+  }/1`;
 }
 
 /**
@@ -229,13 +242,11 @@ export function pipelineDescription(o: PipelineOptions): string {
   const playoutDelay = `extmap-${PLAYOUT_DELAY_ID}=(string)${PLAYOUT_DELAY_URI}`;
   const video = [
     `ximagesrc name=${CAPTURE_NAME} display-name=${o.display} use-damage=false show-pointer=false`,
-    `video/x-raw,framerate=${o.captureFps ?? o.fps}/1`,
     `valve name=${GATE_NAME} drop=false drop-mode=forward-sticky-events`,
-    // Live fps changes up to the capture rate: videorate drops frames, never copies or duplicates them.
-    `videorate name=${RATE_NAME} drop-only=true max-rate=${o.fps}`,
     `videoscale`,
     `videoconvert n-threads=${workerThreads(o).convert}`,
-    `capsfilter name=${SIZE_NAME} caps="${sizeCaps(o.width, o.height)}"`,
+    // Size and frame rate: the capture itself runs at the rate asked for (see sizeCaps).
+    `capsfilter name=${SIZE_NAME} caps="${sizeCaps(o.width, o.height, o.fps)}"`,
     // WebSocket: a thread boundary whose one slot drops raw frames when the sender stalls (back-pressure).
     // WebRTC: none. Capture, convert, encode and send run back to back in the capture thread, so no frame waits
     // for the encoder to finish the one before (the queue's wait was 0-15 ms per frame at 1080p on 2 cores, and

@@ -15,7 +15,6 @@ import {
   ENCODER_NAME,
   GATE_NAME,
   pipelineDescription,
-  RATE_NAME,
   SIZE_NAME,
   sizeCaps,
 } from "./pipeline.ts";
@@ -100,6 +99,8 @@ async function run(config: WorkerConfig, commands: AsyncGenerator<IpcFrame>): Pr
     keyframe();
     gate.release();
   };
+  // The size caps carry both: a resize keeps the frame rate, a frame rate change keeps the size.
+  const picture = { width: config.pipeline.width, height: config.pipeline.height, fps: config.pipeline.fps };
   const webrtc = config.pipeline.mode === "webrtc"
     ? new WebRtcEndpoint(pipeline.element("webrtc"), config.iceServers ?? [], control, connected)
     : undefined;
@@ -122,7 +123,12 @@ async function run(config: WorkerConfig, commands: AsyncGenerator<IpcFrame>): Pr
     if (msg.t === "keyframe") keyframe();
     if (msg.t === "gate") gate.setActive(msg.open === true);
     if (msg.t === "pace") gate.setPaced(msg.open === true);
-    if (msg.t === "fps") pipeline.element(RATE_NAME).set("max-rate", msg.fps);
+    if (msg.t === "fps") {
+      // ximagesrc renegotiates and grabs at the new rate (never faster, see sizeCaps); the encoder, told the
+      // new rate by the caps, starts again at it.
+      picture.fps = msg.fps;
+      pipeline.element(SIZE_NAME).set("caps", sizeCaps(picture.width, picture.height, picture.fps));
+    }
     if (msg.t === "bitrate") {
       const { name, value } = bitrateProperty(config.pipeline.encoder, msg.kbps);
       pipeline.element(ENCODER_NAME).set(name, value);
@@ -130,7 +136,9 @@ async function run(config: WorkerConfig, commands: AsyncGenerator<IpcFrame>): Pr
     if (msg.t === "resize") {
       // New caps here make ximagesrc renegotiate, and it then captures the root window at its new size; the
       // encoder restarts its stream at the new size with a keyframe (in-band SPS: no SDP renegotiation).
-      pipeline.element(SIZE_NAME).set("caps", sizeCaps(msg.width, msg.height));
+      picture.width = msg.width;
+      picture.height = msg.height;
+      pipeline.element(SIZE_NAME).set("caps", sizeCaps(picture.width, picture.height, picture.fps));
       keyframe();
     }
     if (webrtc && msg.t === "answer") await webrtc.answer(msg.sdp).catch((e) => fail(e.message));
