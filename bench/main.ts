@@ -2,7 +2,7 @@
  * `deno task bench`: our streamer against TigerVNC + websockify + noVNC in the same headless
  * Chromium, on the same content, with a calibration of the method itself.
  *
- * Flags: `--quick` (smoke: motion and text, 3 s each), `--out DIR` (default docs/results),
+ * Flags: `--quick` (smoke: motion and text, 3 s each, without the hybrid stack), `--out DIR` (default docs/results),
  * `--peers a,b`, `--contents a,b`, `--duration S`, `--warmup S`, `--geometry WxH`,
  * `--from-json FILE` (re-render the reports of an earlier run without measuring), `--quiet-wait S` (longest
  * wait, before each case, for other processes to use < 40% of a core; 60 in the full run, 0 in --quick).
@@ -13,7 +13,7 @@ import { parseArgs } from "node:util";
 import { z } from "zod";
 import { CONTENT_MODES, type ContentMode } from "./content/stamp.ts";
 import { markdownSummary } from "./markdown.ts";
-import { type PeerName, PEERS } from "./peer.ts";
+import { type PeerName, PEERS, QUICK_PEERS } from "./peer.ts";
 import { type BenchReport, runBenchmark } from "./run.ts";
 import { latencySvg } from "./svg.ts";
 import { COLUMNS, resultRows, textTable } from "./table.ts";
@@ -106,7 +106,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
   return {
     quick,
     out: values.out ?? new URL("../docs/results", import.meta.url).pathname,
-    peers: flag("peers", list(PEERS), values.peers, [...PEERS]),
+    peers: flag("peers", list(PEERS), values.peers, quick ? [...QUICK_PEERS] : [...PEERS]),
     contents: flag(
       "contents",
       list(CONTENT_MODES),

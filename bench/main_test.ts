@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { BenchUsageError, parseBenchArgs } from "./main.ts";
 
-Deno.test("--quick runs motion and text for every stack, 3 s each", () => {
+Deno.test("--quick runs motion and text on the video baseline and VNC, 3 s each (CI time)", () => {
   const a = parseBenchArgs(["--quick", "--out", "/tmp/x"]);
   assert.deepEqual(a.contents, ["motion", "text"]);
   assert.deepEqual(a.peers, ["selkies-websocket", "selkies-webrtc", "novnc"]);
@@ -9,12 +9,19 @@ Deno.test("--quick runs motion and text for every stack, 3 s each", () => {
   assert.equal(a.out, "/tmp/x");
 });
 
-Deno.test("the full run plays every content for 20 s; explicit flags beat the quick defaults", () => {
-  assert.deepEqual(parseBenchArgs([]).contents, ["motion", "text", "idle"]);
+Deno.test("the full run plays every content on every stack for 20 s; explicit flags beat the quick defaults", () => {
+  assert.deepEqual(parseBenchArgs([]).contents, ["motion", "text", "idle", "region", "scroll", "code"]);
+  assert.deepEqual(parseBenchArgs([]).peers, [
+    "selkies-websocket",
+    "selkies-webrtc",
+    "selkies-hybrid",
+    "novnc",
+  ]);
   assert.equal(parseBenchArgs([]).durationS, 20);
   const a = parseBenchArgs(["--quick", "--duration", "7", "--peers", "novnc", "--contents", "idle"]);
   assert.equal(a.durationS, 7);
   assert.deepEqual(a.peers, ["novnc"]);
+  assert.deepEqual(parseBenchArgs(["--quick", "--peers", "selkies-hybrid"]).peers, ["selkies-hybrid"]);
   assert.deepEqual(a.contents, ["idle"]);
 });
 

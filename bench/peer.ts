@@ -7,9 +7,34 @@ import type { ProcessSelector } from "./cpu_meter.ts";
 import type { ContentMode } from "./content/stamp.ts";
 
 /** The stacks the benchmark knows. */
-export const PEERS = ["selkies-websocket", "selkies-webrtc", "novnc"] as const;
+export const PEERS = ["selkies-websocket", "selkies-webrtc", "selkies-hybrid", "novnc"] as const;
 /** One stack (and transport) under test. */
 export type PeerName = typeof PEERS[number];
+/** The stacks of the smoke run (`--quick`, in CI): the full-frame video baseline and VNC. */
+export const QUICK_PEERS: readonly PeerName[] = ["selkies-websocket", "selkies-webrtc", "novnc"];
+
+/** How one of our peers runs the streamer: the page's transport and the screen encoding. */
+export interface SelkiesPeer {
+  /** Transport the page is told to use. */
+  transport: "websocket" | "webrtc";
+  /** `--encoding`: full-frame H.264, or changed tiles, scroll copies and video regions (issue 11). */
+  encoding: "video" | "hybrid";
+}
+
+/**
+ * Our peers and how each runs the streamer (novnc is not ours): one home for the rule, used by the run.
+ *
+ * @example
+ * ```ts
+ * import { SELKIES_PEERS } from "./peer.ts";
+ * SELKIES_PEERS["selkies-hybrid"]; // { transport: "websocket", encoding: "hybrid" }
+ * ```
+ */
+export const SELKIES_PEERS: Readonly<Record<Exclude<PeerName, "novnc">, SelkiesPeer>> = {
+  "selkies-websocket": { transport: "websocket", encoding: "video" },
+  "selkies-webrtc": { transport: "webrtc", encoding: "video" },
+  "selkies-hybrid": { transport: "websocket", encoding: "hybrid" },
+};
 
 /** A running desktop with content, reachable from the browser. */
 export interface PeerSession {

@@ -10,7 +10,7 @@ import type { ContentMode } from "./content/stamp.ts";
 import type { ProcessSelector } from "./cpu_meter.ts";
 import { type MachineInfo, machineInfo } from "./machine.ts";
 import { type Measurement, measurePage } from "./measure.ts";
-import type { PeerName, PeerOptions, PeerSession } from "./peer.ts";
+import { type PeerName, type PeerOptions, type PeerSession, SELKIES_PEERS } from "./peer.ts";
 import { probeScript } from "./probe.ts";
 import { waitForQuiet } from "./quiet.ts";
 import { startSelkies } from "./selkies.ts";
@@ -193,7 +193,7 @@ export async function runBenchmark(options: RunOptions): Promise<BenchReport> {
 
 function startPeer(peer: PeerName, options: PeerOptions): Promise<PeerSession> {
   if (peer === "novnc") return startVnc(options);
-  return startSelkies({ ...options, transport: peer === "selkies-webrtc" ? "webrtc" : "websocket" });
+  return startSelkies({ ...options, ...SELKIES_PEERS[peer] });
 }
 
 /** Runs `use` with a fresh browser's page (the probe installed) and the selector of its processes. */

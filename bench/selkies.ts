@@ -6,14 +6,14 @@
  */
 import { startStream } from "../tests/fixtures/stream.ts";
 import { PipelineTrace, traceEnv } from "./gst_trace.ts";
-import { DENO_PATH, type PeerOptions, type PeerSession, STAMP_PATH } from "./peer.ts";
+import { DENO_PATH, type PeerOptions, type PeerSession, type SelkiesPeer, STAMP_PATH } from "./peer.ts";
 import { readAllStats } from "./procstat.ts";
 import { endMarked, serverSelector, treeMarkers } from "./session_procs.ts";
 
 /** Options for {@linkcode startSelkies}. */
-export interface SelkiesOptions extends PeerOptions {
+export interface SelkiesOptions extends PeerOptions, Partial<Pick<SelkiesPeer, "encoding">> {
   /** Transport the page is told to use. */
-  transport: "websocket" | "webrtc";
+  transport: SelkiesPeer["transport"];
   /** Extra `selkies-hpc stream` flags (e.g. `["--bitrate", "6000"]`). @default {[]} */
   extraArgs?: string[];
 }
@@ -24,7 +24,13 @@ export interface SelkiesOptions extends PeerOptions {
  * @example
  * ```ts
  * import { startSelkies } from "./selkies.ts";
- * const s = await startSelkies({ geometry: "1920x1080", content: "motion", workDir: "/tmp/x", transport: "websocket" });
+ * const s = await startSelkies({
+ *   geometry: "1920x1080",
+ *   content: "region",
+ *   workDir: "/tmp/x",
+ *   transport: "websocket",
+ *   encoding: "hybrid",
+ * });
  * await s.stop();
  * ```
  */
@@ -32,11 +38,18 @@ export async function startSelkies(options: SelkiesOptions): Promise<PeerSession
   const traceDir = `${options.workDir}/gst-trace`;
   await Deno.mkdir(traceDir);
   const fps = options.fps ?? 60;
+  const encoding = options.encoding ?? "video";
   const session = await startStream({
     geometry: options.geometry,
     fps,
     desktop: `${DENO_PATH} run -A --quiet ${STAMP_PATH} ${options.content}`,
-    args: ["--transport", options.transport, ...(options.extraArgs ?? [])],
+    // video is the streamer's default: the baseline peers run without the flag, as before it existed.
+    args: [
+      "--transport",
+      options.transport,
+      ...(encoding === "video" ? [] : ["--encoding", encoding]),
+      ...(options.extraArgs ?? []),
+    ],
     env: traceEnv(traceDir),
     dir: options.workDir,
     signal: options.signal,
@@ -50,7 +63,7 @@ export async function startSelkies(options: SelkiesOptions): Promise<PeerSession
     url: url.href,
     server: serverSelector(() => [session.pid]),
     pipeline: new PipelineTrace(traceDir),
-    settings: { transport: options.transport, bitrateKbps: bitrate, fps },
+    settings: { transport: options.transport, encoding, bitrateKbps: bitrate, fps },
     async stop() {
       const markers = treeMarkers(await readAllStats(), session.pid);
       await session.stop();

@@ -1,10 +1,17 @@
 /**
  * The benchmark's content program, run on the display under test (`DISPLAY`):
- * `deno run -A bench/content/stamp.ts motion|text|idle`.
+ * `deno run -A bench/content/stamp.ts motion|text|idle|region|scroll|code`.
  *
  * - motion: a full-screen texture panning at 60 fps;
  * - text: an xterm scrolling 30 lines per second over a plain background;
- * - idle: a plain background; only the time code changes, twice a second.
+ * - idle: a plain background; only the time code changes, twice a second;
+ * - region: a still screen of text where only a 640x120 status panel (next to the time code) changes at
+ *   60 Hz (see _region.ts);
+ * - scroll: an xterm filling the screen, scrolling one row per frame (60 lines/s) of varied log lines;
+ * - code: an xterm printing syntax-highlighted Python source (ANSI colours) at 30 lines/s.
+ *
+ * The terminals are in _terminal.ts. In every mode the time code changes at 60 Hz (twice a second when
+ * idle) and is, with the content named, the only change.
  *
  * Every mode draws the time code (see ../timecode.ts) in the top-left corner and counts key
  * presses into it right away, which is what input-to-photon latency is measured against.
@@ -12,16 +19,21 @@
  * @module
  */
 import { BLOCK, CODE_HEIGHT, CODE_WIDTH, encodeTimeCode } from "../timecode.ts";
+import { drawPanelBackground, drawPanelFrame, PANEL_HEIGHT } from "./_region.ts";
+import { startTerminal } from "./_terminal.ts";
 import { plasmaTexture } from "./_texture.ts";
 import { XClient } from "./_xlib.ts";
 
 /** The kinds of content the benchmark plays. */
-export const CONTENT_MODES = ["motion", "text", "idle"] as const;
+export const CONTENT_MODES = ["motion", "text", "idle", "region", "scroll", "code"] as const;
 /** One kind of content. */
 export type ContentMode = typeof CONTENT_MODES[number];
 
 const BACKGROUND = 0x2e3440;
 const PAN = 256; // how far the texture travels, pixels
+const GAP = 8; // between the time code (or the panel) and a terminal, pixels
+/** The region mode's panel: right of the time code, at the top. */
+const PANEL_AT = { x: CODE_WIDTH + 16, y: 0 };
 
 function main(mode: ContentMode): void {
   const x = new XClient();
@@ -29,12 +41,20 @@ function main(mode: ContentMode): void {
   x.fill(BACKGROUND, 0, 0, width, height);
   x.focus();
   let term: Deno.ChildProcess | undefined;
-  if (mode === "text") term = startTerminal(width, height);
+  if (mode === "text" || mode === "scroll" || mode === "code") {
+    const top = CODE_HEIGHT + GAP;
+    term = startTerminal(mode, { x: 0, y: top, width, height: height - top });
+  } else if (mode === "region") {
+    const top = PANEL_HEIGHT + GAP;
+    term = startTerminal("still", { x: 0, y: top, width, height: height - top });
+    drawPanelBackground(x.fill.bind(x), PANEL_AT);
+  }
   const texture = mode === "motion"
     ? x.uploadPixmap(plasmaTexture(width + PAN, height + PAN), width + PAN, height + PAN)
     : 0n;
   const interval = mode === "idle" ? 500 : 1000 / 60;
   let keys = 0;
+  let frame = 0;
   let next = performance.now();
   const start = performance.now();
 
@@ -56,7 +76,10 @@ function main(mode: ContentMode): void {
         // Two copies that leave the code's corner alone, so no frame shows it half drawn.
         x.copy(texture, sx + CODE_WIDTH, sy, width - CODE_WIDTH, CODE_HEIGHT, CODE_WIDTH, 0);
         x.copy(texture, sx, sy + CODE_HEIGHT, width, height - CODE_HEIGHT, 0, CODE_HEIGHT);
+      } else if (mode === "region") {
+        drawPanelFrame(x.fill.bind(x), PANEL_AT, frame, now - start);
       }
+      frame++;
       drawCode();
       x.flush();
     } else if (pressed > 0) {
@@ -74,34 +97,6 @@ function main(mode: ContentMode): void {
   Deno.addSignalListener("SIGTERM", stop);
   Deno.addSignalListener("SIGINT", stop);
   tick();
-}
-
-function startTerminal(width: number, height: number): Deno.ChildProcess {
-  // xterm's default font is 6x13; fill the screen below the time code.
-  const cols = Math.floor(width / 6) - 2;
-  const rows = Math.floor((height - CODE_HEIGHT - 8) / 13) - 1;
-  const script = "import itertools, time\n" +
-    "for i in itertools.count():\n" +
-    "    print(f'{i:08d} {time.time():.3f} the quick brown fox jumps over the lazy dog ' + 'abcdefghij' * 6)\n" +
-    "    time.sleep(1 / 30)\n";
-  return new Deno.Command("xterm", {
-    args: [
-      "-geometry",
-      `${cols}x${rows}+0+${CODE_HEIGHT + 8}`,
-      "-bg",
-      "black",
-      "-fg",
-      "#d8dee9",
-      "-e",
-      "python3",
-      "-u",
-      "-c",
-      script,
-    ],
-    stdin: "null",
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
 }
 
 if (import.meta.main) {
