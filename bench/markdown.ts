@@ -44,7 +44,7 @@ export function markdownSummary(report: BenchReport): string {
     "code drawn on the X display to the page seeing it); input = key press in the page to the X client's changed",
     "pixels seen in the page; Mbit/s = payload received by the page; server CPU = the session's processes (X",
     "server, encoder, proxy) in % of one core, content CPU = the benchmark's own content program; decode ms =",
-    "the client's own decode time where it reports one.",
+    "the client's own decode time where it reports one; g2g p99 is what issue 10's tail target reads.",
     "",
     "## Settings",
     "",
