@@ -168,6 +168,11 @@ export type ServerMessage =
     width: number;
     height: number;
     fps: number;
+    /**
+     * The session's bitrate cap in kbit/s (its configured bitrate): a viewer that adapts to its network
+     * (web/client/adapt.ts) lowers the bitrate from here and never asks above it. Absent from older servers.
+     */
+    maxKbps?: number;
     /** WebCodecs codec string of the WebSocket video, e.g. `avc1.42e01f`. */
     codec: string;
     encoder: string;

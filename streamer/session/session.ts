@@ -233,6 +233,7 @@ export async function startSession(
           width: size.width,
           height: size.height,
           fps: settings.fps,
+          maxKbps: settings.bitrate,
           codec: media.codec,
           encoder: media.encoder,
           audio: pulse !== undefined,

@@ -18,6 +18,13 @@ Deno.test("media that keeps failing ends the session: died resolves and the view
     const { messages } = viewer;
     await viewer.opened;
     await waitFor("the hello", () => messages.some((m) => m.t === "hello"), 10_000);
+    const hello = messages.find((m) => m.t === "hello");
+    const { bitrate } = SessionSettingsSchema.parse({ geometry: "640x480", fps: 15 });
+    assert.equal(
+      hello?.t === "hello" && hello.maxKbps,
+      bitrate,
+      "the hello tells the bitrate cap (adapt.ts)",
+    );
 
     let died: string | undefined;
     session.died.then((reason) => died = reason);

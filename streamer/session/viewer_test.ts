@@ -125,6 +125,7 @@ Deno.test("a view-only viewer cannot send input or change the encoder", () => {
   f.message({ t: "clip", text: "x" });
   f.message({ t: "resize", w: 640, h: 480 });
   f.message({ t: "bitrate", kbps: 3000 });
+  f.message({ t: "fps", fps: 10 }); // what adapt.ts sends: only a viewer allowed to change settings adapts
   f.message({ t: "kf" });
   assert.deepEqual(f.calls, ["kf", "kf"]);
 });

@@ -139,7 +139,8 @@ function startTransport(): void {
     onFrame: (width, height) => statsLoop.frame(width, height, 0),
     onFailed: (reason) => rtcFailed(reason),
     onInputChannel: (channel) => inputChannel = channel,
-    adapt: hello?.input ? { maxFps: hello.fps } : undefined, // frame rate follows what this browser keeps up with
+    // Frame rate and bitrate follow what this browser and its network keep up with.
+    adapt: hello?.input ? { maxFps: hello.fps, maxKbps: hello.maxKbps } : undefined,
   });
   session.start();
   if (mode === "auto") {
