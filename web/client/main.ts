@@ -200,7 +200,7 @@ function onMessage(message: ServerMessage): void {
       requestedSize = "";
       overlay.message("");
       stats.lastError = "";
-      if (WebCodecsVideo.available) wsMedia.video.configure(message.codec);
+      if (WebCodecsVideo.available) wsMedia.configure(message.codec);
       if (requested === "auto" && mode === "auto" && message.transport && message.transport !== "auto") {
         mode = message.transport; // The session's own preference (e.g. websocket behind Open OnDemand).
       }

@@ -7,9 +7,11 @@
  */
 import type { ClientMessage, ServerMessage } from "../../protocol/protocol.ts";
 import { decodeMediaFrame } from "../../protocol/framing.ts";
+import { SCREEN_CODEC } from "../../protocol/screen_update.ts";
 import { OpusPlayer } from "./audio_opus.ts";
 import { RateMeter, type SelkiesStats } from "./stats.ts";
-import { WebCodecsVideo } from "./video_webcodecs.ts";
+import { ScreenUpdates } from "./screen_updates.ts";
+import { WebCodecsVideo, type WebCodecsVideoOptions } from "./video_webcodecs.ts";
 
 /** Options of {@linkcode WebSocketMedia}. */
 export interface WebSocketMediaOptions {
@@ -34,13 +36,16 @@ export interface WebSocketMediaOptions {
  * declare const socket: WebSocket; // the control socket, binaryType "arraybuffer"
  * const send = (message: unknown) => socket.send(JSON.stringify(message));
  * const media = new WebSocketMedia({ canvas, stats: createStats(), send, onFrame() {} });
- * media.video.configure("avc1.42e01f");
+ * media.configure("avc1.42e01f"); // hello.codec
  * socket.onmessage = (event) => media.push(new Uint8Array(event.data));
  * ```
  */
 export class WebSocketMedia {
-  /** The video decoder and canvas painter. */
-  readonly video: WebCodecsVideo;
+  /** H.264 access units, decoded and drawn. */
+  readonly #frames: WebCodecsVideo;
+  /** Screen updates of the hybrid encoding, composited (same canvas, same callbacks). */
+  readonly #screen: ScreenUpdates;
+  #video: WebCodecsVideo | ScreenUpdates;
   /** The Opus player (starts on a user gesture). */
   readonly audio: OpusPlayer = new OpusPlayer();
   readonly #stats: SelkiesStats;
@@ -49,13 +54,28 @@ export class WebSocketMedia {
 
   constructor(options: WebSocketMediaOptions) {
     this.#stats = options.stats;
-    this.video = new WebCodecsVideo(options.canvas, {
+    const callbacks: WebCodecsVideoOptions = {
       onFrame: options.onFrame,
       onDone: (seq, ms, drawn) =>
         options.send({ t: "ack", seq, ms: Math.min(60_000, Math.round(ms)), drawn }),
       onNeedKeyframe: () => options.send({ t: "kf" }),
       onError: (message) => options.stats.lastError = message,
-    });
+    };
+    this.#video = this.#frames = new WebCodecsVideo(options.canvas, callbacks);
+    this.#screen = new ScreenUpdates(options.canvas, callbacks);
+  }
+
+  /** What draws the session's video frames: the H.264 decoder, or the screen-update compositor. */
+  get video(): WebCodecsVideo | ScreenUpdates {
+    return this.#video;
+  }
+
+  /** Sets the session's codec (`hello.codec`): {@linkcode SCREEN_CODEC} means screen updates, else H.264. */
+  configure(codec: string): void {
+    const next = codec === SCREEN_CODEC ? this.#screen : this.#frames;
+    if (next !== this.#video) this.#video.close();
+    this.#video = next;
+    next.configure(codec);
   }
 
   /** Handles one binary frame from the socket. */
@@ -63,7 +83,7 @@ export class WebSocketMedia {
     const frame = decodeMediaFrame(data);
     if (!frame) return;
     this.#bytes.add(data.byteLength);
-    if (frame.kind === "video") this.video.push(frame);
+    if (frame.kind === "video") this.#video.push(frame);
     else this.audio.push(frame);
   }
 
