@@ -14,6 +14,7 @@
  */
 import type { MediaFrame } from "../../protocol/protocol.ts";
 import { decodeScreenUpdate, IMAGE_MIME, SCREEN_CODEC, type ScreenOp } from "../../protocol/screen_update.ts";
+import { closeAll, type Picture, ScreenPainter } from "./_screen_paint.ts";
 import { RegionDecoder } from "./_screen_video.ts";
 import type { WebCodecsVideoOptions } from "./video_webcodecs.ts";
 
@@ -22,8 +23,6 @@ export type ScreenUpdatesOptions = WebCodecsVideoOptions;
 
 /** Keyframe requests are rate-limited while one is awaited: the encoder needs time to produce one. */
 const KEYFRAME_REQUEST_MS = 1000;
-
-type Picture = ImageBitmap | VideoFrame;
 
 /** An update accepted for drawing. */
 interface Update {
@@ -57,7 +56,7 @@ interface Update {
  */
 export class ScreenUpdates {
   readonly #canvas: HTMLCanvasElement;
-  readonly #ctx: CanvasRenderingContext2D;
+  readonly #painter: ScreenPainter;
   readonly #options: ScreenUpdatesOptions;
   readonly #video = new RegionDecoder();
   #active = false;
@@ -72,7 +71,7 @@ export class ScreenUpdates {
 
   constructor(canvas: HTMLCanvasElement, options: ScreenUpdatesOptions) {
     this.#canvas = canvas;
-    this.#ctx = canvas.getContext("2d", { alpha: false })!;
+    this.#painter = new ScreenPainter(canvas);
     this.#options = options;
   }
 
@@ -152,6 +151,7 @@ export class ScreenUpdates {
     if (this.#current) this.#current.stale = true;
     this.#video.close();
     this.#size = undefined;
+    this.#painter.release();
   }
 
   /** Starts decoding the pictures of an update; the promise settles once all of them are ready or one failed. */
@@ -194,7 +194,7 @@ export class ScreenUpdates {
       }
       try {
         if (failure) throw failure;
-        this.#draw(update.ops, pictures!);
+        this.#painter.paint(update.ops, pictures!);
       } catch (error) {
         this.#options.onError(`screen update ${update.seq}: ${(error as Error).message}`);
         this.#done(update, false);
@@ -208,34 +208,6 @@ export class ScreenUpdates {
         update.timestampUs,
       );
       this.#done(update, true);
-    }
-  }
-
-  #draw(ops: ScreenOp[], pictures: (Picture | undefined)[]): void {
-    const canvas = this.#canvas, ctx = this.#ctx;
-    try {
-      // Reset by every resize of the canvas (also the H.264 path's): set it for each update.
-      ctx.imageSmoothingEnabled = false;
-      ops.forEach((op, i) => {
-        if (op.op === "size") {
-          if (canvas.width !== op.width || canvas.height !== op.height) {
-            canvas.width = op.width;
-            canvas.height = op.height;
-            ctx.imageSmoothingEnabled = false;
-          }
-        } else if (op.op === "copy") {
-          // The canvas as it was before this operation: Chromium snapshots a canvas drawn onto itself, so
-          // overlapping copies (a scroll) are right (the browser test checks one).
-          ctx.drawImage(canvas, op.sx, op.sy, op.w, op.h, op.dx, op.dy, op.w, op.h);
-        } else if (op.op === "fill") {
-          ctx.fillStyle = `rgb(${op.rgb[0]},${op.rgb[1]},${op.rgb[2]})`;
-          ctx.fillRect(op.x, op.y, op.w, op.h);
-        } else if (op.op === "image" || op.op === "video") {
-          ctx.drawImage(pictures[i]!, op.x, op.y, op.w, op.h);
-        }
-      });
-    } finally {
-      closeAll(pictures);
     }
   }
 
@@ -265,8 +237,4 @@ export class ScreenUpdates {
     this.#lastKeyRequest = now;
     this.#options.onNeedKeyframe();
   }
-}
-
-function closeAll(pictures: (Picture | undefined)[]): void {
-  for (const picture of pictures) picture?.close();
 }
