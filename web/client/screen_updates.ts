@@ -141,7 +141,10 @@ export class ScreenUpdates {
       pictures,
       stale: false,
     });
-    if (!this.#current) void this.#drawQueued();
+    if (!this.#current) {
+      // Only a callback can throw here; the next update starts the loop again.
+      this.#drawQueued().catch((error) => this.#options.onError(`screen updates: ${error.message}`));
+    }
   }
 
   /** Stops taking updates: those waiting are acknowledged as dropped, the video decoder is freed. */
