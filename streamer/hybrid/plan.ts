@@ -1,0 +1,32 @@
+/**
+ * What the decision core hands the media worker for one update: drawing operations in order, with image
+ * tiles still to be encoded (the worker owns the encoders), or "send this update as video".
+ *
+ * @module
+ */
+import type { Rect, ScreenOp } from "../../protocol/screen_update.ts";
+
+/** How an image tile is to be encoded: lossless (WebP lossless) or lossy (JPEG). */
+export type TileQuality = "lossless" | "lossy";
+
+/** An image the worker encodes from the current frame and sends as an `image` operation. */
+export type TileOp = Rect & { op: "tile"; quality: TileQuality };
+
+/** One planned operation: the wire's `size`, `copy` and `fill` as they are, and tiles to encode. */
+export type PlannedOp = Extract<ScreenOp, { op: "size" | "copy" | "fill" }> | TileOp;
+
+/** One update's plan. */
+export interface Plan {
+  /**
+   * The operations in drawing order (copies first: they read the canvas as the viewers have it). Empty when
+   * nothing changed, or when `video` is set.
+   */
+  ops: PlannedOp[];
+  /**
+   * Send this update as one full-frame video picture instead of `ops` (the screen moves too much for tiles).
+   * The first update with `video` after tiles, or a keyframe with `video`, needs a video keyframe.
+   */
+  video: boolean;
+  /** A keyframe: starts with `size` and paints the whole screen (a new or re-syncing viewer can start here). */
+  key: boolean;
+}

@@ -1,0 +1,286 @@
+/**
+ * The hybrid encoder's per-update decision: from the new frame and X's damage to a plan of copies, fills
+ * and image tiles (or "send video"), against its own copy of what the viewers have.
+ *
+ * The rules, in the order they apply (each one's why is at its code):
+ * 1. Scroll: a damaged area whose rows reappear shifted becomes `copy` operations, applied to the copy first.
+ * 2. Diff: only tiles touching damage (or a copy) are compared, and only changed ones are sent.
+ * 3. Per changed tile: one colour -> `fill`; changed often lately ("moving") -> lossy; else lossless.
+ * 4. Video: when much of the screen keeps moving, the whole update goes to the video encoder instead.
+ * 5. Refinement: lossy tiles that stayed still are re-sent lossless, oldest first, a bounded amount per update.
+ *
+ * @module
+ */
+import type { Rect } from "../../protocol/screen_update.ts";
+import { type Frame, type Plane, planeOf } from "./frame.ts";
+import { Kind, mergeTiles } from "./_merge.ts";
+import { copyRect, differs, moveRows, solidColor } from "./_pixels.ts";
+import type { Plan, PlannedOp } from "./plan.ts";
+import { ScrollDetector, type ScrollOptions } from "./scroll.ts";
+import { Held, TileGrid } from "./tiles.ts";
+import { VideoSwitch, type VideoSwitchOptions } from "./video.ts";
+
+// Tile states during one plan: changed (found by the diff), or to compare again (a copy wrote into it).
+const CHANGED = 1, RECHECK = 2;
+
+/** Tuning of {@linkcode HybridPlanner}; scroll and video thresholds as in their own options. */
+export interface HybridPlannerOptions extends ScrollOptions, VideoSwitchOptions {
+  /**
+   * Tile side in pixels.
+   * @default 64
+   */
+  tileSize?: number;
+  /**
+   * Changes within `movingWindowMs` that make a tile "moving" (sent lossy): typing or a redraw changes a
+   * tile once or twice, an animation every frame. At most 4.
+   * @default 3
+   */
+  movingChanges?: number;
+  /**
+   * The window of `movingChanges`.
+   * @default 500
+   */
+  movingWindowMs?: number;
+  /**
+   * How long a lossy tile must stay unchanged before it is re-sent lossless (the issue's target: still text
+   * is exact within 300 ms).
+   * @default 250
+   */
+  refineAfterMs?: number;
+  /**
+   * Most pixels re-sent lossless per update (whole tiles, oldest first; at least one tile): refining a whole
+   * screen after video at once would stall the stream behind one large update.
+   * @default 131072
+   */
+  refinePixels?: number;
+  /**
+   * Tallest merged image in pixels (rounded down to whole tiles).
+   * @default 128
+   */
+  maxRectHeight?: number;
+}
+
+/**
+ * Plans screen updates for the hybrid encoding and keeps, between updates, the pixels and per-tile state
+ * the viewers hold once each plan is applied.
+ *
+ * @example
+ * ```ts
+ * import { HybridPlanner } from "./planner.ts";
+ * const frame = { data: new Uint8Array(256 * 128 * 4), width: 256, height: 128, stride: 256 * 4 };
+ * const planner = new HybridPlanner();
+ * planner.keyframe(frame).ops[0]; // { op: "size", width: 256, height: 128 }
+ * frame.data.fill(200, 0, 4 * 40); // a change in the first row
+ * planner.plan(frame, [{ x: 0, y: 0, w: 40, h: 1 }], 16).ops; // [{ op: "tile", x: 0, y: 0, w: 64, h: 64, quality: "lossless" }]
+ * planner.plan(frame, [], 32).ops.length; // 0
+ * ```
+ */
+export class HybridPlanner {
+  readonly #o: Required<Omit<HybridPlannerOptions, keyof ScrollOptions | keyof VideoSwitchOptions>>;
+  readonly #scroll: ScrollDetector;
+  readonly #video: VideoSwitch;
+  #grid: TileGrid | null = null;
+  #epoch = 0;
+  #shadow: Plane | null = null;
+  // Per update, per tile: 0, CHANGED or RECHECK; the decision (Kind); a fill's colour.
+  #state = new Uint8Array(0);
+  #kind = new Uint8Array(0);
+  #colour = new Uint32Array(0);
+  #order = new Int32Array(0);
+  readonly #aligned: { buffer?: Uint32Array } = {};
+  readonly #r: Rect = { x: 0, y: 0, w: 0, h: 0 };
+
+  /** Creates a planner; the first plan is a keyframe. */
+  constructor(options: HybridPlannerOptions = {}) {
+    this.#o = {
+      tileSize: options.tileSize ?? 64,
+      movingChanges: Math.min(options.movingChanges ?? 3, TileGrid.HISTORY),
+      movingWindowMs: options.movingWindowMs ?? 500,
+      refineAfterMs: options.refineAfterMs ?? 250,
+      refinePixels: options.refinePixels ?? 131072,
+      maxRectHeight: options.maxRectHeight ?? 128,
+    };
+    this.#scroll = new ScrollDetector(options);
+    this.#video = new VideoSwitch(options);
+  }
+
+  /** What the viewers hold once the last plan is applied (true pixels: lossy tiles are counted in `grid`). */
+  get screen(): Plane | null {
+    return this.#shadow;
+  }
+
+  /** The tile grid and its per-tile state; null before the first plan. */
+  get grid(): TileGrid | null {
+    return this.#grid;
+  }
+
+  /**
+   * Plans one update. `damage` lists the areas that may have changed since the previous call (X's damage;
+   * may be empty). A frame of another size than the last one is planned as a keyframe.
+   */
+  plan(frame: Frame, damage: readonly Rect[], nowMs: number): Plan {
+    const grid = this.#grid, shadow = this.#shadow;
+    if (!grid || !shadow || grid.width !== frame.width || grid.height !== frame.height) {
+      return this.keyframe(frame);
+    }
+    const cur = planeOf(frame, this.#aligned);
+    const state = this.#state, kind = this.#kind, r = this.#r;
+    const epoch = ++this.#epoch;
+    state.fill(0);
+    kind.fill(Kind.none);
+    for (const d of damage) grid.mark(d, state);
+    // Which damaged tiles differ, before any copy: a still screen under full damage stops here, and the
+    // scroll search looks only where something changed.
+    let changed = 0;
+    for (let i = 0; i < grid.count; i++) {
+      if (state[i] === 0) continue;
+      grid.rect(i, r);
+      state[i] = differs(shadow, cur, r.x, r.y, r.w, r.h) ? CHANGED : 0;
+      if (state[i]) changed++;
+    }
+    const ops: PlannedOp[] = [];
+    // 1. Scroll. Skipped in video mode: video carries a scroll as well, and hashing a 1080p area costs ms.
+    if (changed > 0 && !this.#video.on) {
+      let copied = false;
+      for (const d of damage) {
+        const area = this.#changedArea(d);
+        if (!area) continue;
+        // The previous update's row hashes are this one's as long as no copy moved rows since.
+        const found = this.#scroll.detect(shadow, cur, area, copied ? -1 : epoch);
+        for (const m of found?.moves ?? []) {
+          moveRows(shadow, area.x, area.w, m.sy, m.dy, m.h);
+          grid.moveHeld(area.x, area.w, m, nowMs);
+          ops.push({ op: "copy", sx: area.x, sy: m.sy, w: area.w, h: m.h, dx: area.x, dy: m.dy });
+          // What a copy wrote is compared again (then the diff repairs any row that does not match).
+          grid.mark({ x: area.x, y: m.dy, w: area.w, h: m.h }, state, RECHECK);
+          copied = true;
+        }
+      }
+    }
+    // 2-3. Send what differs, classified.
+    const { movingChanges, movingWindowMs } = this.#o;
+    for (let i = 0; i < grid.count; i++) {
+      if (state[i] === 0) continue;
+      grid.rect(i, r);
+      if (state[i] === RECHECK && !differs(shadow, cur, r.x, r.y, r.w, r.h)) continue;
+      grid.changed(i, nowMs);
+      copyRect(shadow, cur, r.x, r.y, r.w, r.h);
+      if (this.#classifyStill(i, cur, r)) continue;
+      // Moving content is sent lossy: it will be overdrawn within frames, and JPEG of a photo-like or
+      // animated area is several times smaller than lossless; refinement makes it exact once it stops.
+      if (grid.isMoving(i, nowMs, movingChanges, movingWindowMs)) {
+        kind[i] = Kind.lossy;
+        grid.held[i] = Held.lossy;
+      }
+    }
+    // 4. Video: the moving share counts tiles moving lately, changed in this update or not (a 30 fps movie
+    // planned at 60 Hz changes every other update).
+    let moving = 0;
+    for (let i = 0; i < grid.count; i++) {
+      if (grid.isMoving(i, nowMs, movingChanges, movingWindowMs)) moving += grid.rect(i, r).w * r.h;
+    }
+    if (this.#video.update(moving / (grid.width * grid.height), nowMs)) {
+      // The viewers now show video-quality pixels everywhere: every tile is refined once video ends.
+      grid.held.fill(Held.lossy);
+      return { ops: [], video: true, key: false };
+    }
+    // 5. Refinement.
+    this.#refine(cur, nowMs);
+    mergeTiles(grid, kind, this.#colour, this.#o.maxRectHeight, ops);
+    return { ops, video: false, key: false };
+  }
+
+  /**
+   * Plans the whole screen for a new or re-syncing viewer: `size` first, then every tile as a fill or a
+   * lossless image; all tiles count as held exact afterwards. In video mode the plan is `size` and `video`
+   * (the caller sends a video keyframe). A new screen size starts a fresh history.
+   */
+  keyframe(frame: Frame): Plan {
+    const cur = planeOf(frame, this.#aligned);
+    const { width, height } = frame;
+    if (!this.#grid || this.#grid.width !== width || this.#grid.height !== height) {
+      this.#grid = new TileGrid(width, height, this.#o.tileSize);
+      this.#shadow = { px: new Uint32Array(width * height), stride: width };
+      const n = this.#grid.count;
+      [this.#state, this.#kind, this.#colour] = [new Uint8Array(n), new Uint8Array(n), new Uint32Array(n)];
+      this.#order = new Int32Array(n);
+      this.#video.reset();
+    }
+    const grid = this.#grid, r = this.#r;
+    this.#epoch++;
+    copyRect(this.#shadow!, cur, 0, 0, width, height);
+    const ops: PlannedOp[] = [{ op: "size", width, height }];
+    if (this.#video.on) {
+      grid.held.fill(Held.lossy);
+      return { ops, video: true, key: true };
+    }
+    this.#kind.fill(Kind.none);
+    for (let i = 0; i < grid.count; i++) this.#classifyStill(i, cur, grid.rect(i, r));
+    mergeTiles(grid, this.#kind, this.#colour, this.#o.maxRectHeight, ops);
+    return { ops, video: false, key: true };
+  }
+
+  /**
+   * When a plan without damage would send something though nothing changed (lossless refinement of lossy
+   * tiles, or the end of video mode); null when nothing is pending. The caller plans again at that time.
+   */
+  wakeAt(): number | null {
+    const grid = this.#grid;
+    if (!grid) return null;
+    if (this.#video.on) return this.#video.leaveAt;
+    let oldest = Infinity;
+    for (let i = 0; i < grid.count; i++) {
+      if (grid.held[i] === Held.lossy && grid.lastChange[i] < oldest) oldest = grid.lastChange[i];
+    }
+    return oldest === Infinity ? null : Math.max(oldest, -1e15) + this.#o.refineAfterMs;
+  }
+
+  // The part of damage rectangle d that holds changed tiles (their bounding box, clipped to d), or null.
+  #changedArea(d: Rect): Rect | null {
+    const grid = this.#grid!, s = grid.size, state = this.#state;
+    const x0 = Math.max(0, d.x), y0 = Math.max(0, d.y);
+    const x1 = Math.min(grid.width, d.x + d.w), y1 = Math.min(grid.height, d.y + d.h);
+    let c0 = Infinity, c1 = -1, r0 = Infinity, r1 = -1;
+    for (let row = Math.floor(y0 / s); row < Math.ceil(y1 / s); row++) {
+      for (let c = Math.floor(x0 / s); c < Math.ceil(x1 / s); c++) {
+        if (state[row * grid.cols + c] !== CHANGED) continue;
+        [c0, c1, r0, r1] = [Math.min(c0, c), Math.max(c1, c), Math.min(r0, row), Math.max(r1, row)];
+      }
+    }
+    if (c1 < 0) return null;
+    const x = Math.max(x0, c0 * s), y = Math.max(y0, r0 * s);
+    return { x, y, w: Math.min(x1, (c1 + 1) * s) - x, h: Math.min(y1, (r1 + 1) * s) - y };
+  }
+
+  // Tile i as still content: one colour -> fill (a few bytes, exact), else lossless; held exact. Returns
+  // whether it was a fill.
+  #classifyStill(i: number, cur: Plane, r: Rect): boolean {
+    const colour = solidColor(cur, r.x, r.y, r.w, r.h);
+    this.#grid!.held[i] = Held.exact;
+    if (colour >= 0) {
+      this.#kind[i] = Kind.fill;
+      this.#colour[i] = colour;
+      return true;
+    }
+    this.#kind[i] = Kind.lossless;
+    return false;
+  }
+
+  // Lossy tiles unchanged for refineAfterMs become lossless, oldest first, up to refinePixels per update.
+  #refine(cur: Plane, nowMs: number): void {
+    const grid = this.#grid!, order = this.#order, kind = this.#kind, r = this.#r;
+    let n = 0;
+    const due = nowMs - this.#o.refineAfterMs;
+    for (let i = 0; i < grid.count; i++) {
+      if (grid.held[i] === Held.lossy && kind[i] === Kind.none && grid.lastChange[i] <= due) order[n++] = i;
+    }
+    if (n === 0) return;
+    const last = grid.lastChange;
+    const picked = order.subarray(0, n).sort((a, b) => last[a] - last[b] || a - b);
+    let budget = this.#o.refinePixels;
+    for (let k = 0; k < n && budget > 0; k++) {
+      this.#classifyStill(picked[k], cur, grid.rect(picked[k], r));
+      budget -= r.w * r.h;
+    }
+  }
+}
