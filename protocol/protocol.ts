@@ -11,6 +11,7 @@
 import { z } from "zod";
 import { MAX_CLIPBOARD_CHARS, MAX_CONTROL_BYTES } from "./framing.ts";
 import type { IceServer } from "./ice.ts";
+import type { Limit } from "./limit.ts";
 import { exceedsBytes } from "./wire_size.ts";
 import { SCREEN_LIMITS } from "./screen.ts";
 
@@ -157,6 +158,8 @@ export interface Delivery {
   latencyMs: number;
   /** Video frames this viewer skipped so far (to the next keyframe: slow or congested). */
   skipped: number;
+  /** The stage that limits this viewer's frame rate now (limit.ts). */
+  limit: Limit;
 }
 
 /** Messages the streamer sends to the browser. */

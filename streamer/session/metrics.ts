@@ -1,11 +1,12 @@
 /**
  * The session's Prometheus metrics (text exposition format 0.0.4): the shared encoder's rate and, per viewer
  * of WebSocket media, what the viewer's acknowledgements say (drawn fps, frames in flight, window, round
- * trip, capture-to-drawn latency, frames skipped), so an overloaded viewer shows up on a dashboard as it does
+ * trip, capture-to-drawn latency, frames skipped, the browser's time per frame and which stage limits), so an overloaded viewer shows up on a dashboard as it does
  * in its own overlay. Served at `<prefix>/metrics` by the embedded server (same credentials as the page).
  *
  * @module
  */
+import type { Limit } from "../../protocol/limit.ts";
 import type { Delivery } from "../../protocol/protocol.ts";
 
 /** What the metrics read of one viewer. */
@@ -37,7 +38,16 @@ const PER_VIEWER: [string, "gauge" | "counter", string, (d: Delivery) => number]
     (d) => d.latencyMs,
   ],
   ["viewer_skipped_frames_total", "counter", "Video frames skipped to the next keyframe.", (d) => d.skipped],
+  [
+    "viewer_browser_ms",
+    "gauge",
+    "The browser's own time per frame (decode, draw, wait), ms.",
+    (d) => d.browserMs,
+  ],
 ];
+
+/** The stages {@linkcode Delivery.limit} names, each a 0/1 series of `selkies_viewer_limit`. */
+const LIMITS: readonly Limit[] = ["none", "network", "decode", "encode"];
 
 /**
  * Renders the session's metrics.
@@ -49,6 +59,7 @@ const PER_VIEWER: [string, "gauge" | "counter", string, (d: Delivery) => number]
  * import { renderSessionMetrics } from "./metrics.ts";
  * const delivery = {
  *   paced: true, fps: 12, inFlight: 2, window: 2, rttMs: 0.4, browserMs: 75, latencyMs: 180, skipped: 0,
+ *   limit: "decode" as const,
  * };
  * renderSessionMetrics({ fps: 12, kbps: 900 }, [{ id: 1, remote: "127.0.0.1:50000", delivery }])
  *   .includes('selkies_viewer_latency_ms{viewer="1",remote="127.0.0.1:50000"} 180'); // true
@@ -73,6 +84,21 @@ export function renderSessionMetrics(
       if (!viewer.delivery) continue;
       lines.push(
         `selkies_${name}{viewer="${viewer.id}",remote="${label(viewer.remote)}"} ${read(viewer.delivery)}`,
+      );
+    }
+  }
+  head(
+    "viewer_limit",
+    "gauge",
+    "1 for the stage that limits the viewer's frame rate now (none, network, decode, encode).",
+  );
+  for (const viewer of viewers) {
+    if (!viewer.delivery) continue;
+    for (const stage of LIMITS) {
+      lines.push(
+        `selkies_viewer_limit{viewer="${viewer.id}",remote="${label(viewer.remote)}",stage="${stage}"} ${
+          viewer.delivery.limit === stage ? 1 : 0
+        }`,
       );
     }
   }

@@ -11,6 +11,7 @@ Deno.test("session metrics: the encoder's rate and each WebSocket viewer's deliv
     browserMs: 95,
     latencyMs: 240,
     skipped: 31,
+    limit: "decode" as const,
   };
   const text = renderSessionMetrics({ fps: 30, kbps: 1499.6 }, [
     { id: 3, remote: 'gateway:"ada"', delivery },
@@ -23,6 +24,14 @@ Deno.test("session metrics: the encoder's rate and each WebSocket viewer's deliv
   assert.ok(lines.includes('selkies_viewer_latency_ms{viewer="3",remote="gateway:\\"ada\\""} 240'));
   assert.ok(lines.includes('selkies_viewer_frames_in_flight{viewer="3",remote="gateway:\\"ada\\""} 2'));
   assert.ok(lines.includes('selkies_viewer_skipped_frames_total{viewer="3",remote="gateway:\\"ada\\""} 31'));
+  assert.ok(lines.includes('selkies_viewer_browser_ms{viewer="3",remote="gateway:\\"ada\\""} 95'));
+  const limits = lines.filter((l) => l.startsWith('selkies_viewer_limit{viewer="3"'));
+  assert.deepEqual(limits.map((l) => l.replace(/^.*stage="(\w+)"\} /, "$1 ")), [
+    "none 0",
+    "network 0",
+    "decode 1",
+    "encode 0",
+  ]);
   assert.ok(!text.includes('viewer="4"'), "a viewer without WebSocket media has no delivery");
   assert.ok(text.endsWith("\n"));
   for (const line of lines.filter((l) => l && !l.startsWith("#"))) {

@@ -9,12 +9,15 @@
  * @module
  */
 import { KeyframeGate } from "../../protocol/keyframe_gate.ts";
+import { limitingStage } from "../../protocol/limit.ts";
 import { type Delivery, type MediaFrame, PACING, pacingWindow } from "../../protocol/protocol.ts";
 
 /** Options of {@linkcode FramePacer}. */
 export interface FramePacerOptions {
   /** Frames per second the encoder is asked for (sizes the window from the round trip). */
   fps: () => number;
+  /** Frames per second the encoder made lately (tells a slow encoder from a slow viewer). @default {fps} */
+  encodedFps?: () => number;
   /** Asks the shared encoder for a keyframe: this viewer skipped frames and has room again. */
   requestKeyframe: () => void;
   /** Whether this viewer has room for a frame changed: the encoder should ask its viewers again. */
@@ -33,6 +36,9 @@ interface InFlight {
 
 /** Weight of a new sample in the smoothed latency and browser time. */
 const WEIGHT = 0.2;
+
+/** Frames waited for the viewer when its window was full for more than this share of the last second. */
+const WAITED = 0.5;
 
 /**
  * The pacing state of one viewer of WebSocket media.
@@ -67,6 +73,9 @@ export class FramePacer {
   #clientMs: number | undefined;
   #keepsUp = false;
   #drawn: number[] = [];
+  /** Spans without room, ended ones of about the last second, and when the current one began. */
+  #held: { from: number; to: number }[] = [];
+  #heldFrom: number | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
   /** Starts unpaced: pacing begins with the viewer's first acknowledgement. */
@@ -144,6 +153,14 @@ export class FramePacer {
   delivery(): Delivery {
     const now = this.#now();
     while (this.#drawn.length && this.#drawn[0] < now - 1000) this.#drawn.shift();
+    const asked = this.#options.fps();
+    const limit = limitingStage({
+      askedFps: asked,
+      deliveredFps: this.#drawn.length,
+      encodedFps: this.#options.encodedFps?.() ?? asked,
+      browserMs: this.#clientMs ?? 0,
+      waited: this.#paced && this.#heldMs(now) > WAITED * 1000,
+    });
     return {
       paced: this.#paced,
       fps: this.#drawn.length,
@@ -153,7 +170,18 @@ export class FramePacer {
       browserMs: Math.round((this.#clientMs ?? 0) * 10) / 10,
       latencyMs: Math.round(this.#latencyMs),
       skipped: this.#gate.dropped,
+      limit,
     };
+  }
+
+  /** Milliseconds of the last second this viewer had no room (its window full: frames waited for it). */
+  #heldMs(now: number): number {
+    const since = now - 1000;
+    this.#held = this.#held.filter((span) => span.to > since);
+    const spans = this.#heldFrom === undefined
+      ? this.#held
+      : [...this.#held, { from: this.#heldFrom, to: now }];
+    return spans.reduce((sum, span) => sum + span.to - Math.max(since, span.from), 0);
   }
 
   /** Stops the timer; the pacer is not used again. */
@@ -192,6 +220,12 @@ export class FramePacer {
     }
     if (room !== this.#room) {
       this.#room = room;
+      if (!room) this.#heldFrom = now;
+      else if (this.#heldFrom !== undefined) {
+        this.#held = this.#held.filter((span) => span.to > now - 1000); // bounded without delivery() reads
+        this.#held.push({ from: this.#heldFrom, to: now });
+        this.#heldFrom = undefined;
+      }
       this.#options.onRoomChange();
     }
   }

@@ -3,12 +3,13 @@ import { type MediaFrame, PACING } from "../../protocol/protocol.ts";
 import { FramePacer } from "./pacer.ts";
 
 /** A pacer on a fake clock; `wall` is the epoch time at `t = 0`. */
-function setup(fps = 30) {
+function setup(fps = 30, encodedFps?: number) {
   const clock = { t: 0 };
   const wall = 1_700_000_000_000;
   const calls: string[] = [];
   const pacer = new FramePacer({
     fps: () => fps,
+    encodedFps: encodedFps === undefined ? undefined : () => encodedFps,
     requestKeyframe: () => void calls.push("kf"),
     onRoomChange: () => void calls.push(`room ${pacer.ready}`),
     now: () => clock.t,
@@ -149,4 +150,61 @@ Deno.test("FramePacer: a viewer that stops acknowledging gets room again by itse
   await freed;
   assert.ok(performance.now() - started >= PACING.lostMs - 50);
   pacer.close();
+});
+
+/**
+ * Drives a viewer for `seconds` at up to `fps`: each frame sent, acked `ackMs` later (or when `ackAt` says)
+ * having spent `browserMs` in the browser.
+ */
+function drive(
+  t: ReturnType<typeof setup>,
+  fps: number,
+  ackMs: number,
+  browserMs: number,
+  ackAt = (sentAt: number) => sentAt + ackMs,
+  seconds = 2,
+) {
+  let nextSend = t.clock.t;
+  const acks: { at: number; seq: number }[] = [];
+  const end = t.clock.t + seconds * 1000;
+  for (; t.clock.t < end; t.clock.t += 1) {
+    while (acks.length && acks[0].at <= t.clock.t) t.pacer.ack(acks.shift()!.seq, browserMs, true);
+    if (t.clock.t >= nextSend && t.pacer.ready) {
+      const f = t.frame(true);
+      if (t.pacer.admit(f, false)) acks.push({ at: ackAt(t.clock.t), seq: f.seq! });
+      nextSend = t.clock.t + 1000 / fps;
+    }
+  }
+}
+
+Deno.test("FramePacer names the stage that limits the viewer (protocol/limit.ts)", async (t) => {
+  await t.step("a viewer that keeps up: none", () => {
+    const v = setup(30);
+    drive(v, 30, 20, 8);
+    assert.equal(v.pacer.delivery().limit, "none");
+    v.pacer.close();
+  });
+  await t.step("window full, 150 ms in the browser per frame: decode", () => {
+    const v = setup(30);
+    drive(v, 30, 160, 150);
+    assert.ok(v.pacer.delivery().fps < 27, `${v.pacer.delivery().fps} fps`);
+    assert.equal(v.pacer.delivery().limit, "decode");
+    v.pacer.close();
+  });
+  await t.step("window full, acks slow but 5 ms in the browser: network", () => {
+    // A link that carries one frame per 100 ms: frames queue on it (a long round trip alone does not limit,
+    // the window grows to cover it).
+    const v = setup(30);
+    let linkFree = 0;
+    drive(v, 30, 0, 5, (sentAt) => linkFree = Math.max(sentAt, linkFree) + 100);
+    assert.ok(v.pacer.delivery().fps <= 11, `${v.pacer.delivery().fps} fps`);
+    assert.equal(v.pacer.delivery().limit, "network");
+    v.pacer.close();
+  });
+  await t.step("room in the window, the encoder at 20 of 30 fps: encode", () => {
+    const v = setup(30, 20);
+    drive(v, 20, 20, 8);
+    assert.equal(v.pacer.delivery().limit, "encode");
+    v.pacer.close();
+  });
 });

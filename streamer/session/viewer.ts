@@ -133,6 +133,7 @@ export function attachViewer(socket: ViewerSocket, info: ViewerInfo, context: Vi
     if (unsubscribe) return;
     const mine = pacer = new FramePacer({
       fps: () => media.fps,
+      encodedFps: () => media.stats().fps,
       requestKeyframe: () => media.requestKeyframe(),
       onRoomChange: () => media.pace(),
     });

@@ -15,7 +15,7 @@ import { screenSizeFor, type Size } from "./geometry.ts";
 import { InputCapture } from "./input.ts";
 import { Overlay } from "./overlay.ts";
 import { readPixel } from "./pixel.ts";
-import { createStats, type SelkiesStats, StatsLoop } from "./stats.ts";
+import { createStats, receiverStats, type SelkiesStats, StatsLoop } from "./stats.ts";
 import { WebCodecsVideo } from "./video_webcodecs.ts";
 import { WebSocketMedia } from "./ws_media.ts";
 import { WebRtcSession } from "./webrtc.ts";
@@ -141,6 +141,8 @@ function startTransport(): void {
     onInputChannel: (channel) => inputChannel = channel,
     // Frame rate and bitrate follow what this browser and its network keep up with.
     adapt: hello?.input ? { maxFps: hello.fps, maxKbps: hello.maxKbps } : undefined,
+    fps: hello?.fps,
+    onDelivery: (delivery) => receiverStats(stats, delivery),
   });
   session.start();
   if (mode === "auto") {

@@ -6,8 +6,10 @@
 import type { SelkiesStats } from "./stats.ts";
 
 /**
- * Formats the one-line status shown in the corner. With paced WebSocket media it also says the encoder's
- * rate when the page draws fewer frames (overload), the capture-to-drawn latency and the frames in flight.
+ * Formats the one-line status shown in the corner: the delivered fps, and when overloaded the stage that
+ * limits it. With paced WebSocket media it also says the encoder's rate when the page draws fewer frames, the
+ * capture-to-drawn latency and the frames in flight; over WebRTC the receiver's part of the latency (`~`) and
+ * the frames waiting in it.
  *
  * @example
  * ```ts
@@ -15,6 +17,9 @@ import type { SelkiesStats } from "./stats.ts";
  * import { createStats } from "./stats.ts";
  * statusLine({ ...createStats(), transport: "websocket", fps: 30, kbps: 2500, connected: true });
  * // "websocket · 30 fps · 2.5 Mbit/s · connected"
+ * statusLine({ ...createStats(), transport: "webrtc", fps: 12, kbps: 900, latencyMs: 40, inFlight: 3,
+ *   limit: "decode", connected: true });
+ * // "webrtc · 12 fps · 900 kbit/s · ~40 ms · 3 queued · limited by decode · connected"
  * ```
  */
 export function statusLine(stats: SelkiesStats): string {
@@ -27,8 +32,11 @@ export function statusLine(stats: SelkiesStats): string {
     : `${Math.round(stats.fps)} fps`;
   const delivery = paced
     ? ` · ${Math.round(stats.latencyMs)} ms · ${stats.inFlight}/${stats.window} in flight`
+    : stats.transport === "webrtc" && stats.latencyMs > 0
+    ? ` · ~${Math.round(stats.latencyMs)} ms · ${stats.inFlight} queued`
     : "";
-  return `${stats.transport} · ${fps} · ${rate}${delivery} · ${
+  const limit = stats.limit !== "none" && stats.transport !== "none" ? ` · limited by ${stats.limit}` : "";
+  return `${stats.transport} · ${fps} · ${rate}${delivery}${limit} · ${
     stats.connected ? "connected" : "disconnected"
   }`;
 }

@@ -3,6 +3,8 @@
  *
  * @module
  */
+import type { Limit } from "../../protocol/limit.ts";
+import type { ReceiverDelivery } from "./_receiver.ts";
 
 /** What the client is doing right now. */
 export interface SelkiesStats {
@@ -19,10 +21,14 @@ export interface SelkiesStats {
   encoderFps: number;
   /**
    * Capture to drawn, ms: the streamer's estimate from this client's acknowledgements (its own clock and the
-   * round trip, no clock sync needed); 0 until known (WebSocket transport).
+   * round trip, no clock sync needed); 0 until known. WebRTC: half the round trip plus this browser's time
+   * per frame (first packet to decoded), the part the receiver can see.
    */
   latencyMs: number;
-  /** Frames the streamer has sent and this client not yet acknowledged (the server's word, once a second). */
+  /**
+   * Frames the streamer has sent and this client not yet acknowledged (the server's word, once a second).
+   * WebRTC: frames arrived and not yet decoded or dropped.
+   */
   inFlight: number;
   /** Frames the streamer lets be in flight to this client (its pacing window). */
   window: number;
@@ -30,6 +36,8 @@ export interface SelkiesStats {
   queued: number;
   /** Decoded frames not drawn because a newer one was there first. */
   droppedLate: number;
+  /** The stage that limits the frame rate now (protocol/limit.ts): the streamer's word, or the receiver's. */
+  limit: Limit;
   /** Media transport in use, or `none` before the first frame. */
   transport: "websocket" | "webrtc" | "none";
   /** Why this transport was chosen (pinned, fallback reason). */
@@ -69,6 +77,7 @@ export function createStats(): SelkiesStats {
     window: 0,
     queued: 0,
     droppedLate: 0,
+    limit: "none",
     transport: "none",
     transportReason: "",
     connected: false,
@@ -79,6 +88,24 @@ export function createStats(): SelkiesStats {
     kbps: 0,
     audioFrames: 0,
   };
+}
+
+/**
+ * Takes a WebRTC receiver's second (webrtc.ts): its latency estimate, its queue and the stage that limits.
+ *
+ * @example
+ * ```ts
+ * import { createStats, receiverStats } from "./stats.ts";
+ * import type { ReceiverDelivery } from "./_receiver.ts";
+ * declare const delivery: ReceiverDelivery;
+ * receiverStats(createStats(), delivery);
+ * ```
+ */
+export function receiverStats(stats: SelkiesStats, delivery: ReceiverDelivery): void {
+  stats.latencyMs = delivery.latencyMs;
+  stats.inFlight = delivery.queued;
+  stats.window = 0;
+  stats.limit = delivery.limit;
 }
 
 /**

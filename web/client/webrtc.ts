@@ -5,7 +5,8 @@
  * @module
  */
 import type { ClientMessage, ServerMessage } from "../../protocol/protocol.ts";
-import { type Adaptation, Adapter, type AdaptOptions, type ReceiverSample } from "./adapt.ts";
+import { type Adaptation, Adapter, type AdaptOptions } from "./adapt.ts";
+import { type Counters, type ReceiverDelivery, receiverDelivery } from "./_receiver.ts";
 
 /** Options of {@linkcode WebRtcSession}. */
 export interface WebRtcSessionOptions {
@@ -32,18 +33,10 @@ export interface WebRtcSessionOptions {
   adapt?: AdaptOptions;
   /** A change was asked of the streamer, with why. */
   onAdapt?(change: Adaptation): void;
-}
-
-/** Receiver counters, summed over the video (frames) and all (packets) inbound streams. */
-interface Counters {
-  at: number;
-  framesReceived: number;
-  framesDecoded: number;
-  framesDropped: number;
-  decodeS: number;
-  packetsReceived: number;
-  packetsLost: number;
-  rttMs?: number;
+  /** The session's frame rate (what the stage that limits is judged against). @default {adapt.maxFps or 30} */
+  fps?: number;
+  /** Once a second: this receiver's delivery (fps, queue, latency estimate, the stage that limits). */
+  onDelivery?(delivery: ReceiverDelivery): void;
 }
 
 /**
@@ -53,7 +46,6 @@ interface Counters {
  * ```ts
  * import { WebRtcSession } from "./webrtc.ts";
  * import type { ClientMessage, ServerMessage } from "../../protocol/protocol.ts";
-import { type Adaptation, Adapter, type AdaptOptions, type ReceiverSample } from "./adapt.ts";
  * declare const hello: Extract<ServerMessage, { t: "hello" }>;
  * const video = document.querySelector("video")!;
  * const send = (message: ClientMessage) => console.log(message);
@@ -71,6 +63,7 @@ export class WebRtcSession {
   #sawFrame = false;
   #pliCount = 0;
   #lastFrameAt = 0;
+  #presented = 0;
   #statsTimer: ReturnType<typeof setInterval> | undefined;
   readonly #adapter: Adapter | undefined;
   #last: Counters | undefined;
@@ -169,8 +162,8 @@ export class WebRtcSession {
   /**
    * Once a second. The browser asks for a keyframe with an RTCP PLI after loss, but an idle (damage-gated)
    * server sends no frames to answer with until the screen changes: echo each new PLI as `{t:"kf"}`, which
-   * the server answers with a keyframe even while idle. And, when adapting, feeds the receiver's counters to
-   * the adapter and sends what it asks for.
+   * the server answers with a keyframe even while idle. Reports the receiver's delivery, and, when adapting,
+   * feeds its counters to the adapter and sends what it asks for.
    */
   async #watchStats(): Promise<void> {
     if (this.#closed) return;
@@ -182,6 +175,8 @@ export class WebRtcSession {
       framesDecoded: 0,
       framesDropped: 0,
       decodeS: 0,
+      processingS: 0,
+      framesPresented: this.#presented,
       packetsReceived: 0,
       packetsLost: 0,
     };
@@ -197,6 +192,7 @@ export class WebRtcSession {
       now.framesDecoded += Number(s.framesDecoded ?? 0);
       now.framesDropped += Number(s.framesDropped ?? 0);
       now.decodeS += Number(s.totalDecodeTime ?? 0);
+      now.processingS += Number(s.totalProcessingDelay ?? 0);
       const plis = Number(s.pliCount ?? 0);
       // While frames flow the encoder hears the PLI itself (RTCP); only a stalled picture needs the echo.
       const stalled = performance.now() - this.#lastFrameAt > 1000;
@@ -205,21 +201,13 @@ export class WebRtcSession {
     });
     const last = this.#last;
     this.#last = now;
-    if (!this.#adapter || !last) return;
-    const decoded = now.framesDecoded - last.framesDecoded;
-    const sample: ReceiverSample = {
-      seconds: (now.at - last.at) / 1000,
-      framesReceived: now.framesReceived - last.framesReceived,
-      framesDecoded: decoded,
-      framesDropped: now.framesDropped - last.framesDropped,
-      decodeMs: decoded > 0 ? ((now.decodeS - last.decodeS) * 1000) / decoded : 0,
-      packetsReceived: Math.max(0, now.packetsReceived - last.packetsReceived),
-      packetsLost: Math.max(0, now.packetsLost - last.packetsLost),
-      rttMs: now.rttMs,
-    };
+    if (!last) return;
+    const asked = this.#adapter?.fps ?? this.#options.fps ?? this.#options.adapt?.maxFps ?? 30;
+    const delivery = receiverDelivery(last, now, asked);
+    this.#options.onDelivery?.(delivery);
     // An idle (damage-gated) screen sends no frames: nothing to judge.
-    if (sample.framesReceived === 0) return;
-    const change = this.#adapter.update(sample);
+    if (!this.#adapter || delivery.sample.framesReceived === 0) return;
+    const change = this.#adapter.update(delivery.sample);
     if (!change) return;
     if (change.fps !== undefined) this.#options.send({ t: "fps", fps: change.fps });
     if (change.kbps !== undefined) this.#options.send({ t: "bitrate", kbps: change.kbps });
@@ -239,6 +227,7 @@ export class WebRtcSession {
       if (this.#closed) return;
       if (video.videoWidth > 0) {
         this.#lastFrameAt = performance.now();
+        this.#presented++;
         first();
         this.#options.onFrame(video.videoWidth, video.videoHeight);
       }

@@ -138,6 +138,16 @@ Deno.test({
       )
     );
     assert.deepEqual(hints, [{ kind: "video", target: 0, hint: 0 }]);
+    // The overlay's WebRTC delivery (web/client/_receiver.ts): the receiver's latency estimate once a second.
+    await page.waitForFunction(
+      () => /~\d+ ms/.test(document.getElementById("status")?.textContent ?? ""),
+      null,
+      {
+        timeout: 5_000,
+      },
+    );
+    const status = await page.evaluate(() => document.getElementById("status")?.textContent ?? "");
+    assert.match(status, /^webrtc · \d+ fps · .* · ~\d+ ms · \d+ queued( · limited by \w+)? · connected$/);
 
     const left = await page.evaluate(() => (globalThis as Win).selkiesDebug.pixel(80, 120));
     const right = await page.evaluate(() => (globalThis as Win).selkiesDebug.pixel(240, 120));

@@ -95,6 +95,7 @@ export class WebSocketMedia {
     this.#stats.latencyMs = message.delivery.latencyMs;
     this.#stats.inFlight = message.delivery.inFlight;
     this.#stats.window = message.delivery.window;
+    this.#stats.limit = message.delivery.limit;
   }
 
   /**
