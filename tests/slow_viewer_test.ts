@@ -32,7 +32,13 @@ const SLOW_SHARE = 0.6;
 const KEEPS = 0.75;
 
 type Win = typeof globalThis & {
-  selkiesStats: { framesDecoded: number; transport: string; encoderFps: number; latencyMs: number };
+  selkiesStats: {
+    framesDecoded: number;
+    transport: string;
+    encoderFps: number;
+    latencyMs: number;
+    limit: string;
+  };
 };
 
 async function openViewer(browser: TestBrowser, url: string): Promise<Page> {
@@ -111,6 +117,7 @@ Deno.test({
       const stats = await page.evaluate(() => (globalThis as Win).selkiesStats);
       assert.ok(stats.encoderFps < 0.8 * FPS, `the encoder still made ${stats.encoderFps} fps`);
       assert.ok(stats.latencyMs > 0, "the page shows the streamer's latency estimate");
+      assert.equal(stats.limit, "decode", "the overlay names the throttled browser as the stage that limits");
       // The same per viewer in the streamer's metrics.
       const base = stream.url.replace(/\?.*/, "");
       const metrics = await fetch(`${base}metrics`, { headers: { authorization: `Bearer ${stream.token}` } })
@@ -118,6 +125,7 @@ Deno.test({
       assert.match(metrics, /^selkies_viewer_paced\{viewer="\d+",remote="[^"]+"\} 1$/m);
       assert.match(metrics, /^selkies_viewer_latency_ms\{viewer="\d+",remote="[^"]+"\} \d+$/m);
       assert.match(metrics, /^selkies_viewer_frames_in_flight\{[^}]+\} \d+$/m);
+      assert.match(metrics, /^selkies_viewer_limit\{[^}]+,stage="decode"\} 1$/m);
     } finally {
       await browser.close();
       await stream.stop();
