@@ -2,17 +2,6 @@
 // typed arrays (no subarray objects per row: at 1080p a per-row allocation is ~1000 objects per update).
 import { type Plane, RGB_MASK } from "./frame.ts";
 
-/** Whether the rectangle differs between `a` and `b` (colour bits only); stops at the first difference. */
-export function differs(a: Plane, b: Plane, x: number, y: number, w: number, h: number): boolean {
-  const ap = a.px, bp = b.px;
-  for (let row = 0; row < h; row++) {
-    let i = (y + row) * a.stride + x, j = (y + row) * b.stride + x;
-    const end = i + w;
-    for (; i < end; i++, j++) if (((ap[i] ^ bp[j]) & RGB_MASK) !== 0) return true;
-  }
-  return false;
-}
-
 /** The rectangle's colour (24 bits) when every pixel has it, else -1; stops at the first other colour. */
 export function solidColor(p: Plane, x: number, y: number, w: number, h: number): number {
   const px = p.px;

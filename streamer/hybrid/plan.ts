@@ -5,6 +5,9 @@
  * @module
  */
 import type { Rect, ScreenOp } from "../../protocol/screen_update.ts";
+import type { Frame } from "./frame.ts";
+
+export type { Rect };
 
 /** How an image tile is to be encoded: lossless (WebP lossless) or lossy (JPEG). */
 export type TileQuality = "lossless" | "lossy";
@@ -29,4 +32,19 @@ export interface Plan {
   video: boolean;
   /** A keyframe: starts with `size` and paints the whole screen (a new or re-syncing viewer can start here). */
   key: boolean;
+}
+
+/**
+ * What the media worker needs of a planner ({@linkcode HybridPlanner} in ./planner.ts; a fake in the worker's
+ * tests).
+ */
+export interface Planner {
+  /** Plans one update from the new frame and the areas that may have changed since the last plan. */
+  plan(frame: Frame, damage: readonly Rect[], nowMs: number): Plan;
+  /** Plans the whole screen (`size` first) for a new or re-syncing viewer. */
+  keyframe(frame: Frame, nowMs?: number): Plan;
+  /** Whether a plan at `nowMs` without damage would send something (refinement, or the end of video). */
+  pending(nowMs: number): boolean;
+  /** When {@linkcode Planner.pending} turns true with nothing changing; null when nothing is pending. */
+  wakeAt(): number | null;
 }

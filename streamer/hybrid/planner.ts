@@ -14,14 +14,12 @@
 import type { Rect } from "../../protocol/screen_update.ts";
 import { type Frame, type Plane, planeOf } from "./frame.ts";
 import { Kind, mergeTiles } from "./_merge.ts";
-import { copyRect, differs, moveRows, solidColor } from "./_pixels.ts";
-import type { Plan, PlannedOp } from "./plan.ts";
+import { CHANGED, diffTiles, PENDING, tightenColumns } from "./_diff.ts";
+import { copyRect, moveRows, solidColor } from "./_pixels.ts";
+import type { Plan, PlannedOp, Planner } from "./plan.ts";
 import { ScrollDetector, type ScrollOptions } from "./scroll.ts";
 import { Held, TileGrid } from "./tiles.ts";
 import { VideoSwitch, type VideoSwitchOptions } from "./video.ts";
-
-// Tile states during one plan: changed (found by the diff), or to compare again (a copy wrote into it).
-const CHANGED = 1, RECHECK = 2;
 
 /** Tuning of {@linkcode HybridPlanner}; scroll and video thresholds as in their own options. */
 export interface HybridPlannerOptions extends ScrollOptions, VideoSwitchOptions {
@@ -75,14 +73,14 @@ export interface HybridPlannerOptions extends ScrollOptions, VideoSwitchOptions 
  * planner.plan(frame, [], 32).ops.length; // 0
  * ```
  */
-export class HybridPlanner {
+export class HybridPlanner implements Planner {
   readonly #o: Required<Omit<HybridPlannerOptions, keyof ScrollOptions | keyof VideoSwitchOptions>>;
   readonly #scroll: ScrollDetector;
   readonly #video: VideoSwitch;
   #grid: TileGrid | null = null;
   #epoch = 0;
   #shadow: Plane | null = null;
-  // Per update, per tile: 0, CHANGED or RECHECK; the decision (Kind); a fill's colour.
+  // Per update, per tile: 0, PENDING or CHANGED (./_diff.ts); the decision (Kind); a fill's colour.
   #state = new Uint8Array(0);
   #kind = new Uint8Array(0);
   #colour = new Uint32Array(0);
@@ -128,16 +126,10 @@ export class HybridPlanner {
     const epoch = ++this.#epoch;
     state.fill(0);
     kind.fill(Kind.none);
-    for (const d of damage) grid.mark(d, state);
+    for (const d of damage) grid.mark(d, state, PENDING);
     // Which damaged tiles differ, before any copy: a still screen under full damage stops here, and the
     // scroll search looks only where something changed.
-    let changed = 0;
-    for (let i = 0; i < grid.count; i++) {
-      if (state[i] === 0) continue;
-      grid.rect(i, r);
-      state[i] = differs(shadow, cur, r.x, r.y, r.w, r.h) ? CHANGED : 0;
-      if (state[i]) changed++;
-    }
+    const changed = diffTiles(grid, shadow, cur, state);
     const ops: PlannedOp[] = [];
     // 1. Scroll. Skipped in video mode: video carries a scroll as well, and hashing a 1080p area costs ms.
     if (changed > 0 && !this.#video.on) {
@@ -145,6 +137,7 @@ export class HybridPlanner {
       for (const d of damage) {
         const area = this.#changedArea(d);
         if (!area) continue;
+        tightenColumns(shadow, cur, area);
         // The previous update's row hashes are this one's as long as no copy moved rows since.
         const found = this.#scroll.detect(shadow, cur, area, copied ? -1 : epoch);
         for (const m of found?.moves ?? []) {
@@ -152,17 +145,17 @@ export class HybridPlanner {
           grid.moveHeld(area.x, area.w, m, nowMs);
           ops.push({ op: "copy", sx: area.x, sy: m.sy, w: area.w, h: m.h, dx: area.x, dy: m.dy });
           // What a copy wrote is compared again (then the diff repairs any row that does not match).
-          grid.mark({ x: area.x, y: m.dy, w: area.w, h: m.h }, state, RECHECK);
+          grid.mark({ x: area.x, y: m.dy, w: area.w, h: m.h }, state, PENDING);
           copied = true;
         }
       }
+      if (copied) diffTiles(grid, shadow, cur, state);
     }
     // 2-3. Send what differs, classified.
     const { movingChanges, movingWindowMs } = this.#o;
     for (let i = 0; i < grid.count; i++) {
-      if (state[i] === 0) continue;
+      if (state[i] !== CHANGED) continue;
       grid.rect(i, r);
-      if (state[i] === RECHECK && !differs(shadow, cur, r.x, r.y, r.w, r.h)) continue;
       grid.changed(i, nowMs);
       copyRect(shadow, cur, r.x, r.y, r.w, r.h);
       if (this.#classifyStill(i, cur, r)) continue;
@@ -193,9 +186,10 @@ export class HybridPlanner {
   /**
    * Plans the whole screen for a new or re-syncing viewer: `size` first, then every tile as a fill or a
    * lossless image; all tiles count as held exact afterwards. In video mode the plan is `size` and `video`
-   * (the caller sends a video keyframe). A new screen size starts a fresh history.
+   * (the caller sends a video keyframe). A new screen size starts a fresh history. `nowMs` is accepted for
+   * symmetry with {@linkcode HybridPlanner.plan}; a keyframe has no timing rule.
    */
-  keyframe(frame: Frame): Plan {
+  keyframe(frame: Frame, _nowMs?: number): Plan {
     const cur = planeOf(frame, this.#aligned);
     const { width, height } = frame;
     if (!this.#grid || this.#grid.width !== width || this.#grid.height !== height) {
@@ -218,6 +212,12 @@ export class HybridPlanner {
     for (let i = 0; i < grid.count; i++) this.#classifyStill(i, cur, grid.rect(i, r));
     mergeTiles(grid, this.#kind, this.#colour, this.#o.maxRectHeight, ops);
     return { ops, video: false, key: true };
+  }
+
+  /** Whether a plan at `nowMs` without damage would send something (see {@linkcode HybridPlanner.wakeAt}). */
+  pending(nowMs: number): boolean {
+    const at = this.wakeAt();
+    return at !== null && at <= nowMs;
   }
 
   /**

@@ -114,7 +114,9 @@ Deno.test("a scrolled terminal is one copy plus the exposed strip, and the copy 
   const next = terminal(3); // scrolled by three lines (48 px): content moved up
   const plan = planner.plan(next, [FULL], 16);
   assert.deepEqual(kinds(plan.ops), ["copy", "tile:lossless"]);
-  assert.deepEqual(plan.ops[0], { op: "copy", sx: 0, sy: 48, w: W, h: H - 48, dx: 0, dy: 0 });
+  // Columns 1..638: the glyph cells leave the first and last column blank, and the copy is narrowed to the
+  // columns that differ.
+  assert.deepEqual(plan.ops[0], { op: "copy", sx: 1, sy: 48, w: W - 2, h: H - 48, dx: 1, dy: 0 });
   // The strip: the tile rows that hold the last 48 rows (y 432..480 lies in tile row 6, from y 384).
   assert.deepEqual(plan.ops[1], { op: "tile", x: 0, y: 384, w: W, h: 96, quality: "lossless" });
   copiesExact(viewer, plan.ops, next);
@@ -134,14 +136,14 @@ Deno.test("a scroll of a region (vim: status line below) copies the region only"
   const next = screen(1, 1001); // the text scrolled up a line (16 px), the status line redrawn
   const plan = planner.plan(next, [FULL], 16);
   // 432 rows of text, and two blank rows of the new last line that match the old status line's top.
-  assert.deepEqual(plan.ops[0], { op: "copy", sx: 0, sy: 16, w: W, h: 434, dx: 0, dy: 0 });
+  assert.deepEqual(plan.ops[0], { op: "copy", sx: 1, sy: 16, w: W - 2, h: 434, dx: 1, dy: 0 });
   copiesExact(viewer, plan.ops, next);
   viewer.apply(plan, next);
   assert.equal(viewer.mismatches(next), 0);
   // Scrolling back down (content moves down) is found as well.
   const back = screen(0, 1002);
   const plan2 = planner.plan(back, [FULL], 32);
-  assert.deepEqual(plan2.ops[0], { op: "copy", sx: 0, sy: 0, w: W, h: 434, dx: 0, dy: 16 });
+  assert.deepEqual(plan2.ops[0], { op: "copy", sx: 1, sy: 0, w: W - 2, h: 434, dx: 1, dy: 16 });
   copiesExact(viewer, plan2.ops, back);
   viewer.apply(plan2, back);
   assert.equal(viewer.mismatches(back), 0);
@@ -163,12 +165,15 @@ Deno.test("a tile changing often goes lossy, and lossless again 250 ms after it 
   assert.deepEqual(qualities, ["tile:lossless", "tile:lossless", "tile:lossy", "tile:lossy", "tile:lossy"]);
   assert.equal(viewer.mismatches(f), 64 * 64); // lossy pixels
   assert.equal(planner.wakeAt(), 80 + 250);
+  assert.equal(planner.pending(200), false);
   assert.deepEqual(planner.plan(f, [], 200).ops, []); // too early
+  assert.equal(planner.pending(330), true);
   const refine = planner.plan(f, [], 330);
   assert.deepEqual(refine.ops, [{ op: "tile", ...area, quality: "lossless" }]);
   viewer.apply(refine, f);
   assert.equal(viewer.mismatches(f), 0);
   assert.equal(planner.wakeAt(), null);
+  assert.equal(planner.pending(10_000), false);
 });
 
 Deno.test("full-screen motion switches to video after a few updates and back after a calm second", () => {
@@ -239,7 +244,7 @@ Deno.test("lossy pixels moved by a scroll stay lossy where they land, and are re
   assert.equal(viewer.mismatches(window(0)), 64 * 64); // the third change went lossy
   const scrolled = window(32);
   const plan = planner.plan(scrolled, [FULL], 64);
-  assert.deepEqual(plan.ops[0], { op: "copy", sx: 0, sy: 32, w: W, h: H - 32, dx: 0, dy: 0 });
+  assert.deepEqual(plan.ops[0], { op: "copy", sx: 1, sy: 32, w: W - 2, h: H - 32, dx: 1, dy: 0 });
   assert.ok(screenEquals(planner, scrolled));
   viewer.apply(plan, scrolled);
   assert.equal(viewer.mismatches(scrolled), 64 * 64); // still the lossy pixels, now at rows 96..160
@@ -250,4 +255,25 @@ Deno.test("lossy pixels moved by a scroll stay lossy where they land, and are re
   assert.deepEqual(refine.ops, [{ op: "tile", x: 0, y: 64, w: 64, h: 128, quality: "lossless" }]);
   viewer.apply(refine, scrolled);
   assert.equal(viewer.mismatches(scrolled), 0);
+});
+
+Deno.test("a window scrolling on a busy desktop under full-screen damage is found (columns narrowed)", () => {
+  const desktop = (first: number) => {
+    const f = solidFrame(W, H, 0);
+    for (let y = 0; y < H; y++) fill(f, { x: 0, y, w: W, h: 1 }, (y * 0x010203) & 0xffffff); // every row differs
+    fill(f, { x: 100, y: 40, w: 320, h: 400 }, 0x000000);
+    for (let line = 0; line < 25; line++) textLine(f, 100, 40 + line * 16, 40, first + line);
+    return f;
+  };
+  const { planner, viewer } = start(desktop(0));
+  const next = desktop(1);
+  const plan = planner.plan(next, [FULL], 16);
+  const copy = plan.ops[0];
+  assert.equal(copy.op, "copy");
+  if (copy.op !== "copy") return;
+  assert.ok(copy.sx >= 100 && copy.sx + copy.w <= 420, `columns ${copy.sx}..${copy.sx + copy.w}`);
+  assert.deepEqual([copy.sy, copy.dy, copy.h], [56, 40, 384]);
+  copiesExact(viewer, plan.ops, next);
+  viewer.apply(plan, next);
+  assert.equal(viewer.mismatches(next), 0);
 });
