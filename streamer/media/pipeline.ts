@@ -19,11 +19,6 @@ export interface PipelineOptions {
   height: number;
   /** Frames per second captured and sent (changed live through the size caps, see {@linkcode sizeCaps}). */
   fps: number;
-  /**
-   * Ignored: the capture runs at `fps` and follows live changes in both directions. Kept while the media
-   * session still passes it (it was the capture rate a videorate element dropped frames from).
-   */
-  captureFps?: number;
   /** Encoder short name. */
   encoder: EncoderName;
   /** GStreamer element of the encoder (e.g. `vah264enc` or `vaapih264enc` for `vah264`). */

@@ -69,15 +69,12 @@ export class MediaSession extends EventTarget {
     this.#updateSharedGate();
     for (const peer of this.#peers) peer.setActive(active);
   });
-  /** Frames per second the workers capture at: the ceiling of live fps changes. */
-  #captureFps: number;
   #stats = new FrameStats();
 
   /** Creates the session; nothing runs before {@linkcode MediaSession.start}. */
   constructor(options: MediaOptions) {
     super();
     this.#options = { ...options };
-    this.#captureFps = options.fps;
   }
 
   /**
@@ -205,18 +202,14 @@ export class MediaSession extends EventTarget {
   }
 
   /**
-   * Changes the frame rate: live up to the rate capture started at (frames are dropped before the
-   * encoder); above it the shared worker restarts capturing faster (subscribers stay, keyframe first).
+   * Changes the frame rate live, in both directions, for the shared worker and every WebRTC viewer: each
+   * capture renegotiates its rate (no worker restarts, no keyframe).
    */
-  async setFps(fps: number): Promise<void> {
+  setFps(fps: number): Promise<void> {
     this.#options.fps = fps;
-    if (fps <= this.#captureFps) {
-      this.#shared.send({ t: "fps", fps });
-      for (const peer of this.#peers) peer.setFps(fps);
-      return;
-    }
-    this.#captureFps = fps;
-    await this.#shared.relaunch();
+    this.#shared.send({ t: "fps", fps });
+    for (const peer of this.#peers) peer.setFps(fps);
+    return Promise.resolve();
   }
 
   /**
@@ -299,7 +292,6 @@ export class MediaSession extends EventTarget {
         width: o.width,
         height: o.height,
         fps: o.fps,
-        captureFps: Math.max(o.fps, this.#captureFps),
         encoder: choice.name,
         element: choice.element,
         bitrateKbps: o.bitrateKbps,
