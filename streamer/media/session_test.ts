@@ -101,30 +101,21 @@ Deno.test("appsink media session: fps, keyframes, bitrate, crash recovery, clean
     });
 
     await t.step(
-      "setFps lowers the rate live (same worker); above the capture rate it restarts, keyframe first",
+      "setFps changes the rate live both ways, in the same worker",
       async () => {
         const pid = media.workerPid;
-        await media.setFps(15);
-        await delay(500);
-        let from = performance.now();
-        await delay(2000);
-        let n = sub.frames.filter((f) => f.at >= from).length;
-        console.log(`after setFps(15): ${(n / 2).toFixed(1)} fps`);
-        assert.ok(Math.abs(n / 2 - 15) <= 1.5, `fps ${n / 2}`);
+        const rate = async (fps: number) => {
+          await media.setFps(fps);
+          await delay(500);
+          const from = performance.now();
+          await delay(2000);
+          const n = sub.frames.filter((f) => f.at >= from).length / 2;
+          console.log(`after setFps(${fps}): ${n.toFixed(1)} fps`);
+          assert.ok(Math.abs(n - fps) <= fps * 0.1, `fps ${n}, asked ${fps}`);
+        };
+        await rate(15);
+        await rate(45); // above the 30 fps it started at: the capture renegotiates up
         assert.equal(media.workerPid, pid, "a live change keeps the worker");
-
-        await media.setFps(45); // above the 30 fps capture: a new worker captures faster
-        // The old worker is gone once setFps resolves: the next frame is the new worker's first.
-        const restart = sub.frames.length;
-        await delay(500);
-        from = performance.now();
-        await delay(2000);
-        n = sub.frames.filter((f) => f.at >= from).length;
-        console.log(`after setFps(45): ${(n / 2).toFixed(1)} fps`);
-        assert.ok(Math.abs(n / 2 - 45) <= 4.5, `fps ${n / 2}`);
-        assert.notEqual(media.workerPid, pid);
-        assert.ok(sub.frames.length > restart, "no frame of the new worker");
-        assert.equal(sub.frames[restart].key, true);
         await media.setFps(30);
       },
     );
