@@ -55,6 +55,10 @@ interface Update {
  * ```
  */
 export class ScreenUpdates {
+  /** Operations drawn so far, by kind (images split by lossless or not): what the stats overlay shows. */
+  readonly drawnOps: DrawnOps = { copy: 0, fill: 0, lossless: 0, lossy: 0, video: 0 };
+  /** Bytes of `video` operations received so far (H.264 while most of the screen moves). */
+  videoBytes = 0;
   readonly #canvas: HTMLCanvasElement;
   readonly #painter: ScreenPainter;
   readonly #options: ScreenUpdatesOptions;
@@ -161,8 +165,10 @@ export class ScreenUpdates {
   #decode(ops: ScreenOp[]): Promise<(Picture | undefined)[]> {
     const pictures = ops.map((op): Promise<Picture> | undefined => {
       if (op.op === "codec") this.#video.setCodec(op.codec);
-      else if (op.op === "video") return this.#video.decode(op.data, op.key);
-      else if (op.op === "image") {
+      else if (op.op === "video") {
+        this.videoBytes += op.data.byteLength;
+        return this.#video.decode(op.data, op.key);
+      } else if (op.op === "image") {
         const blob = new Blob([op.data as Uint8Array<ArrayBuffer>], { type: IMAGE_MIME[op.format] });
         // No colour management: tiles carry the X server's pixel values.
         return createImageBitmap(blob, { colorSpaceConversion: "none", premultiplyAlpha: "none" });
@@ -198,6 +204,7 @@ export class ScreenUpdates {
       try {
         if (failure) throw failure;
         this.#painter.paint(update.ops, pictures!);
+        countOps(this.drawnOps, update.ops);
       } catch (error) {
         this.#options.onError(`screen update ${update.seq}: ${(error as Error).message}`);
         this.#done(update, false);
@@ -239,5 +246,24 @@ export class ScreenUpdates {
     if (now - this.#lastKeyRequest < KEYFRAME_REQUEST_MS) return;
     this.#lastKeyRequest = now;
     this.#options.onNeedKeyframe();
+  }
+}
+
+/** Drawn screen operations by kind. */
+export interface DrawnOps {
+  copy: number;
+  fill: number;
+  /** Lossless image tiles. */
+  lossless: number;
+  /** Lossy image tiles. */
+  lossy: number;
+  video: number;
+}
+
+function countOps(counts: DrawnOps, ops: readonly ScreenOp[]): void {
+  // Counted when drawn: what the viewer saw, not what arrived.
+  for (const op of ops) {
+    if (op.op === "copy" || op.op === "fill" || op.op === "video") counts[op.op]++;
+    else if (op.op === "image") counts[op.lossless ? "lossless" : "lossy"]++;
   }
 }

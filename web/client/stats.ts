@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { DrawnOps } from "./screen_updates.ts";
 import type { Limit } from "../../protocol/limit.ts";
 import type { ReceiverDelivery } from "./_receiver.ts";
 
@@ -55,6 +56,13 @@ export interface SelkiesStats {
   kbps: number;
   /** Opus packets decoded and scheduled for playback since the page loaded (WebSocket transport). */
   audioFrames: number;
+  /**
+   * Video bytes received since the page loaded (WebSocket transport): H.264 frames, or with the hybrid
+   * encoding only its `video` operations (tiles and copies are not video).
+   */
+  videoBytes: number;
+  /** Screen operations drawn since the page loaded, by kind (hybrid encoding; all 0 otherwise). */
+  screenOps: DrawnOps;
 }
 
 /**
@@ -87,6 +95,8 @@ export function createStats(): SelkiesStats {
     decodeMs: 0,
     kbps: 0,
     audioFrames: 0,
+    videoBytes: 0,
+    screenOps: { copy: 0, fill: 0, lossless: 0, lossy: 0, video: 0 },
   };
 }
 

@@ -51,6 +51,7 @@ export class WebSocketMedia {
   readonly #stats: SelkiesStats;
   readonly #bytes = new RateMeter();
   #serverKbps = 0;
+  #h264Bytes = 0;
 
   constructor(options: WebSocketMediaOptions) {
     this.#stats = options.stats;
@@ -83,8 +84,9 @@ export class WebSocketMedia {
     const frame = decodeMediaFrame(data);
     if (!frame) return;
     this.#bytes.add(data.byteLength);
-    if (frame.kind === "video") this.#video.push(frame);
-    else this.audio.push(frame);
+    if (frame.kind !== "video") return this.audio.push(frame);
+    if (this.#video === this.#frames) this.#h264Bytes += frame.payload.byteLength;
+    this.#video.push(frame);
   }
 
   /** Takes the streamer's once-a-second statistics: its encoder's rate and this page's delivery. */
@@ -108,5 +110,7 @@ export class WebSocketMedia {
     this.#stats.audioFrames = this.audio.played;
     this.#stats.queued = this.video.queued;
     this.#stats.droppedLate = this.video.droppedLate;
+    this.#stats.videoBytes = this.#h264Bytes + this.#screen.videoBytes;
+    this.#stats.screenOps = { ...this.#screen.drawnOps };
   }
 }
