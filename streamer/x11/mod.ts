@@ -6,3 +6,4 @@
  */
 export * from "./session.ts";
 export * from "./png.ts";
+export * from "./grabber.ts";
