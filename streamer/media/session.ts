@@ -323,7 +323,9 @@ export class MediaSession extends EventTarget {
    * asks for a keyframe, which the worker answers even through a closed gate.
    */
   #updateSharedGate(): void {
-    this.#shared.setGate(this.#active.applied && this.#subscribers.size > 0);
+    // A hybrid worker watches X damage itself, and must keep refining tiles after the screen went still.
+    const active = this.#active.applied || this.#options.encoding === "hybrid";
+    this.#shared.setGate(active && this.#subscribers.size > 0);
     this.pace();
   }
 

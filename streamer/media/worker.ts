@@ -20,6 +20,7 @@ import {
 } from "./pipeline.ts";
 import { WebRtcEndpoint } from "./_webrtc_worker.ts";
 import { FrameGate, pulseMs } from "./_gate.ts";
+import { startHybridLoop } from "./_hybrid.ts";
 
 const out = Deno.stdout.writable.getWriter();
 
@@ -36,20 +37,30 @@ async function fail(message: string): Promise<never> {
   hardExit(1);
 }
 
-async function pump(pipeline: Pipeline, sink: "video" | "audio", first?: () => void): Promise<void> {
+/** Turns an encoded video frame into what is sent, or `undefined` to drop it (hybrid encoding). */
+type Wrap = (key: boolean, data: Uint8Array) => Uint8Array | undefined;
+
+async function pump(
+  pipeline: Pipeline,
+  sink: "video" | "audio",
+  first?: () => void,
+  wrap?: Wrap,
+): Promise<void> {
   const appsink = pipeline.element(sink);
   for (;;) {
     const sample = await pullSample(appsink, 250);
     if (!sample) continue;
     first?.();
     first = undefined;
+    const payload = wrap ? wrap(sample.key, sample.data) : sample.data;
+    if (!payload) continue;
     // Awaiting the write is the back-pressure: a slow parent stalls this loop, the appsink fills, and the
     // leaky queue before the encoder drops raw frames (never half a GOP).
     await send({
       type: sink,
       key: sink === "audio" || sample.key,
       timestampUs: captureUs(pipeline, sample),
-      payload: sample.data,
+      payload,
     });
   }
 }
@@ -110,8 +121,27 @@ async function run(config: WorkerConfig, commands: AsyncGenerator<IpcFrame>): Pr
   }
   if ((await pipeline.setState("playing")) === 0) await fail(`pipeline failed to start: ${description}`);
   watchBus(pipeline);
+  // Hybrid encoding: the loop sends screen updates, and runs the video pipeline only while most of the
+  // screen moves (its frames then travel as `video` operations).
+  const hybrid = !webrtc && config.encoding === "hybrid"
+    ? await startHybridLoop({
+      fps: picture.fps,
+      codec: config.codec ?? "",
+      video: {
+        set: (running) => gate.setActive(running),
+        keyframe: () => pipeline.forceKeyUnit(ENCODER_NAME),
+      },
+      send: (update) => send({ type: "video", ...update }),
+    }).catch((e) => fail(`hybrid encoding: ${e.message}`))
+    : undefined;
+  if (hybrid) {
+    hybrid.done.catch((e) => fail(`hybrid encoding: ${e.message}`));
+    gate.setActive(false);
+    gate.release();
+  }
   if (!webrtc) {
-    pump(pipeline, "video", () => gate.release()).catch((e) => fail(`video: ${e.message}`));
+    const wrap: Wrap | undefined = hybrid && ((key, data) => hybrid.wrapVideo(picture, key, data));
+    pump(pipeline, "video", () => gate.release(), wrap).catch((e) => fail(`video: ${e.message}`));
     if (config.pipeline.audio) pump(pipeline, "audio").catch((e) => fail(`audio: ${e.message}`));
   }
   await control({ t: "ready", description });
@@ -120,13 +150,17 @@ async function run(config: WorkerConfig, commands: AsyncGenerator<IpcFrame>): Pr
     const msg = frame.message as ToWorker;
     if (msg.t === "stop") break;
     if (msg.t === "ping") control({ t: "pong" }).catch(() => {});
-    if (msg.t === "keyframe") keyframe();
-    if (msg.t === "gate") gate.setActive(msg.open === true);
-    if (msg.t === "pace") gate.setPaced(msg.open === true);
+    if (msg.t === "keyframe") hybrid ? hybrid.requestKeyframe() : keyframe();
+    if (msg.t === "gate") hybrid ? hybrid.setWatched(msg.open === true) : gate.setActive(msg.open === true);
+    if (msg.t === "pace") {
+      gate.setPaced(msg.open === true);
+      hybrid?.setPaced(msg.open === true);
+    }
     if (msg.t === "fps") {
       // ximagesrc renegotiates and grabs at the new rate (never faster, see sizeCaps); the encoder, told the
       // new rate by the caps, starts again at it.
       picture.fps = msg.fps;
+      hybrid?.setFps(msg.fps);
       pipeline.element(SIZE_NAME).set("caps", sizeCaps(picture.width, picture.height, picture.fps));
     }
     if (msg.t === "bitrate") {

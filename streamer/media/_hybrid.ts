@@ -1,0 +1,252 @@
+/**
+ * The hybrid encoding's loop inside the shared media worker: grab the screen where X says it changed, let the
+ * planner (streamer/hybrid/) decide copies, fills, lossless or lossy tiles, encode the tiles
+ * (streamer/codec/) and send one screen update (protocol/screen_update.ts) per round; while most of the
+ * screen moves, let the worker's H.264 pipeline run instead and wrap its frames as `video` operations.
+ *
+ * Pacing is the same as for video: no round runs while no viewer has room, and damage simply accumulates
+ * (the next update covers all of it), so a slow viewer gets fewer, never older, updates.
+ *
+ * @module
+ */
+import { type ScreenOp, ScreenUpdateWriter } from "../../protocol/screen_update.ts";
+import { encodeJpeg, encodeWebp } from "../codec/mod.ts";
+import { type Frame, HybridPlanner, type Plan, type Planner, type Rect } from "../hybrid/mod.ts";
+import { ScreenGrabber } from "../x11/grabber.ts";
+
+/** What the loop needs from the screen grabber (streamer/x11/grabber.ts). */
+export interface HybridGrabber {
+  grab(): Promise<Frame>;
+  damage(): Rect[];
+}
+
+/** Tile encoders (streamer/codec/). */
+export interface TileEncoders {
+  lossless(frame: Frame, rect: Rect): Uint8Array;
+  lossy(frame: Frame, rect: Rect): Uint8Array;
+}
+
+/** The worker's H.264 pipeline, as the loop drives it. */
+export interface VideoSwitch {
+  /** Runs (`true`) or holds the video pipeline. */
+  set(running: boolean): void;
+  /** Asks the encoder for a keyframe. */
+  keyframe(): void;
+}
+
+/** Options of {@linkcode HybridLoop}. */
+export interface HybridLoopOptions {
+  grabber: HybridGrabber;
+  planner: Planner;
+  encoders: TileEncoders;
+  video: VideoSwitch;
+  /** WebCodecs codec string of the video pipeline's frames. */
+  codec: string;
+  /** Updates per second at most. */
+  fps: number;
+  /** Sends one update (resolves when written: the back-pressure). */
+  send(update: { key: boolean; timestampUs: number; payload: Uint8Array }): Promise<void>;
+}
+
+/** How often the screen is still looked at while video runs (to notice that the motion stopped). */
+const VIDEO_WATCH_MS = 100;
+
+/**
+ * Runs rounds at up to `fps` until {@linkcode HybridLoop.stop}.
+ *
+ * @example
+ * ```ts
+ * import { HybridLoop, type HybridLoopOptions } from "./_hybrid.ts";
+ * declare const options: HybridLoopOptions;
+ * const loop = new HybridLoop(options);
+ * loop.run().catch((error) => console.error(error));
+ * loop.setPaced(false); // no viewer has room: no round runs
+ * ```
+ */
+export class HybridLoop {
+  readonly #o: HybridLoopOptions;
+  #paced = true;
+  #watched = true;
+  #keyWanted = true;
+  #videoMode = false;
+  #fps: number;
+  #stopped = false;
+  #wake: (() => void) | undefined;
+  /** Settles when the loop run by {@linkcode startHybridLoop} has ended (rejects with its failure). */
+  done: Promise<void> = Promise.resolve();
+
+  constructor(options: HybridLoopOptions) {
+    this.#o = options;
+    this.#fps = options.fps;
+  }
+
+  /** Whether the H.264 pipeline carries the picture now. */
+  get videoMode(): boolean {
+    return this.#videoMode;
+  }
+
+  /** Some viewer has room for an update (`true`), or none has. */
+  setPaced(room: boolean): void {
+    this.#paced = room;
+    if (room) this.#wake?.();
+  }
+
+  /**
+   * Whether anyone watches (a WebSocket viewer is subscribed): with nobody, no round runs and video stops.
+   * A keyframe asked for is still made (the session's first frame comes before its first viewer).
+   */
+  setWatched(watched: boolean): void {
+    this.#watched = watched;
+    if (this.#videoMode) this.#o.video.set(watched);
+    if (watched) this.#wake?.();
+  }
+
+  /** The next update repaints the whole screen (a new or re-syncing viewer). */
+  requestKeyframe(): void {
+    if (this.#videoMode) return this.#o.video.keyframe();
+    this.#keyWanted = true;
+    this.#wake?.();
+  }
+
+  /** Changes the most updates per second. */
+  setFps(fps: number): void {
+    this.#fps = Math.max(1, fps);
+  }
+
+  /** Wraps one encoded video frame as an update (`undefined`: video is not what the viewers see now). */
+  wrapVideo(frame: Frame | { width: number; height: number }, key: boolean, data: Uint8Array) {
+    if (!this.#videoMode) return undefined; // a frame the encoder held when video ended: older than the tiles
+    const writer = new ScreenUpdateWriter();
+    if (key) {
+      writer.add({ op: "size", width: frame.width, height: frame.height }).add({
+        op: "codec",
+        codec: this.#o.codec,
+      });
+    }
+    return writer.add({ op: "video", key, x: 0, y: 0, w: frame.width, h: frame.height, data }).finish();
+  }
+
+  /** Ends the loop after the round in progress. */
+  stop(): void {
+    this.#stopped = true;
+    this.#wake?.();
+  }
+
+  /** Runs until stopped; rejects when a grab or an encoder fails (the worker then exits). */
+  async run(): Promise<void> {
+    let last = -Infinity;
+    while (!this.#stopped) {
+      const period = this.#videoMode ? VIDEO_WATCH_MS : 1000 / this.#fps;
+      const wait = last + period - performance.now();
+      // A wake-up (room again, a keyframe wanted) never runs rounds faster than the frame rate.
+      if (wait > 0) await this.#sleep(wait);
+      else if (!this.#paced || (!this.#watched && !this.#keyWanted)) await this.#sleep(1000);
+      else {
+        last = performance.now();
+        await this.#round();
+      }
+    }
+  }
+
+  async #round(): Promise<void> {
+    const { grabber, planner } = this.#o;
+    const damage = grabber.damage();
+    const key = this.#keyWanted;
+    if (!key && !damage.length && !this.#videoMode && !planner.pending(performance.now())) return;
+    const frame = await grabber.grab();
+    const timestampUs = Math.round((performance.timeOrigin + performance.now()) * 1000);
+    this.#keyWanted = false;
+    const plan = key
+      ? planner.keyframe(frame, performance.now())
+      : planner.plan(frame, damage, performance.now());
+    if (plan.video !== this.#videoMode) {
+      this.#videoMode = plan.video;
+      this.#o.video.set(plan.video && this.#watched);
+      if (plan.video) this.#o.video.keyframe();
+    }
+    if (plan.video || !plan.ops.length) return;
+    await this.#o.send({ key: plan.key, timestampUs, payload: this.#encode(frame, plan) });
+  }
+
+  #encode(frame: Frame, plan: Plan): Uint8Array {
+    const writer = new ScreenUpdateWriter();
+    for (const op of plan.ops) writer.add(this.#screenOp(frame, op));
+    return writer.finish();
+  }
+
+  #screenOp(frame: Frame, op: Plan["ops"][number]): ScreenOp {
+    if (op.op !== "tile") return op;
+    const lossless = op.quality === "lossless";
+    const data = lossless ? this.#o.encoders.lossless(frame, op) : this.#o.encoders.lossy(frame, op);
+    return {
+      op: "image",
+      format: lossless ? "webp" : "jpeg",
+      lossless,
+      x: op.x,
+      y: op.y,
+      w: op.w,
+      h: op.h,
+      data,
+    };
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.#wake = () => {
+        this.#wake = undefined;
+        done();
+      };
+    });
+  }
+}
+
+/** JPEG quality of moving tiles: they are replaced within 250 ms of standing still (lossless refinement). */
+const LOSSY_QUALITY = 75;
+
+/** What {@linkcode startHybridLoop} needs from the worker. */
+export interface HybridWorkerParts {
+  /** Updates per second at most. */
+  fps: number;
+  /** WebCodecs codec string of the worker's video pipeline. */
+  codec: string;
+  /** The worker's video pipeline. */
+  video: VideoSwitch;
+  /** Writes one update to the parent. */
+  send: HybridLoopOptions["send"];
+}
+
+/**
+ * Opens the screen grabber on the worker's display (DISPLAY, XAUTHORITY) and starts the loop with the real
+ * planner and encoders (libwebp lossless for still tiles, libjpeg-turbo for moving ones).
+ *
+ * @example
+ * ```ts
+ * import { startHybridLoop } from "./_hybrid.ts";
+ * const loop = await startHybridLoop({
+ *   fps: 30,
+ *   codec: "avc1.42e01f",
+ *   video: { set() {}, keyframe() {} },
+ *   send: async (update) => console.log(update.key, update.payload.byteLength),
+ * });
+ * loop.stop();
+ * ```
+ */
+export async function startHybridLoop(parts: HybridWorkerParts): Promise<HybridLoop> {
+  const grabber = await ScreenGrabber.open();
+  const loop = new HybridLoop({
+    ...parts,
+    grabber,
+    planner: new HybridPlanner(),
+    encoders: {
+      lossless: (frame, rect) => encodeWebp(frame, rect, { lossless: true }),
+      lossy: (frame, rect) => encodeJpeg(frame, rect, { quality: LOSSY_QUALITY, subsampling: "420" }),
+    },
+  });
+  loop.done = loop.run().finally(() => grabber.close());
+  return loop;
+}

@@ -1,0 +1,160 @@
+/**
+ * The hybrid encoding end to end: a real session (Xvfb, the media worker's grabber, planner, libwebp,
+ * libjpeg-turbo and x264) viewed by headless Chromium over the WebSocket. Scrolls arrive as copies, changes as
+ * tiles, full-screen motion as video, and once the screen is still the page's canvas is the X screen, pixel
+ * for pixel.
+ */
+import assert from "node:assert/strict";
+import type { Page } from "playwright-core";
+import { delay } from "./fixtures/async.ts";
+import type { Win } from "./fixtures/client_browser.ts";
+import { runX, startViewedSession } from "./fixtures/session.ts";
+import { ScreenGrabber } from "../streamer/x11/grabber.ts";
+import type { DrawnOps } from "../web/client/screen_updates.ts";
+
+const GEOMETRY = "1024x640";
+
+/** FNV-1a of each row's RGB bytes: rows of `data` laid out as BGRX (X) or RGBA (canvas). */
+function rowHashes(data: Uint8Array, width: number, height: number, stride: number, bgr: boolean): number[] {
+  const hashes: number[] = [];
+  for (let y = 0; y < height; y++) {
+    let h = 0x811c9dc5;
+    for (let x = 0; x < width; x++) {
+      const i = y * stride + x * 4;
+      const [r, g, b] = bgr ? [data[i + 2], data[i + 1], data[i]] : [data[i], data[i + 1], data[i + 2]];
+      for (const v of [r, g, b]) h = Math.imul(h ^ v, 0x01000193) >>> 0;
+    }
+    hashes.push(h);
+  }
+  return hashes;
+}
+
+/** The page's canvas as RGBA bytes (base64 across the page boundary). */
+async function canvasPixels(page: Page): Promise<{ data: Uint8Array; width: number; height: number }> {
+  const { b64, width, height } = await page.evaluate(() => {
+    const canvas = document.querySelector("canvas")!;
+    const { data } = canvas.getContext("2d")!.getImageData(0, 0, canvas.width, canvas.height);
+    let text = "";
+    for (let i = 0; i < data.length; i += 0x8000) {
+      text += String.fromCharCode(...data.subarray(i, i + 0x8000));
+    }
+    return { b64: btoa(text), width: canvas.width, height: canvas.height };
+  });
+  return { data: Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)), width, height };
+}
+
+/**
+ * Waits (`ms` at most) until the canvas equals the X screen exactly; fails with the first rows that differ
+ * and an example pixel.
+ */
+async function expectExact(page: Page, grabber: ScreenGrabber, ms: number): Promise<number> {
+  const start = performance.now();
+  let detail = "";
+  while (performance.now() - start < ms) {
+    const frame = await grabber.grab();
+    const x = rowHashes(frame.data, frame.width, frame.height, frame.stride, true);
+    const canvas = await canvasPixels(page);
+    if (canvas.width === frame.width && canvas.height === frame.height) {
+      const c = rowHashes(canvas.data, canvas.width, canvas.height, canvas.width * 4, false);
+      const rows = x.flatMap((h, y) => h === c[y] ? [] : [y]);
+      if (!rows.length) return performance.now() - start;
+      const y = rows[0];
+      const col = [...Array(frame.width).keys()].find((i) =>
+        [2, 1, 0].some((k, j) =>
+          frame.data[y * frame.stride + i * 4 + k] !== canvas.data[(y * canvas.width + i) * 4 + j]
+        )
+      )!;
+      const at = y * frame.stride + col * 4, ct = (y * canvas.width + col) * 4;
+      detail = `${rows.length} rows differ (first ${y}); at (${col},${y}) X has ` +
+        `${[frame.data[at + 2], frame.data[at + 1], frame.data[at]]}, the page ${[
+          ...canvas.data.subarray(ct, ct + 3),
+        ]}`;
+    } else detail = `canvas ${canvas.width}x${canvas.height}, screen ${frame.width}x${frame.height}`;
+    await delay(100);
+  }
+  assert.fail(`the page is not the X screen after ${ms} ms: ${detail}`);
+}
+
+const ops = (page: Page) =>
+  page.evaluate(() => (globalThis as Win).selkiesStats.screenOps) as Promise<DrawnOps>;
+
+Deno.test("hybrid encoding: copies, tiles, video and lossless refinement reach Chromium exactly", async (t) => {
+  // No window manager: an xterm filling the screen, printing syntax-coloured lines when asked.
+  const desktop =
+    "exec xterm -geometry 168x48+0+0 -bg '#1d1f21' -fg '#c5c8c6' -xrm 'XTerm*cursorBlink: false'";
+  const { session, page, stop } = await startViewedSession({
+    desktop,
+    geometry: GEOMETRY,
+    encoding: "hybrid",
+  });
+  const env = session.display.env;
+  const grabber = await ScreenGrabber.open({ display: env.DISPLAY, xauthority: env.XAUTHORITY });
+  try {
+    await t.step("the page draws the session's screen updates", async () => {
+      await page.goto(`${session.url}&transport=websocket&resize=off`);
+      await page.waitForFunction(() => (globalThis as Win).selkiesStats?.framesDecoded >= 1, null, {
+        timeout: 20_000,
+      });
+      const ms = await expectExact(page, grabber, 5000);
+      console.log(`first picture exact after ${ms.toFixed(0)} ms`);
+    });
+
+    await t.step(
+      "coloured text scrolling arrives as copies and lossless tiles, exact once still",
+      async () => {
+        const before = await ops(page);
+        await page.mouse.move(500, 300); // focus follows the pointer without a window manager
+        // Coloured "code" (keywords, strings of varying length), 50 lines a second: the terminal scrolls.
+        const script = await Deno.makeTempFile({ prefix: "selkies-hybrid-", suffix: ".sh" });
+        await Deno.writeTextFile(
+          script,
+          `for i in $(seq 1 120); do printf '\\033[3%dmdef line_%03d(x): \\033[0mreturn \\033[1;34m"%s"\\033[0m\\n' ` +
+            `$((i % 7 + 1)) $i "$(head -c $((i % 60 + 1)) /dev/zero | tr '\\0' 'x')"; sleep 0.02; done\n`,
+        );
+        await runX(session, "xdotool", "type", "--delay", "5", `sh ${script}\n`);
+        await delay(3500); // 120 lines at ~50 lines/s
+        await Deno.remove(script);
+        const ms = await expectExact(page, grabber, 5000);
+        const after = await ops(page);
+        console.log(`still text exact ${ms.toFixed(0)} ms after the check began; ops`, after);
+        assert.ok(after.copy > before.copy, "the scroll came as copies");
+        assert.ok(after.lossless > before.lossless, "text came as lossless tiles");
+      },
+    );
+
+    await t.step("full-screen motion switches to video, and back to exact tiles when it stops", async () => {
+      const before = await ops(page);
+      const motion = new Deno.Command("gst-launch-1.0", {
+        args: [
+          "-q",
+          "videotestsrc",
+          "pattern=smpte",
+          "horizontal-speed=8",
+          "!",
+          "video/x-raw,width=1024,height=640,framerate=30/1",
+          "!",
+          "ximagesink",
+        ],
+        env,
+        stdout: "null",
+        stderr: "null",
+      }).spawn();
+      try {
+        await page.waitForFunction(
+          (n) => (globalThis as Win).selkiesStats.screenOps.video > n + 10,
+          before.video,
+          { timeout: 15_000 },
+        );
+      } finally {
+        motion.kill("SIGTERM");
+        await motion.status;
+      }
+      await delay(300);
+      const ms = await expectExact(page, grabber, 5000);
+      console.log(`exact again ${ms.toFixed(0)} ms after the motion ended; ops`, await ops(page));
+    });
+  } finally {
+    await grabber.close();
+    await stop();
+  }
+});
