@@ -7,6 +7,10 @@
  * `--from-json FILE` (re-render the reports of an earlier run without measuring), `--quiet-wait S` (longest
  * wait, before each case, for other processes to use < 40% of a core; 60 in the full run, 0 in --quick).
  *
+ * Issue 10's starved viewer: `--starved` runs every case a second time with the viewer's Chromium pinned to one
+ * CPU that `--starve-load N` busy loops (default 1) share, measured for `--starved-duration S` (default 60), so
+ * the report shows starved and unstarved side by side and the latency of the first vs the last 10 s.
+ *
  * @module
  */
 import { parseArgs } from "node:util";
@@ -14,7 +18,7 @@ import { z } from "zod";
 import { CONTENT_MODES, type ContentMode } from "./content/stamp.ts";
 import { markdownSummary } from "./markdown.ts";
 import { type PeerName, PEERS, QUICK_PEERS } from "./peer.ts";
-import { type BenchReport, runBenchmark } from "./run.ts";
+import { type BenchReport, runBenchmark, type StarveMode } from "./run.ts";
 import { latencySvg } from "./svg.ts";
 import { COLUMNS, resultRows, textTable } from "./table.ts";
 
@@ -57,6 +61,8 @@ export interface BenchArgs {
   quietWaitS: number;
   /** Only re-render the reports from this results.json (no measuring). */
   fromJson: string | null;
+  /** Also run every case with the viewer starved (`--starved`), or null. */
+  starved: StarveMode | null;
 }
 
 /**
@@ -83,6 +89,9 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
         fps: { type: "string", default: "60" },
         "from-json": { type: "string" },
         "quiet-wait": { type: "string" },
+        starved: { type: "boolean", default: false },
+        "starve-load": { type: "string" },
+        "starved-duration": { type: "string" },
       },
     });
   let values: ReturnType<typeof parse>["values"];
@@ -103,6 +112,13 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     throw new BenchUsageError(`--${name}: ${parsed.error.issues[0].message}; got ${raw}`);
   };
   const seconds = z.coerce.number().positive("must be a positive number of seconds");
+  const starve = {
+    loops: flag("starve-load", z.coerce.number().int().min(1).max(16), values["starve-load"], 1),
+    durationS: flag("starved-duration", seconds, values["starved-duration"], 60),
+  };
+  if (!values.starved && (values["starve-load"] ?? values["starved-duration"]) !== undefined) {
+    throw new BenchUsageError("--starve-load and --starved-duration need --starved");
+  }
   return {
     quick,
     out: values.out ?? new URL("../docs/results", import.meta.url).pathname,
@@ -124,6 +140,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     fps: flag("fps", z.coerce.number().int().min(1).max(120), values.fps, 60),
     fromJson: values["from-json"] ?? null,
     quietWaitS: flag("quiet-wait", z.coerce.number().nonnegative(), values["quiet-wait"], quick ? 0 : 60),
+    starved: values.starved ? starve : null,
   };
 }
 

@@ -43,3 +43,17 @@ Deno.test("the full run waits up to 60 s for a quiet machine, the quick run neve
   assert.equal(parseBenchArgs(["--quiet-wait", "0"]).quietWaitS, 0);
   assert.throws(() => parseBenchArgs(["--duration", "0"]), BenchUsageError);
 });
+
+Deno.test("--starved adds the starved viewer: 1 busy loop and 60 s by default, both settable", () => {
+  assert.equal(parseBenchArgs([]).starved, null);
+  assert.equal(parseBenchArgs(["--quick"]).starved, null);
+  assert.deepEqual(parseBenchArgs(["--starved"]).starved, { loops: 1, durationS: 60 });
+  assert.deepEqual(
+    parseBenchArgs(["--starved", "--starve-load", "3", "--starved-duration", "25"]).starved,
+    { loops: 3, durationS: 25 },
+  );
+  assert.throws(() => parseBenchArgs(["--starved", "--starve-load", "0"]), BenchUsageError);
+  assert.throws(() => parseBenchArgs(["--starved", "--starve-load", "1.5"]), BenchUsageError);
+  assert.throws(() => parseBenchArgs(["--starved", "--starved-duration", "0"]), BenchUsageError);
+  assert.throws(() => parseBenchArgs(["--starve-load", "2"]), BenchUsageError);
+});

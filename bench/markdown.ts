@@ -4,7 +4,7 @@
  * @module
  */
 import type { BenchReport } from "./run.ts";
-import { COLUMNS, markdownTable, resultRows } from "./table.ts";
+import { caseName, COLUMNS, markdownTable, resultRows } from "./table.ts";
 import { checkTargets } from "./targets.ts";
 import { breakdownLines } from "./breakdown.ts";
 
@@ -44,8 +44,11 @@ export function markdownSummary(report: BenchReport): string {
     "code drawn on the X display to the page seeing it); input = key press in the page to the X client's changed",
     "pixels seen in the page; Mbit/s = payload received by the page; server CPU = the session's processes (X",
     "server, encoder, proxy) in % of one core, content CPU = the benchmark's own content program; decode ms =",
-    "the client's own decode time where it reports one; g2g p99 is what issue 10's tail target reads.",
+    "the client's own decode time where it reports one; g2g p99 is what issue 10's tail target reads;",
+    "p50 first/last 10s = g2g p50 of the first and of the last 10 s of the case (a growing queue shows as a",
+    "slope; `-` where the case was measured for less than 20 s).",
     "",
+    ...starvedLines(report),
     "## Settings",
     "",
     ...uniqueSettings(report).map(([peer, s]) => `- ${peer}: ${s}`),
@@ -66,6 +69,18 @@ export function markdownSummary(report: BenchReport): string {
   return lines.join("\n") + "\n";
 }
 
+function starvedLines(report: BenchReport): string[] {
+  if (!report.starved) return [];
+  const { loops, durationS } = report.starved;
+  const cpus = [...new Set(report.cases.map((c) => c.starved?.cpu).filter((c) => typeof c === "number"))];
+  return [
+    `Starved viewer (issue 10): each "(starved)" case ran right after its normal one, with the browser's ` +
+    `processes pinned to CPU ${cpus.join(", ") || "-"} and ${loops} busy loop(s) pinned to the same CPU, ` +
+    `measured for ${durationS} s; the loops count in "other CPU%", and "client CPU%" is what the page got.`,
+    "",
+  ];
+}
+
 function leftBehindLines(report: BenchReport): string[] {
   const leaky = report.cases.filter((c) => (c.leftBehind ?? 0) > 0);
   if (leaky.length === 0) return [];
@@ -74,7 +89,7 @@ function leftBehindLines(report: BenchReport): string[] {
     "## Clean-up",
     "",
     ...leaky.map((c) =>
-      `- ${c.peer} / ${c.content}: ${c.leftBehind} process(es) still ran after the stack was stopped ` +
+      `- ${caseName(c)}: ${c.leftBehind} process(es) still ran after the stack was stopped ` +
       "(the benchmark ended them)."
     ),
   ];

@@ -8,6 +8,7 @@ import { delay, waitFor } from "../tests/fixtures/async.ts";
 import { type ProcessSelector, startCpuMeter, startSystemMeter } from "./cpu_meter.ts";
 import type { StageTimer } from "./peer.ts";
 import type { ProbeApi, ProbeResult } from "./probe.ts";
+import { type LatencyOverTime, latencyOverTime } from "./over_time.ts";
 import { contentSelector } from "./session_procs.ts";
 import { summarize, type Summary } from "./stats.ts";
 
@@ -25,6 +26,11 @@ export interface Measurement {
   unreadablePct: number;
   /** Glass-to-glass latency, ms. */
   latency: Summary;
+  /**
+   * Glass-to-glass p50 of the first and the last 10 s (null when measured < 20 s; absent in reports written
+   * before it existed).
+   */
+  latencyOverTime?: LatencyOverTime | null;
   /** Key press to photon, ms. */
   input: Summary;
   /** Payload received, Mbit/s. */
@@ -43,8 +49,8 @@ export interface Measurement {
   clientStats: Record<string, unknown> | null;
   /** WebRTC's receiver stats (decode, jitter buffer) when the page used WebRTC. */
   webrtc: ProbeResult["webrtc"];
-  /** Raw latency samples (ms), for the plots. */
-  samples: { latency: number[]; input: number[] };
+  /** Raw latency samples (ms), for the plots; `latencyAtMs`: when each was seen, ms into the window. */
+  samples: { latency: number[]; input: number[]; latencyAtMs?: number[] };
 }
 
 /** Options for {@linkcode measurePage}. */
@@ -133,6 +139,7 @@ export async function measurePage(options: MeasureOptions): Promise<Measurement>
     displayFps: round(r.rafs / seconds),
     unreadablePct: round((100 * r.unreadable) / Math.max(1, r.rafs)),
     latency: summarize(r.latencies),
+    latencyOverTime: latencyOverTime(r.latencies, r.latencyTimes, r.elapsedMs),
     input: summarize(r.inputLatencies),
     mbps: Math.round((r.bytes * 8) / seconds / 1e3) / 1000,
     serverCpu,
@@ -146,6 +153,10 @@ export async function measurePage(options: MeasureOptions): Promise<Measurement>
       decodeMs: round(r.webrtc.decodeMs),
       jitterBufferMs: round(r.webrtc.jitterBufferMs),
     },
-    samples: { latency: r.latencies.slice(0, 20_000), input: r.inputLatencies },
+    samples: {
+      latency: r.latencies.slice(0, 20_000),
+      input: r.inputLatencies,
+      latencyAtMs: r.latencyTimes.slice(0, 20_000),
+    },
   };
 }

@@ -19,6 +19,8 @@ export interface ProbeResult {
   unreadable: number;
   /** Glass-to-glass latency of each new frame, ms. */
   latencies: number[];
+  /** When each of `latencies` was seen, ms since the window started (latency over time). */
+  latencyTimes: number[];
   /** Key press (in the page) to changed pixels (in the page), ms. */
   inputLatencies: number[];
   /** Payload bytes received over WebSockets and WebRTC transports. */
@@ -66,6 +68,7 @@ function installProbe(decode: Decode, elapsed: Elapsed, layout: Layout, w: any):
     rafs: 0,
     unreadable: 0,
     latencies: [] as number[],
+    latencyTimes: [] as number[],
     inputLatencies: [] as number[],
   });
   let acc = empty();
@@ -150,6 +153,7 @@ function installProbe(decode: Decode, elapsed: Elapsed, layout: Layout, w: any):
         acc.frames++;
         total++;
         acc.latencies.push(elapsed(code.time, now));
+        acc.latencyTimes.push(Math.round(performance.now() - started));
         lastTime = code.time;
       }
       if (lastKeys >= 0 && code.keys !== lastKeys) {

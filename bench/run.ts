@@ -5,6 +5,7 @@
  */
 import type { Page } from "playwright-core";
 import { launchBrowser } from "../tests/fixtures/browser.ts";
+import { startStarver } from "./_starve.ts";
 import { serveCalibration } from "./calibration.ts";
 import type { ContentMode } from "./content/stamp.ts";
 import type { ProcessSelector } from "./cpu_meter.ts";
@@ -31,6 +32,26 @@ export interface CaseResult {
   error: string | null;
   /** Processes the stack left running after being asked to stop (the benchmark ended them). */
   leftBehind: number;
+  /** Set when the viewer was starved (`--starved`); absent or null for the normal case. */
+  starved?: StarvedViewer | null;
+}
+
+/** How a starved case's viewer was starved. */
+export interface StarvedViewer {
+  /** The CPU the browser's processes were pinned to (null: the case failed before they were). */
+  cpu: number | null;
+  /** Busy loops pinned to the same CPU. */
+  loops: number;
+  /** Browser processes pinned (0 would mean the case was not starved at all). */
+  pinned: number;
+}
+
+/** The starved-viewer mode of a run (issue 10). */
+export interface StarveMode {
+  /** Busy loops sharing the viewer's CPU. */
+  loops: number;
+  /** Measured seconds of each starved case. */
+  durationS: number;
 }
 
 /** A whole run. */
@@ -51,6 +72,8 @@ export interface BenchReport {
   loadAtStart: number;
   /** The method's floor: the page reading its own time code. */
   calibration: Measurement;
+  /** The starved-viewer mode, when the run had one (each case then also ran starved). */
+  starved?: StarveMode | null;
   /** Every case. */
   cases: CaseResult[];
 }
@@ -71,6 +94,8 @@ export interface RunOptions {
   warmupS: number;
   /** Longest wait for the machine to quiet down before each case, seconds (0: never wait). @default {0} */
   quietWaitS?: number;
+  /** Also run each case with the viewer starved (issue 10). @default {null} */
+  starved?: StarveMode | null;
   /** Marks the report as the smoke run. @default {false} */
   quick?: boolean;
   /** Progress lines (to stderr in the CLI). */
@@ -113,7 +138,7 @@ export async function runBenchmark(options: RunOptions): Promise<BenchReport> {
     signal: options.signal,
   });
   progress(`calibration: the page reads its own time code for ${options.durationS} s`);
-  const calibration = await withBrowser(width, height, async (page, client) => {
+  const calibration = await withBrowser({ width, height }, async (page, client) => {
     const cal = serveCalibration(width, height);
     try {
       await page.goto(cal.url);
@@ -125,57 +150,21 @@ export async function runBenchmark(options: RunOptions): Promise<BenchReport> {
   progress(`calibration: ${oneLine(calibration)}`);
 
   const cases: CaseResult[] = [];
-  const total = options.peers.length * options.contents.length;
+  const starveModes = options.starved ? [null, options.starved] : [null];
+  const total = options.peers.length * options.contents.length * starveModes.length;
   for (const content of options.contents) {
     for (const peer of options.peers) {
-      options.signal?.throwIfAborted();
-      const tag = `[${cases.length + 1}/${total}] ${peer} ${content}`;
-      await waitForQuiet({
-        maxWaitS: options.quietWaitS ?? 0,
-        progress: (l) => progress(`${tag}: ${l}`),
-        signal: options.signal,
-      });
-      progress(`${tag}: starting`);
-      const result: CaseResult = {
-        peer,
-        content,
-        settings: {},
-        measurement: null,
-        error: null,
-        leftBehind: 0,
-      };
-      const workDir = await Deno.makeTempDir({ prefix: "bench-case-" });
-      try {
-        const session = await startPeer(peer, {
-          geometry,
-          content,
-          workDir,
-          fps: options.fps,
+      // The starved case right after the normal one: side by side, on the same machine state.
+      for (const starve of starveModes) {
+        options.signal?.throwIfAborted();
+        const tag = `[${cases.length + 1}/${total}] ${peer} ${content}${starve ? " (starved)" : ""}`;
+        await waitForQuiet({
+          maxWaitS: options.quietWaitS ?? 0,
+          progress: (l) => progress(`${tag}: ${l}`),
           signal: options.signal,
         });
-        result.settings = session.settings;
-        try {
-          progress(`${tag}: measuring ${options.durationS} s after ${options.warmupS} s of warm-up`);
-          result.measurement = await withBrowser(width, height, async (page, client) => {
-            await page.goto(session.url);
-            const { server, pipeline } = session;
-            return await measurePage({ page, server, pipeline, client, ...window });
-          });
-          progress(`${tag}: ${oneLine(result.measurement)}`);
-        } finally {
-          result.leftBehind = await session.stop();
-          if (result.leftBehind > 0) {
-            progress(`${tag}: the stack left ${result.leftBehind} process(es) running; ended them`);
-          }
-        }
-      } catch (error) {
-        if (options.signal?.aborted) throw error;
-        result.error = error instanceof Error ? error.message : String(error);
-        progress(`${tag}: FAILED: ${result.error.split("\n")[0]}`);
-      } finally {
-        await Deno.remove(workDir, { recursive: true }).catch(() => {});
+        cases.push(await runCase(peer, content, starve, tag));
       }
-      cases.push(result);
     }
   }
   return {
@@ -187,8 +176,64 @@ export async function runBenchmark(options: RunOptions): Promise<BenchReport> {
     machine,
     loadAtStart,
     calibration,
+    starved: options.starved ?? null,
     cases,
   };
+
+  async function runCase(
+    peer: PeerName,
+    content: ContentMode,
+    starve: StarveMode | null,
+    tag: string,
+  ): Promise<CaseResult> {
+    progress(`${tag}: starting`);
+    const result: CaseResult = { peer, content, settings: {}, measurement: null, error: null, leftBehind: 0 };
+    const durationS = starve?.durationS ?? options.durationS;
+    // Named starved from the start, so that a starved case that fails is still told apart from the normal one.
+    if (starve) result.starved = { cpu: null, loops: starve.loops, pinned: 0 };
+    const workDir = await Deno.makeTempDir({ prefix: "bench-case-" });
+    try {
+      const session = await startPeer(peer, {
+        geometry,
+        content,
+        workDir,
+        fps: options.fps,
+        signal: options.signal,
+      });
+      result.settings = session.settings;
+      try {
+        const starving = starve ? `, the viewer pinned to one CPU with ${starve.loops} busy loop(s)` : "";
+        progress(`${tag}: measuring ${durationS} s after ${options.warmupS} s of warm-up${starving}`);
+        const browserOptions = { width, height, starve, onStarved: (v: StarvedViewer) => result.starved = v };
+        result.measurement = await withBrowser(browserOptions, async (page, client, pin) => {
+          await page.goto(session.url);
+          await pin();
+          const { server, pipeline } = session;
+          return await measurePage({
+            page,
+            server,
+            pipeline,
+            client,
+            ...window,
+            durationMs: durationS * 1000,
+          });
+        });
+        progress(`${tag}: ${oneLine(result.measurement)}`);
+      } finally {
+        result.leftBehind = await session.stop();
+        if (result.leftBehind > 0) {
+          progress(`${tag}: the stack left ${result.leftBehind} process(es) running; ended them`);
+        }
+      }
+    } catch (error) {
+      if (options.signal?.aborted) throw error;
+      result.error = error instanceof Error ? error.message : String(error);
+      progress(`${tag}: FAILED: ${result.error.split("\n")[0]}`);
+    } finally {
+      await Deno.remove(workDir, { recursive: true }).catch(() => {});
+    }
+    return result;
+  }
 }
 
 function startPeer(peer: PeerName, options: PeerOptions): Promise<PeerSession> {
@@ -196,18 +241,44 @@ function startPeer(peer: PeerName, options: PeerOptions): Promise<PeerSession> {
   return startSelkies({ ...options, ...SELKIES_PEERS[peer] });
 }
 
-/** Runs `use` with a fresh browser's page (the probe installed) and the selector of its processes. */
+/** Options of {@linkcode withBrowser}. */
+interface BrowserOptions {
+  /** Viewport width. */
+  width: number;
+  /** Viewport height. */
+  height: number;
+  /** Starve the browser (pinned to one CPU with busy loops) while `use` runs. */
+  starve?: StarveMode | null;
+  /** Told how the browser was starved, once pinned. */
+  onStarved?: (viewer: StarvedViewer) => void;
+}
+
+/**
+ * Runs `use` with a fresh browser's page (the probe installed), the selector of its processes, and `pin` (pins
+ * processes born since the launch, e.g. the page's renderer; a no-op unless starved).
+ */
 async function withBrowser<T>(
-  width: number,
-  height: number,
-  use: (page: Page, client: ProcessSelector) => Promise<T>,
+  options: BrowserOptions,
+  use: (page: Page, client: ProcessSelector, pin: () => Promise<void>) => Promise<T>,
 ): Promise<T> {
+  const { width, height, starve } = options;
   const browser = await launchBrowser({ viewport: { width, height } });
+  // A safety net only: the loops end on their own this long after starting, should no `finally` run.
+  const maxS = starve ? starve.durationS + 600 : 0;
+  const starver = starve ? startStarver({ loops: starve.loops, maxS }) : null;
   try {
+    const client = browserSelector(browser.profile);
+    const pin = async () => {
+      if (!starver) return;
+      const pinned = await starver.pin(client);
+      options.onStarved?.({ cpu: starver.cpu, loops: starver.loops, pinned });
+    };
+    await pin();
     await browser.context.addInitScript({ content: probeScript() });
     const page = browser.context.pages()[0] ?? await browser.context.newPage();
-    return await use(page, browserSelector(browser.profile));
+    return await use(page, client, pin);
   } finally {
+    await starver?.stop();
     await browser.close();
   }
 }

@@ -4,7 +4,7 @@
  * @module
  */
 import type { Measurement } from "./measure.ts";
-import type { BenchReport } from "./run.ts";
+import type { BenchReport, CaseResult } from "./run.ts";
 
 /** Column headers of the results table. */
 export const COLUMNS: readonly string[] = [
@@ -13,6 +13,8 @@ export const COLUMNS: readonly string[] = [
   "g2g p50",
   "g2g p95",
   "g2g p99",
+  "p50 first 10s",
+  "p50 last 10s",
   "input p50",
   "input p95",
   "Mbit/s",
@@ -32,7 +34,7 @@ export const COLUMNS: readonly string[] = [
  * @example
  * ```ts
  * import { resultRows } from "./table.ts";
- * import type { BenchReport } from "./run.ts";
+ * import type { BenchReport, CaseResult } from "./run.ts";
  * declare const report: BenchReport;
  * console.table(resultRows(report));
  * ```
@@ -40,7 +42,7 @@ export const COLUMNS: readonly string[] = [
 export function resultRows(report: BenchReport): string[][] {
   const rows = [row("calibration (page reads itself)", report.calibration)];
   for (const c of report.cases) {
-    const name = `${c.peer} / ${c.content}`;
+    const name = caseName(c);
     rows.push(
       c.measurement
         ? row(name, c.measurement)
@@ -48,6 +50,20 @@ export function resultRows(report: BenchReport): string[][] {
     );
   }
   return rows;
+}
+
+/**
+ * A case's name in the reports: stack / content, and `(starved)` for the starved viewer's case.
+ *
+ * @example
+ * ```ts
+ * import { caseName } from "./table.ts";
+ * caseName({ peer: "selkies-webrtc", content: "text", starved: { cpu: 1, loops: 1, pinned: 5 } });
+ * // "selkies-webrtc / text (starved)"
+ * ```
+ */
+export function caseName(c: Pick<CaseResult, "peer" | "content" | "starved">): string {
+  return `${c.peer} / ${c.content}${c.starved ? " (starved)" : ""}`;
 }
 
 function row(name: string, m: Measurement): string[] {
@@ -59,6 +75,9 @@ function row(name: string, m: Measurement): string[] {
     v(m.latency.p50),
     v(m.latency.p95),
     v(m.latency.p99),
+    // "-" where the case was measured < 20 s (the two windows would overlap) or before this existed.
+    v(m.latencyOverTime?.firstP50),
+    v(m.latencyOverTime?.lastP50),
     v(m.input.p50),
     v(m.input.p95),
     v(m.mbps),

@@ -1,7 +1,8 @@
 /**
  * The project's performance targets, checked against a report (reported, never asserted):
  * the first benchmark's targets for the full-frame video transports, issue 11's for the hybrid encoding
- * against VNC, and issue 10's latency targets for the WebSocket transports against WebRTC.
+ * against VNC, and issue 10's latency targets for the WebSocket transports against WebRTC and for a starved
+ * viewer against an unstarved one.
  *
  * @module
  */
@@ -36,13 +37,18 @@ export const MATCH_SLACK_MS = 5;
  * ```
  */
 export function checkTargets(report: BenchReport): TargetCheck[] {
-  return [...videoTargets(report), ...hybridTargets(report), ...websocketLatencyTargets(report)];
+  return [
+    ...videoTargets(report),
+    ...hybridTargets(report),
+    ...websocketLatencyTargets(report),
+    ...starvedTargets(report),
+  ];
 }
 
-/** The measurement of a case that ran, if any. */
+/** The measurement of a normal (not starved) case that ran, if any. */
 function finder(report: BenchReport): (peer: string, content: string) => Measurement | undefined {
   return (peer, content) =>
-    report.cases.find((c) => c.peer === peer && c.content === content && c.measurement !== null)
+    report.cases.find((c) => c.peer === peer && c.content === content && c.measurement && !c.starved)
       ?.measurement ?? undefined;
 }
 
@@ -227,6 +233,55 @@ function websocketLatencyTargets(report: BenchReport): TargetCheck[] {
         `p99 ${ours.latency.p99} ms, p50 ${ours.latency.p50} ms (${ratio(ours.latency.p99 ?? 0, p50(ours))})`,
       );
     }
+  }
+  return checks;
+}
+
+/** Noise allowed between a starved case's first and last 10 s: this share of the first p50 (plus the ms below). */
+export const SLOPE_NOISE_SHARE = 0.1;
+/** Noise allowed between a starved case's first and last 10 s, ms (on top of the share above). */
+export const SLOPE_NOISE_MS = 5;
+
+/**
+ * Issue 10, starved viewer: p50 within 2x the same peer and content unstarved, and no growing queue (the last
+ * 10 s no slower than the first, within the noise allowed); fps is what should give.
+ */
+function starvedTargets(report: BenchReport): TargetCheck[] {
+  const normal = finder(report);
+  const checks: TargetCheck[] = [];
+  for (const c of report.cases) {
+    if (!c.starved || !c.peer.startsWith("selkies-")) continue;
+    const add = (target: string, met: boolean | null, detail: string) =>
+      checks.push({ target: `issue 10, ${c.content} (starved): ${target}`, transport: c.peer, met, detail });
+    const twice = "g2g p50 <= 2x the unstarved p50";
+    const flat = "last 10 s p50 <= first 10 s p50 (no growing queue)";
+    const starved = c.measurement;
+    if (!starved) {
+      for (const target of [twice, flat]) add(target, null, "the starved case failed");
+      continue;
+    }
+    const base = normal(c.peer, c.content);
+    add(
+      twice,
+      base && starved.latency.p50 !== null ? starved.latency.p50 <= 2 * p50(base, 0) : null,
+      base
+        ? `p50 ${starved.latency.p50} vs ${base.latency.p50} ms (${ratio(p50(starved, 0), p50(base, 0))}), ` +
+          `${starved.fps} vs ${base.fps} fps, client CPU ${starved.clientCpu} vs ${base.clientCpu}%`
+        : "the unstarved case was not measured",
+    );
+    const { firstP50: first = null, lastP50: last = null } = starved.latencyOverTime ?? {};
+    if (first === null || last === null) {
+      const why = starved.latencyOverTime ? "a 10 s window had no frame" : `${starved.durationS} s (< 20 s)`;
+      add(flat, null, `not measurable: ${why}`);
+      continue;
+    }
+    const allowed = Math.round((first * (1 + SLOPE_NOISE_SHARE) + SLOPE_NOISE_MS) * 10) / 10;
+    add(
+      flat,
+      last <= allowed,
+      `first 10 s p50 ${first} ms, last 10 s ${last} ms (allowed up to ${allowed} ms: ` +
+        `${SLOPE_NOISE_SHARE * 100}% + ${SLOPE_NOISE_MS} ms of noise)`,
+    );
   }
   return checks;
 }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { measured, report } from "./_fixture.ts";
+import { latencyOverTime } from "./over_time.ts";
 import { summarize } from "./stats.ts";
 import { checkTargets, type TargetCheck } from "./targets.ts";
 
@@ -122,4 +123,76 @@ Deno.test("issue 10: each WebSocket peer against WebRTC per content, and its p99
   assert.match(get("selkies-websocket", "motion: g2g p99 <= 3x its own p50").detail, /p99 400 ms, p50 60 ms/);
   assert.equal(get("selkies-hybrid", "scroll: g2g p50 <= WebRTC's").met, null);
   assert.equal(get("selkies-hybrid", "scroll: g2g p99 <= 3x its own p50").met, true);
+});
+
+/** A report whose second, fourth... cases are the starved viewer's (same peer and content as the one before). */
+function withStarved(cases: [string, string, ReturnType<typeof measured>][]) {
+  const r = report(cases);
+  r.cases.forEach((c, i) => c.starved = i % 2 === 1 ? { cpu: 1, loops: 1, pinned: 6 } : null);
+  r.starved = { loops: 1, durationS: 60 };
+  return r;
+}
+
+/** A 60 s measurement whose first and last 10 s have the given p50s. */
+function overTime(p50: number, first: number, last: number) {
+  return {
+    ...measured(20, p50, 5, 80),
+    durationS: 60,
+    latencyOverTime: latencyOverTime([first, last], [0, 59_000], 60_000),
+  };
+}
+
+Deno.test("issue 10 starved: p50 within 2x the unstarved one and a flat last 10 s are met", () => {
+  const checks = checkTargets(withStarved([
+    ["selkies-websocket", "text", measured(30, 40, 5, 80)],
+    ["selkies-websocket", "text", overTime(75, 70, 80)], // 70 * 1.1 + 5 = 82 allowed
+    ["novnc", "text", measured(20, 30, 1, 10)],
+    ["novnc", "text", overTime(300, 100, 900)], // not ours: no starved target
+  ]));
+  const starved = checks.filter((c) => c.target.includes("(starved)"));
+  assert.deepEqual(starved.map((c) => [c.transport, c.target, c.met]), [
+    ["selkies-websocket", "issue 10, text (starved): g2g p50 <= 2x the unstarved p50", true],
+    [
+      "selkies-websocket",
+      "issue 10, text (starved): last 10 s p50 <= first 10 s p50 (no growing queue)",
+      true,
+    ],
+  ]);
+  assert.match(starved[0].detail, /p50 75 vs 40 ms \(1.9x\)/);
+  assert.match(
+    starved[1].detail,
+    /first 10 s p50 70 ms, last 10 s 80 ms \(allowed up to 82 ms: 10% \+ 5 ms of noise\)/,
+  );
+  // The normal targets read the unstarved case only (its 40 ms, not the starved 75 ms).
+  assert.match(
+    checks.find((c) => c.target === "text: match VNC latency (p50 within 5 ms) and <= 2x its bandwidth")!
+      .detail,
+    /p50 40 vs 30 ms/,
+  );
+});
+
+Deno.test("issue 10 starved: a growing queue and a doubled p50 are missed; short or failed cases are null", () => {
+  const r = withStarved([
+    ["selkies-webrtc", "motion", measured(30, 50, 5, 80)],
+    ["selkies-webrtc", "motion", overTime(140, 60, 300)],
+    ["selkies-websocket", "motion", measured(30, 50, 5, 80)],
+    ["selkies-websocket", "motion", measured(10, 60, 5, 80)], // 10 s: no over-time numbers
+    ["selkies-hybrid", "text", measured(30, 20, 1, 10)],
+    ["selkies-hybrid", "text", measured(30, 20, 1, 10)],
+  ]);
+  r.cases[5].measurement = null;
+  r.cases[5].error = "boom";
+  const starved = Object.fromEntries(
+    checkTargets(r).filter((c) => c.target.includes("(starved)")).map((c) => [
+      `${c.transport} ${c.target.split(": ")[1].split(" ")[0]}`,
+      c,
+    ]),
+  );
+  assert.equal(starved["selkies-webrtc g2g"].met, false);
+  assert.equal(starved["selkies-webrtc last"].met, false);
+  assert.equal(starved["selkies-websocket g2g"].met, true);
+  assert.equal(starved["selkies-websocket last"].met, null);
+  assert.match(starved["selkies-websocket last"].detail, /10 s \(< 20 s\)/);
+  assert.equal(starved["selkies-hybrid g2g"].met, null);
+  assert.equal(starved["selkies-hybrid last"].detail, "the starved case failed");
 });
