@@ -1,7 +1,9 @@
 // Which tiles differ, scanning whole pixel rows across runs of tiles rather than tile by tile: under
 // full-screen damage a still screen is one long compare loop per row (2 ms at 1080p on the 2-core box, about
 // a third less than 64-pixel loops per tile), and a changed tile leaves the scan at its first difference.
+import type { Rect } from "../../protocol/screen_update.ts";
 import { type Plane, RGB_MASK } from "./frame.ts";
+import { copyRect } from "./_pixels.ts";
 import type { TileGrid } from "./tiles.ts";
 
 /** Tile states during one plan: to compare, found different (0: nothing to do). */
@@ -78,4 +80,54 @@ export function tightenColumns(
   if (hi <= lo) return;
   area.x = lo;
   area.w = hi - lo;
+}
+
+/**
+ * Writes into `out[at..at+4)` the bounding box (x0, y0, x1, y1; ends exclusive) of the pixels that differ
+ * between `a` and `b` inside `r`, or `r` itself when none do. Scans rows from the top and the bottom, then
+ * columns from both sides between them: a fully changed tile costs a few pixels, a typed character about
+ * one tile. Why: a changed line of text is 16 rows of a 64-row tile, a typed character 8x16 of 64x64; sending
+ * the box instead of the tile is 4 to 30 times fewer pixels to encode and send.
+ */
+export function diffBox(a: Plane, b: Plane, r: Rect, out: Uint16Array, at: number): void {
+  const ap = a.px, bp = b.px;
+  const rowDiffers = (y: number) => {
+    const ia = y * a.stride, ib = y * b.stride;
+    for (let x = r.x; x < r.x + r.w; x++) if (((ap[ia + x] ^ bp[ib + x]) & RGB_MASK) !== 0) return true;
+    return false;
+  };
+  const colDiffers = (x: number, y0: number, y1: number) => {
+    for (let y = y0; y < y1; y++) {
+      if (((ap[y * a.stride + x] ^ bp[y * b.stride + x]) & RGB_MASK) !== 0) return true;
+    }
+    return false;
+  };
+  let y0 = r.y, y1 = r.y + r.h, x0 = r.x, x1 = r.x + r.w;
+  while (y0 < y1 && !rowDiffers(y0)) y0++;
+  if (y0 === y1) {
+    [out[at], out[at + 1], out[at + 2], out[at + 3]] = [r.x, r.y, r.x + r.w, r.y + r.h];
+    return;
+  }
+  while (!rowDiffers(y1 - 1)) y1--;
+  while (!colDiffers(x0, y0, y1)) x0++;
+  while (!colDiffers(x1 - 1, y0, y1)) x1--;
+  [out[at], out[at + 1], out[at + 2], out[at + 3]] = [x0, y0, x1, y1];
+}
+
+/** Copies every tile whose state is `which` from `src` to `dst`, a run of such tiles in a row at a time. */
+export function copyTiles(grid: TileGrid, dst: Plane, src: Plane, state: Uint8Array, which: number): void {
+  const { cols, rows, size, width, height } = grid;
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols;) {
+      if (state[r * cols + c] !== which) {
+        c++;
+        continue;
+      }
+      let end = c + 1;
+      while (end < cols && state[r * cols + end] === which) end++;
+      const x = c * size, y = r * size;
+      copyRect(dst, src, x, y, Math.min(width, end * size) - x, Math.min(height, y + size) - y);
+      c = end;
+    }
+  }
 }

@@ -19,7 +19,8 @@ interface Open {
 /**
  * Appends the operations for `kind` (and `colour` of fill tiles) to `ops`. A rectangle grows down only while
  * it stays at most `maxHeight` pixels tall, so a full-screen change is a few bands the worker can encode in
- * parallel and send as each is ready.
+ * parallel and send as each is ready. With `box` (x0, y0, x1, y1 per tile: the part of the tile to send),
+ * each rectangle shrinks to the bounding box of its tiles' boxes.
  */
 export function mergeTiles(
   grid: TileGrid,
@@ -27,6 +28,7 @@ export function mergeTiles(
   colour: Uint32Array,
   maxHeight: number,
   ops: PlannedOp[],
+  box?: Uint16Array,
 ): void {
   const { cols, rows, size } = grid;
   const maxRows = Math.max(1, Math.floor(maxHeight / size));
@@ -54,16 +56,31 @@ export function mergeTiles(
       } else next.push({ c0: c, c1: end, kind: k, colour: col, r0: r, r1: r + 1 });
       c = end;
     }
-    for (const o of open) emit(grid, o, ops);
+    for (const o of open) emit(grid, o, ops, box);
     [open, next] = [next, open];
     next.length = 0;
   }
-  for (const o of open) emit(grid, o, ops);
+  for (const o of open) emit(grid, o, ops, box);
 }
 
-function emit(grid: TileGrid, o: Open, ops: PlannedOp[]): void {
-  const x = o.c0 * grid.size, y = o.r0 * grid.size;
-  const w = Math.min(o.c1 * grid.size, grid.width) - x, h = Math.min(o.r1 * grid.size, grid.height) - y;
+function emit(grid: TileGrid, o: Open, ops: PlannedOp[], box?: Uint16Array): void {
+  let x = o.c0 * grid.size, y = o.r0 * grid.size;
+  let w = Math.min(o.c1 * grid.size, grid.width) - x, h = Math.min(o.r1 * grid.size, grid.height) - y;
+  if (box) {
+    let x0 = Infinity, y0 = Infinity, x1 = 0, y1 = 0;
+    for (let r = o.r0; r < o.r1; r++) {
+      for (let c = o.c0; c < o.c1; c++) {
+        const at = (r * grid.cols + c) * 4;
+        [x0, y0, x1, y1] = [
+          Math.min(x0, box[at]),
+          Math.min(y0, box[at + 1]),
+          Math.max(x1, box[at + 2]),
+          Math.max(y1, box[at + 3]),
+        ];
+      }
+    }
+    [x, y, w, h] = [x0, y0, x1 - x0, y1 - y0];
+  }
   if (o.kind === Kind.fill) {
     // BGRX little-endian: blue is the low byte.
     ops.push({

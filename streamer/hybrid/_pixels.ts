@@ -1,5 +1,4 @@
-// Pixel loops over 32-bit planes: compare, solid-colour test, copy, row hashes. Plain indexed loops over
-// typed arrays (no subarray objects per row: at 1080p a per-row allocation is ~1000 objects per update).
+// Pixel loops over 32-bit planes: solid-colour test, copy, move, row hashes, colour count.
 import { type Plane, RGB_MASK } from "./frame.ts";
 
 /** The rectangle's colour (24 bits) when every pixel has it, else -1; stops at the first other colour. */
@@ -14,13 +13,13 @@ export function solidColor(p: Plane, x: number, y: number, w: number, h: number)
   return colour;
 }
 
-/** Copies a rectangle from `src` to the same place in `dst`. */
+/**
+ * Copies a rectangle from `src` to the same place in `dst`: one native copy per row (a subarray each: measured
+ * 2-4x faster than an indexed loop at 1080p, and a loop over 64-pixel tile rows another 2x slower).
+ */
 export function copyRect(dst: Plane, src: Plane, x: number, y: number, w: number, h: number): void {
-  const dp = dst.px, sp = src.px;
-  for (let row = 0; row < h; row++) {
-    let i = (y + row) * dst.stride + x, j = (y + row) * src.stride + x;
-    const end = i + w;
-    for (; i < end; i++, j++) dp[i] = sp[j];
+  for (let row = y; row < y + h; row++) {
+    dst.px.set(src.px.subarray(row * src.stride + x, row * src.stride + x + w), row * dst.stride + x);
   }
 }
 
@@ -69,4 +68,36 @@ export function hashRows(p: Plane, x: number, y: number, w: number, h: number, o
     const hash = a ^ Math.imul(b ^ (b >>> 16), 0x9e3779b1);
     out[row] = hash ^ (hash >>> 15);
   }
+}
+
+/**
+ * Whether the rectangle [x0, x1) x [y0, y1) holds more than `limit` colours, looking at every 4th pixel of
+ * every other row; `table` (at least `limit` long) is scratch. A heuristic (photo-like or not), so a sample
+ * does: counting every pixel of a changed 1080p text screen cost 13 ms on the 2-core box, this sample under
+ * 1 ms. Stops at colour `limit + 1`, so photo-like content costs a few samples.
+ */
+export function moreColoursThan(
+  p: Plane,
+  x0: number,
+  y0: number,
+  x1: number,
+  y1: number,
+  limit: number,
+  table: Int32Array,
+): boolean {
+  const px = p.px;
+  let n = 0, last = -1;
+  for (let y = y0; y < y1; y += 2) {
+    for (let i = y * p.stride + x0, end = y * p.stride + x1; i < end; i += 4) {
+      const c = px[i] & RGB_MASK;
+      if (c === last) continue;
+      last = c;
+      let k = 0;
+      while (k < n && table[k] !== c) k++;
+      if (k < n) continue;
+      if (n === limit) return true;
+      table[n++] = c;
+    }
+  }
+  return false;
 }

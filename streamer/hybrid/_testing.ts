@@ -1,8 +1,10 @@
 // Test helpers (pure logic only): synthetic BGRX frames with rectangles and "text", and a viewer that applies
 // plans to its own canvas, the way the browser compositor does, so a test can check a plan is complete.
+import assert from "node:assert/strict";
 import type { Rect } from "../../protocol/screen_update.ts";
 import type { Frame } from "./frame.ts";
-import type { Plan } from "./plan.ts";
+import type { Plan, PlannedOp } from "./plan.ts";
+import { HybridPlanner } from "./planner.ts";
 
 /** A BGRX frame filled with one colour (0xRRGGBB), X bytes set to garbage on purpose. */
 export function solidFrame(width: number, height: number, rgb: number, pad = 0): Frame {
@@ -49,6 +51,18 @@ export function textLine(f: Frame, x: number, y: number, chars: number, seed: nu
     for (let gy = 2; gy < 14; gy++) {
       s = (Math.imul(s, 1103515245) + 12345) >>> 0;
       for (let gx = 1; gx < 7; gx++) if ((s >>> (gx + 8)) & 1) setPixel(f, x + c * 8 + gx, y + gy, fg);
+    }
+  }
+}
+
+/** Paints photo-like pixels (a smooth pattern plus noise: hundreds of colours) into a rectangle. */
+export function photo(f: Frame, r: Rect, seed: number): void {
+  let s = seed * 2654435761 >>> 0;
+  for (let y = r.y; y < r.y + r.h; y++) {
+    for (let x = r.x; x < r.x + r.w; x++) {
+      s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+      const v = 128 + 60 * Math.sin((x + seed) / 13) * Math.cos(y / 7) + ((s >>> 24) % 31) - 15;
+      setPixel(f, x, y, (v << 16) | ((v * 0.8) << 8) | (255 - v));
     }
   }
 }
@@ -105,3 +119,50 @@ export class FakeViewer {
     if (this.width !== frame.width || this.height !== frame.height) throw new Error("video before size");
   }
 }
+
+// The planner tests' screen and checks.
+
+export const W = 640, H = 480;
+export const FULL: Rect = { x: 0, y: 0, w: W, h: H };
+export const BG = 0x202020;
+
+/** A started planner, the viewer that got its keyframe, and the frame. */
+export function start(frame = solidFrame(W, H, BG)) {
+  const planner = new HybridPlanner();
+  const viewer = new FakeViewer();
+  viewer.apply(planner.keyframe(frame), frame);
+  return { planner, viewer, frame };
+}
+
+/** Whether the planner's own copy equals the frame (colour bits). */
+export function screenEquals(planner: HybridPlanner, f: Frame): boolean {
+  const s = planner.screen!;
+  for (let y = 0; y < f.height; y++) {
+    for (let x = 0; x < f.width; x++) {
+      if ((s.px[y * s.stride + x] & 0xffffff) !== pixel(f, x, y)) return false;
+    }
+  }
+  return true;
+}
+
+/** Applies only the copies of `ops` to a copy of the viewer's canvas: every pixel they write is the frame's. */
+export function copiesExact(viewer: FakeViewer, ops: PlannedOp[], next: Frame): void {
+  const canvas = new FakeViewer();
+  canvas.apply({
+    ops: [{ op: "size", width: viewer.width, height: viewer.height }],
+    video: false,
+    key: false,
+  }, next);
+  canvas.px.set(viewer.px);
+  const copies = ops.filter((o) => o.op === "copy");
+  canvas.apply({ ops: copies, video: false, key: false }, next);
+  for (const c of copies) {
+    for (let y = c.dy; y < c.dy + c.h; y++) {
+      for (let x = c.dx; x < c.dx + c.w; x++) {
+        assert.equal(canvas.px[y * canvas.width + x], pixel(next, x, y));
+      }
+    }
+  }
+}
+
+export const kinds = (ops: PlannedOp[]) => ops.map((o) => o.op === "tile" ? `${o.op}:${o.quality}` : o.op);

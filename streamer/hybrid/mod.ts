@@ -6,6 +6,7 @@
  * @module
  */
 export * from "./frame.ts";
+export * from "./options.ts";
 export * from "./plan.ts";
 export * from "./planner.ts";
 export * from "./scroll.ts";

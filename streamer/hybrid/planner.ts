@@ -5,8 +5,9 @@
  * The rules, in the order they apply (each one's why is at its code):
  * 1. Scroll: a damaged area whose rows reappear shifted becomes `copy` operations, applied to the copy first.
  * 2. Diff: only tiles touching damage (or a copy) are compared, and only changed ones are sent.
- * 3. Per changed tile: one colour -> `fill`; changed often lately ("moving") -> lossy; else lossless.
- * 4. Video: when much of the screen keeps moving, the whole update goes to the video encoder instead.
+ * 3. Video: when much of the screen keeps moving, the whole update goes to the video encoder instead.
+ * 4. Per changed tile, only the box of pixels that differ is sent: one colour -> `fill`; changed often lately
+ *    ("moving") and photo-like -> lossy; else lossless.
  * 5. Refinement: lossy tiles that stayed still are re-sent lossless, oldest first, a bounded amount per update.
  *
  * @module
@@ -14,49 +15,13 @@
 import type { Rect } from "../../protocol/screen_update.ts";
 import { type Frame, type Plane, planeOf } from "./frame.ts";
 import { Kind, mergeTiles } from "./_merge.ts";
-import { CHANGED, diffTiles, PENDING, tightenColumns } from "./_diff.ts";
-import { copyRect, moveRows, solidColor } from "./_pixels.ts";
+import { CHANGED, copyTiles, diffBox, diffTiles, PENDING, tightenColumns } from "./_diff.ts";
+import { copyRect, moreColoursThan, moveRows, solidColor } from "./_pixels.ts";
 import type { Plan, PlannedOp, Planner } from "./plan.ts";
-import { ScrollDetector, type ScrollOptions } from "./scroll.ts";
+import { type HybridPlannerOptions, type PlannerTuning, tuning } from "./options.ts";
+import { ScrollDetector } from "./scroll.ts";
 import { Held, TileGrid } from "./tiles.ts";
-import { VideoSwitch, type VideoSwitchOptions } from "./video.ts";
-
-/** Tuning of {@linkcode HybridPlanner}; scroll and video thresholds as in their own options. */
-export interface HybridPlannerOptions extends ScrollOptions, VideoSwitchOptions {
-  /**
-   * Tile side in pixels.
-   * @default 64
-   */
-  tileSize?: number;
-  /**
-   * Changes within `movingWindowMs` that make a tile "moving" (sent lossy): typing or a redraw changes a
-   * tile once or twice, an animation every frame. At most 4.
-   * @default 3
-   */
-  movingChanges?: number;
-  /**
-   * The window of `movingChanges`.
-   * @default 500
-   */
-  movingWindowMs?: number;
-  /**
-   * How long a lossy tile must stay unchanged before it is re-sent lossless (the issue's target: still text
-   * is exact within 300 ms).
-   * @default 250
-   */
-  refineAfterMs?: number;
-  /**
-   * Most pixels re-sent lossless per update (whole tiles, oldest first; at least one tile): refining a whole
-   * screen after video at once would stall the stream behind one large update.
-   * @default 131072
-   */
-  refinePixels?: number;
-  /**
-   * Tallest merged image in pixels (rounded down to whole tiles).
-   * @default 128
-   */
-  maxRectHeight?: number;
-}
+import { VideoSwitch } from "./video.ts";
 
 /**
  * Plans screen updates for the hybrid encoding and keeps, between updates, the pixels and per-tile state
@@ -69,12 +34,12 @@ export interface HybridPlannerOptions extends ScrollOptions, VideoSwitchOptions 
  * const planner = new HybridPlanner();
  * planner.keyframe(frame).ops[0]; // { op: "size", width: 256, height: 128 }
  * frame.data.fill(200, 0, 4 * 40); // a change in the first row
- * planner.plan(frame, [{ x: 0, y: 0, w: 40, h: 1 }], 16).ops; // [{ op: "tile", x: 0, y: 0, w: 64, h: 64, quality: "lossless" }]
+ * planner.plan(frame, [{ x: 0, y: 0, w: 40, h: 1 }], 16).ops; // [{ op: "tile", x: 0, y: 0, w: 40, h: 1, quality: "lossless" }]
  * planner.plan(frame, [], 32).ops.length; // 0
  * ```
  */
 export class HybridPlanner implements Planner {
-  readonly #o: Required<Omit<HybridPlannerOptions, keyof ScrollOptions | keyof VideoSwitchOptions>>;
+  readonly #o: PlannerTuning;
   readonly #scroll: ScrollDetector;
   readonly #video: VideoSwitch;
   #grid: TileGrid | null = null;
@@ -84,20 +49,18 @@ export class HybridPlanner implements Planner {
   #state = new Uint8Array(0);
   #kind = new Uint8Array(0);
   #colour = new Uint32Array(0);
+  // Per tile, the part to send (x0, y0, x1, y1): what differs in a changed tile, else the whole tile.
+  #box = new Uint16Array(0);
+  #colours = new Int32Array(0);
+  // Per tile while it moves: photo-like (1) or not (0), -1 not judged yet.
+  #photo = new Int8Array(0);
   #order = new Int32Array(0);
   readonly #aligned: { buffer?: Uint32Array } = {};
   readonly #r: Rect = { x: 0, y: 0, w: 0, h: 0 };
 
   /** Creates a planner; the first plan is a keyframe. */
   constructor(options: HybridPlannerOptions = {}) {
-    this.#o = {
-      tileSize: options.tileSize ?? 64,
-      movingChanges: Math.min(options.movingChanges ?? 3, TileGrid.HISTORY),
-      movingWindowMs: options.movingWindowMs ?? 500,
-      refineAfterMs: options.refineAfterMs ?? 250,
-      refinePixels: options.refinePixels ?? 131072,
-      maxRectHeight: options.maxRectHeight ?? 128,
-    };
+    this.#o = tuning(options);
     this.#scroll = new ScrollDetector(options);
     this.#video = new VideoSwitch(options);
   }
@@ -151,35 +114,38 @@ export class HybridPlanner implements Planner {
       }
       if (copied) diffTiles(grid, shadow, cur, state);
     }
-    // 2-3. Send what differs, classified.
+    // 2. Video: the moving share counts tiles moving lately, changed in this update or not (a 30 fps movie
+    // planned at 60 Hz changes every other update). Decided before classifying, which video makes moot.
     const { movingChanges, movingWindowMs } = this.#o;
-    for (let i = 0; i < grid.count; i++) {
-      if (state[i] !== CHANGED) continue;
-      grid.rect(i, r);
-      grid.changed(i, nowMs);
-      copyRect(shadow, cur, r.x, r.y, r.w, r.h);
-      if (this.#classifyStill(i, cur, r)) continue;
-      // Moving content is sent lossy: it will be overdrawn within frames, and JPEG of a photo-like or
-      // animated area is several times smaller than lossless; refinement makes it exact once it stops.
-      if (grid.isMoving(i, nowMs, movingChanges, movingWindowMs)) {
-        kind[i] = Kind.lossy;
-        grid.held[i] = Held.lossy;
-      }
-    }
-    // 4. Video: the moving share counts tiles moving lately, changed in this update or not (a 30 fps movie
-    // planned at 60 Hz changes every other update).
+    for (let i = 0; i < grid.count; i++) if (state[i] === CHANGED) grid.changed(i, nowMs);
     let moving = 0;
     for (let i = 0; i < grid.count; i++) {
       if (grid.isMoving(i, nowMs, movingChanges, movingWindowMs)) moving += grid.rect(i, r).w * r.h;
     }
     if (this.#video.update(moving / (grid.width * grid.height), nowMs)) {
+      copyTiles(grid, shadow, cur, state, CHANGED);
       // The viewers now show video-quality pixels everywhere: every tile is refined once video ends.
       grid.held.fill(Held.lossy);
       return { ops: [], video: true, key: false };
     }
+    // 3-4. Send what differs, classified.
+    for (let i = 0; i < grid.count; i++) {
+      if (state[i] === CHANGED) diffBox(shadow, cur, grid.rect(i, r), this.#box, i * 4);
+    }
+    copyTiles(grid, shadow, cur, state, CHANGED);
+    for (let i = 0; i < grid.count; i++) {
+      if (state[i] !== CHANGED || this.#classifyStill(i, cur, grid.rect(i, r))) continue;
+      // Moving photo-like content is sent lossy: it will be overdrawn within frames, and its JPEG is several
+      // times smaller and faster to encode; refinement makes it exact once it stops.
+      if (!grid.isMoving(i, nowMs, movingChanges, movingWindowMs)) this.#photo[i] = -1;
+      else if (this.#photoLike(i, cur)) {
+        kind[i] = Kind.lossy;
+        grid.held[i] = Held.lossy;
+      }
+    }
     // 5. Refinement.
     this.#refine(cur, nowMs);
-    mergeTiles(grid, kind, this.#colour, this.#o.maxRectHeight, ops);
+    mergeTiles(grid, kind, this.#colour, this.#o.maxRectHeight, ops, this.#box);
     return { ops, video: false, key: false };
   }
 
@@ -197,7 +163,11 @@ export class HybridPlanner implements Planner {
       this.#shadow = { px: new Uint32Array(width * height), stride: width };
       const n = this.#grid.count;
       [this.#state, this.#kind, this.#colour] = [new Uint8Array(n), new Uint8Array(n), new Uint32Array(n)];
-      this.#order = new Int32Array(n);
+      [this.#order, this.#box, this.#photo] = [
+        new Int32Array(n),
+        new Uint16Array(n * 4),
+        new Int8Array(n).fill(-1),
+      ];
       this.#video.reset();
     }
     const grid = this.#grid, r = this.#r;
@@ -209,8 +179,8 @@ export class HybridPlanner implements Planner {
       return { ops, video: true, key: true };
     }
     this.#kind.fill(Kind.none);
-    for (let i = 0; i < grid.count; i++) this.#classifyStill(i, cur, grid.rect(i, r));
-    mergeTiles(grid, this.#kind, this.#colour, this.#o.maxRectHeight, ops);
+    for (let i = 0; i < grid.count; i++) this.#classifyStill(i, cur, grid.rect(i, r), true);
+    mergeTiles(grid, this.#kind, this.#colour, this.#o.maxRectHeight, ops, this.#box);
     return { ops, video: false, key: true };
   }
 
@@ -252,9 +222,33 @@ export class HybridPlanner implements Planner {
     return { x, y, w: Math.min(x1, (c1 + 1) * s) - x, h: Math.min(y1, (r1 + 1) * s) - y };
   }
 
+  // Whether moving tile i's changed box is worth JPEG: large enough, and many colours (see the options'
+  // numbers). The colour verdict is taken when the tile starts moving and kept while it moves (content
+  // rarely changes kind mid-motion, and counting every update cost ~2 ms for a moving 1080p screen); a
+  // wrong one costs bytes or a refinement, never exactness.
+  #photoLike(i: number, cur: Plane): boolean {
+    const b = this.#box, at = i * 4, { lossyMinPixels, lossyMinColours } = this.#o;
+    if ((b[at + 2] - b[at]) * (b[at + 3] - b[at + 1]) < lossyMinPixels) return false;
+    if (this.#photo[i] < 0) {
+      if (this.#colours.length < lossyMinColours) this.#colours = new Int32Array(lossyMinColours);
+      const many = moreColoursThan(
+        cur,
+        b[at],
+        b[at + 1],
+        b[at + 2],
+        b[at + 3],
+        lossyMinColours,
+        this.#colours,
+      );
+      this.#photo[i] = many ? 1 : 0;
+    }
+    return this.#photo[i] === 1;
+  }
+
   // Tile i as still content: one colour -> fill (a few bytes, exact), else lossless; held exact. Returns
-  // whether it was a fill.
-  #classifyStill(i: number, cur: Plane, r: Rect): boolean {
+  // whether it was a fill. `whole`: send all of the tile (a keyframe, a refinement), not its changed box.
+  #classifyStill(i: number, cur: Plane, r: Rect, whole = false): boolean {
+    if (whole) this.#box.set([r.x, r.y, r.x + r.w, r.y + r.h], i * 4);
     const colour = solidColor(cur, r.x, r.y, r.w, r.h);
     this.#grid!.held[i] = Held.exact;
     if (colour >= 0) {
@@ -279,7 +273,7 @@ export class HybridPlanner implements Planner {
     const picked = order.subarray(0, n).sort((a, b) => last[a] - last[b] || a - b);
     let budget = this.#o.refinePixels;
     for (let k = 0; k < n && budget > 0; k++) {
-      this.#classifyStill(picked[k], cur, grid.rect(picked[k], r));
+      this.#classifyStill(picked[k], cur, grid.rect(picked[k], r), true);
       budget -= r.w * r.h;
     }
   }
