@@ -134,14 +134,19 @@ export class HybridPlanner implements Planner {
     }
     copyTiles(grid, shadow, cur, state, CHANGED);
     for (let i = 0; i < grid.count; i++) {
-      if (state[i] !== CHANGED || this.#classifyStill(i, cur, grid.rect(i, r))) continue;
-      // Moving photo-like content is sent lossy: it will be overdrawn within frames, and its JPEG is several
-      // times smaller and faster to encode; refinement makes it exact once it stops.
-      if (!grid.isMoving(i, nowMs, movingChanges, movingWindowMs)) this.#photo[i] = -1;
-      else if (this.#photoLike(i, cur)) {
-        kind[i] = Kind.lossy;
-        grid.held[i] = Held.lossy;
+      if (state[i] !== CHANGED) continue;
+      const wasLossy = grid.held[i] === Held.lossy;
+      if (!this.#classifyStill(i, cur, grid.rect(i, r))) {
+        // Moving photo-like content is sent lossy: it will be overdrawn within frames, and its JPEG is
+        // several times smaller and faster to encode; refinement makes it exact once it stops.
+        if (!grid.isMoving(i, nowMs, movingChanges, movingWindowMs)) this.#photo[i] = -1;
+        else if (this.#photoLike(i, cur)) {
+          kind[i] = Kind.lossy;
+          grid.held[i] = Held.lossy;
+        }
       }
+      // A tile the viewers hold lossy becomes exact only if all of it is sent, not just what changed.
+      if (wasLossy && kind[i] !== Kind.lossy) this.#box.set([r.x, r.y, r.x + r.w, r.y + r.h], i * 4);
     }
     // 5. Refinement.
     this.#refine(cur, nowMs);

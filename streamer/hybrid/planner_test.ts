@@ -168,3 +168,22 @@ Deno.test("moving text, UI and small changes stay lossless (JPEG would be larger
   assert.equal(viewer.mismatches(f), 0);
   assert.equal(planner.wakeAt(), null); // nothing to refine
 });
+
+Deno.test("a small change in a tile held lossy sends the whole tile, so all of it becomes exact", () => {
+  const { planner, viewer, frame } = start();
+  const area = { x: 64, y: 64, w: 64, h: 64 };
+  let f = frame;
+  for (let t = 1; t <= 3; t++) {
+    f = cloneFrame(f);
+    photo(f, area, t);
+    viewer.apply(planner.plan(f, [area], t * 16), f);
+  }
+  assert.equal(viewer.mismatches(f), 64 * 64); // lossy
+  f = cloneFrame(f);
+  fill(f, { x: 70, y: 70, w: 4, h: 4 }, 0xffffff); // one small change, long after the motion
+  const plan = planner.plan(f, [{ x: 70, y: 70, w: 4, h: 4 }], 1000);
+  assert.deepEqual(plan.ops, [{ op: "tile", ...area, quality: "lossless" }]);
+  viewer.apply(plan, f);
+  assert.equal(viewer.mismatches(f), 0);
+  assert.equal(planner.wakeAt(), null);
+});
