@@ -14,6 +14,16 @@ interface Open {
   colour: number;
   r0: number;
   r1: number;
+  alone: boolean;
+}
+
+// Whether tile i's box is less than the whole tile.
+function partial(grid: TileGrid, box: Uint16Array | undefined, i: number): boolean {
+  if (!box) return false;
+  const c = i % grid.cols, r = (i - c) / grid.cols, at = i * 4;
+  return box[at] !== c * grid.size || box[at + 1] !== r * grid.size ||
+    box[at + 2] !== Math.min(grid.width, (c + 1) * grid.size) ||
+    box[at + 3] !== Math.min(grid.height, (r + 1) * grid.size);
 }
 
 /**
@@ -43,17 +53,25 @@ export function mergeTiles(
         continue;
       }
       const col = k === Kind.fill ? colour[base + c] : 0;
+      // A fill of part of a tile stands alone: the bounding box of two such parts may hold other colours
+      // (an image is safe to grow: the pixels it takes in are sent as they are).
+      const alone = k === Kind.fill && partial(grid, box, base + c);
       let end = c + 1;
-      while (end < cols && kind[base + end] === k && (k !== Kind.fill || colour[base + end] === col)) end++;
-      const at = open.findIndex((o) =>
-        o.c0 === c && o.c1 === end && o.kind === k && o.colour === col && o.r1 - o.r0 < maxRows
-      );
+      while (
+        !alone && end < cols && kind[base + end] === k &&
+        (k !== Kind.fill || (colour[base + end] === col && !partial(grid, box, base + end)))
+      ) end++;
+      const at = alone
+        ? -1
+        : open.findIndex((o) =>
+          !o.alone && o.c0 === c && o.c1 === end && o.kind === k && o.colour === col && o.r1 - o.r0 < maxRows
+        );
       if (at >= 0) {
         const o = open[at];
         open.splice(at, 1);
         o.r1 = r + 1;
         next.push(o);
-      } else next.push({ c0: c, c1: end, kind: k, colour: col, r0: r, r1: r + 1 });
+      } else next.push({ c0: c, c1: end, kind: k, colour: col, r0: r, r1: r + 1, alone });
       c = end;
     }
     for (const o of open) emit(grid, o, ops, box);

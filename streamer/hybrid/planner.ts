@@ -44,6 +44,7 @@ export class HybridPlanner implements Planner {
   readonly #video: VideoSwitch;
   #grid: TileGrid | null = null;
   #epoch = 0;
+  #lastPlanMs = 0;
   #shadow: Plane | null = null;
   // Per update, per tile: 0, PENDING or CHANGED (./_diff.ts); the decision (Kind); a fill's colour.
   #state = new Uint8Array(0);
@@ -87,6 +88,7 @@ export class HybridPlanner implements Planner {
     const cur = planeOf(frame, this.#aligned);
     const state = this.#state, kind = this.#kind, r = this.#r;
     const epoch = ++this.#epoch;
+    this.#lastPlanMs = nowMs;
     state.fill(0);
     kind.fill(Kind.none);
     for (const d of damage) grid.mark(d, state, PENDING);
@@ -135,8 +137,8 @@ export class HybridPlanner implements Planner {
     copyTiles(grid, shadow, cur, state, CHANGED);
     for (let i = 0; i < grid.count; i++) {
       if (state[i] !== CHANGED) continue;
-      const wasLossy = grid.held[i] === Held.lossy;
-      if (!this.#classifyStill(i, cur, grid.rect(i, r))) {
+      // A tile the viewers hold lossy becomes exact only if all of it is sent, not just what changed.
+      if (!this.#classifyStill(i, cur, grid.rect(i, r), grid.held[i] === Held.lossy)) {
         // Moving photo-like content is sent lossy: it will be overdrawn within frames, and its JPEG is
         // several times smaller and faster to encode; refinement makes it exact once it stops.
         if (!grid.isMoving(i, nowMs, movingChanges, movingWindowMs)) this.#photo[i] = -1;
@@ -145,8 +147,6 @@ export class HybridPlanner implements Planner {
           grid.held[i] = Held.lossy;
         }
       }
-      // A tile the viewers hold lossy becomes exact only if all of it is sent, not just what changed.
-      if (wasLossy && kind[i] !== Kind.lossy) this.#box.set([r.x, r.y, r.x + r.w, r.y + r.h], i * 4);
     }
     // 5. Refinement.
     this.#refine(cur, nowMs);
@@ -202,7 +202,9 @@ export class HybridPlanner implements Planner {
   wakeAt(): number | null {
     const grid = this.#grid;
     if (!grid) return null;
-    if (this.#video.on) return this.#video.leaveAt;
+    // In video mode: when the calm second ends, or, while the screen still counts as moving, when its
+    // motion has aged out of the window if nothing moves meanwhile (the calm second starts at that plan).
+    if (this.#video.on) return this.#video.leaveAt ?? this.#lastPlanMs + this.#o.movingWindowMs;
     let oldest = Infinity;
     for (let i = 0; i < grid.count; i++) {
       if (grid.held[i] === Held.lossy && grid.lastChange[i] < oldest) oldest = grid.lastChange[i];
@@ -250,11 +252,13 @@ export class HybridPlanner implements Planner {
     return this.#photo[i] === 1;
   }
 
-  // Tile i as still content: one colour -> fill (a few bytes, exact), else lossless; held exact. Returns
-  // whether it was a fill. `whole`: send all of the tile (a keyframe, a refinement), not its changed box.
+  // Tile i as still content: its box (all of it when `whole`: a keyframe, a refinement, a lossy tile) of one
+  // colour -> fill (a few bytes, exact: a button, a selection, a progress bar), else lossless; held exact.
+  // Returns whether it was a fill.
   #classifyStill(i: number, cur: Plane, r: Rect, whole = false): boolean {
-    if (whole) this.#box.set([r.x, r.y, r.x + r.w, r.y + r.h], i * 4);
-    const colour = solidColor(cur, r.x, r.y, r.w, r.h);
+    const b = this.#box, at = i * 4;
+    if (whole) b.set([r.x, r.y, r.x + r.w, r.y + r.h], at);
+    const colour = solidColor(cur, b[at], b[at + 1], b[at + 2] - b[at], b[at + 3] - b[at + 1]);
     this.#grid!.held[i] = Held.exact;
     if (colour >= 0) {
       this.#kind[i] = Kind.fill;

@@ -146,7 +146,7 @@ Deno.test("an unaligned frame with padded rows plans the same", () => {
   const next = { ...frame, data: frame.data.slice() }; // aligned copy, same padding
   fill(next, { x: 10, y: 10, w: 5, h: 5 }, 0xffffff);
   const plan = planner.plan(next, [{ x: 10, y: 10, w: 5, h: 5 }], 16);
-  assert.deepEqual(plan.ops, [{ op: "tile", x: 10, y: 10, w: 5, h: 5, quality: "lossless" }]);
+  assert.deepEqual(plan.ops, [{ op: "fill", x: 10, y: 10, w: 5, h: 5, rgb: [255, 255, 255] }]);
   viewer.apply(plan, next);
   assert.equal(viewer.mismatches(next), 0);
 });
@@ -186,4 +186,28 @@ Deno.test("a small change in a tile held lossy sends the whole tile, so all of i
   viewer.apply(plan, f);
   assert.equal(viewer.mismatches(f), 0);
   assert.equal(planner.wakeAt(), null);
+});
+
+Deno.test("a changed area of one colour inside a busy tile is a fill of just that area", () => {
+  const frame = solidFrame(W, H, BG);
+  for (let y = 0; y < 128; y += 16) textLine(frame, 0, y, 40, y);
+  const { planner, viewer } = start(frame);
+  const next = cloneFrame(frame);
+  fill(next, { x: 20, y: 30, w: 100, h: 12 }, 0x3366cc); // a selection over text, across two tiles
+  const plan = planner.plan(next, [{ x: 20, y: 30, w: 100, h: 12 }], 16);
+  // One fill per tile: parts of tiles are not merged (two parts' bounding box may hold other colours).
+  assert.deepEqual(plan.ops, [
+    { op: "fill", x: 20, y: 30, w: 44, h: 12, rgb: [0x33, 0x66, 0xcc] },
+    { op: "fill", x: 64, y: 30, w: 56, h: 12, rgb: [0x33, 0x66, 0xcc] },
+  ]);
+  viewer.apply(plan, next);
+  assert.equal(viewer.mismatches(next), 0);
+  // Same colour at different heights in neighbouring tiles: still two fills, and nothing else painted.
+  const apart = cloneFrame(next);
+  fill(apart, { x: 140, y: 2, w: 20, h: 6 }, 0xff0000);
+  fill(apart, { x: 200, y: 50, w: 20, h: 6 }, 0xff0000);
+  const plan2 = planner.plan(apart, [{ x: 128, y: 0, w: 128, h: 64 }], 32);
+  assert.equal(plan2.ops.length, 2);
+  viewer.apply(plan2, apart);
+  assert.equal(viewer.mismatches(apart), 0);
 });
