@@ -131,3 +131,39 @@ export function copyTiles(grid: TileGrid, dst: Plane, src: Plane, state: Uint8Ar
     }
   }
 }
+
+/**
+ * Where to look for a scroll inside damage rectangle `d`: the bounding box of its CHANGED tiles, clipped to
+ * `d`; null when none changed, or when fewer than a quarter of the tiles in that box did (scattered small
+ * changes, such as a clock and a cursor, are no scroll, and hashing the area between them costs ms).
+ */
+export function changedArea(grid: TileGrid, state: Uint8Array, d: Rect): Rect | null {
+  const s = grid.size;
+  const x0 = Math.max(0, d.x), y0 = Math.max(0, d.y);
+  const x1 = Math.min(grid.width, d.x + d.w), y1 = Math.min(grid.height, d.y + d.h);
+  let c0 = Infinity, c1 = -1, r0 = Infinity, r1 = -1, n = 0;
+  for (let row = Math.floor(y0 / s); row < Math.ceil(y1 / s); row++) {
+    for (let c = Math.floor(x0 / s); c < Math.ceil(x1 / s); c++) {
+      if (state[row * grid.cols + c] !== CHANGED) continue;
+      [c0, c1, r0, r1] = [Math.min(c0, c), Math.max(c1, c), Math.min(r0, row), Math.max(r1, row)];
+      n++;
+    }
+  }
+  if (c1 < 0 || n * 4 < (c1 - c0 + 1) * (r1 - r0 + 1)) return null;
+  const x = Math.max(x0, c0 * s), y = Math.max(y0, r0 * s);
+  return { x, y, w: Math.min(x1, (c1 + 1) * s) - x, h: Math.min(y1, (r1 + 1) * s) - y };
+}
+
+/** The bounding box of rectangles (at least one). */
+export function bounds(rects: readonly Rect[]): Rect {
+  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  for (const r of rects) {
+    [x0, y0, x1, y1] = [
+      Math.min(x0, r.x),
+      Math.min(y0, r.y),
+      Math.max(x1, r.x + r.w),
+      Math.max(y1, r.y + r.h),
+    ];
+  }
+  return { x: x0, y: y0, w: x1 - x0, h: y1 - y0 };
+}

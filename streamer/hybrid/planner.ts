@@ -3,7 +3,8 @@
  * and image tiles (or "send video"), against its own copy of what the viewers have.
  *
  * The rules, in the order they apply (each one's why is at its code):
- * 1. Scroll: a damaged area whose rows reappear shifted becomes `copy` operations, applied to the copy first.
+ * 1. Scroll: a damaged area whose rows reappear shifted becomes `copy` operations, applied to the copy first
+ *    (searched only where the first pass of the diff found changes).
  * 2. Diff: only tiles touching damage (or a copy) are compared, and only changed ones are sent.
  * 3. Video: when much of the screen keeps moving, the whole update goes to the video encoder instead.
  * 4. Per changed tile, only the box of pixels that differ is sent: one colour -> `fill`; changed often lately
@@ -15,7 +16,16 @@
 import type { Rect } from "../../protocol/screen_update.ts";
 import { type Frame, type Plane, planeOf } from "./frame.ts";
 import { Kind, mergeTiles } from "./_merge.ts";
-import { CHANGED, copyTiles, diffBox, diffTiles, PENDING, tightenColumns } from "./_diff.ts";
+import {
+  bounds,
+  CHANGED,
+  changedArea,
+  copyTiles,
+  diffBox,
+  diffTiles,
+  PENDING,
+  tightenColumns,
+} from "./_diff.ts";
 import { copyRect, moreColoursThan, moveRows, solidColor } from "./_pixels.ts";
 import type { Plan, PlannedOp, Planner } from "./plan.ts";
 import { type HybridPlannerOptions, type PlannerTuning, tuning } from "./options.ts";
@@ -92,15 +102,16 @@ export class HybridPlanner implements Planner {
     state.fill(0);
     kind.fill(Kind.none);
     for (const d of damage) grid.mark(d, state, PENDING);
-    // Which damaged tiles differ, before any copy: a still screen under full damage stops here, and the
-    // scroll search looks only where something changed.
+    // 2. Diff (first pass, before any copy): a still screen under full damage stops here, and the scroll
+    // search looks only where something changed.
     const changed = diffTiles(grid, shadow, cur, state);
     const ops: PlannedOp[] = [];
     // 1. Scroll. Skipped in video mode: video carries a scroll as well, and hashing a 1080p area costs ms.
     if (changed > 0 && !this.#video.on) {
       let copied = false;
-      for (const d of damage) {
-        const area = this.#changedArea(d);
+      // Each damage rectangle, and their bounding box when X split the change (text drawn in runs).
+      for (const d of damage.length > 1 ? [bounds(damage), ...damage] : damage) {
+        const area = changedArea(grid, state, d);
         if (!area) continue;
         tightenColumns(shadow, cur, area);
         // The previous update's row hashes are this one's as long as no copy moved rows since.
@@ -116,7 +127,7 @@ export class HybridPlanner implements Planner {
       }
       if (copied) diffTiles(grid, shadow, cur, state);
     }
-    // 2. Video: the moving share counts tiles moving lately, changed in this update or not (a 30 fps movie
+    // 3. Video: the moving share counts tiles moving lately, changed in this update or not (a 30 fps movie
     // planned at 60 Hz changes every other update). Decided before classifying, which video makes moot.
     const { movingChanges, movingWindowMs } = this.#o;
     for (let i = 0; i < grid.count; i++) if (state[i] === CHANGED) grid.changed(i, nowMs);
@@ -130,7 +141,7 @@ export class HybridPlanner implements Planner {
       grid.held.fill(Held.lossy);
       return { ops: [], video: true, key: false };
     }
-    // 3-4. Send what differs, classified.
+    // 4. Send what differs, classified.
     for (let i = 0; i < grid.count; i++) {
       if (state[i] === CHANGED) diffBox(shadow, cur, grid.rect(i, r), this.#box, i * 4);
     }
@@ -210,23 +221,6 @@ export class HybridPlanner implements Planner {
       if (grid.held[i] === Held.lossy && grid.lastChange[i] < oldest) oldest = grid.lastChange[i];
     }
     return oldest === Infinity ? null : Math.max(oldest, -1e15) + this.#o.refineAfterMs;
-  }
-
-  // The part of damage rectangle d that holds changed tiles (their bounding box, clipped to d), or null.
-  #changedArea(d: Rect): Rect | null {
-    const grid = this.#grid!, s = grid.size, state = this.#state;
-    const x0 = Math.max(0, d.x), y0 = Math.max(0, d.y);
-    const x1 = Math.min(grid.width, d.x + d.w), y1 = Math.min(grid.height, d.y + d.h);
-    let c0 = Infinity, c1 = -1, r0 = Infinity, r1 = -1;
-    for (let row = Math.floor(y0 / s); row < Math.ceil(y1 / s); row++) {
-      for (let c = Math.floor(x0 / s); c < Math.ceil(x1 / s); c++) {
-        if (state[row * grid.cols + c] !== CHANGED) continue;
-        [c0, c1, r0, r1] = [Math.min(c0, c), Math.max(c1, c), Math.min(r0, row), Math.max(r1, row)];
-      }
-    }
-    if (c1 < 0) return null;
-    const x = Math.max(x0, c0 * s), y = Math.max(y0, r0 * s);
-    return { x, y, w: Math.min(x1, (c1 + 1) * s) - x, h: Math.min(y1, (r1 + 1) * s) - y };
   }
 
   // Whether moving tile i's changed box is worth JPEG: large enough, and many colours (see the options'

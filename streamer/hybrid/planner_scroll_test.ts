@@ -108,3 +108,34 @@ Deno.test("a window scrolling on a busy desktop under full-screen damage is foun
   viewer.apply(plan, next);
   assert.equal(viewer.mismatches(next), 0);
 });
+
+Deno.test("a scroll whose damage comes in many small rectangles (text redrawn in runs) is still found", () => {
+  const terminal = (first: number) => {
+    const f = solidFrame(W, H, 0x000000);
+    for (let line = 0; line < H / 16; line++) textLine(f, 0, line * 16, 80, first + line);
+    return f;
+  };
+  const { planner, viewer } = start(terminal(0));
+  const next = terminal(2);
+  // One rectangle per half line, as a terminal that redraws its text might report.
+  const damage = Array.from(
+    { length: H / 16 * 2 },
+    (_, k) => ({ x: (k % 2) * 320, y: (k >> 1) * 16, w: 320, h: 16 }),
+  );
+  const plan = planner.plan(next, damage, 16);
+  assert.deepEqual(kinds(plan.ops), ["copy", "tile:lossless"]);
+  copiesExact(viewer, plan.ops, next);
+  viewer.apply(plan, next);
+  assert.equal(viewer.mismatches(next), 0);
+});
+
+Deno.test("scattered small changes under full-screen damage are not searched for a scroll", () => {
+  const { planner, viewer, frame } = start();
+  const next = cloneFrame(frame);
+  textLine(next, 8, 8, 4, 1); // a clock, top left
+  textLine(next, 560, 440, 4, 2); // a cursor line, bottom right
+  const plan = planner.plan(next, [FULL, { x: 0, y: 0, w: 40, h: 24 }], 16);
+  assert.deepEqual(kinds(plan.ops), ["tile:lossless", "tile:lossless"]);
+  viewer.apply(plan, next);
+  assert.equal(viewer.mismatches(next), 0);
+});
