@@ -9,6 +9,10 @@ import type { Page } from "playwright-core";
 import { delay } from "./fixtures/async.ts";
 import type { Win } from "./fixtures/client_browser.ts";
 import { runX, startViewedSession } from "./fixtures/session.ts";
+import { launchBrowser } from "./fixtures/browser.ts";
+import { startSiteGateway, streamThroughGateway } from "./harness/gateway.ts";
+import { startSlurmCluster } from "./harness/slurm.ts";
+import { hostname } from "node:os";
 import { ScreenGrabber } from "../streamer/x11/grabber.ts";
 import type { DrawnOps } from "../web/client/screen_updates.ts";
 
@@ -157,4 +161,64 @@ Deno.test("hybrid encoding: copies, tiles, video and lossless refinement reach C
     await grabber.close();
     await stop();
   }
+});
+
+Deno.test({
+  name: "hybrid encoding through the gateway's tunnel: the page is the X screen, pixel for pixel",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const cleanups: (() => Promise<unknown> | unknown)[] = [];
+    try {
+      const cluster = await startSlurmCluster({ nodeName: hostname().split(".")[0] });
+      cleanups.push(() => cluster.stop());
+      const gw = await startSiteGateway(cluster);
+      cleanups.push(() => gw.stop());
+      // The desktop says where it runs, so this test can read the X screen the viewer should see.
+      const where = await Deno.makeTempFile({ prefix: "selkies-hybrid-display-" });
+      cleanups.push(() => Deno.remove(where));
+      // Once told (the .go file), the terminal prints 300 coloured lines, 50 a second: it scrolls.
+      const script = `${where}.sh`;
+      await Deno.writeTextFile(
+        script,
+        `while [ ! -e ${where}.go ]; do sleep 0.1; done\n` +
+          `for i in $(seq 1 300); do printf '\\033[3%dm%05d \\033[0m%s\\n' $((i % 7 + 1)) $i "$(ls /usr/bin | sed -n "$i,+8p" | tr '\\n' ' ')"; sleep 0.02; done\n` +
+          "sleep 600\n",
+      );
+      cleanups.push(() => Deno.remove(script));
+      const stream = await streamThroughGateway(cluster, gw.url, {
+        geometry: "800x480",
+        args: ["--encoding", "hybrid"],
+        desktop: `echo "$DISPLAY $XAUTHORITY" > ${where}; ` +
+          `exec xterm -geometry 130x36+0+0 -bg '#1d1f21' -fg '#c5c8c6' -e sh ${script}`,
+      });
+      cleanups.push(() => stream.stop());
+      assert.ok(stream.url.startsWith(gw.url), `the session is reached through the gateway: ${stream.url}`);
+      const [display, xauthority] = (await Deno.readTextFile(where)).trim().split(" ");
+      const grabber = await ScreenGrabber.open({ display, xauthority });
+      cleanups.push(() => grabber.close());
+      const browser = await launchBrowser({ viewport: { width: 800, height: 480 } });
+      cleanups.push(() => browser.close());
+      const page = await browser.context.newPage();
+      await page.goto(`${stream.url}&transport=websocket&resize=off`);
+      await page.waitForFunction(() => (globalThis as Win).selkiesStats?.framesDecoded >= 1, null, {
+        timeout: 20_000,
+      });
+      await Deno.writeTextFile(`${where}.go`, "");
+      cleanups.push(() => Deno.remove(`${where}.go`));
+      await page.waitForFunction(() => (globalThis as Win).selkiesStats.screenOps.copy > 0, null, {
+        timeout: 10_000,
+      });
+      await delay(1000);
+      const ms = await expectExact(page, grabber, 8000);
+      const drawn = await ops(page);
+      console.log(
+        `through the gateway: exact ${ms.toFixed(0)} ms into the check (the output runs ~6 s); ops`,
+        drawn,
+      );
+      assert.ok(drawn.lossless > 0, "text came as lossless tiles");
+    } finally {
+      for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(console.error);
+    }
+  },
 });

@@ -164,6 +164,8 @@ export class HybridLoop {
       this.#o.video.set(plan.video && this.#watched);
       if (plan.video) this.#o.video.keyframe();
     }
+    // A keyframe asked for while video runs comes from the encoder (the planner plans no tiles then).
+    if (plan.video && plan.key) this.#o.video.keyframe();
     if (plan.video || !plan.ops.length) return;
     await this.#o.send({ key: plan.key, timestampUs, payload: this.#encode(frame, plan) });
   }
