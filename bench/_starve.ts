@@ -4,8 +4,8 @@
  * 1/(loops+1) when one of its threads is runnable). No cgroup is needed: this box's /sys/fs/cgroup has no v2
  * controllers, and `cpu.max` would not be ours to set on a shared machine anyway.
  *
- * The loops end on their own after `maxS` seconds, even when the benchmark is killed with SIGKILL and no
- * `finally` runs.
+ * The loops also end on their own, when the benchmark's process is gone or after `maxS` seconds, so nothing is
+ * left spinning when the benchmark is killed (SIGKILL, or Playwright's SIGINT handler) and no `finally` runs.
  *
  * @module
  */
@@ -66,9 +66,10 @@ export function startStarver(options: StarveOptions): Starver {
   };
   try {
     for (let i = 0; i < loops; i++) {
-      // `taskset` execs bash, so the child is the loop itself; bash's SECONDS (a builtin, no fork per turn)
-      // ends it after maxS even when the benchmark is killed hard and no `finally` runs.
-      const loop = `while ((SECONDS < ${Math.ceil(options.maxS)})); do :; done`;
+      // `taskset` execs bash, so the child is the loop itself. Builtins only (no fork per turn): it ends when
+      // this process is gone (`kill -0 $PPID`: Playwright's own SIGINT handler exits the benchmark before any
+      // `finally` runs) or after maxS seconds, whichever is first.
+      const loop = `while ((SECONDS < ${Math.ceil(options.maxS)})) && kill -0 $PPID 2>/dev/null; do :; done`;
       children.push(
         new Deno.Command("taskset", {
           args: ["-c", String(cpu), "bash", "-c", loop],

@@ -42,3 +42,17 @@ Deno.test("the loops end on their own after maxS (nothing left spinning if the b
 Deno.test("zero loops is an error", () => {
   assert.throws(() => startStarver({ loops: 0, maxS: 1 }), RangeError);
 });
+
+Deno.test("the loops end when the process that started them is gone", async () => {
+  // A child Deno starts a loop and exits without stopping it (as a benchmark killed hard would); maxS 30 only
+  // bounds a failure of this test.
+  const code = `import { startStarver } from "${new URL("./_starve.ts", import.meta.url).href}";
+    console.log(startStarver({ loops: 1, maxS: 30, cpu: 0 }).pids[0]);
+    Deno.exit(0);`;
+  const out = await new Deno.Command(Deno.execPath(), { args: ["eval", code], stderr: "inherit" }).output();
+  const pid = Number(new TextDecoder().decode(out.stdout).trim());
+  assert.ok(pid > 0);
+  const deadline = Date.now() + 5000;
+  while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  assert.equal(alive(pid), false);
+});
