@@ -109,8 +109,9 @@ Deno.test("full-screen motion switches to video after a few updates and back aft
     modes.push(plan.video);
     viewer.apply(plan, f);
   }
-  // Moving from the third change on (lossy), video after three moving updates.
-  assert.deepEqual(modes, [false, false, false, false, true, true, true, true]);
+  // Video after three updates that each changed nearly the whole screen (not waiting for tiles to count as
+  // moving: a slow viewer's updates come too far apart for that).
+  assert.deepEqual(modes, [false, false, true, true, true, true, true, true]);
   // Still: video holds for the moving window plus a second, then tiles; everything is refined in bounded steps.
   const still = cloneFrame(f);
   let left = -1;
