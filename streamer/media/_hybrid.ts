@@ -153,9 +153,10 @@ export class HybridLoop {
     const damage = grabber.damage();
     const key = this.#keyWanted;
     if (!key && !damage.length && !this.#videoMode && !planner.pending(performance.now())) return;
+    // Taken now: a keyframe asked for while the grab below runs is for the next round, not lost.
+    this.#keyWanted = false;
     const frame = await grabber.grab();
     const timestampUs = Math.round((performance.timeOrigin + performance.now()) * 1000);
-    this.#keyWanted = false;
     const plan = key
       ? planner.keyframe(frame, performance.now())
       : planner.plan(frame, damage, performance.now());

@@ -6,7 +6,7 @@ import { HybridLoop } from "./_hybrid.ts";
 const frame: Frame = { data: new Uint8Array(64 * 32 * 4), width: 64, height: 32, stride: 256 };
 
 /** A planner that answers with what the test queues; `video` says which plans switch to video. */
-function fakeParts() {
+function fakeParts(grab: () => Promise<Frame> = () => Promise.resolve(frame)) {
   const damage: Rect[][] = [];
   const plans: Plan[] = [];
   const sent: { key: boolean; ops: string[] }[] = [];
@@ -29,7 +29,7 @@ function fakeParts() {
     wakeAt: () => null,
   };
   const loop = new HybridLoop({
-    grabber: { grab: () => Promise.resolve(frame), damage: () => damage.shift() ?? [] },
+    grabber: { grab, damage: () => damage.shift() ?? [] },
     planner,
     encoders: { lossless: () => Uint8Array.of(1), lossy: () => Uint8Array.of(2) },
     video: { set: (running) => video.push(running ? "on" : "off"), keyframe: () => video.push("key") },
@@ -89,6 +89,26 @@ Deno.test("hybrid loop: video while the planner says so, with a keyframe first; 
     "a frame encoded before the switch",
   );
   assert.deepEqual(sent.at(-1), { key: false, ops: ["image"] });
+  loop.stop();
+  await running;
+});
+
+Deno.test("hybrid loop: a keyframe asked for while a round waits for its grab is made in the next round", async () => {
+  let release = () => {};
+  let grabs = 0;
+  const { loop, damage, sent } = fakeParts(() => {
+    // The second grab waits until released: the keyframe request comes in meanwhile.
+    if (++grabs !== 2) return Promise.resolve(frame);
+    return new Promise((resolve) => release = () => resolve(frame));
+  });
+  const running = loop.run();
+  await tick();
+  damage.push([{ x: 0, y: 0, w: 1, h: 1 }]);
+  await tick();
+  loop.requestKeyframe(); // a viewer joins during the grab
+  release();
+  await tick();
+  assert.deepEqual(sent.map((u) => u.key), [true, true], "the joining viewer got its key update");
   loop.stop();
   await running;
 });
