@@ -10,9 +10,7 @@ import { delay } from "./fixtures/async.ts";
 import type { Win } from "./fixtures/client_browser.ts";
 import { runX, startViewedSession } from "./fixtures/session.ts";
 import { launchBrowser } from "./fixtures/browser.ts";
-import { startSiteGateway, streamThroughGateway } from "./harness/gateway.ts";
-import { startSlurmCluster } from "./harness/slurm.ts";
-import { hostname } from "node:os";
+import { startGatewaySite, streamThroughGateway } from "./harness/gateway.ts";
 import { ScreenGrabber } from "../streamer/x11/grabber.ts";
 import type { DrawnOps } from "../web/client/screen_updates.ts";
 
@@ -170,10 +168,9 @@ Deno.test({
   async fn() {
     const cleanups: (() => Promise<unknown> | unknown)[] = [];
     try {
-      const cluster = await startSlurmCluster({ nodeName: hostname().split(".")[0] });
-      cleanups.push(() => cluster.stop());
-      const gw = await startSiteGateway(cluster);
-      cleanups.push(() => gw.stop());
+      const site = await startGatewaySite();
+      cleanups.push(() => site.stop());
+      const { cluster, gateway: gw } = site;
       // The desktop says where it runs, so this test can read the X screen the viewer should see.
       const where = await Deno.makeTempFile({ prefix: "selkies-hybrid-display-" });
       cleanups.push(() => Deno.remove(where));

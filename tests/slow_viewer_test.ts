@@ -9,7 +9,6 @@
  * (measured: 2-3 frame times, p50), where a queue grows to many (measured before pacing: 10-14).
  */
 import assert from "node:assert/strict";
-import { hostname } from "node:os";
 import type { CDPSession, Page } from "playwright-core";
 import { launchBrowser, type TestBrowser } from "./fixtures/browser.ts";
 import {
@@ -20,8 +19,7 @@ import {
   TIME_CODE_DESKTOP,
 } from "./fixtures/frame_age.ts";
 import { startStream } from "./fixtures/stream.ts";
-import { startSiteGateway, streamThroughGateway } from "./harness/gateway.ts";
-import { startSlurmCluster } from "./harness/slurm.ts";
+import { startGatewaySite, streamThroughGateway } from "./harness/gateway.ts";
 
 const FPS = 30;
 const GEOMETRY = "640x360";
@@ -155,10 +153,9 @@ Deno.test({
     const cleanups: (() => Promise<unknown> | unknown)[] = [];
     try {
       // Outside a job step the streamer claims the short host name: name the node after it.
-      const cluster = await startSlurmCluster({ nodeName: hostname().split(".")[0] });
-      cleanups.push(() => cluster.stop());
-      const gw = await startSiteGateway(cluster);
-      cleanups.push(() => gw.stop());
+      const site = await startGatewaySite();
+      cleanups.push(() => site.stop());
+      const { cluster, gateway: gw } = site;
       const stream = await streamThroughGateway(cluster, gw.url, {
         geometry: GEOMETRY,
         fps: FPS,

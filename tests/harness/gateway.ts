@@ -9,7 +9,7 @@ import { localAllocation } from "../../jobs/allocation.ts";
 import { type SessionKeys, sessionKeys } from "../../protocol/session_id.ts";
 import { newSecret } from "../../secrets.ts";
 import { runGateway, type RunGatewayOptions, type RunningGateway } from "../../web/gateway/mod.ts";
-import type { SlurmCluster } from "./slurm.ts";
+import { type SlurmCluster, startSlurmCluster } from "./slurm.ts";
 import { delay } from "../fixtures/async.ts";
 import { startStream, type StartStreamOptions, type TestStream } from "../fixtures/stream.ts";
 
@@ -55,6 +55,40 @@ export function startSiteGateway(
  */
 export function streamerNodeName(): string {
   return localAllocation().nodeName;
+}
+
+/** A test cluster whose node is this host, and a site gateway in front of it. */
+export interface GatewaySite extends AsyncDisposable {
+  cluster: SlurmCluster;
+  gateway: RunningGateway;
+  /** Stops the gateway, then the cluster. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a SLURM cluster named for {@linkcode streamThroughGateway}'s sessions and a site gateway for it.
+ *
+ * @example
+ * ```ts
+ * import { startGatewaySite, streamThroughGateway } from "./gateway.ts";
+ * await using site = await startGatewaySite();
+ * const stream = await streamThroughGateway(site.cluster, site.gateway.url);
+ * await stream.stop();
+ * ```
+ */
+export async function startGatewaySite(): Promise<GatewaySite> {
+  const cluster = await startSlurmCluster({ nodeName: streamerNodeName() });
+  try {
+    const gateway = await startSiteGateway(cluster);
+    const stop = async () => {
+      await gateway.stop();
+      await cluster.stop();
+    };
+    return { cluster, gateway, stop, [Symbol.asyncDispose]: stop };
+  } catch (error) {
+    await cluster.stop();
+    throw error;
+  }
 }
 
 /** A ready session registered at a gateway, and the job it runs for. */
