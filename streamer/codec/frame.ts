@@ -5,21 +5,13 @@
  * @module
  */
 import type { Rect } from "../../protocol/screen_update.ts";
+import type { Frame } from "../hybrid/frame.ts";
 import { SelkiesError } from "../../errors.ts";
 
 export type { Rect } from "../../protocol/screen_update.ts";
 
-/** A screen image: `height` rows of `width` BGRX pixels, each row starting `stride` bytes after the last. */
-export interface Frame {
-  /** The pixels (at least `stride * (height - 1) + width * 4` bytes). */
-  data: Uint8Array;
-  /** Width in pixels. */
-  width: number;
-  /** Height in pixels. */
-  height: number;
-  /** Bytes from one row to the next (at least `width * 4`). */
-  stride: number;
-}
+/** A screen image (BGRX rows `stride` bytes apart): one home, the hybrid encoder's, that both read. */
+export type { Frame } from "../hybrid/frame.ts";
 
 /**
  * An image could not be encoded or decoded (its library is missing, or refused the input). Exit code 2.
