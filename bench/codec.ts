@@ -4,7 +4,8 @@
  * screen. Content: a real xterm showing syntax-highlighted Python (bench/content/_terminal.ts, "code"), grabbed
  * from a private Xvfb, and a denser synthetic text (random glyphs in four colours on white, every row full).
  * Prints the median time of `--n` runs (default 21) and the median encoded size; 64x64 rows cycle through
- * the screen's tiles that are not one colour.
+ * the screen's tiles that are not one colour. Grabs: the whole screen, and partial grabs into the grabber's
+ * mirror (a 640x120 area, a full-width stripe, 16 scattered 64x64 tiles, their bounding box).
  *
  * Run: `deno run -A bench/codec.ts [--n 21]`
  *
@@ -73,6 +74,23 @@ function busyTiles(frame: Frame, max: number): Rect[] {
   return tiles;
 }
 
+/** Partial grabs: what they read, and the areas. */
+function partialGrabs(): [string, Rect[]][] {
+  const tiles = Array.from({ length: 16 }, (_, i) => ({
+    x: (i % 4) * 448,
+    y: Math.floor(i / 4) * 256,
+    w: 64,
+    h: 64,
+  }));
+  return [
+    ["640x120 area", [{ x: 0, y: 128, w: 640, h: 120 }]],
+    [`${W}x120 stripe`, [{ x: 0, y: 128, w: W, h: 120 }]],
+    ["16 tiles 64x64", tiles],
+    ["their box 1408x832", [{ x: 0, y: 0, w: 1408, h: 832 }]],
+    ["nothing", []],
+  ];
+}
+
 async function encodes(content: string, frame: Frame): Promise<string[][]> {
   const rows: string[][] = [];
   const tiles = busyTiles(frame, n);
@@ -112,11 +130,17 @@ try {
   try {
     await new Promise((resolve) => setTimeout(resolve, 3000)); // the terminal fills the screen
     const [grabMs] = await time(n, () => grabber.grab());
+    const grabRows: string[][] = [];
+    for (const [what, areas] of partialGrabs()) {
+      const [ms] = await time(n, () => grabber.grab(areas));
+      grabRows.push(["xterm", "XShm grab into the mirror", what, ms.toFixed(2), ""]);
+    }
     const shot = await grabber.grab();
     const xterm = { ...shot, data: shot.data.slice() }; // a still copy: the terminal keeps drawing
     const rows = [
       ["content", "operation", "size", "median ms", "median bytes"],
       ["xterm", "XShm grab", `${W}x${H}`, grabMs.toFixed(2), String(W * H * 4)],
+      ...grabRows,
       ...await encodes("xterm code", xterm),
       ...await encodes("synthetic text", syntheticText()),
     ];

@@ -16,7 +16,8 @@ import { ScreenGrabber } from "../x11/grabber.ts";
 
 /** What the loop needs from the screen grabber (streamer/x11/grabber.ts). */
 export interface HybridGrabber {
-  grab(): Promise<Frame>;
+  /** The whole screen, read only where `areas` say it changed when given (the rest as last grabbed). */
+  grab(areas?: readonly Rect[]): Promise<Frame>;
   damage(): Rect[];
 }
 
@@ -155,7 +156,8 @@ export class HybridLoop {
     if (!key && !damage.length && !this.#videoMode && !planner.pending(performance.now())) return;
     // Taken now: a keyframe asked for while the grab below runs is for the next round, not lost.
     this.#keyWanted = false;
-    const frame = await grabber.grab();
+    // A keyframe reads all of the screen; else only the damage (the grabber keeps the rest current).
+    const frame = await grabber.grab(key ? undefined : damage);
     const timestampUs = Math.round((performance.timeOrigin + performance.now()) * 1000);
     const plan = key
       ? planner.keyframe(frame, performance.now())

@@ -1,6 +1,6 @@
 /**
- * Screen capture for the hybrid encoding: the whole root window read back through MIT-SHM on demand, and
- * where X says the screen changed since the last look (XDamage), so the encoder only compares those areas.
+ * Screen capture for the hybrid encoding: the root window read back through MIT-SHM into a mirror of the
+ * screen, only where X says it changed since the last look (XDamage): the still rest costs nothing.
  *
  * Two connections of its own, as X11Session: the grab connection's calls (XShmGetImage, attaching and
  * resizing the image, all round trips) run one at a time on Deno's blocking pool, so a server grab held by
@@ -77,9 +77,8 @@ export class ScreenGrabber {
    * import { ScreenGrabber } from "./grabber.ts";
    * const grabber = await ScreenGrabber.open({ display: ":5", xauthority: "/run/user/1000/Xauthority" });
    * try {
-   *   const changed = grabber.damage(); // since the last call: where to compare
-   *   const frame = await grabber.grab(); // valid until the next grab() or close()
-   *   console.log(changed.length, frame.width, frame.height);
+   *   const frame = await grabber.grab(grabber.damage()); // all of the screen the first time
+   *   console.log(frame.width, frame.height); // later grabs update the same frame where it changed
    * } finally {
    *   await grabber.close();
    * }
@@ -138,13 +137,15 @@ export class ScreenGrabber {
   }
 
   /**
-   * Reads the whole screen. The frame's `data` is a view on shared memory, overwritten by the next grab
-   * and unmapped by {@linkcode ScreenGrabber.close}: copy what must outlive them. After the screen was
-   * resized, the frame has the new size and {@linkcode ScreenGrabber.damage} reports all of it.
+   * Reads the screen where `areas` (what {@linkcode ScreenGrabber.damage} returned) say, the rest staying as
+   * earlier grabs left it: the whole current screen as long as every change was passed. Reads all of it
+   * without `areas`, the first time, and after a resize (then damage() reports all of it) or an error. The
+   * frame's `data` is a view on shared memory, updated in place by later grabs and unmapped by
+   * {@linkcode ScreenGrabber.close}: copy what must outlive them.
    *
    * @throws {X11Error} when the connection is lost or the grabber closed.
    */
-  grab(): Promise<Frame> {
+  grab(areas?: readonly Rect[]): Promise<Frame> {
     return this.#serial(async () => {
       this.#drain();
       const size = this.#size;
@@ -152,7 +153,7 @@ export class ScreenGrabber {
       if (!image || image.width !== size.width || image.height !== size.height) {
         image = await this.#resize(size);
       }
-      if (!await image.read(this.#root)) {
+      if (!await image.read(this.#root, areas)) {
         // A lost connection is reported from a timer (_errors.ts): let it land before asking the server.
         await new Promise((resolve) => setTimeout(resolve, 0));
         this.#check();

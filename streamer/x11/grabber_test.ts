@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { startTestDisplay, type TestDisplay } from "../../tests/fixtures/xvfb.ts";
 import { delay, waitFor } from "../../tests/fixtures/async.ts";
 import { coalesceRects, type Frame, type Rect, ScreenGrabber } from "./grabber.ts";
+import { readPlan } from "./_shm.ts";
 import { openX11 } from "./session.ts";
 import { decodeWebp, encodeWebp } from "../codec/webp.ts";
 
@@ -50,6 +51,18 @@ function holdServer(display: string, xauthority: string): () => void {
     x11.symbols.XCloseDisplay(dpy); // ends the grab
     x11.close();
   };
+}
+
+/** Damage until none came for 300 ms (the screen is still). */
+async function damageUntilStill(grabber: ScreenGrabber): Promise<Rect[]> {
+  const seen: Rect[] = [];
+  for (let quiet = 0; quiet < 3;) {
+    await delay(100);
+    const rects = grabber.damage();
+    seen.push(...rects);
+    quiet = rects.length ? 0 : quiet + 1;
+  }
+  return seen;
 }
 
 const covers = (r: Rect, x: number, y: number) => x >= r.x && y >= r.y && x < r.x + r.w && y < r.y + r.h;
@@ -142,6 +155,57 @@ Deno.test("ScreenGrabber on a real Xvfb: pixels, damage, resize, close", async (
       }
     });
 
+    await t.step("a grab of the damaged areas equals a full grab of the same screen", async () => {
+      await x.run("xsetroot", ["-solid", "#305070"]);
+      await damageUntilStill(grabber);
+      const before = (await grabber.grab()).data.slice();
+      const term = x.group.spawn("xterm", "xterm", {
+        args: ["-geometry", "40x8+200+300", "-bg", "#f0f0e0", "-fg", "#900000", "-e", "sh", "-c"].concat(
+          "printf 'partial\\nreads\\n'; ls /; sleep 60",
+        ),
+        env: x.display.env,
+        stdout: "null",
+        stderr: "null",
+        expectExit: true,
+      });
+      const other = await ScreenGrabber.open({ display: x.display.name, xauthority: x.display.xauthority });
+      try {
+        await waitFor("the xterm's text", async () => {
+          const [b, g, r] = pixel(await other.grab(), 220, 310);
+          return b === 0xe0 && g === 0xf0 && r === 0xf0;
+        });
+        const damage = await damageUntilStill(grabber);
+        const frame = await grabber.grab(damage);
+        const full = await other.grab(); // a fresh grabber reads all of the screen
+        assert.ok(before.some((v, i) => v !== frame.data[i]), "the partial grab brought the xterm");
+        assert.notEqual(readPlan(damage, 1280, 720), "full", JSON.stringify(damage));
+        const at = frame.data.findIndex((v, i) => v !== full.data[i]); // same size: stride = width * 4
+        assert.equal(at, -1, `pixel ${(at % frame.stride) / 4},${Math.floor(at / frame.stride)} differs`);
+      } finally {
+        Deno.kill(-term.pid, "SIGKILL");
+        await term.exited;
+        await other.close();
+      }
+    });
+
+    await t.step("a change outside the given areas is not read; its damage brings it", async () => {
+      await damageUntilStill(grabber);
+      await grabber.grab();
+      await x.run("xsetroot", ["-solid", "#c08040"]);
+      await damageUntil(grabber, "the root's damage", (seen) => seen.some((r) => r.w === 1280));
+      const area = { x: 1000, y: 600, w: 100, h: 50 };
+      let frame = await grabber.grab([area]);
+      assert.deepEqual(pixel(frame, 1050, 620), [0x40, 0x80, 0xc0], "inside the area: read");
+      for (const [px, py] of [[999, 620], [1050, 650], [10, 10]]) {
+        assert.deepEqual(pixel(frame, px, py), [0x70, 0x50, 0x30], `outside, at ${px},${py}: as before`);
+      }
+      frame = await grabber.grab([{ x: -50, y: 700, w: 100, h: 100 }]); // clipped to 50x20
+      assert.deepEqual(pixel(frame, 49, 719), [0x40, 0x80, 0xc0]);
+      assert.deepEqual(pixel(frame, 50, 719), [0x70, 0x50, 0x30]);
+      frame = await grabber.grab([{ x: 0, y: 0, w: 1280, h: 720 }]);
+      assert.deepEqual(pixel(frame, 10, 10), [0x40, 0x80, 0xc0], "a whole-screen area reads all");
+    });
+
     await t.step("a resize is followed: the next grab has the new size, all of it damaged", async () => {
       for (const [w, h] of [[1000, 700], [1920, 1080], [1280, 720]]) {
         assert.deepEqual(await session.resize(w, h), { width: w, height: h });
@@ -201,6 +265,20 @@ Deno.test("coalesceRects merges neighbours and overlaps, keeps distant rectangle
   );
   assert.deepEqual(coalesceRects(grid, 64), [{ x: 0, y: 0, w: 904, h: 904 }]);
   assert.equal(coalesceRects(grid.slice(0, 64), 64).length, 64);
+});
+
+Deno.test("readPlan clips the areas, reads all of the screen past half of it, boxes many areas", () => {
+  assert.deepEqual(readPlan([{ x: -10, y: 90, w: 30, h: 30 }, { x: 200, y: 0, w: 5, h: 5 }], 100, 100), [
+    { x: 0, y: 90, w: 20, h: 10 },
+  ]);
+  assert.deepEqual(readPlan([], 100, 100), []);
+  assert.equal(readPlan([{ x: 0, y: 0, w: 100, h: 51 }], 100, 100), "full");
+  assert.deepEqual(readPlan([{ x: 0, y: 0, w: 100, h: 50 }], 100, 100), [{ x: 0, y: 0, w: 100, h: 50 }]);
+  const dots = (n: number, step: number) =>
+    Array.from({ length: n }, (_, i) => ({ x: (i % 4) * step, y: Math.floor(i / 4) * step, w: 2, h: 2 }));
+  assert.equal(readPlan(dots(16, 20), 100, 100).length, 16);
+  assert.deepEqual(readPlan(dots(17, 10), 100, 100), [{ x: 0, y: 0, w: 32, h: 42 }]);
+  assert.equal(readPlan(dots(17, 20), 100, 100), "full", "a box of 62x82: past half");
 });
 
 Deno.test("ScreenGrabber: a lost X server rejects the grab instead of ending the process", async () => {
