@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { ScreenOp } from "../protocol/screen_update.ts";
 import type { Bucket } from "./_gpu_viewer.ts";
 
 const SIZES: Record<string, [number, number]> = {
@@ -25,24 +26,127 @@ export interface BenchCase {
   height: number;
   /** Frames per second. */
   fps: number;
+  /** The session's `--encoding`: full-frame H.264, or screen updates (docs/hybrid.md). */
+  encoding: "video" | "hybrid";
 }
 
 /**
- * Parses `gl-1080p60` / `idle-4k30` into a case.
+ * Parses `gl-1080p60` / `idle-4k30` into a case; a `-hybrid` suffix (`gl-1080p60-hybrid`) runs the same
+ * session with `--encoding hybrid`.
  *
  * @example
  * ```ts
  * import { parseCase } from "./_gpu_report.ts";
- * parseCase("gl-4k30"); // { name: "gl-4k30", content: "gl", width: 3840, height: 2160, fps: 30 }
+ * parseCase("gl-4k30"); // { name: "gl-4k30", content: "gl", width: 3840, height: 2160, fps: 30, encoding: "video" }
+ * parseCase("gl-4k30-hybrid").encoding; // "hybrid"
  * ```
  */
 export function parseCase(name: string): BenchCase {
-  const m = name.match(/^(gl|idle)-(720p|1080p|1440p|4k)(\d+)$/);
+  const m = name.match(/^(gl|idle)-(720p|1080p|1440p|4k)(\d+)(-hybrid)?$/);
   if (!m || Number(m[3]) < 1 || Number(m[3]) > 120) {
-    throw new TypeError(`case ${JSON.stringify(name)} is not <gl|idle>-<720p|1080p|1440p|4k><fps 1-120>`);
+    throw new TypeError(
+      `case ${JSON.stringify(name)} is not <gl|idle>-<720p|1080p|1440p|4k><fps 1-120>[-hybrid]`,
+    );
   }
   const [width, height] = SIZES[m[2]];
-  return { name, content: m[1] as "gl" | "idle", width, height, fps: Number(m[3]) };
+  const encoding = m[4] ? "hybrid" : "video";
+  return { name, content: m[1] as "gl" | "idle", width, height, fps: Number(m[3]), encoding };
+}
+
+/** What a hybrid stream's screen updates carried (protocol/screen_update.ts), counted by the viewer. */
+export interface Carried {
+  /** Updates holding an H.264 frame (the planner had switched to video). */
+  videoUpdates: number;
+  /** Updates of copies, fills and image tiles only. */
+  tileUpdates: number;
+  /** Bytes of H.264 in `video` operations. */
+  videoBytes: number;
+  /** Bytes of WebP and JPEG in `image` operations. */
+  imageBytes: number;
+  /** Lossless (WebP) image tiles. */
+  lossless: number;
+  /** Lossy (JPEG) image tiles. */
+  lossy: number;
+  /** `fill` operations. */
+  fills: number;
+  /** `copy` operations (scrolls). */
+  copies: number;
+  /** Updates the viewer could not decode. */
+  malformed: number;
+}
+
+/**
+ * Nothing carried yet.
+ *
+ * @example
+ * ```ts
+ * import { noneCarried } from "./_gpu_report.ts";
+ * noneCarried().videoUpdates; // 0
+ * ```
+ */
+export function noneCarried(): Carried {
+  return {
+    videoUpdates: 0,
+    tileUpdates: 0,
+    videoBytes: 0,
+    imageBytes: 0,
+    lossless: 0,
+    lossy: 0,
+    fills: 0,
+    copies: 0,
+    malformed: 0,
+  };
+}
+
+/**
+ * Adds one decoded update's operations to `carried` (in place); `null` counts a malformed update.
+ *
+ * @example
+ * ```ts
+ * import { noneCarried, tally } from "./_gpu_report.ts";
+ * const carried = noneCarried();
+ * tally(carried, [{ op: "video", key: true, x: 0, y: 0, w: 64, h: 64, data: new Uint8Array(10) }]);
+ * carried.videoUpdates; // 1
+ * ```
+ */
+export function tally(carried: Carried, ops: readonly ScreenOp[] | null): Carried {
+  if (ops === null) {
+    carried.malformed++;
+    return carried;
+  }
+  let video = false;
+  for (const op of ops) {
+    if (op.op === "video") {
+      video = true;
+      carried.videoBytes += op.data.byteLength;
+    } else if (op.op === "image") {
+      carried.imageBytes += op.data.byteLength;
+      if (op.lossless) carried.lossless++;
+      else carried.lossy++;
+    } else if (op.op === "fill") carried.fills++;
+    else if (op.op === "copy") carried.copies++;
+  }
+  if (video) carried.videoUpdates++;
+  else carried.tileUpdates++;
+  return carried;
+}
+
+/**
+ * One line of what a hybrid stream carried, e.g. `587 video + 3 tile upd.; 99% of bytes video`.
+ *
+ * @example
+ * ```ts
+ * import { carriedText, noneCarried } from "./_gpu_report.ts";
+ * carriedText({ ...noneCarried(), tileUpdates: 2, lossless: 5, imageBytes: 900 });
+ * // "0 video + 2 tile upd. (5 WebP, 0 JPEG, 0 fill, 0 copy); 0% of bytes video"
+ * ```
+ */
+export function carriedText(c: Carried): string {
+  const bytes = c.videoBytes + c.imageBytes;
+  const share = bytes ? Math.round(c.videoBytes / bytes * 100) : 0;
+  return `${c.videoUpdates} video + ${c.tileUpdates} tile upd. (${c.lossless} WebP, ${c.lossy} JPEG, ` +
+    `${c.fills} fill, ${c.copies} copy); ${share}% of bytes video` +
+    (c.malformed ? `; ${c.malformed} malformed` : "");
 }
 
 /** What one measured session gave. */
@@ -75,6 +179,8 @@ export interface CaseResult extends BenchCase {
   glMs: { render: number; readback: number; put: number } | null;
   /** Whether nvidia-smi listed the GL program as a GPU process (null without nvidia-smi). */
   glOnGpu: boolean | null;
+  /** What the hybrid stream's updates carried in the measured seconds (null for `--encoding video`). */
+  carried: Carried | null;
 }
 
 /**
@@ -153,6 +259,7 @@ const COLUMNS: [string, (r: CaseResult) => string][] = [
   ["ready", (r) => `${(r.readyMs / 1000).toFixed(1)} s`],
   ["1st frame", (r) => `${r.firstFrameMs.toFixed(0)} ms`],
   ["verdict", (r) => verdict(r)],
+  ["carried (hybrid)", (r) => r.carried ? carriedText(r.carried) : "-"],
 ];
 
 function ms(n: number): string {

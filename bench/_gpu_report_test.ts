@@ -1,5 +1,14 @@
 import assert from "node:assert/strict";
-import { breakdown, type CaseResult, rows, summarize, verdict } from "./_gpu_report.ts";
+import {
+  breakdown,
+  carriedText,
+  type CaseResult,
+  noneCarried,
+  rows,
+  summarize,
+  tally,
+  verdict,
+} from "./_gpu_report.ts";
 import { markdownTable, textTable } from "./table.ts";
 
 const result: CaseResult = {
@@ -8,6 +17,7 @@ const result: CaseResult = {
   width: 1920,
   height: 1080,
   fps: 60,
+  encoding: "video",
   encoder: "x264enc",
   codec: "avc1.42e02a",
   readyMs: 1200,
@@ -22,6 +32,7 @@ const result: CaseResult = {
   glRenderer: "NVIDIA H100",
   glMs: { render: 0.2, readback: 1.5, put: 2 },
   glOnGpu: true,
+  carried: null,
 };
 
 Deno.test("summarize gives mean and worst fps and kbit/s of one-second buckets", () => {
@@ -70,4 +81,36 @@ Deno.test("tables carry one row per case with every column", () => {
   const text = textTable(rows([result])).split("\n");
   assert.equal(text.length, 2);
   assert.equal(text[0].indexOf("encoder"), text[1].indexOf("x264enc"));
+});
+
+Deno.test("tally counts video and tile updates, their bytes and operations; carriedText says it in a line", () => {
+  const carried = noneCarried();
+  const data = new Uint8Array(100);
+  tally(carried, [
+    { op: "size", width: 64, height: 64 },
+    { op: "fill", x: 0, y: 0, w: 64, h: 64, rgb: [0, 0, 0] },
+    { op: "image", format: "webp", lossless: true, x: 0, y: 0, w: 8, h: 8, data },
+    { op: "image", format: "jpeg", lossless: false, x: 0, y: 0, w: 8, h: 8, data },
+    { op: "copy", sx: 0, sy: 8, w: 64, h: 56, dx: 0, dy: 0 },
+  ]);
+  tally(carried, [{ op: "video", key: false, x: 0, y: 0, w: 64, h: 64, data: new Uint8Array(600) }]);
+  tally(carried, null);
+  assert.deepEqual(carried, {
+    videoUpdates: 1,
+    tileUpdates: 1,
+    videoBytes: 600,
+    imageBytes: 200,
+    lossless: 1,
+    lossy: 1,
+    fills: 1,
+    copies: 1,
+    malformed: 1,
+  });
+  assert.equal(
+    carriedText(carried),
+    "1 video + 1 tile upd. (1 WebP, 1 JPEG, 1 fill, 1 copy); 75% of bytes video; 1 malformed",
+  );
+  const row = rows([{ ...result, name: "gl-1080p60-hybrid", encoding: "hybrid", carried }])[1];
+  assert.match(row.at(-1)!, /^1 video \+ 1 tile upd\./);
+  assert.equal(rows([result])[1].at(-1), "-");
 });

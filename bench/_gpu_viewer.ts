@@ -1,19 +1,26 @@
 /**
  * A measuring WebSocket viewer for bench/gpu.ts: connects like the browser does (Bearer token), then
  * counts the video frames and bytes that reach it, per second, without decoding them. This measures
- * what the transport delivers, not what a browser would display.
+ * what the transport delivers, not what a browser would display. With `--encoding hybrid` a frame is one
+ * screen update; its operations are parsed (not drawn) to tell video from tiles.
  *
  * @module
  */
 import { decodeMediaFrame } from "../protocol/framing.ts";
+import { decodeScreenUpdate, SCREEN_CODEC } from "../protocol/screen_update.ts";
 import { openSocket } from "../tests/harness/gateway.ts";
+import { type Carried, noneCarried, tally } from "./_gpu_report.ts";
 
 /** What this viewer reads of the server's `hello`. */
 export interface HelloInfo {
   /** Encoder element, e.g. `x264enc`. */
   encoder: string;
-  /** WebCodecs codec string of the video. */
+  /** WebCodecs codec string of the video (`selkies-screen/1` for hybrid screen updates). */
   codec: string;
+  /** Screen size. */
+  width: number;
+  /** Screen size. */
+  height: number;
 }
 
 /** One second of delivered video. */
@@ -36,6 +43,8 @@ export interface MeasuringViewer {
   reset(): void;
   /** The buckets since the last reset; the running one is left out. */
   buckets(): Bucket[];
+  /** What the screen updates since the last reset carried (null when the session sends plain video). */
+  carried(): Carried | null;
   /** Closes the socket. */
   close(): void;
 }
@@ -73,12 +82,20 @@ export async function connectViewer(options: ConnectViewerOptions): Promise<Meas
   let first = NaN;
   let current = empty();
   let done: Bucket[] = [];
+  let carried = noneCarried();
+  let screen: { width: number; height: number } | undefined;
+  let updates = false;
   const hello = Promise.withResolvers<HelloInfo>();
   hello.promise.catch(() => {}); // awaited below, after the handshake
   socket.ws.onmessage = (event) => {
     if (typeof event.data === "string") {
       const message = JSON.parse(event.data);
-      if (message.t === "hello") hello.resolve(message);
+      if (message.t === "hello") {
+        updates = message.codec === SCREEN_CODEC;
+        screen = { width: message.width, height: message.height };
+        hello.resolve(message);
+      }
+      if (message.t === "screen") screen = { width: message.width, height: message.height };
       return;
     }
     const frame = decodeMediaFrame(new Uint8Array(event.data as ArrayBuffer));
@@ -87,6 +104,15 @@ export async function connectViewer(options: ConnectViewerOptions): Promise<Meas
     current.frames++;
     current.bytes += frame.payload.byteLength;
     if (frame.key) current.keyframes++;
+    if (updates) {
+      try {
+        const ops = decodeScreenUpdate(frame.payload, screen);
+        for (const op of ops) if (op.op === "size") screen = { width: op.width, height: op.height };
+        tally(carried, ops);
+      } catch {
+        tally(carried, null);
+      }
+    }
   };
   const tick = setInterval(() => {
     done.push(current);
@@ -108,8 +134,10 @@ export async function connectViewer(options: ConnectViewerOptions): Promise<Meas
       reset: () => {
         done = [];
         current = empty();
+        carried = noneCarried();
       },
       buckets: () => [...done],
+      carried: () => updates ? { ...carried } : null,
       close,
     };
   } catch (error) {

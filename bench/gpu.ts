@@ -8,7 +8,8 @@
  *   scripts/deno run -A bench/gpu.ts [--out DIR] [--seconds 10] [--warmup 3] [--cases gl-1080p60,...]
  *     [--cpus 0-3]   (sessions under `taskset -c`: x264 sizes its thread pool by the CPUs it may use)
  *
- * A case is `<gl|idle>-<720p|1080p|1440p|4k><fps>`. glspin must be on PATH (scripts/gpu/run.sh builds
+ * A case is `<gl|idle>-<720p|1080p|1440p|4k><fps>[-hybrid]`: the `-hybrid` twin runs the same session with
+ * `--encoding hybrid` (screen updates; H.264 inside them while most of the screen moves). glspin must be on PATH (scripts/gpu/run.sh builds
  * the environment; on a desktop machine: `cc -O2 -o glspin scripts/gpu/glspin.c -lEGL -lGLESv2 -lX11
  * -lXext`). Chromium is not part of this run: frames are counted, not decoded.
  *
@@ -32,7 +33,8 @@ import { machineInfo } from "./machine.ts";
 import { argv, CLOCK_TICKS, descendants, readAllStats, threadTicks } from "./procstat.ts";
 import { markdownTable, textTable } from "./table.ts";
 
-const DEFAULT_CASES = "idle-1080p60,gl-720p30,gl-1080p30,gl-1080p60,gl-4k30";
+const DEFAULT_CASES = "idle-1080p60,gl-720p30,gl-1080p30,gl-1080p60,gl-4k30," +
+  "idle-1080p60-hybrid,gl-1080p60-hybrid,gl-4k30-hybrid";
 
 async function command(cmd: string, args: string[]): Promise<string | null> {
   try {
@@ -71,7 +73,14 @@ export async function measureCase(c: BenchCase, options: MeasureOptions = {}): P
     ? `exec glspin --fps ${c.fps} --stats ${dir}/glspin.jsonl`
     : "exec sleep 1d";
   try {
-    const session = await startStream({ geometry: `${c.width}x${c.height}`, fps: c.fps, desktop, cpus, dir });
+    const session = await startStream({
+      geometry: `${c.width}x${c.height}`,
+      fps: c.fps,
+      desktop,
+      cpus,
+      dir,
+      args: ["--encoding", c.encoding],
+    });
     try {
       const viewer = await connectViewer({ url: session.url, token: session.token });
       try {
@@ -94,6 +103,7 @@ export async function measureCase(c: BenchCase, options: MeasureOptions = {}): P
         const threadsAfter = threadTicks(server(await readAllStats()));
         const elapsed = (performance.now() - t0) / 1000;
         const { fps, minFps, kbps } = summarize(viewer.buckets());
+        const carried = viewer.carried();
         const gl = c.content === "gl" ? await glStats(`${dir}/glspin.jsonl`, seconds) : null;
         return {
           ...c,
@@ -115,6 +125,7 @@ export async function measureCase(c: BenchCase, options: MeasureOptions = {}): P
           glRenderer: gl?.renderer ?? null,
           glMs: gl?.ms ?? null,
           glOnGpu: smi === null || c.content === "idle" ? null : /glspin/.test(smi),
+          carried,
         };
       } finally {
         viewer.close();
@@ -226,6 +237,7 @@ if (import.meta.main) {
     "",
     ...failures.map((f) => `- ${f.case} failed: ${f.error}`),
     "Verdicts: >= 95% of the asked fps delivered; 1080p60 also <= 100% of one core on the server.",
+    "Hybrid cases (`-hybrid`): a frame is one screen update; `carried` counts its operations.",
   ].join("\n");
   await Deno.writeTextFile(`${out}/gpu.md`, md + "\n");
   console.log(`wrote ${out}/gpu.json and gpu.md`);

@@ -9,9 +9,12 @@ Deno.test("parseCase reads content, size and fps, and refuses anything else", ()
     width: 3840,
     height: 2160,
     fps: 30,
+    encoding: "video",
   });
+  assert.equal(parseCase("gl-1080p60-hybrid").encoding, "hybrid");
+  assert.equal(parseCase("gl-1080p60-hybrid").width, 1920);
   assert.deepEqual(parseCase("idle-720p60").width, 1280);
-  for (const bad of ["gl-1080p", "gl-1080p0", "gl-1080p121", "vnc-720p30", "gl-800p30"]) {
+  for (const bad of ["gl-1080p", "gl-1080p0", "gl-1080p121", "vnc-720p30", "gl-800p30", "gl-720p30-tiles"]) {
     assert.throws(() => parseCase(bad), TypeError, bad);
   }
 });
@@ -28,5 +31,21 @@ Deno.test({
     assert.ok(r.firstFrameMs > 0 && r.firstFrameMs < 10_000, `first frame ${r.firstFrameMs} ms`);
     assert.ok(r.serverCpu < 50, `an idle session costs ${r.serverCpu}% of a core`);
     assert.equal(r.glFps, null);
+    assert.equal(r.carried, null);
+  },
+});
+
+Deno.test({
+  name:
+    "measureCase runs the hybrid twin: an idle screen sends its key update before measuring, then nothing",
+  sanitizeResources: false,
+  fn: async () => {
+    const r = await measureCase(parseCase("idle-720p15-hybrid"), { seconds: 2, warmup: 1 });
+    assert.equal(r.codec, "selkies-screen/1");
+    assert.ok(r.firstFrameMs > 0 && r.firstFrameMs < 10_000, `first update ${r.firstFrameMs} ms`);
+    assert.ok(r.carried, "screen updates are counted");
+    assert.equal(r.carried.videoUpdates, 0, "a still screen never switches to video");
+    assert.equal(r.carried.malformed, 0);
+    assert.ok(r.kbps < 10, `an idle hybrid stream sent ${r.kbps} kbit/s`);
   },
 });

@@ -4,6 +4,7 @@
 #
 # What goes in (see docs/gpu.md): the pinned deno binary; node_modules (deno runs offline from it);
 # gst-launch/gst-inspect, gst-plugin-scanner and only the GStreamer plugins a WebSocket session uses (+ nvcodec, openh264 and vpx so the encoder probe has something to reject or fall back to);
+# the hybrid encoding's libXdamage, libXext, libwebp and libturbojpeg;
 # Xvfb, xkbcomp, xkb-data, xauth, xclip; the glvnd GL loaders (libEGL, libGLESv2, libGL, libOpenGL); and
 # glspin (scripts/gpu/glspin.c), the EGL test program. Shared libraries are taken from this Debian 12 box
 # by ELF closure (ldd of exactly those files), not by package dependency closure, which for plugins-bad
@@ -50,9 +51,11 @@ cp "$ARCH/gstreamer1.0/gstreamer-1.0/gst-plugin-scanner" "$STAGE/libexec/"
 PLUGINS="coreelements app videoconvertscale videotestsrc ximagesrc x264 videoparsersbad nvcodec openh264 vpx"
 for p in $PLUGINS; do cp "$GST/libgst$p.so" "$STAGE/lib/gstreamer-1.0/"; done
 cp -r /usr/share/X11/xkb "$STAGE/share/X11/xkb"
-# Libraries deno opens with dlopen (streamer/gst, streamer/x11) and the GL loaders glspin and Xvfb use.
+# Libraries deno opens with dlopen (streamer/gst, streamer/x11, streamer/codec: the hybrid encoding's XShm
+# grabber with XDamage, its WebP and JPEG tiles) and the GL loaders glspin and Xvfb use.
 DLOPEN="libgstreamer-1.0.so.0 libgobject-2.0.so.0 libglib-2.0.so.0 libgstapp-1.0.so.0 libgstvideo-1.0.so.0
   libgstwebrtc-1.0.so.0 libgstsdp-1.0.so.0 libX11.so.6 libXfixes.so.3 libXrandr.so.2 libXtst.so.6
+  libXdamage.so.1 libXext.so.6 libwebp.so.7 libturbojpeg.so.0
   libEGL.so.1 libGLESv2.so.2 libGL.so.1 libGLX.so.0 libOpenGL.so.0 libGLdispatch.so.0"
 for l in $DLOPEN; do cp -L "$ARCH/$l" "$STAGE/lib/"; done
 
