@@ -204,7 +204,10 @@ Deno.test({
       await Deno.writeTextFile(`${where}.go`, "");
       cleanups.push(() => Deno.remove(`${where}.go`));
       await page.waitForFunction(() => (globalThis as Win).selkiesStats.screenOps.copy > 0, null, {
-        timeout: 10_000,
+        timeout: 20_000,
+      }).catch(async (error) => {
+        const stats = await page.evaluate(() => JSON.stringify((globalThis as Win).selkiesStats));
+        throw new Error(`no scroll copy arrived: ${error.message}; the page's stats: ${stats}`);
       });
       await delay(1000);
       const ms = await expectExact(page, grabber, 8000);
