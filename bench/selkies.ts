@@ -43,11 +43,11 @@ export async function startSelkies(options: SelkiesOptions): Promise<PeerSession
     geometry: options.geometry,
     fps,
     desktop: `${DENO_PATH} run -A --quiet ${STAMP_PATH} ${options.content}`,
-    // video is the streamer's default: the baseline peers run without the flag, as before it existed.
     args: [
       "--transport",
       options.transport,
-      ...(encoding === "video" ? [] : ["--encoding", encoding]),
+      "--encoding",
+      encoding,
       ...(options.extraArgs ?? []),
     ],
     env: traceEnv(traceDir),

@@ -32,7 +32,7 @@ export const SessionSettingsSchema = z.object({
   /** Video encoder. */
   encoder: z.enum(ENCODERS).default("auto").describe("video encoder; auto probes what works"),
   /** Screen encoding of the WebSocket transport (WebRTC always sends video). */
-  encoding: z.enum(ENCODINGS).default("video").describe(
+  encoding: z.enum(ENCODINGS).default("hybrid").describe(
     "WebSocket screen encoding: video (H.264 frames) or hybrid (changed tiles, scroll copies, lossless text)",
   ),
   /** Target (maximum) video bitrate in kbit/s. */
