@@ -55,7 +55,7 @@ async function pump(
     const payload = wrap ? wrap(sample.key, sample.data) : sample.data;
     if (!payload) continue;
     // Awaiting the write is the back-pressure: a slow parent stalls this loop, the appsink fills, and the
-    // leaky queue before the encoder drops raw frames (never half a GOP).
+    // capture thread waits (ximagesrc then skips the slots it missed: the next frame is a fresh grab).
     await send({
       type: sink,
       key: sink === "audio" || sample.key,
