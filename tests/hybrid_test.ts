@@ -180,7 +180,7 @@ Deno.test({
         script,
         `while [ ! -e ${where}.go ]; do sleep 0.1; done\n` +
           `for i in $(seq 1 300); do printf '\\033[3%dm%05d \\033[0m%s\\n' $((i % 7 + 1)) $i "$(ls /usr/bin | sed -n "$i,+8p" | tr '\\n' ' ')"; sleep 0.02; done\n` +
-          "sleep 600\n",
+          `touch ${where}.done; sleep 600\n`,
       );
       cleanups.push(() => Deno.remove(script));
       const stream = await streamThroughGateway(cluster, gw.url, {
@@ -209,11 +209,13 @@ Deno.test({
         const stats = await page.evaluate(() => JSON.stringify((globalThis as Win).selkiesStats));
         throw new Error(`no scroll copy arrived: ${error.message}; the page's stats: ${stats}`);
       });
-      await delay(1000);
+      // The output has ended: from here the screen is still, and the page must become its exact copy.
+      for (let i = 0; i < 200 && !(await Deno.stat(`${where}.done`).catch(() => null)); i++) await delay(100);
+      cleanups.push(() => Deno.remove(`${where}.done`).catch(() => {}));
       const ms = await expectExact(page, grabber, 8000);
       const drawn = await ops(page);
       console.log(
-        `through the gateway: exact ${ms.toFixed(0)} ms into the check (the output runs ~6 s); ops`,
+        `through the gateway: exact ${ms.toFixed(0)} ms after the output ended; ops`,
         drawn,
       );
       assert.ok(drawn.lossless > 0, "text came as lossless tiles");

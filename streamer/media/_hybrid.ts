@@ -19,6 +19,8 @@ export interface HybridGrabber {
   /** The whole screen, read only where `areas` say it changed when given (the rest as last grabbed). */
   grab(areas?: readonly Rect[]): Promise<Frame>;
   damage(): Rect[];
+  /** Waits (at most `timeoutMs`) until X reports damage; without it the loop polls `damage()` every round. */
+  changes?(timeoutMs: number): Promise<boolean>;
 }
 
 /** Tile encoders (streamer/codec/). */
@@ -51,6 +53,8 @@ export interface HybridLoopOptions {
 
 /** How often the screen is still looked at while video runs (to notice that the motion stopped). */
 const VIDEO_WATCH_MS = 100;
+/** Longest idle wait for X damage before looking again anyway. */
+const IDLE_WAIT_MS = 1000;
 
 /**
  * Runs rounds at up to `fps` until {@linkcode HybridLoop.stop}.
@@ -144,16 +148,34 @@ export class HybridLoop {
       else if (!this.#paced || (!this.#watched && !this.#keyWanted)) await this.#sleep(1000);
       else {
         last = performance.now();
-        await this.#round();
+        if (!await this.#round()) await this.#idle();
       }
     }
   }
 
-  async #round(): Promise<void> {
+  /**
+   * Nothing changed and nothing is due: wait for X damage, the planner's next refinement, or a wake-up (a
+   * keyframe wanted, room again), instead of looking again every frame time.
+   */
+  async #idle(): Promise<void> {
+    const { grabber, planner } = this.#o;
+    if (!grabber.changes) return;
+    const due = planner.wakeAt();
+    const timeout = Math.min(
+      IDLE_WAIT_MS,
+      due === null ? IDLE_WAIT_MS : Math.max(0, due - performance.now()),
+    );
+    const slept = this.#sleep(timeout);
+    grabber.changes(timeout).then(() => this.#wake?.(), () => this.#wake?.());
+    await slept;
+  }
+
+  /** One round; `false` when there was nothing to do (no damage, nothing due, no keyframe, no video). */
+  async #round(): Promise<boolean> {
     const { grabber, planner } = this.#o;
     const damage = grabber.damage();
     const key = this.#keyWanted;
-    if (!key && !damage.length && !this.#videoMode && !planner.pending(performance.now())) return;
+    if (!key && !damage.length && !this.#videoMode && !planner.pending(performance.now())) return false;
     // Taken now: a keyframe asked for while the grab below runs is for the next round, not lost.
     this.#keyWanted = false;
     // A keyframe reads all of the screen; else only the damage (the grabber keeps the rest current).
@@ -169,8 +191,9 @@ export class HybridLoop {
     }
     // A keyframe asked for while video runs comes from the encoder (the planner plans no tiles then).
     if (plan.video && plan.key) this.#o.video.keyframe();
-    if (plan.video || !plan.ops.length) return;
+    if (plan.video || !plan.ops.length) return true;
     await this.#o.send({ key: plan.key, timestampUs, payload: this.#encode(frame, plan) });
+    return true;
   }
 
   #encode(frame: Frame, plan: Plan): Uint8Array {

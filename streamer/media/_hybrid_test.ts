@@ -112,3 +112,45 @@ Deno.test("hybrid loop: a keyframe asked for while a round waits for its grab is
   loop.stop();
   await running;
 });
+
+Deno.test("hybrid loop: a still screen is not polled: the loop waits for X damage, then paints it at once", async () => {
+  let polls = 0;
+  let signal = () => {};
+  const damage: Rect[][] = [];
+  const sent: boolean[] = [];
+  const loop = new HybridLoop({
+    grabber: {
+      grab: () => Promise.resolve(frame),
+      damage: () => (polls++, damage.shift() ?? []),
+      changes: () => new Promise((resolve) => signal = () => resolve(true)),
+    },
+    planner: {
+      plan: () => ({
+        ops: [{ op: "tile", x: 0, y: 0, w: 8, h: 8, quality: "lossless" }],
+        video: false,
+        key: false,
+      }),
+      keyframe: () => ({ ops: [{ op: "size", width: 64, height: 32 }], video: false, key: true }),
+      pending: () => false,
+      wakeAt: () => null,
+    },
+    encoders: { lossless: () => Uint8Array.of(1), lossy: () => Uint8Array.of(2) },
+    video: { set() {}, keyframe() {} },
+    codec: "avc1.42e01f",
+    fps: 100,
+    send: (update) => (sent.push(update.key), Promise.resolve()),
+  });
+  const running = loop.run();
+  await tick();
+  await tick();
+  const idlePolls = polls;
+  await tick();
+  await tick();
+  assert.equal(polls, idlePolls, "no polling while nothing changes");
+  damage.push([{ x: 0, y: 0, w: 1, h: 1 }]);
+  signal();
+  await tick();
+  assert.deepEqual(sent, [true, false], "the change was painted as soon as X reported it");
+  loop.stop();
+  await running;
+});

@@ -40,6 +40,7 @@ const X11 = {
   XDefaultVisual: { parameters: ["pointer", "i32"], result: "pointer" },
   XDefaultDepth: { parameters: ["pointer", "i32"], result: "i32" },
   XSelectInput: { parameters: ["pointer", "u64", "i64"], result: "i32" },
+  XConnectionNumber: { parameters: ["pointer"], result: "i32" },
 } as const;
 
 const LIBC = {
@@ -47,6 +48,8 @@ const LIBC = {
   shmat: { parameters: ["i32", "pointer", "i32"], result: "pointer" },
   shmdt: { parameters: ["pointer"], result: "i32" },
   shmctl: { parameters: ["i32", "i32", "pointer"], result: "i32" },
+  // Waits for the events connection's socket on one of Deno's blocking threads (see ScreenGrabber.changes).
+  poll: { parameters: ["buffer", "u64", "i32"], result: "i32", nonblocking: true },
 } as const;
 
 type Lib<S extends Deno.ForeignLibraryInterface> = Deno.DynamicLibrary<S>["symbols"];
