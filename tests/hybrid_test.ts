@@ -166,11 +166,10 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {
+    await using site = await startGatewaySite();
+    const { cluster, gateway: gw } = site;
     const cleanups: (() => Promise<unknown> | unknown)[] = [];
     try {
-      const site = await startGatewaySite();
-      cleanups.push(() => site.stop());
-      const { cluster, gateway: gw } = site;
       // The desktop says where it runs, so this test can read the X screen the viewer should see.
       const where = await Deno.makeTempFile({ prefix: "selkies-hybrid-display-" });
       cleanups.push(() => Deno.remove(where));

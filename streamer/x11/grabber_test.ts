@@ -206,18 +206,21 @@ Deno.test("ScreenGrabber on a real Xvfb: pixels, damage, resize, close", async (
       assert.deepEqual(pixel(frame, 10, 10), [0x40, 0x80, 0xc0], "a whole-screen area reads all");
     });
 
-    await t.step("changes() waits for X damage: false after its timeout on a still screen, true once drawn", async () => {
-      grabber.damage();
-      const start = performance.now();
-      assert.equal(await grabber.changes(300), false);
-      assert.ok(performance.now() - start >= 250, "it waited for the timeout");
-      const waiting = grabber.changes(5000);
-      const drawnAt = performance.now();
-      await x.run("xsetroot", ["-solid", "#406080"]);
-      assert.equal(await waiting, true);
-      console.log(`damage seen ${(performance.now() - drawnAt).toFixed(1)} ms after xsetroot started`);
-      assert.ok(grabber.damage().length > 0);
-    });
+    await t.step(
+      "changes() waits for X damage: false after its timeout on a still screen, true once drawn",
+      async () => {
+        grabber.damage();
+        const start = performance.now();
+        assert.equal(await grabber.changes(300), false);
+        assert.ok(performance.now() - start >= 250, "it waited for the timeout");
+        const waiting = grabber.changes(5000);
+        const drawnAt = performance.now();
+        await x.run("xsetroot", ["-solid", "#406080"]);
+        assert.equal(await waiting, true);
+        console.log(`damage seen ${(performance.now() - drawnAt).toFixed(1)} ms after xsetroot started`);
+        assert.ok(grabber.damage().length > 0);
+      },
+    );
 
     await t.step("a resize is followed: the next grab has the new size, all of it damaged", async () => {
       for (const [w, h] of [[1000, 700], [1920, 1080], [1280, 720]]) {
