@@ -88,14 +88,18 @@ export class PipelineTrace {
 
   /** Milliseconds per video frame (source: our capture element, or an unnamed `ximagesrc*`) since the last mark. */
   async read(): Promise<number[]> {
-    const ms: number[] = [];
+    return parseLatencyRecords(await this.text()).filter((r) => isCapture(r.src)).map((r) => r.ms);
+  }
+
+  /** The trace logs' text since the last mark (every file of the folder, each from its own mark). */
+  async text(): Promise<string> {
+    let text = "";
     for (const file of await this.#files()) {
-      const from = this.#offsets.get(file) ?? 0;
       const bytes = await Deno.readFile(file);
-      const text = new TextDecoder().decode(bytes.subarray(from));
-      for (const r of parseLatencyRecords(text)) if (isCapture(r.src)) ms.push(r.ms);
+      // A newline between files: a log's last line may be unterminated, and must not run into the next file's.
+      text += new TextDecoder().decode(bytes.subarray(this.#offsets.get(file) ?? 0)) + "\n";
     }
-    return ms;
+    return text;
   }
 
   async #files(): Promise<string[]> {

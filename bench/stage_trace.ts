@@ -7,7 +7,7 @@
  * @module
  */
 import { ENCODER_NAME, GATE_NAME, SIZE_NAME } from "../streamer/media/pipeline.ts";
-import { isCapture, parseLatencyRecords } from "./gst_trace.ts";
+import { isCapture, parseLatencyRecords, PipelineTrace } from "./gst_trace.ts";
 import type { StageTimer } from "./peer.ts";
 import { summarize, type Summary } from "./stats.ts";
 
@@ -96,39 +96,22 @@ export interface StageTimes {
   pipeline: Summary;
 }
 
-/** Reads the trace logs of a folder over a window (a {@linkcode StageTimer} for `measurePage`). */
-export class StageTrace implements StageTimer {
-  readonly #dir: string;
-  readonly #offsets = new Map<string, number>();
-
-  /**
-   * Watches `dir` (where {@linkcode stageTraceEnv} sends the logs).
-   *
-   * @example
-   * ```ts
-   * import { StageTrace } from "./stage_trace.ts";
-   * const trace = new StageTrace(await Deno.makeTempDir()); // a folder stageTraceEnv() logs to
-   * await trace.mark();
-   * (await trace.times()).pipeline.n; // 0: nothing logged since the mark
-   * ```
-   */
-  constructor(dir: string) {
-    this.#dir = dir;
-  }
-
-  /** Starts a window: later reads only see records logged from now on. */
-  async mark(): Promise<void> {
-    for (const file of await this.#files()) this.#offsets.set(file, (await Deno.stat(file)).size);
-  }
-
-  /** Source-to-sink milliseconds per video frame since the mark (from the capture element, `CAPTURE_NAME`). */
-  async read(): Promise<number[]> {
-    return parseLatencyRecords(await this.#text()).filter((r) => isCapture(r.src)).map((r) => r.ms);
-  }
-
+/**
+ * Reads the trace logs of a folder over a window (a {@linkcode StageTimer} for `measurePage`): the window and
+ * the whole-pipeline times are {@linkcode PipelineTrace}'s, this adds the per-element and per-stage split.
+ *
+ * @example
+ * ```ts
+ * import { StageTrace } from "./stage_trace.ts";
+ * const trace = new StageTrace(await Deno.makeTempDir()); // a folder stageTraceEnv() logs to
+ * await trace.mark();
+ * (await trace.times()).pipeline.n; // 0: nothing logged since the mark
+ * ```
+ */
+export class StageTrace extends PipelineTrace implements StageTimer {
   /** Per-element and per-stage times since the mark. */
   async times(): Promise<StageTimes> {
-    const text = await this.#text();
+    const text = await this.text();
     const elements: Record<string, Summary> = {};
     const stages = Object.fromEntries(SERVER_STAGES.map((s) => [s, 0])) as Record<ServerStage, number>;
     for (const [name, ms] of parseElementLatency(text)) {
@@ -138,22 +121,5 @@ export class StageTrace implements StageTimer {
     }
     const pipeline = parseLatencyRecords(text).filter((r) => isCapture(r.src)).map((r) => r.ms);
     return { elements, stages, pipeline: summarize(pipeline) };
-  }
-
-  async #text(): Promise<string> {
-    let text = "";
-    for (const file of await this.#files()) {
-      const bytes = await Deno.readFile(file);
-      text += new TextDecoder().decode(bytes.subarray(this.#offsets.get(file) ?? 0));
-    }
-    return text;
-  }
-
-  async #files(): Promise<string[]> {
-    const files: string[] = [];
-    for await (const e of Deno.readDir(this.#dir)) {
-      if (e.isFile && /^gst-\d+\.log$/.test(e.name)) files.push(`${this.#dir}/${e.name}`);
-    }
-    return files;
   }
 }
