@@ -77,17 +77,10 @@ export class HybridLoop {
   #fps: number;
   #stopped = false;
   #wake: (() => void) | undefined;
-  /** Settles when the loop run by {@linkcode startHybridLoop} has ended (rejects with its failure). */
-  done: Promise<void> = Promise.resolve();
 
   constructor(options: HybridLoopOptions) {
     this.#o = options;
     this.#fps = options.fps;
-  }
-
-  /** Whether the H.264 pipeline carries the picture now. */
-  get videoMode(): boolean {
-    return this.#videoMode;
   }
 
   /** Some viewer has room for an update (`true`), or none has. */
@@ -119,7 +112,11 @@ export class HybridLoop {
   }
 
   /** Wraps one encoded video frame as an update (`undefined`: video is not what the viewers see now). */
-  wrapVideo(frame: Frame | { width: number; height: number }, key: boolean, data: Uint8Array) {
+  wrapVideo(
+    frame: { width: number; height: number },
+    key: boolean,
+    data: Uint8Array,
+  ): Uint8Array | undefined {
     if (!this.#videoMode) return undefined; // a frame the encoder held when video ended: older than the tiles
     const writer = new ScreenUpdateWriter();
     if (key) {
@@ -246,6 +243,8 @@ export interface HybridWorkerParts {
   video: VideoSwitch;
   /** Writes one update to the parent. */
   send: HybridLoopOptions["send"];
+  /** The loop failed (a grab or an encoder): the worker ends with this error. */
+  onFailure(error: Error): void;
 }
 
 /**
@@ -260,6 +259,7 @@ export interface HybridWorkerParts {
  *   codec: "avc1.42e01f",
  *   video: { set() {}, keyframe() {} },
  *   send: async (update) => console.log(update.key, update.payload.byteLength),
+ *   onFailure: (error) => console.error(error.message),
  * });
  * loop.stop();
  * ```
@@ -275,6 +275,6 @@ export async function startHybridLoop(parts: HybridWorkerParts): Promise<HybridL
       lossy: (frame, rect) => encodeJpeg(frame, rect, { quality: LOSSY_QUALITY, subsampling: "420" }),
     },
   });
-  loop.done = loop.run().finally(() => grabber.close());
+  loop.run().catch(parts.onFailure).finally(() => grabber.close());
   return loop;
 }

@@ -123,7 +123,12 @@ async function run(config: WorkerConfig, commands: AsyncGenerator<IpcFrame>): Pr
   watchBus(pipeline);
   // Hybrid encoding: the loop sends screen updates, and runs the video pipeline only while most of the
   // screen moves (its frames then travel as `video` operations).
-  const hybrid = !webrtc && config.encoding === "hybrid"
+  const hybrid = !webrtc && config.encoding === "hybrid";
+  if (hybrid) {
+    gate.setActive(false); // video only when the loop says so
+    gate.release();
+  }
+  const loop = hybrid
     ? await startHybridLoop({
       fps: picture.fps,
       codec: config.codec ?? "",
@@ -132,15 +137,11 @@ async function run(config: WorkerConfig, commands: AsyncGenerator<IpcFrame>): Pr
         keyframe: () => pipeline.forceKeyUnit(ENCODER_NAME),
       },
       send: (update) => send({ type: "video", ...update }),
+      onFailure: (e) => void fail(`hybrid encoding: ${e.message}`),
     }).catch((e) => fail(`hybrid encoding: ${e.message}`))
     : undefined;
-  if (hybrid) {
-    hybrid.done.catch((e) => fail(`hybrid encoding: ${e.message}`));
-    gate.setActive(false);
-    gate.release();
-  }
   if (!webrtc) {
-    const wrap: Wrap | undefined = hybrid && ((key, data) => hybrid.wrapVideo(picture, key, data));
+    const wrap: Wrap | undefined = loop && ((key, data) => loop.wrapVideo(picture, key, data));
     pump(pipeline, "video", () => gate.release(), wrap).catch((e) => fail(`video: ${e.message}`));
     if (config.pipeline.audio) pump(pipeline, "audio").catch((e) => fail(`audio: ${e.message}`));
   }
@@ -150,17 +151,17 @@ async function run(config: WorkerConfig, commands: AsyncGenerator<IpcFrame>): Pr
     const msg = frame.message as ToWorker;
     if (msg.t === "stop") break;
     if (msg.t === "ping") control({ t: "pong" }).catch(() => {});
-    if (msg.t === "keyframe") hybrid ? hybrid.requestKeyframe() : keyframe();
-    if (msg.t === "gate") hybrid ? hybrid.setWatched(msg.open === true) : gate.setActive(msg.open === true);
+    if (msg.t === "keyframe") loop ? loop.requestKeyframe() : keyframe();
+    if (msg.t === "gate") loop ? loop.setWatched(msg.open === true) : gate.setActive(msg.open === true);
     if (msg.t === "pace") {
       gate.setPaced(msg.open === true);
-      hybrid?.setPaced(msg.open === true);
+      loop?.setPaced(msg.open === true);
     }
     if (msg.t === "fps") {
       // ximagesrc renegotiates and grabs at the new rate (never faster, see sizeCaps); the encoder, told the
       // new rate by the caps, starts again at it.
       picture.fps = msg.fps;
-      hybrid?.setFps(msg.fps);
+      loop?.setFps(msg.fps);
       pipeline.element(SIZE_NAME).set("caps", sizeCaps(picture.width, picture.height, picture.fps));
     }
     if (msg.t === "bitrate") {
