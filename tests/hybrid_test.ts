@@ -205,12 +205,6 @@ Deno.test({
       });
       await Deno.writeTextFile(`${where}.go`, "");
       cleanups.push(() => Deno.remove(`${where}.go`));
-      await page.waitForFunction(() => (globalThis as Win).selkiesStats.screenOps.copy > 0, null, {
-        timeout: 20_000,
-      }).catch(async (error) => {
-        const stats = await page.evaluate(() => JSON.stringify((globalThis as Win).selkiesStats));
-        throw new Error(`no scroll copy arrived: ${error.message}; the page's stats: ${stats}`);
-      });
       // The output has ended: from here the screen is still, and the page must become its exact copy.
       for (let i = 0; i < 200 && !(await Deno.stat(`${where}.done`).catch(() => null)); i++) await delay(100);
       cleanups.push(() => Deno.remove(`${where}.done`).catch(() => {}));
@@ -221,6 +215,9 @@ Deno.test({
         drawn,
       );
       assert.ok(drawn.lossless > 0, "text came as lossless tiles");
+      // Copies here; on a loaded box (one clean-clone CI run) the planner took the fast scroll for motion and
+      // sent video, then refined the still text: the page must be exact either way.
+      assert.ok(drawn.copy + drawn.video > 0, "the scroll arrived as copies or as video");
     } finally {
       for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(console.error);
     }
