@@ -67,9 +67,11 @@ export function startStarver(options: StarveOptions): Starver {
   try {
     for (let i = 0; i < loops; i++) {
       // `taskset` execs bash, so the child is the loop itself. Builtins only (no fork per turn): it ends when
-      // this process is gone (`kill -0 $PPID`: Playwright's own SIGINT handler exits the benchmark before any
-      // `finally` runs) or after maxS seconds, whichever is first.
-      const loop = `while ((SECONDS < ${Math.ceil(options.maxS)})) && kill -0 $PPID 2>/dev/null; do :; done`;
+      // this process is gone (Playwright's own SIGINT handler exits the benchmark before any `finally` runs) or
+      // after maxS seconds, whichever is first. The pid is written in, not read from `$PPID`: a parent that
+      // exits before bash starts leaves `$PPID` naming init, which never goes away.
+      const maxS = Math.ceil(options.maxS);
+      const loop = `while ((SECONDS < ${maxS})) && kill -0 ${Deno.pid} 2>/dev/null; do :; done`;
       children.push(
         new Deno.Command("taskset", {
           args: ["-c", String(cpu), "bash", "-c", loop],
