@@ -65,7 +65,8 @@ Deno.test("a session streams a controllable desktop to Chromium", async (t) => {
       await waitFrames(page, 10);
       assert.equal(await page.evaluate(() => (globalThis as Win).selkiesStats.transport), "websocket");
       const fps = await measureMediaFps(page);
-      assert.ok(Math.abs(fps - FPS) <= FPS * 0.1, `decoded ${fps.toFixed(1)} fps, asked for ${FPS}`);
+      // Receiver pacing lets a starved page draw fewer frames: the cap is sharp, the floor loose (see WebRTC).
+      assert.ok(fps <= FPS * 1.1 && fps >= FPS * 0.5, `decoded ${fps.toFixed(1)} fps, asked for ${FPS}`);
       // SMPTE bars (full intensity): the first is white, the sixth red, the last blue; x = bar centre in a 640-wide window.
       await expectPixel(page, 45, 100, [255, 255, 255]);
       await expectPixel(page, 503, 100, [255, 0, 0]);
