@@ -11,6 +11,7 @@
 import { z } from "zod";
 import { MAX_CLIPBOARD_CHARS, MAX_CONTROL_BYTES } from "./framing.ts";
 import type { IceServer } from "./ice.ts";
+import type { JobStatusMessage, SessionEndMessage } from "./job.ts";
 import type { Limit } from "./limit.ts";
 import { exceedsBytes } from "./wire_size.ts";
 import { SCREEN_LIMITS } from "./screen.ts";
@@ -19,6 +20,7 @@ export * from "./framing.ts";
 export * from "./version.ts";
 export * from "./wire_size.ts";
 export * from "./pacing.ts";
+export * from "./job.ts";
 
 const coord = z.number().int().min(-65536).max(65536);
 const keysym = z.number().int().min(0).max(0x1fffffff);
@@ -196,7 +198,11 @@ export type ServerMessage =
   | { t: "stats"; fps: number; kbps: number; encoder: string; delivery?: Delivery }
   | { t: "error"; message: string }
   /** Something the user should know, e.g. that the job's time limit is near. */
-  | { t: "notice"; message: string };
+  | { t: "notice"; message: string }
+  /** The job's end time and the site's warning thresholds (job.ts). */
+  | JobStatusMessage
+  /** The session has ended, and why: the client shows its end screen instead of reconnecting (job.ts). */
+  | SessionEndMessage;
 
 /**
  * Parses and validates one text control message from the browser.
