@@ -13,7 +13,9 @@ import { MAX_CLIPBOARD_CHARS, MAX_CONTROL_BYTES } from "./framing.ts";
 import type { IceServer } from "./ice.ts";
 import type { JobStatusMessage, SessionEndMessage } from "./job.ts";
 import type { Limit } from "./limit.ts";
+import type { TelemetryMessage } from "./telemetry.ts";
 import { exceedsBytes } from "./wire_size.ts";
+import { MAX_PATH_BYTES, type TransferHello, type TransferServerMessage } from "./transfer.ts";
 import { SCREEN_LIMITS } from "./screen.ts";
 
 export * from "./framing.ts";
@@ -21,9 +23,13 @@ export * from "./version.ts";
 export * from "./wire_size.ts";
 export * from "./pacing.ts";
 export * from "./job.ts";
+export * from "./telemetry.ts";
 
 const coord = z.number().int().min(-65536).max(65536);
 const keysym = z.number().int().min(0).max(0x1fffffff);
+const transferId = z.number().int().min(1).max(0xffffffff);
+// Names and paths are checked by the streamer (transfer.ts), which says what is wrong with them.
+const transferPath = z.string().max(MAX_PATH_BYTES);
 
 /** Messages the browser sends to the streamer (input, control, signalling). */
 export const ClientMessageSchema = z.discriminatedUnion("t", [
@@ -84,6 +90,22 @@ export const ClientMessageSchema = z.discriminatedUnion("t", [
     fps: z.number().min(0).max(1000),
     decodeMs: z.number().min(0).max(10_000),
   }),
+  /** File transfer (transfer.ts): list a folder, start an upload or a download, acknowledge, cancel. */
+  z.object({ t: z.literal("file-list"), dir: transferPath }),
+  z.object({
+    t: z.literal("file-put"),
+    id: transferId,
+    dir: transferPath,
+    name: z.string().max(MAX_PATH_BYTES),
+    size: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  }),
+  z.object({ t: z.literal("file-get"), id: transferId, path: transferPath }),
+  z.object({
+    t: z.literal("file-got"),
+    id: transferId,
+    bytes: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  }),
+  z.object({ t: z.literal("file-cancel"), id: transferId }),
 ]);
 
 /** A validated message from the browser. */
@@ -93,9 +115,10 @@ export type ClientMessage = z.infer<typeof ClientMessageSchema>;
  * What a client message does, which decides who may send it:
  * - `input`: keyboard and pointer (over the WebRTC `input` data channel while it is open);
  * - `desktop`: changes the desktop or the stream for every viewer (clipboard, screen size, encoder);
- * - `viewer`: concerns only the sender's own stream (keyframes, statistics, its WebRTC peer's signalling).
+ * - `viewer`: concerns only the sender's own stream (keyframes, statistics, its WebRTC peer's signalling);
+ * - `files`: reads or writes the job's files (file transfer, transfer.ts; its binary chunks likewise).
  */
-export type ClientMessageCategory = "input" | "desktop" | "viewer";
+export type ClientMessageCategory = "input" | "desktop" | "viewer" | "files";
 
 /**
  * The category of every client message type; a new message type does not compile until it has one.
@@ -124,6 +147,11 @@ export const CLIENT_MESSAGE_CATEGORIES = {
   ice: "viewer",
   ack: "viewer",
   stats: "viewer",
+  "file-list": "files",
+  "file-put": "files",
+  "file-get": "files",
+  "file-got": "files",
+  "file-cancel": "files",
 } as const satisfies Record<ClientMessage["t"], ClientMessageCategory>;
 
 /**
@@ -187,6 +215,8 @@ export type ServerMessage =
     /** The session's transport preference; a `?transport=` in the page URL wins over it. */
     transport?: "auto" | "webrtc" | "websocket";
     iceServers: IceServer[];
+    /** File transfer for this viewer (absent: turned off, view-only, or an older server). */
+    transfer?: TransferHello;
   }
   | { t: "screen"; width: number; height: number }
   | { t: "cursor"; png: string; w: number; h: number; hx: number; hy: number }
@@ -202,7 +232,11 @@ export type ServerMessage =
   /** The job's end time and the site's warning thresholds (job.ts). */
   | JobStatusMessage
   /** The session has ended, and why: the client shows its end screen instead of reconnecting (job.ts). */
-  | SessionEndMessage;
+  | SessionEndMessage
+  /** The job's CPU, memory and GPU use against its allocation, every ~2 s while watched (telemetry.ts). */
+  | TelemetryMessage
+  /** File transfer answers (transfer.ts). */
+  | TransferServerMessage;
 
 /**
  * Parses and validates one text control message from the browser.
