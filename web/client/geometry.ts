@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { fitScreenSize } from "../../protocol/screen.ts";
+import { fitScreenSize, SCREEN_LIMITS } from "../../protocol/screen.ts";
 
 /** A width and height. */
 export interface Size {
@@ -97,7 +97,57 @@ export { SCREEN_LIMITS } from "../../protocol/screen.ts";
  */
 export function screenSizeFor(cssWidth: number, cssHeight: number, devicePixelRatio: number): Size {
   const dpr = Number.isFinite(devicePixelRatio) && devicePixelRatio > 0 ? devicePixelRatio : 1;
-  return fitScreenSize(Math.floor(cssWidth * dpr), Math.floor(cssHeight * dpr));
+  // Past the screen limits, fewer device pixels per CSS pixel keep the window's shape: a portrait phone at
+  // DPR 3 (390x844 CSS) gets 998x2160, not a letterboxed 1170x2160; never fewer than one, though.
+  const room = Math.min(SCREEN_LIMITS.maxWidth / cssWidth, SCREEN_LIMITS.maxHeight / cssHeight);
+  const ratio = Math.min(dpr, Math.max(1, Number.isFinite(room) ? room : 1));
+  return fitScreenSize(floor(cssWidth * ratio), floor(cssHeight * ratio));
+}
+
+/** How the view is zoomed and panned: scaled by `scale` about the stage's top-left corner, then moved. */
+export interface ViewZoom {
+  /** 1 shows the whole picture; more magnifies it. */
+  scale: number;
+  /** Horizontal shift in CSS pixels (0 or negative: the picture never leaves a gap at the stage's edge). */
+  x: number;
+  /** Vertical shift in CSS pixels. */
+  y: number;
+}
+
+/** The largest view zoom: one X pixel on a phone at 8x is still several CSS pixels wide. */
+export const MAX_VIEW_ZOOM = 8;
+
+/**
+ * Zooms a view by `factor` about a point of the stage (stage-local CSS pixels) and pans it by (panX, panY),
+ * keeping the stage covered: the zoom stays within 1..{@linkcode MAX_VIEW_ZOOM} and the picture's edges never
+ * come inside the stage's. As CSS `transform: translate(x px, y px) scale(scale)` with origin `0 0` on the
+ * element that fills the stage, its `getBoundingClientRect()` is the zoomed box, so {@linkcode toScreen} maps
+ * through the zoom with no change.
+ *
+ * @example
+ * ```ts
+ * import { zoomView } from "./geometry.ts";
+ * const stage = { width: 400, height: 800 };
+ * const view = zoomView({ scale: 1, x: 0, y: 0 }, { factor: 2, x: 100, y: 200, panX: 0, panY: 0 }, stage);
+ * // { scale: 2, x: -100, y: -200 }: the point under the fingers stays under them
+ * ```
+ */
+export function zoomView(
+  view: ViewZoom,
+  change: { factor: number; x: number; y: number; panX: number; panY: number },
+  stage: Size,
+): ViewZoom {
+  const factor = Number.isFinite(change.factor) && change.factor > 0 ? change.factor : 1;
+  const scale = clamp(view.scale * factor, 1, MAX_VIEW_ZOOM);
+  // The picture point under (x, y) stays under the fingers, which moved by the pan.
+  const x = change.x + change.panX - (change.x - view.x) * (scale / view.scale);
+  const y = change.y + change.panY - (change.y - view.y) * (scale / view.scale);
+  return {
+    scale,
+    // `|| 0`: no -0 (a view at rest reads as { scale: 1, x: 0, y: 0 }).
+    x: clamp(x, stage.width * (1 - scale), 0) || 0,
+    y: clamp(y, stage.height * (1 - scale), 0) || 0,
+  };
 }
 
 /** Floors, forgiving float error just below an integer (225.5 / 450 * 900 = 450.9999...). */

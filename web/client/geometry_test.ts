@@ -1,5 +1,13 @@
 import assert from "node:assert/strict";
-import { containBox, SCREEN_LIMITS, screenPixelsPerCssPixel, screenSizeFor, toScreen } from "./geometry.ts";
+import {
+  containBox,
+  MAX_VIEW_ZOOM,
+  SCREEN_LIMITS,
+  screenPixelsPerCssPixel,
+  screenSizeFor,
+  toScreen,
+  zoomView,
+} from "./geometry.ts";
 
 const wide = { left: 0, top: 0, width: 1000, height: 600 };
 const qvga = { width: 320, height: 240 };
@@ -53,4 +61,35 @@ Deno.test("screenSizeFor rounds down to even sizes and clamps to protocol limits
     height: SCREEN_LIMITS.maxHeight,
   });
   assert.deepEqual(screenSizeFor(640, 480, Number.NaN), { width: 640, height: 480 });
+});
+
+Deno.test("screenSizeFor keeps the window's shape when device pixels exceed the screen limits", () => {
+  // A portrait phone at DPR 3: 1170x2532 device pixels; the height limit allows 2160/844 per CSS pixel.
+  assert.deepEqual(screenSizeFor(390, 844, 3), { width: 998, height: 2160 });
+  assert.deepEqual(screenSizeFor(1920, 1080, 2), { width: 3840, height: 2160 });
+  // Never below one device pixel per CSS pixel: a window larger than the limits is clamped as before.
+  assert.deepEqual(screenSizeFor(4000, 1000, 2), { width: SCREEN_LIMITS.maxWidth, height: 1000 });
+});
+
+Deno.test("zoomView keeps the point under the fingers there, follows their pan, and covers the stage", () => {
+  const stage = { width: 400, height: 800 };
+  const rest = { scale: 1, x: 0, y: 0 };
+  const zoomed = zoomView(rest, { factor: 2, x: 100, y: 200, panX: 0, panY: 0 }, stage);
+  assert.deepEqual(zoomed, { scale: 2, x: -100, y: -200 });
+  // The picture point under (100,200) before, (100-(-100))/2 = 100 of the unzoomed picture, is still there.
+  assert.equal((100 - zoomed.x) / zoomed.scale, 100);
+  assert.deepEqual(zoomView(zoomed, { factor: 1, x: 0, y: 0, panX: 30, panY: -50 }, stage), {
+    scale: 2,
+    x: -70,
+    y: -250,
+  });
+  // Panning past the edge stops at it; zooming out past 1 comes back to rest.
+  assert.deepEqual(zoomView(zoomed, { factor: 1, x: 0, y: 0, panX: 500, panY: -5000 }, stage), {
+    scale: 2,
+    x: 0,
+    y: -800,
+  });
+  assert.deepEqual(zoomView(zoomed, { factor: 0.1, x: 200, y: 400, panX: 0, panY: 0 }, stage), rest);
+  assert.equal(zoomView(rest, { factor: 100, x: 0, y: 0, panX: 0, panY: 0 }, stage).scale, MAX_VIEW_ZOOM);
+  assert.deepEqual(zoomView(rest, { factor: Number.NaN, x: 0, y: 0, panX: 0, panY: 0 }, stage), rest);
 });
