@@ -206,6 +206,40 @@ export function splitRelativePath(path: string): string[] | string {
 }
 
 /**
+ * What is wrong with uploading `size` bytes under a limit of `maxBytes`, or `undefined` when it fits: the
+ * browser says so before it sends anything, the streamer when it is asked anyway.
+ *
+ * @example
+ * ```ts
+ * import { sizeProblem } from "./transfer.ts";
+ * sizeProblem("big.iso", 6 * 2 ** 20, 5 * 2 ** 20); // "\"big.iso\" is 6.0 MiB, larger than the upload limit of 5.0 MiB"
+ * ```
+ */
+export function sizeProblem(name: string, size: number, maxBytes: number): string | undefined {
+  if (size <= maxBytes) return undefined;
+  return `${JSON.stringify(name)} is ${formatBytes(size)}, larger than the upload limit of ${
+    formatBytes(maxBytes)
+  }`;
+}
+
+/**
+ * A byte count for people: `4.0 MiB`.
+ *
+ * @example
+ * ```ts
+ * import { formatBytes } from "./transfer.ts";
+ * formatBytes(5 * 1024 * 1024); // "5.0 MiB"
+ * formatBytes(12); // "12 bytes"
+ * ```
+ */
+export function formatBytes(bytes: number): string {
+  const units = ["bytes", "KiB", "MiB", "GiB", "TiB"];
+  let value = bytes, unit = 0;
+  while (value >= 1024 && unit < units.length - 1) value /= 1024, unit++;
+  return unit === 0 ? `${bytes} bytes` : `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/**
  * Whether an offset fits a chunk header (the largest file a transfer can carry is 256 TiB).
  *
  * @example
