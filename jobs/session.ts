@@ -51,6 +51,10 @@ export const SessionSettingsSchema = z.object({
   ),
   /** GL mode. */
   gl: z.enum(GL_MODES).default("auto").describe("GPU OpenGL: auto uses VirtualGL/EGL when present"),
+  /** VirtualGL's install when `vglrun` is not on PATH (a site setting: its prefix, bin folder or vglrun). */
+  virtualglPath: z.string().min(1).max(4096).optional().describe(
+    "VirtualGL's prefix, bin folder or vglrun, when vglrun is not on PATH",
+  ),
   /** Transport the client tries first. */
   transport: z.enum(TRANSPORTS).default("auto").describe("transport the browser tries first"),
   /** Apptainer/Singularity image to run the desktop in. */
@@ -58,6 +62,13 @@ export const SessionSettingsSchema = z.object({
   /** Bind mounts for the image, `src[:dst[:opts]]`. */
   binds: z.array(z.string().min(1).max(4096)).default([]).describe(
     "bind mount for the image, src[:dst[:opts]] (repeatable)",
+  ),
+  /**
+   * Minutes before the job's time limit at which the viewer is warned (a site sets them in its `defaults:`);
+   * `[]` warns only on SLURM's USR1 signal.
+   */
+  walltimeWarnings: z.array(z.coerce.number().positive().max(10_080)).max(8).default([15, 5]).describe(
+    "minutes before the time limit at which viewers are warned (repeatable; default 15 and 5)",
   ),
   /** Gateway URL (https:// or wss://); when set the streamer dials out and listens on nothing. */
   gateway: z.url({ protocol: /^(https?|wss?)$/ }).optional().describe(

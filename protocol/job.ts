@@ -38,6 +38,11 @@ export interface JobStatusMessage {
   endsAt?: number;
   /** Minutes before `endsAt` at which the client warns (the site's thresholds), largest first. */
   warnMinutes: number[];
+  /**
+   * The sender's clock when it sent this (epoch ms): the browser counts down from `endsAt - sentAt`, so a
+   * viewer whose own clock is off still sees the right time left. Absent: the browser's clock is trusted.
+   */
+  sentAt?: number;
 }
 
 /** The session has ended (sent just before the streamer or the gateway closes the viewer's socket). */

@@ -26,6 +26,7 @@ export {
   slurmDuration,
 } from "./job_info.ts";
 export { expandNodeList, showJob, type ShowJobOptions } from "./show_job.ts";
+export { endOfJob, endOfVanishedStreamer, endOnSignal, type JobEndFacts, jobEndsAt } from "./job_end.ts";
 export { listSessions, type ListSessionsOptions } from "./list_sessions.ts";
 export { submitJob, type SubmitJobOptions } from "./submit_job.ts";
 export { waitForRunning, type WaitForRunningOptions, type WaitPhase } from "./wait_for_running.ts";
