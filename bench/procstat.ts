@@ -4,6 +4,11 @@
  * @module
  */
 
+import { parseProcStat } from "../streamer/telemetry/proc_stat.ts";
+
+// One parser of /proc stat lines and one tree walk, shared with the session's telemetry.
+export { CLOCK_TICKS, descendants } from "../streamer/telemetry/proc_stat.ts";
+
 /** One process as /proc/<pid>/stat describes it. */
 export interface ProcStat {
   /** Process id. */
@@ -13,9 +18,6 @@ export interface ProcStat {
   /** User plus system time in clock ticks. */
   ticks: number;
 }
-
-/** Clock ticks per second (`getconf CLK_TCK`; 100 on every Linux this runs on). */
-export const CLOCK_TICKS = 100;
 
 /**
  * Parses one /proc/<pid>/stat line; the command name may hold spaces and parentheses.
@@ -27,44 +29,8 @@ export const CLOCK_TICKS = 100;
  * ```
  */
 export function parseStat(line: string): ProcStat {
-  const close = line.lastIndexOf(")");
-  if (close < 0) throw new SyntaxError(`not a /proc stat line: ${line.slice(0, 80)}`);
-  const rest = line.slice(close + 2).split(" ");
-  // rest[0] is field 3 (state); utime and stime are fields 14 and 15.
-  return {
-    pid: Number(line.slice(0, line.indexOf(" "))),
-    ppid: Number(rest[1]),
-    ticks: Number(rest[11]) + Number(rest[12]),
-  };
-}
-
-/**
- * The pids in `all` that descend from (or are) one of `roots`, skipping any subtree whose root
- * `exclude` accepts.
- *
- * @example
- * ```ts
- * import { descendants } from "./procstat.ts";
- * const all = [{ pid: 1, ppid: 0, ticks: 0 }, { pid: 2, ppid: 1, ticks: 0 }, { pid: 3, ppid: 2, ticks: 0 }];
- * descendants(all, [2]); // Set {2, 3}
- * ```
- */
-export function descendants(
-  all: readonly ProcStat[],
-  roots: readonly number[],
-  exclude: (pid: number) => boolean = () => false,
-): Set<number> {
-  const children = new Map<number, number[]>();
-  for (const p of all) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p.pid]);
-  const found = new Set<number>();
-  const queue = roots.filter((r) => all.some((p) => p.pid === r));
-  while (queue.length > 0) {
-    const pid = queue.pop()!;
-    if (found.has(pid) || exclude(pid)) continue;
-    found.add(pid);
-    queue.push(...(children.get(pid) ?? []));
-  }
-  return found;
+  const { pid, ppid, ticks } = parseProcStat(line);
+  return { pid, ppid, ticks };
 }
 
 /**
