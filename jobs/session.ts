@@ -70,6 +70,18 @@ export const SessionSettingsSchema = z.object({
   walltimeWarnings: z.array(z.coerce.number().positive().max(10_080)).max(8).default([15, 5]).describe(
     "minutes before the time limit at which viewers are warned (repeatable; default 15 and 5)",
   ),
+  /** File transfer between viewers and the transfer folder (docs/file_transfer.md); never for view-only links. */
+  transfer: z.boolean().default(true).describe(
+    "let viewers upload and download files (never view-only links)",
+  ),
+  /** The transfer folder, `~` and the job's `$VARIABLES` expanded. @default {the job's working directory} */
+  transferDir: z.string().min(1).max(4096).optional().describe(
+    "folder viewers upload to and download from (default: the job's working directory; ~ and $VARS expanded)",
+  ),
+  /** Largest file a viewer may upload, in bytes. */
+  transferMaxBytes: z.coerce.number().int().min(1).max(2 ** 50).default(2 * 1024 ** 3).describe(
+    "largest file a viewer may upload, in bytes",
+  ),
   /** Gateway URL (https:// or wss://); when set the streamer dials out and listens on nothing. */
   gateway: z.url({ protocol: /^(https?|wss?)$/ }).optional().describe(
     "gateway URL to dial out to instead of listening",

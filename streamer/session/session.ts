@@ -25,6 +25,7 @@ import { PROTOCOL_VERSION } from "../../protocol/version.ts";
 import type { ViewerSocket } from "./ports.ts";
 import { attachViewer, type ViewerInfo } from "./viewer.ts";
 import { loadOrCreateToken } from "../../jobs/session_token.ts";
+import { openTransfer } from "../transfer/mod.ts";
 
 const log = getLog("session");
 
@@ -205,6 +206,8 @@ export async function startSession(
     let size = { width, height };
     wireDesktopEvents(x11, hub);
     const token = await loadOrCreateToken(options.sessionDir);
+    // A transfer folder that cannot be opened makes transfer unavailable (viewers hear why), not the session.
+    const transfer = await step(openTransfer(settings));
     let iceServers: IceServer[] = options.iceServers ?? [];
     const onViewer = (socket: ViewerSocket, info: ViewerInfo) => {
       hub.add(attachViewer(socket, info, {
@@ -241,6 +244,7 @@ export async function startSession(
         }),
         iceServers,
         onResized: (actual) => hub.broadcast({ t: "screen", ...actual }),
+        transfer,
       }));
     };
 

@@ -5,6 +5,7 @@
  * @module
  */
 import {
+  CLIENT_MESSAGE_CATEGORIES,
   type ClientMessage,
   type Delivery,
   encodeMediaFrame,
@@ -20,6 +21,8 @@ import { LatestRunner } from "./_latest.ts";
 import { FramePacer } from "./pacer.ts";
 import type { IceServer } from "../../protocol/ice.ts";
 import type { DesktopPort, MediaPort, PeerPort, ViewerSocket } from "./ports.ts";
+import { isTransferFrame, type TransferClientMessage } from "../../protocol/transfer.ts";
+import { type OpenedTransfer, ViewerTransfers } from "../transfer/mod.ts";
 
 const log = getLog("session", "viewer");
 
@@ -52,6 +55,8 @@ export interface ViewerContext {
   iceServers: IceServer[];
   /** Called after a resize took effect, so every viewer hears of it. */
   onResized(size: { width: number; height: number }): void;
+  /** File transfer (streamer/transfer); absent when the session turned it off. */
+  transfer?: OpenedTransfer;
 }
 
 /** How the viewer was admitted. */
@@ -113,6 +118,16 @@ export function attachViewer(socket: ViewerSocket, info: ViewerInfo, context: Vi
       log.debug("send to {remote} failed: {error}", { remote: info.remote, error: String(error) });
     }
   };
+
+  // File transfer: never for a view-only viewer (its `files`-class messages are refused in `handle`).
+  const files = context.transfer?.settings && !info.viewOnly
+    ? new ViewerTransfers(context.transfer.settings, {
+      send,
+      sendBytes: (bytes) => !closed && socket.send(bytes),
+      remote: info.remote,
+    })
+    : undefined;
+  let refusedChunks = 0;
 
   const onFrame = (frame: MediaFrame) => {
     // One rule for every sender (protocol/keyframe_gate.ts), here with the viewer's pacing window on top.
@@ -209,6 +224,12 @@ export function attachViewer(socket: ViewerSocket, info: ViewerInfo, context: Vi
       log.info("refused {type} from view-only viewer {remote}", { type: message.t, remote: info.remote });
       return;
     }
+    if (CLIENT_MESSAGE_CATEGORIES[message.t] === "files") {
+      const off = context.transfer?.hello.unavailable ?? "file transfer is turned off in this session";
+      if (files) files.handle(message as TransferClientMessage);
+      else send({ t: "file-error", message: off });
+      return;
+    }
     switch (message.t) {
       case "kf":
         // Whichever picture the browser may be decoding: while WebRTC connects, both.
@@ -245,6 +266,11 @@ export function attachViewer(socket: ViewerSocket, info: ViewerInfo, context: Vi
   };
 
   const handleText = (data: string | Uint8Array) => {
+    if (typeof data !== "string" && isTransferFrame(data)) {
+      if (files) return files.chunk(data);
+      if (++refusedChunks === 1) log.info("refused file chunks from {remote}", { remote: info.remote });
+      return;
+    }
     const message = typeof data === "string" ? parseClientMessage(data) : undefined;
     if (!message) {
       dropped++;
@@ -274,11 +300,12 @@ export function attachViewer(socket: ViewerSocket, info: ViewerInfo, context: Vi
     stopWebSocketMedia();
     if (!info.viewOnly) desktop.releaseAll();
     // Runs after (or replaces) any peer still being made; the resize in flight finishes first too.
-    Promise.allSettled([peerJobs.run(endPeer), resizeJobs.idle()]).finally(resolveClosed);
+    Promise.allSettled([peerJobs.run(endPeer), resizeJobs.idle(), files?.close()]).finally(resolveClosed);
     log.info("viewer {remote} left", { remote: info.remote });
   });
 
-  send({ ...context.hello(), input: !info.viewOnly, iceServers: context.iceServers });
+  const transfer = info.viewOnly ? undefined : context.transfer?.hello;
+  send({ ...context.hello(), input: !info.viewOnly, iceServers: context.iceServers, transfer });
   startWebSocketMedia();
   log.info("viewer {remote} joined{mode}", {
     remote: info.remote,

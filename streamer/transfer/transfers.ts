@@ -77,6 +77,8 @@ export class ViewerTransfers {
   readonly #settings: TransferSettings;
   readonly #ports: TransferPorts;
   readonly #active = new Map<number, UploadEntry | DownloadEntry>();
+  /** Uploads and downloads still opening: `close` waits for them (an upload's temporary file exists by then). */
+  readonly #opening = new Set<Promise<void>>();
   #closed = false;
 
   constructor(settings: TransferSettings, ports: TransferPorts) {
@@ -95,10 +97,10 @@ export class ViewerTransfers {
         );
         return;
       case "file-put":
-        if (this.#admit(message.id)) void this.#startUpload(message);
+        if (this.#admit(message.id)) this.#track(this.#startUpload(message));
         return;
       case "file-get":
-        if (this.#admit(message.id)) void this.#startDownload(message.id, message.path);
+        if (this.#admit(message.id)) this.#track(this.#startDownload(message.id, message.path));
         return;
       case "file-got": {
         const entry = this.#active.get(message.id);
@@ -140,6 +142,12 @@ export class ViewerTransfers {
     this.#closed = true;
     const ids = [...this.#active.keys()];
     await Promise.all(ids.map((id) => this.#end(id, "the viewer left")));
+    await Promise.all(this.#opening);
+  }
+
+  #track(opening: Promise<void>): void {
+    this.#opening.add(opening);
+    opening.finally(() => this.#opening.delete(opening));
   }
 
   #admit(id: number): boolean {
