@@ -44,7 +44,7 @@ export function clipTextThatFits(text: string): string {
   return text.slice(0, end);
 }
 
-/** Kinds of binary media frame. */
+/** Kinds of binary media frame (kind 3 is a file transfer chunk, protocol/transfer.ts's `TRANSFER_FRAME_KIND`). */
 export const MediaKind = { video: 1, audio: 2 } as const;
 /** Size of the binary media header in bytes. */
 export const MEDIA_HEADER_BYTES = 12;

@@ -124,8 +124,13 @@ export function relayViewer(browser: WebSocket, options: RelayOptions): (reason:
     }
     if (options.viewOnly) {
       const msg = typeof data === "string" ? parseClientMessage(data) : undefined;
-      // The rule the streamer applies too (protocol.ts): its own stream and WebRTC signalling, no input.
-      if (!msg || !viewOnlyMaySend(msg.t)) return refuse("view-only viewer sent input");
+      // The rule the streamer applies too (protocol.ts): its own stream and WebRTC signalling, no input, no
+      // files (a viewer's binary frame is a file chunk, protocol/transfer.ts).
+      if (!msg || !viewOnlyMaySend(msg.t)) {
+        return refuse(
+          typeof data === "string" ? "view-only viewer sent input" : "view-only viewer sent a file chunk",
+        );
+      }
     }
     metrics.bytesToStreamers += wireBytes(data);
     tunnel.sendData(id, data);
