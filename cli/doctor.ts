@@ -10,6 +10,8 @@ import { message } from "@optique/core/message";
 import { command, constant } from "@optique/core/primitives";
 import type { InferValue } from "@optique/core/parser";
 import { chooseEncoder, probeEncoders } from "../streamer/media/probe.ts";
+import { chooseEglDevice } from "../streamer/desktop/gpu.ts";
+import { eglDevices, findVirtualGl, virtualGlVersion } from "../streamer/desktop/virtualgl.ts";
 import { setupLogging } from "../log.ts";
 import { jsonFlag, out, outJson } from "./_output.ts";
 
@@ -101,15 +103,7 @@ export async function runChecks(): Promise<Check[]> {
       ? { name: "xvfb", status: "ok", detail: xvfb }
       : { name: "xvfb", status: "missing", detail: "Xvfb not found", hint: PKG },
   );
-  const vgl = which("vglrun");
-  checks.push(
-    vgl ? { name: "virtualgl", status: "ok", detail: vgl } : {
-      name: "virtualgl",
-      status: "absent",
-      detail: "vglrun not found (GPU OpenGL in the desktop is off)",
-      hint: "install VirtualGL on GPU nodes for hardware OpenGL (optional)",
-    },
-  );
+  checks.push(await virtualGlCheck());
   checks.push(await gpuCheck());
   const sbatch = which("sbatch");
   checks.push(
@@ -142,6 +136,30 @@ function encoderHint(name: string): string {
   }
   if (name === "vah264") return "needs a VA-API GPU and gstreamer1.0-plugins-bad va";
   return PKG;
+}
+
+/** VirtualGL: where, which version, and the EGL device a session would render on (or why none). */
+async function virtualGlCheck(): Promise<Check> {
+  const vgl = findVirtualGl(Deno.env.get("SELKIES_VIRTUALGL_PATH") || undefined);
+  if (!("vglrun" in vgl)) {
+    return {
+      name: "virtualgl",
+      status: "absent",
+      detail: `${vgl.reason} (GPU OpenGL in the desktop is off)`,
+      hint: "install VirtualGL on GPU nodes for hardware OpenGL (optional; docs/gpu.md)",
+    };
+  }
+  const version = await virtualGlVersion(vgl.vglrun) ?? "version unknown";
+  const devices = await eglDevices(vgl.vglrun);
+  const choice = chooseEglDevice(readAllocation().gpus, devices);
+  const backEnd = choice.device
+    ? `EGL back end on ${choice.device} (${choice.renderer ?? "?"}; ${choice.reason})`
+    : `EGL back end has no GPU: ${choice.reason}`;
+  return {
+    name: "virtualgl",
+    status: "ok",
+    detail: `${vgl.vglrun} (${version}, from ${vgl.from}); ${backEnd}`,
+  };
 }
 
 async function gpuCheck(): Promise<Check> {

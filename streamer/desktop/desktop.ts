@@ -10,7 +10,8 @@ import type { JobGpus } from "../../jobs/allocation.ts";
 import type { ProcessGroup } from "../process/group.ts";
 import type { XDisplay } from "../display/xvfb.ts";
 import { DesktopError } from "./errors.ts";
-import { findRenderNode } from "./gpu.ts";
+import { chooseEglDevice, nvidiaMinors } from "./gpu.ts";
+import { eglDevices, findVirtualGl } from "./virtualgl.ts";
 import { onPath } from "./_path.ts";
 
 const log = getLog("desktop");
@@ -23,8 +24,13 @@ export interface DesktopOptions {
   app?: string;
   /** A whole desktop session command (e.g. `startxfce4`) instead of openbox + xterm. */
   desktop?: string;
-  /** GPU rendering: "auto" uses VirtualGL when vglrun and a GPU are there. @default {"auto"} */
+  /**
+   * GPU rendering: "auto" uses VirtualGL when vglrun and a GPU are there; "virtualgl-egl" insists on VirtualGL
+   * (on a CPU renderer's EGL device, Mesa's llvmpipe, when there is no GPU). @default {"auto"}
+   */
   gl?: "auto" | "virtualgl-egl" | "off";
+  /** VirtualGL's prefix, bin folder or vglrun, when it is not on PATH (see `findVirtualGl`). */
+  virtualglPath?: string;
   /** An Apptainer/Singularity image to run the application or desktop in. */
   image?: string;
   /** Extra container binds (`src[:dest[:opts]]`). */
@@ -68,7 +74,7 @@ export async function startDesktop(options: DesktopOptions): Promise<DesktopInfo
   const container = options.image ? containerPrefix(options) : [];
   const gl = await chooseGl(options, container);
   options.signal?.throwIfAborted();
-  const vgl = gl.device ? ["vglrun", "-d", gl.device] : [];
+  const vgl = gl.vglrun ? [gl.vglrun, "-d", gl.device] : [];
   const env = { ...options.env, ...options.display.env };
   const runtimeDir = options.display.xauthority.slice(0, options.display.xauthority.lastIndexOf("/"));
   const spawn = (name: string, argv: string[]) => {
@@ -93,7 +99,7 @@ export async function startDesktop(options: DesktopOptions): Promise<DesktopInfo
     spawn("window-manager", ["openbox"]);
     spawn("terminal", [...container, ...vgl, "xterm"]);
   }
-  const glMode = gl.device ? "virtualgl-egl" : "off";
+  const glMode = gl.vglrun ? "virtualgl-egl" : "off";
   log.info("desktop started; GL {glMode}: {reason}", { glMode, reason: gl.reason });
   return { glMode, reason: gl.reason };
 }
@@ -126,27 +132,44 @@ function containerPrefix(options: DesktopOptions): string[] {
 async function chooseGl(
   options: DesktopOptions,
   container: string[],
-): Promise<{ device: string | null; reason: string }> {
+): Promise<{ vglrun: string; device: string; reason: string } | { vglrun: null; reason: string }> {
   const mode = options.gl ?? "auto";
-  if (mode === "off") return { device: null, reason: "GPU rendering turned off" };
+  if (mode === "off") return { vglrun: null, reason: "GPU rendering turned off" };
   const fail = (reason: string) => {
     if (mode === "virtualgl-egl") throw new DesktopError(`gl virtualgl-egl asked for, but ${reason}`);
-    return { device: null, reason };
+    return { vglrun: null, reason };
   };
-  const hasVgl = container.length
-    ? (await new Deno.Command(container[0], {
+  const host = findVirtualGl(options.virtualglPath);
+  let vglrun: string;
+  if (container.length) {
+    const inImage = (await new Deno.Command(container[0], {
       args: [...container.slice(1), "sh", "-c", "command -v vglrun"],
       stdout: "null",
       stderr: "null",
       signal: options.signal,
-    }).output().catch(() => ({ success: false }))).success
-    : onPath("vglrun") !== null;
-  if (!hasVgl) {
-    return fail(container.length ? "vglrun is not in the image" : "vglrun (VirtualGL) is not installed");
+    }).output().catch(() => ({ success: false }))).success;
+    if (!inImage) return fail("vglrun is not in the image");
+    vglrun = "vglrun";
+  } else {
+    if (!("vglrun" in host)) return fail(host.reason);
+    vglrun = host.vglrun;
   }
-  const node = findRenderNode(options.gpus ?? {});
-  if (!node.device) return fail(node.reason);
-  return { device: node.device, reason: `VirtualGL EGL on ${node.device}: ${node.reason}` };
+  // The host's eglinfo numbers the devices as the image's vglrun will (the same driver, through --nv).
+  const devices = "vglrun" in host ? await eglDevices(host.vglrun) : [];
+  const choice = chooseEglDevice(options.gpus ?? {}, devices);
+  if (choice.device) return { vglrun, device: choice.device, reason: `VirtualGL EGL on ${choice.reason}` };
+  if (container.length && devices.length === 0 && nvidiaMinors().length > 0) {
+    return { vglrun, device: "egl", reason: "VirtualGL EGL on the first device (no eglinfo on the host)" };
+  }
+  if (mode === "virtualgl-egl" && devices.length > 0) {
+    const d = devices[0];
+    return {
+      vglrun,
+      device: d.id,
+      reason: `VirtualGL EGL on ${d.id} (${d.renderer ?? "?"}): ${choice.reason}`,
+    };
+  }
+  return fail(choice.reason);
 }
 
 /** Waits (up to 5 s, less when `signal` aborts) until a window manager announces itself on the root window (EWMH). */

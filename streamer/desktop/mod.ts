@@ -5,4 +5,5 @@
  */
 export * from "./desktop.ts";
 export * from "./gpu.ts";
+export * from "./virtualgl.ts";
 export * from "./errors.ts";

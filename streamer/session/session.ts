@@ -154,6 +154,7 @@ export async function startSession(
       app: settings.app,
       desktop: settings.desktop,
       gl: settings.gl,
+      virtualglPath: settings.virtualglPath,
       image: settings.image,
       binds: settings.binds,
       env: pulse?.env,
