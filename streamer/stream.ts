@@ -65,6 +65,7 @@ export async function runStream(settings: SessionSettings & StreamRunOptions): P
     }: save your work.`;
     log.warning(message);
     session?.notify(message);
+    void session?.clock.refresh(); // the limit may have moved (scontrol update): viewers count from the new one
   };
   try {
     Deno.addSignalListener("SIGUSR1", walltime);
@@ -103,16 +104,20 @@ export async function runStream(settings: SessionSettings & StreamRunOptions): P
   } else {
     console.log(`selkies-hpc: ready — open ${session.url}`);
   }
-  const reason = await Promise.race([stopped.promise, session.died]);
-  log.info("stopping: {reason}", { reason });
+  const reason = await Promise.race([stopped.promise, session.died.then((died) => ({ died }))]);
+  log.info("stopping: {reason}", { reason: typeof reason === "string" ? reason : reason.died });
   // The link dies with the session: its secret goes first, whatever becomes of the rest of the stop.
   if (settings.readyFile) await Deno.remove(settings.readyFile).catch(() => {});
+  // Viewers hear why (walltime, cancelled, failed: SLURM is asked) and show it instead of reconnecting.
+  const end = await session.clock.endMessage(typeof reason === "string" ? { signal: reason } : reason);
+  log.info("session ends: {reason}: {message}", { ...end });
+  session.end(end);
   try {
     await session.stop();
   } finally {
     cleanup();
   }
-  return reason.startsWith("received") || reason === "aborted" ? 0 : 2;
+  return typeof reason === "string" ? 0 : 2;
 
   function cleanup() {
     removeHandlers();

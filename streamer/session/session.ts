@@ -24,6 +24,8 @@ import type { IceServer } from "../../protocol/ice.ts";
 import { PROTOCOL_VERSION } from "../../protocol/version.ts";
 import type { ViewerSocket } from "./ports.ts";
 import { attachViewer, type ViewerInfo } from "./viewer.ts";
+import { JobClock } from "./job_clock.ts";
+import type { SessionEndMessage } from "../../protocol/job.ts";
 import { loadOrCreateToken } from "../../jobs/session_token.ts";
 import { openTransfer } from "../transfer/mod.ts";
 
@@ -70,6 +72,10 @@ export interface RunningSession {
   media: MediaSession;
   /** Shows a notice to every viewer (e.g. the walltime warning). */
   notify(message: string): void;
+  /** The job's end time as the viewers see it (job_clock.ts); asks SLURM why the session ends. */
+  clock: JobClock;
+  /** Tells every viewer that the session ends, and why (before `stop()`, so they show it, not a reconnect). */
+  end(message: SessionEndMessage): void;
   /** Ends everything the session started. */
   stop(): Promise<void>;
   /** Resolves when something vital died (the X server), or media gave up (its worker keeps failing). */
@@ -198,6 +204,13 @@ export async function startSession(
     log.info("encoding with {encoder} ({codec})", { encoder: media.encoder, codec: media.codec });
 
     const hub = new ViewerHub();
+    const clock = new JobClock({
+      jobId,
+      node: allocation.nodeName,
+      warnMinutes: settings.walltimeWarnings,
+      onChange: (status) => hub.broadcast(status),
+    });
+    cleanups.push(() => clock.close());
     const notify = (message: string) => hub.broadcast({ t: "notice", message });
     // Media that keeps failing ends the session, as a dead X server does; the viewers hear why first.
     media.gaveUp.then((error) => {
@@ -211,7 +224,7 @@ export async function startSession(
     const transfer = await step(openTransfer(settings));
     let iceServers: IceServer[] = options.iceServers ?? [];
     const onViewer = (socket: ViewerSocket, info: ViewerInfo) => {
-      hub.add(attachViewer(socket, info, {
+      const viewer = attachViewer(socket, info, {
         media,
         desktop: {
           keyDown: (k) => x11.keyDown(k),
@@ -246,10 +259,13 @@ export async function startSession(
         iceServers,
         onResized: (actual) => hub.broadcast({ t: "screen", ...actual }),
         transfer,
-      }));
+      });
+      hub.add(viewer);
+      viewer.send(clock.status()); // fresh: its sentAt is now
     };
 
-    const running = { token, display, media, notify, stop, died: died.promise };
+    const end = (message: SessionEndMessage) => hub.broadcast(message);
+    const running = { token, display, media, notify, clock, end, stop, died: died.promise };
     if (settings.gateway) {
       const tunnel = connectTunnel({
         gatewayUrl: settings.gateway,

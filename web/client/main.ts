@@ -14,6 +14,7 @@ import { bindControls } from "./controls.ts";
 import { cursorCss } from "./cursor.ts";
 import { screenSizeFor, type Size } from "./geometry.ts";
 import { InputCapture } from "./input.ts";
+import { giveUpMs, JobBanner } from "./job_banner.ts";
 import { Overlay } from "./overlay.ts";
 import { readPixel } from "./pixel.ts";
 import { createStats, receiverStats, type SelkiesStats, StatsLoop } from "./stats.ts";
@@ -41,6 +42,8 @@ const video = document.getElementById("video") as HTMLVideoElement;
 const stage = document.getElementById("stage") as HTMLElement;
 const overlay = new Overlay(document);
 const stats: SelkiesStats = createStats();
+// The job's time left, warnings, and the end screen; reconnecting stops when the session has ended.
+const jobBanner = new JobBanner(document, { giveUpMs: giveUpMs(params), onGiveUp: () => conn.close() });
 
 let mode: Mode = requested;
 let hello: Hello | undefined;
@@ -199,6 +202,7 @@ function onMessage(message: ServerMessage): void {
         return;
       }
       hello = message;
+      jobBanner.connected(); // the desktop answered: not lost
       screen = { width: message.width, height: message.height };
       requestedSize = "";
       overlay.message("");
@@ -244,7 +248,14 @@ function onMessage(message: ServerMessage): void {
       else showError(message.message);
       break;
     case "notice":
-      overlay.message(message.message);
+      jobBanner.warn(message.message);
+      break;
+    case "job":
+      jobBanner.job(message);
+      break;
+    case "end":
+      conn.close();
+      jobBanner.end(message);
       break;
   }
 }
@@ -274,6 +285,7 @@ const conn = new Connection(location.href, {
     input.disable();
     if (stats.transport === "webrtc") stats.transport = "none";
     if (retryInMs !== undefined) {
+      jobBanner.disconnected();
       overlay.message(`Connection lost; reconnecting in ${(retryInMs / 1000).toFixed(1)} s`);
     }
   },
