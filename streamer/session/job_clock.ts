@@ -27,7 +27,7 @@ export interface JobClockOptions {
   lookup?: (jobId: string, signal: AbortSignal) => Promise<JobInfo | undefined>;
   /** How often the end time is asked again, ms. @default {30000} */
   refreshMs?: number;
-  /** Longest wait for one answer from SLURM, ms (on SIGTERM, SLURM's KillWait is all the time left). @default {3000} */
+  /** Longest wait for one answer from SLURM, ms (on SIGTERM, SLURM's KillWait is all the time left). @default {2000} */
   askTimeoutMs?: number;
   /** The clock. @default {Date.now} */
   now?: () => number;
@@ -109,7 +109,7 @@ export class JobClock {
     if (jobId === undefined) {
       return "died" in cause
         ? { t: "end", reason: "failed", message: `The session on ${node} failed: ${cause.died}.` }
-        : { t: "end", reason: "stopped", message: `The session on ${node} was stopped (${cause.signal}).` };
+        : { t: "end", reason: "stopped", message: `The session on ${node} was stopped.` };
     }
     const now = this.#now();
     const job = await this.#lookup(jobId).catch((error) => {
@@ -156,7 +156,7 @@ export class JobClock {
   }
 
   #lookup(jobId: string): Promise<JobInfo | undefined> {
-    const signal = AbortSignal.timeout(this.#options.askTimeoutMs ?? 3000);
+    const signal = AbortSignal.timeout(this.#options.askTimeoutMs ?? 2000);
     const lookup = this.#options.lookup ?? ((id, s) => showJob(id, { signal: s }));
     // Bounded even when the lookup does not heed its signal.
     return abortable(lookup(jobId, signal), signal);
