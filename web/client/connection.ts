@@ -93,10 +93,10 @@ export class Connection {
     };
   }
 
-  /** Sends one text message; false when the socket is not open. */
-  send(text: string): boolean {
+  /** Sends one text message (or a binary frame: a file chunk); false when the socket is not open. */
+  send(data: string | Uint8Array): boolean {
     if (!this.open) return false;
-    this.#socket!.send(text);
+    this.#socket!.send(data as string | Uint8Array<ArrayBuffer>);
     return true;
   }
 

@@ -17,6 +17,7 @@ import { InputCapture } from "./input.ts";
 import { giveUpMs, JobBanner } from "./job_banner.ts";
 import { Overlay } from "./overlay.ts";
 import { readPixel } from "./pixel.ts";
+import { FileTransfers } from "./transfer.ts";
 import { createStats, receiverStats, type SelkiesStats, StatsLoop } from "./stats.ts";
 import { WebCodecsVideo } from "./video_webcodecs.ts";
 import { WebSocketMedia } from "./ws_media.ts";
@@ -105,6 +106,10 @@ const input = new InputCapture({
   shortcuts: controls.shortcuts,
 });
 
+// File transfer over this socket (transfer.ts): offered by the hello, never to view-only viewers.
+const files = new FileTransfers(document, { send, sendBytes: (bytes) => conn.send(bytes) });
+Object.assign(globalThis, { selkiesFiles: files }); // for tests and the console, as selkiesStats
+
 function setTransport(transport: "websocket" | "webrtc", reason: string): void {
   stats.transport = transport;
   stats.transportReason = reason;
@@ -192,6 +197,7 @@ function maybeResize(): void {
 }
 
 function onMessage(message: ServerMessage): void {
+  if (files.handle(message)) return;
   switch (message.t) {
     case "hello": {
       const mismatch = versionMismatch(message.v);
@@ -217,6 +223,7 @@ function onMessage(message: ServerMessage): void {
         stats.transportReason = "hybrid screen encoding (sharper text, lower latency on desktop content)";
       }
       clipboard.enabled = message.input;
+      files.configure(message.input ? message.transfer : undefined);
       if (message.input) input.enable();
       else input.disable();
       startTransport();
@@ -274,6 +281,7 @@ const conn = new Connection(location.href, {
     if (message && typeof message === "object") onMessage(message);
   },
   onBinary(data) {
+    if (files.chunk(data)) return; // a file chunk, whichever transport shows the picture
     // The server streams over this socket until WebRTC media flows (so `auto` shows the desktop while WebRTC
     // connects); a transport pinned to WebRTC shows WebRTC only.
     if (stats.transport === "webrtc" || mode === "webrtc") return;
@@ -281,6 +289,7 @@ const conn = new Connection(location.href, {
   },
   onClose(retryInMs) {
     stats.connected = false;
+    files.connectionLost();
     closeRtc();
     input.disable();
     if (stats.transport === "webrtc") stats.transport = "none";
