@@ -15,10 +15,12 @@ import { cursorCss } from "./cursor.ts";
 import { screenSizeFor, type Size } from "./geometry.ts";
 import { InputCapture } from "./input.ts";
 import { giveUpMs, JobBanner } from "./job_banner.ts";
+import { OnscreenKeys } from "./onscreen_keys.ts";
 import { Overlay } from "./overlay.ts";
 import { readPixel } from "./pixel.ts";
 import { FileTransfers } from "./transfer.ts";
 import { createStats, receiverStats, type SelkiesStats, StatsLoop } from "./stats.ts";
+import { TouchInput } from "./touch.ts";
 import { WebCodecsVideo } from "./video_webcodecs.ts";
 import { WebSocketMedia } from "./ws_media.ts";
 import { WebRtcSession } from "./webrtc.ts";
@@ -89,21 +91,37 @@ const clipboard = new ClipboardBridge({
   panel: document.getElementById("clip-text") as HTMLTextAreaElement,
 });
 
-const controls = bindControls(stage, overlay);
+const controls = bindControls(stage, overlay, { onDensity: () => maybeResize() });
+
+function geometry() {
+  const shown = stats.transport === "webrtc" ? video : canvas;
+  const content = shown === video
+    ? { width: video.videoWidth, height: video.videoHeight }
+    : { width: canvas.width, height: canvas.height };
+  if (!content.width || !content.height) return undefined;
+  return { element: shown.getBoundingClientRect(), content, screen: screen ?? content };
+}
 
 const input = new InputCapture({
   surface: stage,
   send,
   beforePaste: () => clipboard.beforePaste(),
-  geometry() {
-    const shown = stats.transport === "webrtc" ? video : canvas;
-    const content = shown === video
-      ? { width: video.videoWidth, height: video.videoHeight }
-      : { width: canvas.width, height: canvas.height };
-    if (!content.width || !content.height) return undefined;
-    return { element: shown.getBoundingClientRect(), content, screen: screen ?? content };
-  },
+  geometry,
   shortcuts: controls.shortcuts,
+});
+const touch = new TouchInput({
+  surface: stage,
+  views: [canvas, video],
+  send,
+  geometry,
+  pointer: document.getElementById("touch-pointer")!,
+  modeButton: document.getElementById("touch-mode")!,
+});
+const onscreenKeys = new OnscreenKeys({
+  bar: document.getElementById("touch-bar")!,
+  field: document.getElementById("osk-field") as HTMLInputElement,
+  keyboardButton: document.getElementById("osk")!,
+  send,
 });
 
 // File transfer over this socket (transfer.ts): offered by the hello, never to view-only viewers.
@@ -187,7 +205,7 @@ function rtcFailed(reason: string): void {
 
 function maybeResize(): void {
   if (!hello?.input || !resizeDesktop) return;
-  const size = screenSizeFor(innerWidth, innerHeight, devicePixelRatio);
+  const size = screenSizeFor(innerWidth, innerHeight, controls.density === "sharp" ? devicePixelRatio : 1);
   const key = `${size.width}x${size.height}`;
   if (key === requestedSize || (screen && size.width === screen.width && size.height === screen.height)) {
     return;
@@ -224,8 +242,10 @@ function onMessage(message: ServerMessage): void {
       }
       clipboard.enabled = message.input;
       files.configure(message.input ? message.transfer : undefined);
-      if (message.input) input.enable();
-      else input.disable();
+      for (const part of [input, touch, onscreenKeys]) {
+        if (message.input) part.enable();
+        else part.disable();
+      }
       startTransport();
       maybeResize();
       break;
@@ -292,6 +312,8 @@ const conn = new Connection(location.href, {
     files.connectionLost();
     closeRtc();
     input.disable();
+    touch.disable();
+    onscreenKeys.disable();
     if (stats.transport === "webrtc") stats.transport = "none";
     if (retryInMs !== undefined) {
       jobBanner.disconnected();
