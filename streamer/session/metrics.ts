@@ -2,12 +2,14 @@
  * The session's Prometheus metrics (text exposition format 0.0.4): the shared encoder's rate and, per viewer
  * of WebSocket media, what the viewer's acknowledgements say (drawn fps, frames in flight, window, round
  * trip, capture-to-drawn latency, frames skipped, the browser's time per frame and which stage limits), so an overloaded viewer shows up on a dashboard as it does
- * in its own overlay. Served at `<prefix>/metrics` by the embedded server (same credentials as the page).
+ * in its own overlay; and the job's telemetry (`selkies_job_*`: CPU, memory and GPUs against the allocation,
+ * docs/telemetry.md). Served at `<prefix>/metrics` by the embedded server (same credentials as the page).
  *
  * @module
  */
 import type { Limit } from "../../protocol/limit.ts";
 import type { Delivery } from "../../protocol/protocol.ts";
+import type { TelemetryMessage } from "../../protocol/telemetry.ts";
 
 /** What the metrics read of one viewer. */
 export interface ViewerSample {
@@ -54,6 +56,7 @@ const LIMITS: readonly Limit[] = ["none", "network", "decode", "encode"];
  *
  * @param encoder The shared encoder's recent rate (`MediaSession.stats()`).
  * @param viewers The connected viewers.
+ * @param telemetry The job's latest telemetry (streamer/telemetry); absent before the first sample.
  * @example
  * ```ts
  * import { renderSessionMetrics } from "./metrics.ts";
@@ -68,6 +71,7 @@ const LIMITS: readonly Limit[] = ["none", "network", "decode", "encode"];
 export function renderSessionMetrics(
   encoder: { fps: number; kbps: number },
   viewers: readonly ViewerSample[],
+  telemetry?: TelemetryMessage,
 ): string {
   const lines: string[] = [];
   const head = (name: string, type: string, help: string) =>
@@ -102,7 +106,56 @@ export function renderSessionMetrics(
       );
     }
   }
+  if (telemetry) lines.push(...telemetryLines(telemetry, head));
   return lines.join("\n") + "\n";
+}
+
+/** The job's telemetry as gauges: what the viewers' panel shows, for a site's dashboards and alerts. */
+function telemetryLines(
+  t: TelemetryMessage,
+  head: (name: string, type: string, help: string) => void,
+): string[] {
+  const lines: string[] = [];
+  const gauge = (name: string, help: string, value: number) => {
+    head(name, "gauge", help);
+    lines.push(`selkies_${name} ${value}`);
+  };
+  head("job_info", "gauge", "1, labelled with the node and where the CPU and memory figures come from.");
+  lines.push(`selkies_job_info{node="${label(t.node)}",source="${t.source}"} 1`);
+  gauge("job_cpu_used_cores", "CPU cores the job kept busy over the last sample period.", t.cpu.usedCores);
+  gauge("job_cpu_allocated_cores", "CPU cores allocated to the job.", t.cpu.allocatedCores);
+  gauge(
+    "job_memory_used_bytes",
+    "Memory the job uses (cgroup working set, or the session's RSS).",
+    t.memory.usedBytes,
+  );
+  head("job_memory_limit_bytes", "gauge", "The job's memory limit; source: cgroup, slurm (--mem) or node.");
+  lines.push(`selkies_job_memory_limit_bytes{source="${t.memory.limitSource}"} ${t.memory.limitBytes}`);
+  if (t.memory.oomKills !== undefined) {
+    head("job_oom_kills_total", "counter", "Processes of the job the kernel killed for lack of memory.");
+    lines.push(`selkies_job_oom_kills_total ${t.memory.oomKills}`);
+  }
+  const gpus = t.gpus ?? [];
+  const perGpu: [string, string, (g: NonNullable<TelemetryMessage["gpus"]>[number]) => number | null][] = [
+    [
+      "job_gpu_utilization_percent",
+      "Percent of time a kernel ran on the job's GPU lately.",
+      (g) => g.utilizationPercent,
+    ],
+    ["job_gpu_memory_used_bytes", "Memory in use on the job's GPU.", (g) => g.memoryUsedBytes],
+    ["job_gpu_memory_total_bytes", "Memory of the job's GPU.", (g) => g.memoryTotalBytes],
+  ];
+  for (const [name, help, read] of gpus.length > 0 ? perGpu : []) {
+    head(name, "gauge", help);
+    for (const gpu of gpus) {
+      const value = read(gpu);
+      if (value === null) continue; // the driver has no figure: no sample rather than a false 0
+      lines.push(
+        `selkies_${name}{gpu="${gpu.index}",uuid="${label(gpu.uuid)}",name="${label(gpu.name)}"} ${value}`,
+      );
+    }
+  }
+  return lines;
 }
 
 /** Escapes a label value (backslash, double quote, newline). */

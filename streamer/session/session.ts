@@ -28,6 +28,7 @@ import { JobClock } from "./job_clock.ts";
 import type { SessionEndMessage } from "../../protocol/job.ts";
 import { loadOrCreateToken } from "../../jobs/session_token.ts";
 import { openTransfer } from "../transfer/mod.ts";
+import { slurmMemoryLimit, TelemetrySampler } from "../telemetry/mod.ts";
 
 const log = getLog("session");
 
@@ -212,6 +213,19 @@ export async function startSession(
     });
     cleanups.push(() => clock.close());
     const notify = (message: string) => hub.broadcast({ t: "notice", message });
+    // The job's CPU, memory and GPUs against its allocation: to the viewers every 2 s while watched, at
+    // /metrics, and the memory warning (streamer/telemetry). The --mem request is SLURM's environment's.
+    const telemetry = new TelemetrySampler({
+      node: allocation.nodeName,
+      cpus: allocation.cpus,
+      gpus: allocation.gpus,
+      jobId,
+      memoryLimitBytes: jobId ? slurmMemoryLimit(Deno.env.toObject(), allocation.cpus) : undefined,
+      processes: { marker: group.marker },
+      onSample: (message) => hub.broadcast(message),
+      onWarning: notify,
+    });
+    cleanups.push(() => telemetry.close());
     // Media that keeps failing ends the session, as a dead X server does; the viewers hear why first.
     media.gaveUp.then((error) => {
       notify(`The picture has stopped: the encoder keeps failing (${error.message}). This session ends.`);
@@ -262,6 +276,9 @@ export async function startSession(
       });
       hub.add(viewer);
       viewer.send(clock.status()); // fresh: its sentAt is now
+      const latest = telemetry.latest();
+      if (latest) viewer.send(latest);
+      viewer.closed.then(telemetry.watch());
     };
 
     const end = (message: SessionEndMessage) => hub.broadcast(message);
@@ -293,7 +310,10 @@ export async function startSession(
       return { url: `${ready.sessionUrl}?token=${token}`, host: url.hostname, port, ...running };
     }
 
-    const metrics = () => renderSessionMetrics(media.stats(), hub.samples());
+    const metrics = () => {
+      telemetry.scraped();
+      return renderSessionMetrics(media.stats(), hub.samples(), telemetry.latest());
+    };
     const app = createStreamerApp({ token, viewer: onViewer, metrics });
     const server = await serveStreamer(app, { bind: options.bind, port: options.port });
     cleanups.push(() => server.close());
