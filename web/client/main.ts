@@ -1,7 +1,7 @@
 /**
  * The browser client's entry point: connects, picks a transport, shows the desktop, sends input.
  * Query parameters: `transport=auto|websocket|webrtc` (default auto), `resize=off` (never resize the desktop),
- * `relay=1` (WebRTC through TURN relays only).
+ * `relay=1` (WebRTC through TURN relays only), `telemetry=1` (show the job telemetry panel from the start).
  *
  * @module
  */
@@ -20,6 +20,7 @@ import { Overlay } from "./overlay.ts";
 import { readPixel } from "./pixel.ts";
 import { FileTransfers } from "./transfer.ts";
 import { createStats, receiverStats, type SelkiesStats, StatsLoop } from "./stats.ts";
+import { TelemetryPanel } from "./telemetry_panel.ts";
 import { TouchInput } from "./touch.ts";
 import { WebCodecsVideo } from "./video_webcodecs.ts";
 import { WebSocketMedia } from "./ws_media.ts";
@@ -92,6 +93,12 @@ const clipboard = new ClipboardBridge({
 });
 
 const controls = bindControls(stage, overlay, { onDensity: () => maybeResize() });
+// The job's CPU, memory and GPUs (button "Job", Ctrl+Alt+Shift+T, ?telemetry=1).
+const telemetryPanel = new TelemetryPanel(document, {
+  visible: params.get("telemetry") === "1",
+  onButton: () => stage.focus(),
+});
+Object.assign(controls.shortcuts, { KeyT: () => telemetryPanel.toggle() });
 
 function geometry() {
   const shown = stats.transport === "webrtc" ? video : canvas;
@@ -279,6 +286,9 @@ function onMessage(message: ServerMessage): void {
       break;
     case "job":
       jobBanner.job(message);
+      break;
+    case "telemetry":
+      telemetryPanel.update(message);
       break;
     case "end":
       conn.close();
