@@ -1,0 +1,166 @@
+/**
+ * An in-memory session for fuzzing the viewer logic (streamer/session/viewer.ts) at full speed: viewer
+ * sockets, a media port whose frames the test emits, and a desktop that counts what reaches it. The
+ * end-to-end fuzz tests drive the real session; this is for the 100 000-message runs.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import type { MediaFrame } from "../../protocol/protocol.ts";
+import { attachViewer, type Viewer, type ViewerContext } from "../../streamer/session/viewer.ts";
+import type { DesktopPort, MediaPort, ViewerSocket } from "../../streamer/session/ports.ts";
+
+/** A viewer socket the test drives: what the viewer sent, and a way to deliver messages or close it. */
+export interface FakeSocket extends ViewerSocket {
+  sent: (string | Uint8Array)[];
+  deliver(data: string | Uint8Array): void;
+  hangUp(): void;
+}
+
+/**
+ * A viewer socket held in memory.
+ *
+ * @example
+ * ```ts
+ * import { fakeSocket } from "./_ports.ts";
+ * const socket = fakeSocket();
+ * socket.send("hi");
+ * socket.sent; // ["hi"]
+ * ```
+ */
+export function fakeSocket(): FakeSocket {
+  const receivers: ((data: string | Uint8Array) => void)[] = [];
+  const closers: (() => void)[] = [];
+  let closed = false;
+  const hangUp = () => {
+    if (closed) return;
+    closed = true;
+    for (const cb of closers) cb();
+  };
+  return {
+    sent: [],
+    bufferedAmount: 0,
+    send(data) {
+      if (!closed) this.sent.push(data);
+    },
+    close: hangUp,
+    hangUp,
+    onMessage: (cb) => void receivers.push(cb),
+    onClose: (cb) => void (closed ? cb() : closers.push(cb)),
+    deliver(data) {
+      // The real sockets (viewer_socket.ts, tunnel/viewer.ts) isolate a throwing receiver: here a throw is
+      // left to reach the fuzzer, which counts it as a crash.
+      for (const cb of receivers) cb(data);
+    },
+  };
+}
+
+/** An in-memory session: its context for viewers and what reached its desktop. */
+export interface FakeSession {
+  context: ViewerContext;
+  /** Desktop calls so far, by method. */
+  calls: Map<string, number>;
+  /** Sends a frame to every subscriber. */
+  emit(frame: MediaFrame): void;
+  /** Live subscribers (a leak shows here). */
+  subscribers(): number;
+}
+
+/**
+ * Builds an in-memory session; `createPeer` answers the viewers' WebRTC requests (refused by default).
+ *
+ * @example
+ * ```ts
+ * import { fakeSession } from "./_ports.ts";
+ * const session = fakeSession();
+ * session.subscribers(); // 0
+ * ```
+ */
+export function fakeSession(createPeer?: MediaPort["createPeer"]): FakeSession {
+  const calls = new Map<string, number>();
+  const count = (name: string) => () => void calls.set(name, (calls.get(name) ?? 0) + 1);
+  const subscribers = new Set<(frame: MediaFrame) => void>();
+  const desktop: DesktopPort = {
+    keyDown: count("keyDown"),
+    keyUp: count("keyUp"),
+    releaseAll: count("releaseAll"),
+    moveTo: count("moveTo"),
+    moveBy: count("moveBy"),
+    button: count("button"),
+    wheel: count("wheel"),
+    setClipboard: count("setClipboard"),
+    resize: (width, height) => Promise.resolve({ width: width & ~1, height: height & ~1 }),
+  };
+  const media: MediaPort = {
+    codec: "avc1.42e01f",
+    encoder: "x264enc",
+    fps: 30,
+    subscribe(onFrame) {
+      subscribers.add(onFrame);
+      return () => subscribers.delete(onFrame);
+    },
+    pace: count("pace"),
+    stats: () => ({ fps: 30, kbps: 1000 }),
+    requestKeyframe: count("requestKeyframe"),
+    setBitrate: (kbps) => kbps > 100_000 ? Promise.reject(new Error("too high")) : Promise.resolve(),
+    setFps: () => Promise.resolve(),
+    createPeer: createPeer ?? (() => Promise.reject(new Error("no WebRTC here"))),
+  };
+  const context: ViewerContext = {
+    media,
+    desktop,
+    hello: () => ({
+      t: "hello",
+      v: 1,
+      width: 1280,
+      height: 720,
+      fps: 30,
+      codec: media.codec,
+      encoder: media.encoder,
+      audio: false,
+    }),
+    iceServers: [],
+    onResized: count("resized"),
+  };
+  return {
+    context,
+    calls,
+    emit: (frame) => {
+      for (const cb of [...subscribers]) cb(frame);
+    },
+    subscribers: () => subscribers.size,
+  };
+}
+
+let seq = 0;
+
+/**
+ * Checks that a new, well-behaved viewer is still served: it gets its hello, a keyframe, and its key press
+ * reaches the desktop. It leaves again, and its subscription with it.
+ *
+ * @example
+ * ```ts
+ * import { assertViewerServed, fakeSession } from "./_ports.ts";
+ * await assertViewerServed(fakeSession());
+ * ```
+ */
+export async function assertViewerServed(session: FakeSession): Promise<void> {
+  const socket = fakeSocket();
+  const before = session.subscribers();
+  const viewer: Viewer = attachViewer(socket, { viewOnly: false, remote: "legit" }, session.context);
+  assert.equal(JSON.parse(socket.sent[0] as string).t, "hello", "a new viewer hears its hello");
+  session.emit({
+    kind: "video",
+    key: true,
+    timestampUs: Date.now() * 1000,
+    seq: ++seq & 0xffff,
+    payload: new Uint8Array([0, 0, 0, 1, 0x65]),
+  });
+  assert.ok(socket.sent.some((m) => m instanceof Uint8Array), "a new viewer gets a keyframe");
+  const keys = session.calls.get("keyDown") ?? 0;
+  socket.deliver(JSON.stringify({ t: "kd", k: 0x61 }));
+  assert.equal(session.calls.get("keyDown"), keys + 1, "its key press reaches the desktop");
+  socket.hangUp();
+  await viewer.closed;
+  assert.equal(session.subscribers(), before, "it leaves no subscription behind");
+}
