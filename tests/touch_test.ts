@@ -254,35 +254,58 @@ Deno.test("touch gestures, the on-screen keys and HiDPI density reach X as they 
       assert.deepEqual(presses(events).map((e) => [e.button, e.x, e.y]), Array(4).fill([5, at.x, at.y]));
     });
 
-    await t.step("trackpad mode: a finger moves the pointer by its travel, a tap clicks there", async () => {
-      const box = await page.locator("#touch-mode").boundingBox();
-      await touch(cdp, "touchStart", [[box!.x + box!.width / 2, box!.y + box!.height / 2]]);
-      await touch(cdp, "touchEnd", []);
-      await page.waitForFunction(() => document.getElementById("touch-mode")!.textContent === "Trackpad");
-      // The virtual pointer starts in the middle of the picture; 40 CSS px of finger travel move it 60.
-      await touch(cdp, "touchStart", [[100, 700]]);
-      await slide(cdp, [[100, 700]], [[140, 700]], 4);
-      await touch(cdp, "touchEnd", []);
-      await touch(cdp, "touchStart", [[300, 100]]);
-      await touch(cdp, "touchEnd", []);
-      const events = await eventsUntil(x, "a click", (e) => presses(e, "ButtonRelease").length > 0);
-      const picture = {
-        top: (844 - 390 * screen.height / screen.width) / 2,
-        height: 390 * screen.height / screen.width,
-      };
-      const at = onX(390 / 2 - 0.5 + 60, picture.top + (picture.height - 1) / 2);
-      const press = presses(events)[0];
-      assert.equal(press.button, 1);
-      assert.ok(
-        Math.abs(press.x - at.x) <= 3 && Math.abs(press.y - at.y) <= 3,
-        `clicked at ${press.x},${press.y}, expected ${at.x},${at.y}`,
-      );
-      assert.equal(await page.locator("#touch-pointer").isVisible(), true, "the virtual pointer shows");
-      await touch(cdp, "touchStart", [[box!.x + box!.width / 2, box!.y + box!.height / 2]]);
-      await touch(cdp, "touchEnd", []);
-      await page.waitForFunction(() => document.getElementById("touch-mode")!.textContent === "Touch");
-      x.take();
-    });
+    await t.step(
+      "trackpad mode: a finger moves the pointer by its travel, a tap clicks there, tap-and-drag drags",
+      async () => {
+        const box = await page.locator("#touch-mode").boundingBox();
+        await touch(cdp, "touchStart", [[box!.x + box!.width / 2, box!.y + box!.height / 2]]);
+        await touch(cdp, "touchEnd", []);
+        await page.waitForFunction(() => document.getElementById("touch-mode")!.textContent === "Trackpad");
+        // The virtual pointer starts in the middle of the picture; 40 CSS px of finger travel move it 60.
+        await touch(cdp, "touchStart", [[100, 700]]);
+        await slide(cdp, [[100, 700]], [[140, 700]], 4);
+        await touch(cdp, "touchEnd", []);
+        await touch(cdp, "touchStart", [[300, 100]]);
+        await touch(cdp, "touchEnd", []);
+        const events = await eventsUntil(x, "a click", (e) => presses(e, "ButtonRelease").length > 0);
+        const picture = {
+          top: (844 - 390 * screen.height / screen.width) / 2,
+          height: 390 * screen.height / screen.width,
+        };
+        const at = onX(390 / 2 - 0.5 + 60, picture.top + (picture.height - 1) / 2);
+        const press = presses(events)[0];
+        assert.equal(press.button, 1);
+        assert.ok(
+          Math.abs(press.x - at.x) <= 3 && Math.abs(press.y - at.y) <= 3,
+          `clicked at ${press.x},${press.y}, expected ${at.x},${at.y}`,
+        );
+        assert.equal(await page.locator("#touch-pointer").isVisible(), true, "the virtual pointer shows");
+        // Tap, and the finger back at once moving 40 CSS px: a drag with button 1 from the pointer, 60 px long.
+        x.take();
+        await touch(cdp, "touchStart", [[300, 100]]);
+        await touch(cdp, "touchEnd", []);
+        await touch(cdp, "touchStart", [[300, 100]]);
+        await slide(cdp, [[300, 100]], [[340, 100]], 4);
+        await touch(cdp, "touchEnd", []);
+        const drag = await eventsUntil(x, "tap and drag", (e) => presses(e, "ButtonRelease").length >= 2);
+        const end = onX(390 / 2 - 0.5 + 120, picture.top + (picture.height - 1) / 2);
+        assert.deepEqual(presses(drag).map((e) => [e.button, e.x, e.y]), [[1, press.x, press.y], [
+          1,
+          press.x,
+          press.y,
+        ]]);
+        const release = presses(drag, "ButtonRelease")[1];
+        assert.ok(
+          Math.abs(release.x - end.x) <= 3 && release.y === press.y,
+          `released at ${release.x},${release.y}`,
+        );
+        assert.ok(drag.some((e) => e.type === "MotionNotify" && e.state & 0x100), "moved with button 1 held");
+        await touch(cdp, "touchStart", [[box!.x + box!.width / 2, box!.y + box!.height / 2]]);
+        await touch(cdp, "touchEnd", []);
+        await page.waitForFunction(() => document.getElementById("touch-mode")!.textContent === "Touch");
+        x.take();
+      },
+    );
 
     await t.step("a pinch zooms the view only; a later tap maps through the zoom", async () => {
       const inner = await page.evaluate(() => [innerWidth, innerHeight]);

@@ -4,7 +4,8 @@
  * browser's touches and turns its gestures into input messages and the view's zoom.
  *
  * One finger: a tap clicks, a long press (still for {@linkcode GestureOptions.longPressMs}) right-clicks, a
- * drag moves with the left button held (direct mode) or moves the pointer (trackpad mode). Two fingers: moving
+ * drag moves with the left button held (direct mode) or moves the pointer (trackpad mode, where a finger
+ * that comes back within 300 ms of a tap and moves drags with the left button held). Two fingers: moving
  * together scrolls, spreading or pinching zooms the view (and moving them pans it). A gesture keeps its
  * meaning until every finger has lifted: a drag that gains a finger stays a drag, a pinch that loses one
  * does not turn into a drag.
@@ -46,11 +47,15 @@ export interface GestureOptions {
   slopPx?: number;
 }
 
+/** Trackpad mode: a touch this soon (ms) after a tap that then moves is a drag with the left button. */
+const TAP_DRAG_MS = 300;
+
 type State =
   | { name: "idle" }
   /** One finger down, not yet a tap, a long press or a drag. */
-  | { name: "pending"; id: number; start: TouchPoint; since: number }
-  | { name: "drag"; id: number; last: TouchPoint }
+  | { name: "pending"; id: number; start: TouchPoint; since: number; afterTap: boolean }
+  /** A moving finger; `held`: with the left button down (direct mode, or trackpad tap-and-drag). */
+  | { name: "drag"; id: number; last: TouchPoint; held: boolean }
   | { name: "two"; ids: [number, number]; start: Pair; last: Pair; kind?: "scroll" | "zoom" }
   /** The gesture is over (a long press fired, a pinch lost a finger): wait until every finger lifts. */
   | { name: "spent" };
@@ -82,6 +87,8 @@ export class GestureRecognizer {
   readonly #longPressMs: number;
   readonly #slop: number;
   #state: State = { name: "idle" };
+  /** When the last tap lifted (trackpad mode's tap-and-drag). */
+  #tapEnd?: number;
   /** The mode of the gesture under way (a switch mid-drag must still release the button it pressed). */
   #active: PointerMode;
 
@@ -98,9 +105,9 @@ export class GestureRecognizer {
     return state.name === "pending" ? state.since + this.#longPressMs : undefined;
   }
 
-  /** Whether a button is held by this gesture (a direct-mode drag). */
+  /** Whether a button is held by this gesture (a drag in direct mode, or after a tap in trackpad mode). */
   get holding(): boolean {
-    return this.#state.name === "drag" && this.#active === "direct";
+    return this.#state.name === "drag" && this.#state.held;
   }
 
   /**
@@ -113,7 +120,10 @@ export class GestureRecognizer {
       case "idle":
         this.#active = this.mode;
         if (touches.length === 1) {
-          this.#state = { name: "pending", id: touches[0].id, start: touches[0], since: time };
+          // Trackpad mode: a finger that comes back right after a tap drags with the button (as on laptops).
+          const afterTap = this.#active === "trackpad" && this.#tapEnd !== undefined &&
+            time - this.#tapEnd <= TAP_DRAG_MS;
+          this.#state = { name: "pending", id: touches[0].id, start: touches[0], since: time, afterTap };
         } else if (touches.length >= 2) this.#state = this.#two(touches);
         return [];
       case "pending":
@@ -157,19 +167,22 @@ export class GestureRecognizer {
       // Lifted: a tap, unless it stayed down long enough to be a long press the clock has not fired yet.
       const long = time >= state.since + this.#longPressMs;
       this.#state = touches.length ? { name: "spent" } : { name: "idle" };
+      this.#tapEnd = long ? undefined : time;
       return [...this.#at(state.start), ...click(long ? 3 : 1)];
     }
     if (distance(finger, state.start) <= this.#slop) return [];
-    this.#state = { name: "drag", id: state.id, last: finger };
-    if (this.#active === "trackpad") return [nudge(state.start, finger)];
-    return [point(state.start), { kind: "press", button: 1, down: true }, point(finger)];
+    const held = this.#active === "direct" || state.afterTap;
+    this.#state = { name: "drag", id: state.id, last: finger, held };
+    const press: Gesture[] = held ? [{ kind: "press", button: 1, down: true }] : [];
+    if (this.#active === "trackpad") return [...press, nudge(state.start, finger)];
+    return [point(state.start), ...press, point(finger)];
   }
 
   #drag(state: Extract<State, { name: "drag" }>, touches: readonly TouchPoint[]): Gesture[] {
     const finger = touches.find((t) => t.id === state.id);
     if (!finger) {
       this.#state = touches.length ? { name: "spent" } : { name: "idle" };
-      return this.#active === "direct" ? [{ kind: "press", button: 1, down: false }] : [];
+      return state.held ? [{ kind: "press", button: 1, down: false }] : [];
     }
     if (finger.x === state.last.x && finger.y === state.last.y) return [];
     const last = state.last;

@@ -63,6 +63,23 @@ Deno.test("trackpad mode: one finger nudges the pointer; tap and long press clic
   assert.deepEqual(g.tick(700), [down(3), up(3)]);
 });
 
+Deno.test("trackpad mode: tap, then a finger back within 300 ms that moves, drags with the left button", () => {
+  const g = new GestureRecognizer({ mode: "trackpad" });
+  g.update(0, [at(1, 100, 100)]);
+  assert.deepEqual(g.update(80, []), [down(1), up(1)], "the tap clicks at once");
+  g.update(300, [at(2, 100, 100)]);
+  assert.deepEqual(g.update(320, [at(2, 130, 100)]), [down(1), { kind: "nudge", dx: 30, dy: 0 }]);
+  assert.equal(g.holding, true);
+  assert.deepEqual(g.update(340, [at(2, 140, 110)]), [{ kind: "nudge", dx: 10, dy: 10 }]);
+  assert.deepEqual(g.update(360, []), [up(1)]);
+  // Later than 300 ms after a tap, a moving finger only moves the pointer.
+  g.update(1000, [at(3, 0, 0)]);
+  g.update(1050, []);
+  g.update(1400, [at(4, 0, 0)]);
+  assert.deepEqual(g.update(1420, [at(4, 30, 0)]), [{ kind: "nudge", dx: 30, dy: 0 }]);
+  assert.equal(g.holding, false);
+});
+
 Deno.test("switching mode mid-drag still releases the button the drag pressed", () => {
   const g = new GestureRecognizer();
   g.update(0, [at(1, 0, 0)]);
