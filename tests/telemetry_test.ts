@@ -151,9 +151,6 @@ Deno.test({
         return sample;
       };
       const base = await compare("idle desktop");
-      console.log(
-        `session at rest: ${(base.memory.usedBytes / MIB).toFixed(0)} MiB, ${base.cpu.usedCores} cores`,
-      );
 
       // 200 MiB more, touched: the figure rises by that much and still matches /proc.
       await Deno.writeTextFile(`${ctl}/alloc-200`, "");
@@ -166,6 +163,7 @@ Deno.test({
       );
       const grown = await compare("200 MiB held");
       const rise = grown.memory.usedBytes - base.memory.usedBytes;
+      console.log(`200 MiB held: the figure rose by ${(rise / MIB).toFixed(1)} MiB`);
       assert.ok(rise > 190 * MIB && rise < 240 * MIB, `the figure rose by ${(rise / MIB).toFixed(1)} MiB`);
       assert.ok(
         !messages.some((m) => m.t === "notice" && /Memory/.test(m.message)),
