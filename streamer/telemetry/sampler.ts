@@ -158,7 +158,8 @@ export class TelemetrySampler {
       const { cpu, memory, source } = this.#readCpuAndMemory();
       if (watched && this.#gpu?.kind !== "absent") await this.#queryGpus();
       if (this.#closed) return;
-      const gpu = this.#gpu;
+      // GPU figures only from this sample's query: an idle sample's would be minutes old.
+      const gpu = watched ? this.#gpu : undefined;
       const message: TelemetryMessage = {
         t: "telemetry",
         node: this.#options.node,

@@ -107,3 +107,34 @@ Deno.test("sampler: a node without nvidia-smi has no GPU section; a failing one 
     }
   }
 });
+
+Deno.test("sampler: nobody watching, it still samples (slowly) and warns, without GPUs or sending", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "selkies-sampler-test-" });
+  const smi = `${dir}/nvidia-smi`;
+  await Deno.writeTextFile(
+    smi,
+    `#!/bin/sh\ntouch ${dir}/asked\necho '0, GPU-a, NVIDIA H200, 5, 100, 143771'\n`,
+  );
+  await Deno.chmod(smi, 0o755);
+  const samples: TelemetryMessage[] = [];
+  const warnings: string[] = [];
+  const sampler = new TelemetrySampler({
+    node: "c1",
+    cgroup: false,
+    memoryLimitBytes: 1, // anything is over it
+    nvidiaSmi: smi,
+    onSample: (m) => samples.push(m),
+    onWarning: (w) => warnings.push(w),
+    idleIntervalMs: 100,
+  });
+  try {
+    const latest = await waitFor("an unwatched sample", () => sampler.latest(), 10_000);
+    assert.equal(latest.gpus, undefined, "no GPU query while nobody watches");
+    await waitFor("the warning", () => warnings.length > 0, 10_000);
+    assert.deepEqual(samples, [], "nothing sent");
+    assert.equal(await Deno.stat(`${dir}/asked`).then(() => true, () => false), false);
+  } finally {
+    sampler.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
