@@ -6,7 +6,7 @@
  * @module
  */
 import { SelkiesError } from "../../errors.ts";
-import { expandNodeList, JOB_ID, showJob } from "../../jobs/scheduler/mod.ts";
+import { expandNodeList, JOB_ID, jobEndsAt, showJob } from "../../jobs/scheduler/mod.ts";
 
 /** The fields of a job the gateway checks. */
 export interface JobFacts {
@@ -56,14 +56,13 @@ export async function jobFacts(jobId: string, env?: Record<string, string>): Pro
   try {
     const job = await showJob(jobId, { env });
     if (!job || job.uid === undefined) throw new SlurmQueryError(`SLURM does not know job ${jobId}`);
-    const end = job.endTime ? Date.parse(job.endTime) : NaN;
     return {
       jobId,
       state: job.state,
       user: job.user,
       uid: job.uid,
       nodes: job.node ? await expandNodeList(job.node, { env }) : [],
-      endTime: Number.isNaN(end) ? undefined : end,
+      endTime: jobEndsAt(job), // the time limit's end: none when the job has no limit
       name: job.name,
     };
   } catch (error) {

@@ -36,6 +36,12 @@ export interface GatewayTunnelOptions {
   onProtocolError: (why: string) => void;
   /** Ping interval, ms; a tunnel silent for 3 intervals is closed. @default {10000} */
   pingMs?: number;
+  /**
+   * When the tunnel closes with viewer streams still open (the streamer did not end them itself): a text
+   * message each of those viewers gets before its stream ends (lost_streamer.ts: why the session ended), or
+   * undefined for none. @default {none: the streams end at once}
+   */
+  lastWords?: (code: number) => Promise<string | undefined>;
 }
 
 /**
@@ -190,8 +196,18 @@ export class GatewayTunnel {
     clearInterval(this.#pinger);
     for (const resolve of this.#pongWaiters.values()) resolve(false);
     this.#pongWaiters.clear();
-    for (const sink of this.#streams.values()) sink.end(1012, "streamer disconnected");
+    const sinks = [...this.#streams.values()];
     this.#streams.clear();
+    const words = sinks.length && this.options.lastWords ? this.options.lastWords(code) : undefined;
+    if (!words) { for (const sink of sinks) sink.end(1012, "streamer disconnected"); }
+    else {
+      words.catch(() => undefined).then((text) => {
+        for (const sink of sinks) {
+          if (text) sink.deliver(text);
+          sink.end(1012, text ? "session ended" : "streamer disconnected");
+        }
+      });
+    }
     this.options.onClosed(code);
   }
 }

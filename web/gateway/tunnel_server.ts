@@ -11,6 +11,8 @@ import type { GatewayMetrics } from "./metrics.ts";
 import type { SessionRegistry } from "./registry.ts";
 import { iceServersFor, type TurnOptions } from "./turn.ts";
 import { GatewayTunnel } from "./tunnel_conn.ts";
+import { endForLostStreamer } from "./lost_streamer.ts";
+import { jobFacts } from "./slurm.ts";
 import { RegistrationRefusedError, type VerifyOptions, verifyRegistration } from "./verify.ts";
 
 const log = getLog("gateway", "tunnel");
@@ -31,6 +33,10 @@ export interface AcceptTunnelOptions {
   registerTimeoutMs?: number;
   /** Ping interval, ms. @default {10000} */
   pingMs?: number;
+  /** How often a registered session's job is asked again (its end time, for the portal), ms. @default {60000} */
+  jobRefreshMs?: number;
+  /** How long a vanished streamer may take to come back before its viewers hear why it ended, ms. @default {10000} */
+  lostGraceMs?: number;
 }
 
 /**
@@ -50,6 +56,7 @@ export interface AcceptTunnelOptions {
 export function acceptTunnel(ws: WebSocket, peer: string, options: AcceptTunnelOptions): GatewayTunnel {
   const { registry, metrics } = options;
   let sessionId: string | undefined, busy = false;
+  let jobRefresh: ReturnType<typeof setInterval> | undefined;
   const deadline = setTimeout(() => {
     if (!sessionId) tunnel.close(TunnelCloseCode.rejected, "no registration");
   }, options.registerTimeoutMs ?? 15_000);
@@ -109,6 +116,13 @@ export function acceptTunnel(ws: WebSocket, peer: string, options: AcceptTunnelO
     });
     metrics.registrations++;
     if (seen) metrics.tunnelReconnects++;
+    // An admin's `scontrol update TimeLimit=...` reaches the portal's time left.
+    jobRefresh = setInterval(() => {
+      jobFacts(reg.jobId, options.verify.slurmEnv).then((job) => {
+        const entry = registry.get(reg.sessionId);
+        if (entry?.tunnel === tunnel) entry.job = job;
+      }, () => {}); // the next round asks again
+    }, options.jobRefreshMs ?? 60_000);
     const sessionUrl = new URL(`s/${reg.sessionId}/`, options.publicUrl).href;
     log.info("session {sessionId} registered: job {jobId} of {user} on {node}", {
       sessionId: reg.sessionId,
@@ -130,8 +144,25 @@ export function acceptTunnel(ws: WebSocket, peer: string, options: AcceptTunnelO
       register(msg).catch((error) => refuse(`registration failed: ${error}`));
     },
     onProtocolError: (why) => log.warn("tunnel from {peer}: {why}", { peer, why }),
+    // A streamer that stops says why itself; for one that vanished, SLURM is asked (lost_streamer.ts).
+    lastWords: async (code) => {
+      const entry = sessionId ? registry.get(sessionId) : undefined;
+      if (!entry || entry.tunnel !== tunnel) return undefined;
+      const end = await endForLostStreamer({
+        sessionId: entry.reg.sessionId,
+        jobId: entry.reg.jobId,
+        tunnel,
+        code,
+        registry,
+        slurmEnv: options.verify.slurmEnv,
+        graceMs: options.lostGraceMs,
+      });
+      if (end) log.info("session {sessionId} ended without its streamer: {reason}", { sessionId, ...end });
+      return end && JSON.stringify(end);
+    },
     onClosed: (code) => {
       clearTimeout(deadline);
+      clearInterval(jobRefresh);
       options.tunnels.delete(tunnel);
       if (sessionId) {
         registry.remove(sessionId, tunnel);
