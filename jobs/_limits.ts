@@ -6,6 +6,8 @@
 import { z } from "zod";
 import { IceServerSchema } from "../protocol/ice.ts";
 import { LimitError } from "./errors.ts";
+import { SiteChoicesSchema } from "./site_choices.ts";
+import { IdleReleaseSettingsSchema } from "./site_idle_release.ts";
 import { formatSlurmTime, gpuCount, memToMb, parseSlurmTime } from "./resources.ts";
 import type { JobSpec } from "./spec.ts";
 
@@ -28,6 +30,10 @@ export const SiteConfigSchema = z.object({
   gateway: z.url({ protocol: /^(https?|wss?)$/ }).optional(),
   /** ICE servers (STUN/TURN) the browser and streamer use for WebRTC. */
   iceServers: z.array(IceServerSchema.strict()).optional(),
+  /** What launch forms (the Open OnDemand app's) offer: screen sizes, applications, GPU types. */
+  choices: SiteChoicesSchema.optional(),
+  /** End sessions nobody uses after a while (off by default). */
+  idleRelease: IdleReleaseSettingsSchema.optional(),
 }).strict();
 
 /** A validated site config. */
