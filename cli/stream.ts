@@ -15,6 +15,7 @@ import type { InferValue } from "@optique/core/parser";
 import { integer, string } from "@optique/core/valueparser";
 import { readAllocation } from "../jobs/allocation.ts";
 import { runStream } from "../streamer/stream.ts";
+import { idleReleasePolicy } from "../jobs/site_idle_release.ts";
 import { sessionOptions, specFromArgs } from "./_spec_options.ts";
 
 /** Where-to-serve options (`--bind`, `--port`, ...) shared by `stream` and `demo`. */
@@ -73,6 +74,8 @@ export async function runStreamCommand(args: StreamArgs, signal?: AbortSignal): 
     allocation,
     // STUN/TURN from the site config (read here on the node, never written into the job script).
     iceServers: site.iceServers,
+    // Idle release is the site's policy (never a user's flag): read here on the node as well.
+    idleRelease: idleReleasePolicy(site.idleRelease),
     signal,
   });
 }

@@ -11,6 +11,7 @@ import { installShutdownHandlers } from "./process/mod.ts";
 import { startSession } from "./session/session.ts";
 import type { IceServer } from "../protocol/ice.ts";
 import { writePrivateFile } from "../secrets.ts";
+import type { IdleReleasePolicy } from "../jobs/site_idle_release.ts";
 
 const log = getLog("stream");
 
@@ -30,6 +31,8 @@ export interface StreamRunOptions {
   allocation?: Allocation;
   /** Stops the session when aborted. */
   signal?: AbortSignal;
+  /** Idle release, from the site config (jobs/site_idle_release.ts); off when absent. */
+  idleRelease?: IdleReleasePolicy;
 }
 
 /**
@@ -78,6 +81,7 @@ export async function runStream(settings: SessionSettings & StreamRunOptions): P
       port: settings.port,
       sessionDir: settings.sessionDir,
       iceServers: settings.iceServers,
+      idleRelease: settings.idleRelease,
       allocation,
       signal: starting.signal,
     });
@@ -104,12 +108,22 @@ export async function runStream(settings: SessionSettings & StreamRunOptions): P
   } else {
     console.log(`selkies-hpc: ready — open ${session.url}`);
   }
-  const reason = await Promise.race([stopped.promise, session.died.then((died) => ({ died }))]);
-  log.info("stopping: {reason}", { reason: typeof reason === "string" ? reason : reason.died });
+  const reason = await Promise.race([
+    stopped.promise,
+    session.died.then((died) => ({ died })),
+    session.idle.then((idle) => ({ idle })), // idle release: a clean end, exit 0
+  ]);
+  const idle = typeof reason === "string" || !("idle" in reason) ? undefined : reason.idle;
+  log.info("stopping: {reason}", {
+    reason: typeof reason === "string" ? reason : "died" in reason ? reason.died : "idle release",
+  });
   // The link dies with the session: its secret goes first, whatever becomes of the rest of the stop.
   if (settings.readyFile) await Deno.remove(settings.readyFile).catch(() => {});
   // Viewers hear why (walltime, cancelled, failed: SLURM is asked) and show it instead of reconnecting.
-  const end = await session.clock.endMessage(typeof reason === "string" ? { signal: reason } : reason);
+  const end = idle ??
+    await session.clock.endMessage(
+      typeof reason === "string" ? { signal: reason } : reason as { died: string },
+    );
   log.info("session ends: {reason}: {message}", { ...end });
   session.end(end);
   try {
@@ -117,7 +131,7 @@ export async function runStream(settings: SessionSettings & StreamRunOptions): P
   } finally {
     cleanup();
   }
-  return typeof reason === "string" ? 0 : 2;
+  return typeof reason === "string" || idle ? 0 : 2;
 
   function cleanup() {
     removeHandlers();

@@ -25,6 +25,8 @@ import { PROTOCOL_VERSION } from "../../protocol/version.ts";
 import type { ViewerSocket } from "./ports.ts";
 import { attachViewer, type ViewerInfo } from "./viewer.ts";
 import { JobClock } from "./job_clock.ts";
+import { releaseWhenIdle, watchInput } from "./idle_release.ts";
+import type { IdleReleasePolicy } from "../../jobs/site_idle_release.ts";
 import type { SessionEndMessage } from "../../protocol/job.ts";
 import { loadOrCreateToken } from "../../jobs/session_token.ts";
 import { openTransfer } from "../transfer/mod.ts";
@@ -55,6 +57,8 @@ export interface SessionServeOptions {
    * signal's reason. A running session is stopped with its `stop()`.
    */
   signal?: AbortSignal;
+  /** Idle release (the site's `idleRelease:`, jobs/site_idle_release.ts); off when absent. */
+  idleRelease?: IdleReleasePolicy;
 }
 
 /** A running session. */
@@ -81,6 +85,8 @@ export interface RunningSession {
   stop(): Promise<void>;
   /** Resolves when something vital died (the X server), or media gave up (its worker keeps failing). */
   died: Promise<string>;
+  /** Resolves with the `end` message when nobody used the session for the idle limit (never when off). */
+  idle: Promise<SessionEndMessage>;
 }
 
 /**
@@ -213,6 +219,9 @@ export async function startSession(
     });
     cleanups.push(() => clock.close());
     const notify = (message: string) => hub.broadcast({ t: "notice", message });
+    // Nobody watching or typing for the site's limit ends the session (streamer/session/idle_release.ts).
+    const idleRelease = releaseWhenIdle(options.idleRelease, notify);
+    cleanups.push(() => idleRelease.close());
     // The job's CPU, memory and GPUs against its allocation: to the viewers every 2 s while watched, at
     // /metrics, and the memory warning (streamer/telemetry). The --mem request is SLURM's environment's.
     const telemetry = new TelemetrySampler({
@@ -240,7 +249,7 @@ export async function startSession(
     const onViewer = (socket: ViewerSocket, info: ViewerInfo) => {
       const viewer = attachViewer(socket, info, {
         media,
-        desktop: {
+        desktop: watchInput({
           keyDown: (k) => x11.keyDown(k),
           keyUp: (k) => x11.keyUp(k),
           releaseAll: () => x11.releaseAll(),
@@ -257,7 +266,7 @@ export async function startSession(
             }
             return actual;
           },
-        },
+        }, idleRelease.input),
         hello: () => ({
           t: "hello",
           v: PROTOCOL_VERSION,
@@ -275,6 +284,7 @@ export async function startSession(
         transfer,
       });
       hub.add(viewer);
+      idleRelease.watch(viewer);
       viewer.send(clock.status()); // fresh: its sentAt is now
       const latest = telemetry.latest();
       if (latest) viewer.send(latest);
@@ -282,7 +292,17 @@ export async function startSession(
     };
 
     const end = (message: SessionEndMessage) => hub.broadcast(message);
-    const running = { token, display, media, notify, clock, end, stop, died: died.promise };
+    const running = {
+      token,
+      display,
+      media,
+      notify,
+      clock,
+      end,
+      stop,
+      died: died.promise,
+      idle: idleRelease.released,
+    };
     if (settings.gateway) {
       const tunnel = connectTunnel({
         gatewayUrl: settings.gateway,
