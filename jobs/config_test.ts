@@ -142,3 +142,27 @@ Deno.test("env values are converted to the field's shape", async () => {
     );
   });
 });
+
+Deno.test("walltimeWarnings: the site's defaults, a user's env or flags; nonsense refused with the field's name", async () => {
+  await withConfigs({ site: "defaults:\n  walltimeWarnings: [30, 10, 2]\n" }, async (env) => {
+    assert.deepEqual((await resolveSpec({ env })).spec.session.walltimeWarnings, [30, 10, 2]);
+    const fromEnv = await resolveSpec({ env: { ...env, SELKIES_WALLTIME_WARNINGS: "20, 1.5" } });
+    assert.deepEqual(fromEnv.spec.session.walltimeWarnings, [20, 1.5]);
+    const fromFlags = await resolveSpec({ env, flags: { walltimeWarnings: ["45"] } });
+    assert.deepEqual(fromFlags.spec.session.walltimeWarnings, [45]);
+    await assert.rejects(
+      resolveSpec({ env: { ...env, SELKIES_WALLTIME_WARNINGS: "soon" } }),
+      (e) => e instanceof SpecError && /walltimeWarnings/.test(e.message),
+    );
+  });
+  await withConfigs({}, async (env) => {
+    assert.deepEqual((await resolveSpec({ env })).spec.session.walltimeWarnings, [15, 5]);
+  });
+  await withConfigs({ site: "defaults:\n  walltimeWarnings: []\n" }, async (env) => {
+    assert.deepEqual(
+      (await resolveSpec({ env })).spec.session.walltimeWarnings,
+      [],
+      "a site may turn them off",
+    );
+  });
+});
