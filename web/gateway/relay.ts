@@ -80,7 +80,9 @@ export function relayViewer(browser: WebSocket, options: RelayOptions): (reason:
       try {
         browser.close(code, reason);
       } catch {
-        // Already closing.
+        // A reason over 123 UTF-8 bytes (a streamer's `close` allows 123 characters) makes close() throw:
+        // close without it rather than leave the browser's socket open on a dead stream.
+        browser.close();
       }
     }
     options.onEnd?.();

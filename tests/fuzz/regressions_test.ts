@@ -1,0 +1,32 @@
+// Regression tests for the bugs the fuzz suite found, each reduced to the input that showed it.
+import assert from "node:assert/strict";
+import { GatewayMetrics } from "../../web/gateway/metrics.ts";
+import { relayViewer } from "../../web/gateway/relay.ts";
+import { SessionRegistry } from "../../web/gateway/registry.ts";
+import { acceptTunnel } from "../../web/gateway/tunnel_server.ts";
+import type { GatewayTunnel } from "../../web/gateway/tunnel_conn.ts";
+import { MemorySocket } from "./_sockets.ts";
+
+Deno.test("a streamer's close with a 123-character reason of multi-byte text still closes the browser's socket", () => {
+  const tunnels = new Set<GatewayTunnel>();
+  const metrics = new GatewayMetrics(() => ({ sessions: 0, viewers: 0, tunnels: tunnels.size }));
+  const streamer = new MemorySocket();
+  const tunnel = acceptTunnel(streamer.asWebSocket(), "test", {
+    registry: new SessionRegistry(),
+    metrics,
+    tunnels,
+    publicUrl: "https://gw.example.org/",
+    verify: {},
+    registerTimeoutMs: 60_000,
+    pingMs: 60_000,
+  });
+  const browser = new MemorySocket();
+  let ended = false;
+  relayViewer(browser.asWebSocket(), { tunnel, viewOnly: false, metrics, onEnd: () => ended = true });
+  browser.open();
+  // 123 characters are what the tunnel schema allows; 369 UTF-8 bytes are more than a close frame carries.
+  streamer.receive(JSON.stringify({ t: "close", id: 1, code: 4000, reason: "€".repeat(123) }));
+  assert.ok(ended, "the relay ended the stream");
+  assert.equal(browser.readyState, WebSocket.CLOSED, "and the browser's socket is closed, not left open");
+  streamer.close(1000);
+});
