@@ -18,8 +18,11 @@ const SIZES: Record<string, [number, number]> = {
 export interface BenchCase {
   /** The name as given, e.g. `gl-1080p60`. */
   name: string;
-  /** `gl` (glspin renders every frame) or `idle` (a static black screen). */
-  content: "gl" | "idle";
+  /**
+   * `gl` (glspin renders every frame through EGL), `glx` (VirtualGL's glxspheres64, a GLX program, full screen
+   * under `vglrun -d egl<N>`), or `idle` (a static black screen).
+   */
+  content: "gl" | "glx" | "idle";
   /** Width in pixels. */
   width: number;
   /** Height in pixels. */
@@ -42,15 +45,15 @@ export interface BenchCase {
  * ```
  */
 export function parseCase(name: string): BenchCase {
-  const m = name.match(/^(gl|idle)-(720p|1080p|1440p|4k)(\d+)(-hybrid)?$/);
+  const m = name.match(/^(glx|gl|idle)-(720p|1080p|1440p|4k)(\d+)(-hybrid)?$/);
   if (!m || Number(m[3]) < 1 || Number(m[3]) > 120) {
     throw new TypeError(
-      `case ${JSON.stringify(name)} is not <gl|idle>-<720p|1080p|1440p|4k><fps 1-120>[-hybrid]`,
+      `case ${JSON.stringify(name)} is not <gl|glx|idle>-<720p|1080p|1440p|4k><fps 1-120>[-hybrid]`,
     );
   }
   const [width, height] = SIZES[m[2]];
   const encoding = m[4] ? "hybrid" : "video";
-  return { name, content: m[1] as "gl" | "idle", width, height, fps: Number(m[3]), encoding };
+  return { name, content: m[1] as BenchCase["content"], width, height, fps: Number(m[3]), encoding };
 }
 
 /** What a hybrid stream's screen updates carried (protocol/screen_update.ts), counted by the viewer. */
@@ -167,15 +170,20 @@ export interface CaseResult extends BenchCase {
   kbps: number;
   /** Server CPU (streamer, media worker, Xvfb) in % of one core. */
   serverCpu: number;
-  /** The GL program's CPU in % of one core (0 for idle). */
+  /** The GL program's CPU in % of one core (0 for idle); under VirtualGL its readback and X puts included. */
   appCpu: number;
+  /** The GL program's CPU by `<process>/<thread>` (VirtualGL's readback runs in the app's render thread). */
+  appBreakdown?: Record<string, number>;
   /** Server CPU by `<process>/<thread>` in % of one core, largest first (under 1% left out). */
   cpuBreakdown: Record<string, number>;
   /** Frames per second the GL program rendered and put on the screen (null for idle). */
   glFps: number | null;
   /** GL_RENDERER of the GL program, e.g. `NVIDIA H100 80GB HBM3/PCIe/SSE2`. */
   glRenderer: string | null;
-  /** Mean milliseconds per frame the GL program spent rendering, reading back, and putting the image. */
+  /**
+   * Mean milliseconds per frame the GL program spent rendering, reading back, and putting the image (under
+   * VirtualGL: render unknown (NaN), readback includes waiting for the GPU to finish, put is its XShmPutImage).
+   */
   glMs: { render: number; readback: number; put: number } | null;
   /** Whether nvidia-smi listed the GL program as a GPU process (null without nvidia-smi). */
   glOnGpu: boolean | null;
@@ -263,7 +271,7 @@ const COLUMNS: [string, (r: CaseResult) => string][] = [
 ];
 
 function ms(n: number): string {
-  return n.toFixed(1);
+  return Number.isFinite(n) ? n.toFixed(1) : "-";
 }
 
 /**

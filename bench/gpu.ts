@@ -7,6 +7,7 @@
  *
  *   scripts/deno run -A bench/gpu.ts [--out DIR] [--seconds 10] [--warmup 3] [--cases gl-1080p60,...]
  *     [--cpus 0-3]   (sessions under `taskset -c`: x264 sizes its thread pool by the CPUs it may use)
+ *     [--isolation]  (also two VirtualGL sessions on one GPU at once: bench/_gpu_isolation.ts)
  *
  * A case is `<gl|idle>-<720p|1080p|1440p|4k><fps>[-hybrid]`: the `-hybrid` twin runs the same session with
  * `--encoding hybrid` (screen updates; H.264 inside them while most of the screen moves). glspin must be on PATH (scripts/gpu/run.sh builds
@@ -28,6 +29,7 @@ import {
   verdict,
 } from "./_gpu_report.ts";
 import { connectViewer } from "./_gpu_viewer.ts";
+import { measureIsolation } from "./_gpu_isolation.ts";
 import { type ProcessSelector, startCpuMeter } from "./cpu_meter.ts";
 import { machineInfo } from "./machine.ts";
 import { argv, CLOCK_TICKS, descendants, readAllStats, threadTicks } from "./procstat.ts";
@@ -71,6 +73,8 @@ export async function measureCase(c: BenchCase, options: MeasureOptions = {}): P
   const dir = await Deno.makeTempDir({ prefix: "selkies-gpu-bench-" });
   const desktop = c.content === "gl"
     ? `exec glspin --fps ${c.fps} --stats ${dir}/glspin.jsonl`
+    : c.content === "glx"
+    ? glxCommand(c.fps, `${dir}/glx.log`)
     : "exec sleep 1d";
   try {
     const session = await startStream({
@@ -79,7 +83,8 @@ export async function measureCase(c: BenchCase, options: MeasureOptions = {}): P
       desktop,
       cpus,
       dir,
-      args: ["--encoding", c.encoding],
+      // Only the glx cases run under VirtualGL: glspin is the EGL baseline, and auto would wrap it too.
+      args: ["--encoding", c.encoding, "--gl", c.content === "glx" ? "virtualgl-egl" : "off"],
     });
     try {
       const viewer = await connectViewer({ url: session.url, token: session.token });
@@ -88,23 +93,32 @@ export async function measureCase(c: BenchCase, options: MeasureOptions = {}): P
         viewer.reset();
         // The server is the session's process tree without glspin (and its children): the app's own CPU apart.
         const server: ProcessSelector = (all) =>
-          descendants(all, [session.pid], (pid) => argv(pid)[0]?.endsWith("glspin"));
+          descendants(all, [session.pid], (pid) => APPS.test(argv(pid)[0] ?? ""));
         const app: ProcessSelector = (all) => {
           const ours = server(all);
           return new Set([...descendants(all, [session.pid])].filter((pid) => !ours.has(pid)));
         };
-        const threadsBefore = threadTicks(server(await readAllStats()));
+        const before = await readAllStats();
+        const threadsBefore = threadTicks(server(before));
+        const appThreadsBefore = threadTicks(app(before));
         const [serverMeter, appMeter] = [await startCpuMeter(server), await startCpuMeter(app)];
         const t0 = performance.now();
         await delay(seconds * 500);
         const smi = await command("nvidia-smi", []);
         await delay(seconds * 500);
         const [serverCpu, appCpu] = [await serverMeter.stop(), await appMeter.stop()];
-        const threadsAfter = threadTicks(server(await readAllStats()));
+        const after = await readAllStats();
+        const threadsAfter = threadTicks(server(after));
+        const appThreadsAfter = threadTicks(app(after));
         const elapsed = (performance.now() - t0) / 1000;
         const { fps, minFps, kbps } = summarize(viewer.buckets());
         const carried = viewer.carried();
-        const gl = c.content === "gl" ? await glStats(`${dir}/glspin.jsonl`, seconds) : null;
+        const gl = c.content === "gl"
+          ? await glStats(`${dir}/glspin.jsonl`, seconds)
+          : c.content === "glx"
+          ? await glxStats(`${dir}/glx.log`, seconds)
+          : null;
+        const pct = (ticks: number) => ticks / CLOCK_TICKS / elapsed * 100;
         return {
           ...c,
           encoder: viewer.hello.encoder,
@@ -116,15 +130,12 @@ export async function measureCase(c: BenchCase, options: MeasureOptions = {}): P
           kbps,
           serverCpu,
           appCpu,
-          cpuBreakdown: breakdown(
-            threadsBefore,
-            threadsAfter,
-            (ticks) => ticks / CLOCK_TICKS / elapsed * 100,
-          ),
+          cpuBreakdown: breakdown(threadsBefore, threadsAfter, pct),
+          appBreakdown: breakdown(appThreadsBefore, appThreadsAfter, pct),
           glFps: gl?.fps ?? null,
           glRenderer: gl?.renderer ?? null,
           glMs: gl?.ms ?? null,
-          glOnGpu: smi === null || c.content === "idle" ? null : /glspin/.test(smi),
+          glOnGpu: smi === null || c.content === "idle" ? null : APPS.test(smi),
           carried,
         };
       } finally {
@@ -139,6 +150,36 @@ export async function measureCase(c: BenchCase, options: MeasureOptions = {}): P
   } finally {
     await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
+}
+
+/** The GL programs of the cases: not server processes (their CPU is the app's). */
+const APPS = /glspin|glxspheres64/;
+
+/**
+ * The glx cases' app: VirtualGL's glxspheres64 full screen, its frames paced by VirtualGL (VGL_FPS with frame
+ * spoiling off, so the app renders only the frames that are put), with VirtualGL's profiler on.
+ */
+function glxCommand(fps: number, log: string): string {
+  return `VGL_PROFILE=1 VGL_FPS=${fps} VGL_SPOIL=0 exec glxspheres64 -fs >${log} 2>&1`;
+}
+
+/**
+ * glxspheres64's renderer and VirtualGL's profile (VGL_PROFILE=1) over the last `seconds`: frames put on the X
+ * screen per second (its Total line), and the ms per frame of the readback and of the put (XShmPutImage).
+ */
+async function glxStats(path: string, seconds: number) {
+  const text = await Deno.readTextFile(path).catch(() => "");
+  const stage = (name: string) =>
+    [...text.matchAll(new RegExp(`^${name}\\s+-\\s+[\\d.]+ Mpixels/sec-\\s+([\\d.]+) fps`, "gm"))]
+      .map((m) => Number(m[1])).slice(-seconds);
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+  const renderer = text.match(/OpenGL Renderer: (.*)/)?.[1]?.trim();
+  const total = stage("Total");
+  return {
+    renderer: renderer ? `${renderer} (VirtualGL EGL)` : null,
+    fps: total.length ? mean(total) : 0,
+    ms: { render: NaN, readback: 1000 / mean(stage("Readback")), put: 1000 / mean(stage("Blit")) },
+  };
 }
 
 /** glspin's renderer line and the mean of its last `seconds` one-second lines. */
@@ -211,10 +252,22 @@ if (import.meta.main) {
     }
   }
   console.log(textTable(rows(results)));
+  const isolation = args.includes("--isolation") ? await measureIsolation().catch((e) => String(e)) : null;
+  if (isolation !== null) console.log(`two sessions on one GPU: ${JSON.stringify(isolation)}`);
   const when = new Date().toISOString();
   const renderers = [...new Set(results.map((r) => r.glRenderer).filter(Boolean))];
   await Deno.mkdir(out, { recursive: true });
-  const json = { when, machine: info, cpus: cpus ?? "all", encoders, seconds, warmup, results, failures };
+  const json = {
+    when,
+    machine: info,
+    cpus: cpus ?? "all",
+    encoders,
+    seconds,
+    warmup,
+    results,
+    failures,
+    isolation,
+  };
   await Deno.writeTextFile(`${out}/gpu.json`, JSON.stringify(json, null, 2) + "\n");
   const md = [
     `# selkies-hpc GPU-node benchmark, ${when}`,
@@ -235,6 +288,17 @@ if (import.meta.main) {
       `- ${r.name}: ${Object.entries(r.cpuBreakdown).map(([k, v]) => `${k} ${v.toFixed(0)}%`).join(", ")}`
     ),
     "",
+    "GL program CPU by thread (% of one core; under VirtualGL the render thread also reads the frame back):",
+    "",
+    ...results.filter((r) => r.content !== "idle").map((r) =>
+      `- ${r.name}: ${
+        Object.entries(r.appBreakdown ?? {}).map(([k, v]) => `${k} ${v.toFixed(0)}%`).join(", ")
+      }`
+    ),
+    "",
+    ...(isolation === null
+      ? []
+      : [`Two VirtualGL sessions on one GPU (bench/_gpu_isolation.ts): ${JSON.stringify(isolation)}`, ""]),
     ...failures.map((f) => `- ${f.case} failed: ${f.error}`),
     "Verdicts: >= 95% of the asked fps delivered; 1080p60 also <= 100% of one core on the server.",
     "Hybrid cases (`-hybrid`): a frame is one screen update; `carried` counts its operations.",

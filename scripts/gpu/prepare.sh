@@ -6,7 +6,7 @@
 # gst-launch/gst-inspect, gst-plugin-scanner and only the GStreamer plugins a WebSocket session uses (+ nvcodec, openh264 and vpx so the encoder probe has something to reject or fall back to);
 # the hybrid encoding's libXdamage, libXext, libwebp and libturbojpeg;
 # Xvfb, xkbcomp, xkb-data, xauth, xclip; the glvnd GL loaders (libEGL, libGLESv2, libGL, libOpenGL); and
-# glspin (scripts/gpu/glspin.c), the EGL test program. Shared libraries are taken from this Debian 12 box
+# glspin (scripts/gpu/glspin.c), the EGL test program; VirtualGL (.tools/virtualgl) and glxinfo/glxgears. Shared libraries are taken from this Debian 12 box
 # by ELF closure (ldd of exactly those files), not by package dependency closure, which for plugins-bad
 # is ~800 MB. glibc, libstdc++ and libgcc_s are left out: the node's (newer) ones serve.
 #
@@ -27,7 +27,7 @@ STAGE=$(mktemp -d /tmp/selkies-gpu-stage.XXXXXX)
 trap 'rm -rf "$STAGE"' EXIT
 ARCH=/usr/lib/x86_64-linux-gnu
 GST=$ARCH/gstreamer-1.0
-mkdir -p "$STAGE"/{bin,lib/gstreamer-1.0,libexec,share/X11}
+mkdir -p "$STAGE"/{bin,lib/gstreamer-1.0,libexec,share/X11,virtualgl}
 
 echo "gpu-carry: deno and node_modules" >&2
 "$ROOT/scripts/deno" --version >/dev/null # installs the pinned deno into .tools on first use
@@ -48,9 +48,14 @@ for p in gst-launch-1.0 gst-inspect-1.0 xkbcomp xauth xclip; do cp "$(command -v
 cp /usr/bin/Xvfb "$STAGE/bin/Xvfb.real"
 cp "$ROOT/scripts/gpu/Xvfb" "$STAGE/bin/Xvfb"
 cp "$ARCH/gstreamer1.0/gstreamer-1.0/gst-plugin-scanner" "$STAGE/libexec/"
-PLUGINS="coreelements app videoconvertscale videotestsrc ximagesrc x264 videoparsersbad nvcodec openh264 vpx"
+# The carried plugins: scripts/gpu/plugins.txt (its test checks them against every pipeline the media code emits).
+PLUGINS=$(grep -v '^[#-]' "$ROOT/scripts/gpu/plugins.txt")
 for p in $PLUGINS; do cp "$GST/libgst$p.so" "$STAGE/lib/gstreamer-1.0/"; done
 cp -r /usr/share/X11/xkb "$STAGE/share/X11/xkb"
+# VirtualGL (scripts/virtualgl.sh's build: vglrun, the faker, eglinfo, glxspheres64) and mesa-utils' GLX programs.
+"$ROOT/scripts/virtualgl.sh"
+cp -r "$ROOT/.tools/virtualgl/bin" "$ROOT/.tools/virtualgl/lib" "$STAGE/virtualgl/"
+for p in glxinfo glxgears; do cp -L "$(command -v $p)" "$STAGE/bin/$p"; done
 # Libraries deno opens with dlopen (streamer/gst, streamer/x11, streamer/codec: the hybrid encoding's XShm
 # grabber with XDamage, its WebP and JPEG tiles) and the GL loaders glspin and Xvfb use.
 DLOPEN="libgstreamer-1.0.so.0 libgobject-2.0.so.0 libglib-2.0.so.0 libgstapp-1.0.so.0 libgstvideo-1.0.so.0
@@ -62,7 +67,7 @@ for l in $DLOPEN; do cp -L "$ARCH/$l" "$STAGE/lib/"; done
 echo "gpu-carry: shared library closure" >&2
 # The node's own C and C++ runtime serve; everything else an ELF file here needs is copied in.
 SKIP='^(linux-vdso|ld-linux|libc|libm|libdl|libpthread|librt|libresolv|libutil|libstdc\+\+|libgcc_s)\.so'
-elves() { find "$STAGE/bin" "$STAGE/lib" "$STAGE/libexec" -type f ! -name '*.sh' ! -name deno -exec sh -c \
+elves() { find "$STAGE/bin" "$STAGE/lib" "$STAGE/libexec" "$STAGE/virtualgl" -type f ! -name '*.sh' ! -name deno -exec sh -c \
   'head -c4 "$1" | grep -q ELF' _ {} \; -print; }
 while :; do
   added=0
@@ -75,7 +80,7 @@ while :; do
   [ $added = 1 ] || break
 done
 strip --strip-unneeded "$STAGE"/bin/* "$STAGE"/lib/*.so* "$STAGE"/lib/gstreamer-1.0/*.so \
-  "$STAGE"/libexec/* 2>/dev/null || true
+  "$STAGE"/libexec/* "$STAGE"/virtualgl/lib/*.so "$STAGE"/virtualgl/bin/* 2>/dev/null || true
 
 echo "gpu-carry: check that every library resolves inside the bundle" >&2
 missing=0

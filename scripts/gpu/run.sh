@@ -32,7 +32,7 @@ fi
 
 NV_LIBS=""
 for d in /usr/local/nvidia/lib64 /usr/local/nvidia/lib; do [ -d "$d" ] && NV_LIBS="$NV_LIBS:$d"; done
-export PATH="$B/bin:$PATH" LD_LIBRARY_PATH="$B/lib$NV_LIBS"
+export PATH="$B/bin:$PATH:$B/virtualgl/bin" LD_LIBRARY_PATH="$B/lib$NV_LIBS"
 export GST_PLUGIN_SYSTEM_PATH_1_0="$B/lib/gstreamer-1.0" GST_PLUGIN_PATH_1_0="" \
   GST_PLUGIN_SCANNER_1_0="$B/libexec/gst-plugin-scanner" GST_REGISTRY_1_0="$B/registry.bin"
 NV_EGL=/usr/local/nvidia/share/glvnd/egl_vendor.d/10_nvidia.json
@@ -57,6 +57,16 @@ GST_REGISTRY_1_0="$B/registry-nvcodec.bin" GST_REGISTRY_FORK=no GST_DEBUG="nvcod
   timeout 60 gst-inspect-1.0 nvcodec 2>&1 | head -400 >"$OUT/nvcodec.txt"
 grep -E "^  nv|Features|Plugin Details|No such element|not found" "$OUT/nvcodec.txt" | head -20
 gst-inspect-1.0 nvh264enc >/dev/null 2>&1 && echo "nvh264enc: registered" || echo "nvh264enc: NOT registered"
+
+echo "== VirtualGL: its EGL devices, and glxinfo -B under vglrun -d egl on a private Xvfb"
+{
+  eglinfo -e; for d in $(eglinfo -e | sed -n 's/^EGL device ID: \(egl[0-9]*\).*/\1/p'); do eglinfo -B "$d"; done
+  Xvfb :93 -screen 0 1280x720x24 -nolisten tcp >/dev/null 2>&1 & xvfb=$!
+  sleep 1
+  DISPLAY=:93 timeout 30 vglrun +v -d egl glxinfo -B
+  kill $xvfb
+} >"$OUT/glxinfo.txt" 2>&1
+cat "$OUT/glxinfo.txt"
 
 echo "== selkies-hpc doctor --json"
 ./selkies-hpc doctor --json >"$OUT/doctor.json"
