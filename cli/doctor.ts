@@ -5,6 +5,8 @@
  * @module
  */
 import { readAllocation } from "../jobs/allocation.ts";
+import { configPaths, resolveSpec } from "../jobs/config.ts";
+import { describeIdleRelease, idleReleasePolicy } from "../jobs/site_idle_release.ts";
 import { object } from "@optique/core/constructs";
 import { message } from "@optique/core/message";
 import { command, constant } from "@optique/core/primitives";
@@ -105,6 +107,7 @@ export async function runChecks(): Promise<Check[]> {
   );
   checks.push(await virtualGlCheck());
   checks.push(await gpuCheck());
+  checks.push(...await siteChecks());
   const sbatch = which("sbatch");
   checks.push(
     sbatch ? { name: "slurm client", status: "ok", detail: sbatch } : {
@@ -128,6 +131,36 @@ export async function runChecks(): Promise<Check[]> {
     );
   }
   return checks;
+}
+
+/** The config files (a broken one fails every session here) and the site's idle release policy. */
+async function siteChecks(): Promise<Check[]> {
+  const path = configPaths(Deno.env.toObject()).site;
+  try {
+    const { site, files } = await resolveSpec({ limits: false });
+    const idle = idleReleasePolicy(site.idleRelease);
+    return [
+      files.includes(path) ? { name: "site config", status: "ok", detail: path } : {
+        name: "site config",
+        status: "absent",
+        detail: `none at ${path}`,
+        hint: "optional: limits, defaults, choices and idle release for every user (docs/cli.md)",
+      },
+      {
+        name: "idle release",
+        status: idle ? "ok" : "absent",
+        detail: describeIdleRelease(site.idleRelease),
+        hint: idle ? undefined : "optional (docs/job_lifecycle.md)",
+      },
+    ];
+  } catch (error) {
+    return [{
+      name: "config",
+      status: "missing",
+      detail: error instanceof Error ? error.message : String(error),
+      hint: "fix the file named above: sessions started here would fail the same way",
+    }];
+  }
 }
 
 function encoderHint(name: string): string {

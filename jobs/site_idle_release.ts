@@ -68,8 +68,12 @@ export function describeIdleRelease(settings: IdleReleaseSettings | undefined): 
   const policy = idleReleasePolicy(settings);
   if (!policy) return "off (set idleRelease.minutes in the site config to end unused sessions)";
   const min = (ms: number) => `${Math.round(ms / 6000) / 10} min`;
-  return `after ${min(policy.limitMs)} with no viewer and no input (warning ${min(policy.warnMs)} before); ` +
-    (policy.watchingKeeps
-      ? "a connected viewer keeps the session"
-      : "a connected viewer without input counts as idle too");
+  const warning = `(warning ${min(policy.warnMs)} before)`;
+  return policy.watchingKeeps
+    ? `after ${
+      min(policy.limitMs)
+    } with no viewer and no input ${warning}; a connected viewer keeps the session`
+    : `after ${
+      min(policy.limitMs)
+    } with no input ${warning}; a connected viewer without input counts as idle too`;
 }

@@ -126,3 +126,32 @@ Deno.test({
     assert.equal(status?.code, 0, session.log());
   },
 });
+
+Deno.test("doctor shows the site's idle release setting, and refuses a broken one", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "selkies-idle-doctor-" });
+  try {
+    const doctor = async (site: string) => {
+      await Deno.writeTextFile(`${dir}/site.yaml`, site);
+      const out = await new Deno.Command(CLI, {
+        args: ["doctor", "--json"],
+        env: { HOME: dir, SELKIES_SITE_CONFIG: `${dir}/site.yaml` },
+        stdout: "piped",
+        stderr: "null",
+      }).output();
+      const json = JSON.parse(new TextDecoder().decode(out.stdout));
+      const check = (name: string) => json.checks.find((c: { name: string }) => c.name === name);
+      return { code: out.code, check };
+    };
+    const on = await doctor("idleRelease: { minutes: 30, watchingKeeps: false }\n");
+    assert.equal(on.check("idle release").status, "ok");
+    assert.match(on.check("idle release").detail, /^after 30 min with no input \(warning 3 min before\)/);
+    assert.equal(on.check("site config").detail, `${dir}/site.yaml`);
+    const off = await doctor("limits: { maxGpus: 2 }\n");
+    assert.equal(off.check("idle release").status, "absent");
+    const broken = await doctor("idleRelease: { minutes: 30, warnMinutes: 45 }\n");
+    assert.equal(broken.code, 2);
+    assert.match(broken.check("config").detail, /warnMinutes must be less than minutes/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
