@@ -1,120 +1,248 @@
 /**
- * The Open OnDemand app (examples/ood/selkies-hpc): its templates run under bash with OOD's helper
- * functions, and the desktop is reached through a real nginx configured like OOD's /rnode proxy.
+ * The Open OnDemand app (examples/ood/selkies-hpc), end to end as OnDemand runs it: its templates rendered by
+ * Ruby's own ERB in an OnDemand-like context (tests/fixtures/ood_render.rb), the form built from the site
+ * config, the staged job submitted to a real SLURM cluster with the Slurm adapter's arguments, the session
+ * card's view opened in Chromium, and the desktop reached through a real nginx configured like OnDemand's
+ * /rnode proxy.
  */
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { launchBrowser } from "./fixtures/browser.ts";
 import { startNginx } from "./fixtures/nginx.ts";
-import { delay } from "./fixtures/async.ts";
+import { waitFor } from "./fixtures/async.ts";
+import { type OodEnv, renderOodForm, renderOodView, stageOodJob } from "./fixtures/ood_app.ts";
+import { startSlurmCluster } from "./harness/mod.ts";
+import { SiteConfigSchema } from "../jobs/config.ts";
+import { parse as parseYaml } from "yaml";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const APP = `${ROOT}examples/ood/selkies-hpc`;
 
-/** OOD's helpers as its batch_connect templates define them (port finder, password maker). */
-const OOD_HELPERS = `
-find_port() { local port; while :; do port=$(shuf -i 20000-60000 -n 1);
-  (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null || { echo $port; return; }; done; }
-create_passwd() { tr -cd 'a-zA-Z0-9' </dev/urandom 2>/dev/null | head -c\${1:-8}; }
+/** The site config an admin writes; the form offers its choices, the streamer reads its defaults. */
+const SITE = `
+defaults:
+  audio: false
+limits:
+  allowedPartitions: [debug, short]
+  maxTime: "1-00:00:00"
+  maxGpus: 2
+choices:
+  geometries: ["1280x720", "1920x1080"]
+  gpuTypes: [a100]
+  apps:
+    - label: Top
+      command: "xterm -T 'ood app' -e top -d 0.1"
+# Seconds here (the setting is in minutes): the job ends by itself once the desktop's tab is closed.
+idleRelease:
+  minutes: 0.25
+  warnMinutes: 0.1
 `;
 
-const shellEscape = (s: string) => s === "" ? "''" : `'${s.replaceAll("'", `'\\''`)}'`;
-
-/**
- * Renders the few ERB forms the app's templates use; any other expression fails the test, so the
- * templates cannot grow logic this test does not exercise.
- */
-function renderErb(template: string, values: Record<string, string>): string {
-  return template.replaceAll(/<%#[\s\S]*?%>\n?/g, "").replaceAll(
-    /<%=\s*([\s\S]*?)\s*%>/g,
-    (_, expr: string) => {
-      const shell = /^Shellwords\.escape\(context\.(\w+)\.to_s\.strip\)$/.exec(expr);
-      if (shell) return shellEscape((values[shell[1]] ?? "").trim());
-      const plain = /^(?:context\.)?(\w+)$/.exec(expr);
-      if (plain && plain[1] in values) return values[plain[1]];
-      throw new Error(`unexpected ERB expression: ${expr}`);
-    },
-  );
-}
+type Win = { selkiesStats?: { framesDecoded: number } };
+const framesDecoded = (page: import("playwright-core").Page) =>
+  page.evaluate(() => (globalThis as unknown as Win).selkiesStats?.framesDecoded ?? 0);
 
 Deno.test({
-  name: "the Open OnDemand app serves the desktop through an /rnode proxy",
+  name: "the Open OnDemand app: form from the site config, a real SLURM job, the view's link through /rnode",
   sanitizeResources: false,
   sanitizeOps: false,
-  async fn() {
-    const staged = await Deno.makeTempDir({ prefix: "selkies-ood-" });
-    // `top -d 0.1` keeps the screen changing (an idle screen sends no frames after its first).
-    const values = { geometry: "1280x720", fps: "30", app: "xterm -T 'ood app' -e top -d 0.1" };
-    const before = renderErb(await Deno.readTextFile(`${APP}/template/before.sh.erb`), values);
-    const script = renderErb(await Deno.readTextFile(`${APP}/template/script.sh.erb`), values);
-    await Deno.writeTextFile(`${staged}/script.sh`, script);
-    // What OOD's basic template does: helpers, before.sh, record the connection, then script.sh.
-    const job = `${OOD_HELPERS}\nhost=127.0.0.1\n${before}\n` +
-      `printf 'port: %s\\nselkies_token: %s\\n' "$port" "$selkies_token" > connection.yml\n` +
-      `exec bash script.sh`;
-    const child = new Deno.Command("bash", {
-      args: ["-c", job],
-      cwd: staged,
-      env: { SELKIES_HPC_HOME: ROOT, SELKIES_AUDIO: "false" },
-      stdout: "null",
-      stderr: "piped",
-    }).spawn();
+  async fn(t) {
+    const dir = await Deno.makeTempDir({ prefix: "selkies-ood-" });
+    await Deno.chmod(dir, 0o755); // the job reads its staged folder
+    const env: OodEnv = {
+      SELKIES_SITE_CONFIG: `${dir}/site.yaml`,
+      SELKIES_HPC_HOME: ROOT.replace(/\/$/, ""),
+    };
+    await Deno.writeTextFile(env.SELKIES_SITE_CONFIG, SITE);
+    // The same file passes selkies-hpc's own strict check (the nodes read it too).
+    SiteConfigSchema.parse(parseYaml(SITE));
+    await using cluster = await startSlurmCluster();
     const nginx = await startNginx();
-    const browser = await launchBrowser();
+    const browser = await launchBrowser({ viewport: { width: 1280, height: 720 } });
+    let jobId = "";
     try {
-      const scriptText = await Deno.readTextFile(`${staged}/script.sh`);
-      assert.doesNotThrow(() =>
-        new Deno.Command("bash", { args: ["-n", `${staged}/script.sh`] }).outputSync()
-      );
-      assert.match(
-        scriptText,
-        /^app='xterm -T '\\''ood app'\\'' -e top -d 0\.1'$/m,
-        "the app reaches the streamer quoted",
-      );
-      let connection = "";
-      for (let i = 0; i < 100 && !connection.includes("selkies_token"); i++) {
-        connection = await Deno.readTextFile(`${staged}/connection.yml`).catch(() => "");
-        await delay(100);
-      }
-      const port = connection.match(/port: (\d+)/)![1];
-      const token = connection.match(/selkies_token: (\S+)/)![1];
-      assert.equal(token.length, 43);
-      const tokenFile = `${staged}/selkies-session/token`;
-      const ready = `${staged}/selkies-session/ready.json`;
-      for (let i = 0; i < 300; i++) {
-        if (await Deno.stat(ready).catch(() => undefined)) break;
-        await delay(100);
-      }
-      assert.ok(await Deno.stat(ready), "the streamer reported ready");
-      assert.equal((await Deno.stat(tokenFile)).mode! & 0o077, 0, "the secret is private to the owner");
+      await t.step("the form offers the site's partitions, GPUs, screen sizes and apps", async () => {
+        const form = await renderOodForm(env);
+        const a = form.attributes;
+        assert.deepEqual(a.bc_queue.options, [["debug", "debug"], ["short", "short"]]);
+        assert.equal(a.bc_num_hours.max, 24, "maxTime 1-00:00:00 is 24 hours");
+        assert.equal(a.gpus.max, 2);
+        assert.deepEqual(a.gpu_type.options, [["any", ""], ["a100", "a100"]]);
+        assert.deepEqual(a.geometry.options, [["1280x720", "1280x720"], ["1920x1080", "1920x1080"]]);
+        assert.deepEqual(a.app.options, [["Desktop", ""], ["Top", "xterm -T 'ood app' -e top -d 0.1"]]);
+        assert.ok(form.form.includes("gpu_type"));
+        // No site file: plain defaults, a free-text partition, no GPU type picker.
+        const bare = await renderOodForm({ SELKIES_SITE_CONFIG: `${dir}/absent.yaml` });
+        assert.equal(bare.attributes.bc_queue.value, "");
+        assert.ok(!bare.form.includes("gpu_type"));
+        assert.deepEqual(bare.attributes.app.options, [["Desktop", ""]]);
+      });
 
-      const base = `${nginx.url}/rnode/127.0.0.1/${port}/`;
-      assert.equal((await fetch(base)).status, 401, "no token, no desktop");
-      const page = await browser.context.newPage();
-      // view.html.erb's form submits exactly this GET.
-      await page.goto(`${base}?token=${token}&transport=websocket&resize=off`);
-      assert.ok(!page.url().includes(token), "the token leaves the address bar");
-      await page.waitForFunction(
-        () =>
-          (globalThis as unknown as { selkiesStats: { framesDecoded: number } }).selkiesStats?.framesDecoded >
-            20,
-        null,
-        { timeout: 30_000 },
+      await t.step("a GPU type reaches sbatch as --gpus=TYPE:N", async () => {
+        const job = await stageOodJob(env, {
+          values: { gpus: "2", gpu_type: "a100" },
+          staged_root: `${dir}/typed`,
+        });
+        assert.ok(job.sbatch.includes("--gpus=a100:2"), job.sbatch.join(" "));
+        assert.deepEqual(job.sbatch.slice(job.sbatch.indexOf("-t"), job.sbatch.indexOf("-t") + 2), [
+          "-t",
+          "01:00:00",
+        ]);
+      });
+
+      const staged = `${dir}/session`;
+      const job = await stageOodJob(env, {
+        // The harness's GPUs have no type: "any".
+        values: {
+          bc_queue: "debug",
+          gpus: "1",
+          gpu_type: "",
+          fps: "30",
+          app: "xterm -T 'ood app' -e top -d 0.1",
+        },
+        staged_root: staged,
+        // The cluster config's batch_connect.basic.set_host: the address OnDemand's proxy reaches.
+        set_host: "host=127.0.0.1",
+      });
+      await t.step("the staged job is what OnDemand would submit", async () => {
+        assert.ok(job.sbatch.includes("--gpus=1") && job.sbatch.includes("--signal=B:USR1@300"));
+        assert.ok((await Deno.stat(`${staged}/script.sh`)).mode! & 0o100, "script.sh stays executable");
+        const script = await Deno.readTextFile(`${staged}/script.sh`);
+        assert.match(
+          script,
+          /^app=xterm\\ -T\\ \\'ood\\ app\\'\\ -e\\ top\\ -d\\ 0\.1$/m,
+          "the app reaches bash quoted",
+        );
+        assert.ok((await new Deno.Command("bash", { args: ["-n", `${staged}/script.sh`] }).output()).success);
+        await Deno.writeTextFile(`${dir}/job.sh`, job.script);
+        assert.ok((await new Deno.Command("bash", { args: ["-n", `${dir}/job.sh`] }).output()).success);
+      });
+
+      // OnDemand submits with --export NONE: SLURM loads the user's login environment on the node (`su -`), a
+      // second or two on a plain Debian; a login profile that stalls (seen here: a stale pyenv lock, 60 s)
+      // delays the job's start by as much.
+      const submitted = await new Deno.Command("sbatch", {
+        args: ["--parsable", ...job.sbatch],
+        env: cluster.env,
+        stdin: "piped",
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+      const writer = submitted.stdin.getWriter();
+      await writer.write(new TextEncoder().encode(job.script));
+      await writer.close();
+      const out = await submitted.output();
+      assert.ok(out.success, new TextDecoder().decode(out.stderr));
+      jobId = new TextDecoder().decode(out.stdout).trim().split(";")[0];
+      const log = () => Deno.readTextFile(`${staged}/output.log`).catch(() => "");
+
+      // after.sh waits for the streamer's port before OnDemand's connection.yml appears.
+      const connection = await waitFor("connection.yml", async () => {
+        const text = await Deno.readTextFile(`${staged}/connection.yml`).catch(() => "");
+        return /^port: \d+$/m.test(text) ? text : undefined;
+      }, { timeoutMs: 90_000, intervalMs: 200 }).catch(async (e) => {
+        throw new Error(`${e.message}\njob log:\n${await log()}`);
+      });
+      const conn = parseYaml(connection) as Record<string, string | number>;
+      assert.equal(conn.host, "127.0.0.1");
+      assert.equal(String(conn.selkies_token).length, 43);
+      const endsAt = Number(conn.selkies_ends_at);
+      assert.ok(
+        Math.abs(endsAt - (Date.now() / 1000 + 3600)) < 300,
+        `the job ends in about an hour: ${endsAt}`,
       );
-      const view = await Deno.readTextFile(`${APP}/view.html.erb`);
-      assert.match(view, /action="\/rnode\/<%= host %>\/<%= port %>\/"/);
+      assert.equal(
+        (await Deno.stat(`${staged}/connection.yml`)).mode! & 0o077,
+        0,
+        "connection.yml is private",
+      );
+      assert.equal((await Deno.stat(`${staged}/selkies-session/token`)).mode! & 0o077, 0, "so is the secret");
+
+      const base = `${nginx.url}/rnode/127.0.0.1/${conn.port}/`;
+      assert.equal((await fetch(base)).status, 401, "no token, no desktop");
+
+      const html = await renderOodView(env, `${staged}/connection.yml`);
+      assert.match(html, new RegExp(`action="/rnode/127\\.0\\.0\\.1/${conn.port}/"`));
+      assert.match(html, /The job ends at <time datetime="[^"]+">\d{4}-\d\d-\d\d \d\d:\d\d/);
+      // The session card as the dashboard serves it (same origin as the proxy, as on an OnDemand host).
+      const card = `${nginx.url}/pun/sys/dashboard/batch_connect/sessions`;
+      await browser.context.route(
+        card,
+        (route) =>
+          route.fulfill({
+            contentType: "text/html",
+            body: `<!doctype html><html><body>${html}</body></html>`,
+          }),
+      );
+      const dashboard = await browser.context.newPage();
+      await dashboard.goto(card);
+      const [desktop] = await Promise.all([
+        browser.context.waitForEvent("page"),
+        dashboard.click("button[type=submit]"),
+      ]);
+      await desktop.waitForURL(/\/rnode\/127\.0\.0\.1\/\d+\//);
+      await waitFor("the desktop's frames", async () => (await framesDecoded(desktop)) > 20, 30_000);
+      assert.ok(!desktop.url().includes(String(conn.selkies_token)), "the token leaves the address bar");
+
+      await t.step("SLURM's walltime warning reaches the streamer and the job goes on", async () => {
+        const signal = await new Deno.Command("scancel", {
+          args: ["--batch", "--signal=USR1", jobId],
+          env: cluster.env,
+        }).output();
+        assert.ok(signal.success, new TextDecoder().decode(signal.stderr));
+        await waitFor(
+          "the streamer's warning in the job log",
+          async () => /save your work/.test(await log()),
+          {
+            timeoutMs: 15_000,
+            intervalMs: 200,
+          },
+        );
+        const before = await framesDecoded(desktop);
+        await waitFor(
+          "more frames after the warning",
+          async () => (await framesDecoded(desktop)) > before + 10,
+          15_000,
+        );
+        const state = await new Deno.Command("squeue", {
+          args: ["-h", "-j", jobId, "-o", "%T"],
+          env: cluster.env,
+        })
+          .output();
+        assert.equal(new TextDecoder().decode(state.stdout).trim(), "RUNNING");
+      });
+
+      await t.step(
+        "left alone, the session releases its allocation: the job completes with exit 0",
+        async () => {
+          await desktop.close();
+          await waitFor("the job to end by itself", async () => {
+            const job = await new Deno.Command("scontrol", {
+              args: ["show", "job", "-o", jobId],
+              env: cluster.env,
+            })
+              .output();
+            const text = new TextDecoder().decode(job.stdout);
+            return /JobState=(COMPLETED|FAILED|CANCELLED|TIMEOUT)/.test(text) ? text : undefined;
+          }, { timeoutMs: 60_000, intervalMs: 500 }).then((job) => {
+            assert.match(job, /JobState=COMPLETED /);
+            assert.match(job, /ExitCode=0:0/);
+          });
+          assert.match(await log(), /session ends: idle: Nobody used this session for 15 s/);
+          jobId = ""; // nothing left to cancel
+        },
+      );
     } finally {
       await browser.close();
       await nginx.stop();
-      try {
-        child.kill("SIGTERM");
-      } catch {
-        // Already ended.
+      if (jobId) {
+        await new Deno.Command("scancel", { args: [jobId], env: cluster.env }).output();
+        await waitFor("the job to end", async () => {
+          const q = await new Deno.Command("squeue", { args: ["-h", "-j", jobId], env: cluster.env })
+            .output();
+          return new TextDecoder().decode(q.stdout).trim() === "";
+        }, { timeoutMs: 30_000, intervalMs: 200 }).catch(() => {});
       }
-      const status = await child.status;
-      const stderr = new TextDecoder().decode(await new Response(child.stderr).arrayBuffer());
-      await Deno.remove(staged, { recursive: true }).catch(() => {});
-      assert.ok(status.code === 0 || status.signal === "SIGTERM", `the streamer ended badly:\n${stderr}`);
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
     }
   },
 });
