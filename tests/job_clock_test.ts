@@ -55,6 +55,40 @@ async function countdown(page: Page): Promise<number | undefined> {
   return m ? Number(m[1] ?? 0) * 3600 + Number(m[2]) * 60 + Number(m[3]) : undefined;
 }
 
+/**
+ * Every live descendant of `pid`, and the session folders they use: what a streamer killed with SIGKILL
+ * leaves behind (its Xvfb, desktop and workers run in process groups of their own), for the test to end.
+ */
+function leftBehindBy(pid: number): { pids: number[]; dirs: string[] } {
+  const parent = new Map<number, number>();
+  for (const entry of Deno.readDirSync("/proc")) {
+    if (!/^\d+$/.test(entry.name)) continue;
+    try {
+      const stat = Deno.readTextFileSync(`/proc/${entry.name}/stat`);
+      parent.set(Number(entry.name), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  const pids: number[] = [];
+  const queue = [pid];
+  while (queue.length) {
+    const at = queue.shift()!;
+    for (const [child, of] of parent) {
+      if (of === at) {
+        pids.push(child);
+        queue.push(child);
+      }
+    }
+  }
+  const dirs = new Set<string>();
+  for (const p of pids) {
+    const cmdline = Deno.readTextFileSync(`/proc/${p}/cmdline`);
+    for (const m of cmdline.matchAll(/\/tmp\/selkies-session-[\w-]+/g)) dirs.add(m[0]);
+  }
+  return { pids, dirs: [...dirs] };
+}
+
 async function run(cmd: string, args: string[], env: Record<string, string>) {
   const out = await new Deno.Command(cmd, { args, env, stdin: "null" }).output();
   const d = new TextDecoder();
@@ -210,9 +244,11 @@ Deno.test({
 
   await t.step("SIGKILL to the streamer while its job runs: the viewer hears of a node failure", async () => {
     const stream = await start();
+    let orphans: { pids: number[]; dirs: string[] } = { pids: [], dirs: [] };
     try {
       const page = await open(stream.url);
       await waitFor("a countdown", () => countdown(page), { timeoutMs: 30_000, intervalMs: 250 });
+      orphans = leftBehindBy(stream.pid);
       const killed = Date.now();
       Deno.kill(stream.pid, "SIGKILL");
       // The gateway waits 10 s for the streamer to come back, then asks SLURM: still RUNNING.
@@ -224,6 +260,14 @@ Deno.test({
       await page.close();
     } finally {
       await stream.stop();
+      for (const pid of orphans.pids) {
+        try {
+          Deno.kill(pid, "SIGKILL");
+        } catch {
+          // Already gone.
+        }
+      }
+      for (const dir of orphans.dirs) await Deno.remove(dir, { recursive: true }).catch(() => {});
       await run("scancel", [stream.jobId], cluster.env);
     }
   });

@@ -27,8 +27,13 @@ export interface JobClockOptions {
   lookup?: (jobId: string, signal: AbortSignal) => Promise<JobInfo | undefined>;
   /** How often the end time is asked again, ms. @default {30000} */
   refreshMs?: number;
-  /** Longest wait for one answer from SLURM, ms (on SIGTERM, SLURM's KillWait is all the time left). @default {2000} */
+  /** Longest wait for SLURM's answer about the end time, ms. @default {5000} */
   askTimeoutMs?: number;
+  /**
+   * Longest wait for SLURM's answer about why the session stops, ms: the stop waits for it, and after SIGTERM
+   * SLURM's KillWait (30 s by default, 5 s on some sites) is all the time the session has left. @default {1000}
+   */
+  endAskTimeoutMs?: number;
   /** The clock. @default {Date.now} */
   now?: () => number;
 }
@@ -112,7 +117,7 @@ export class JobClock {
         : { t: "end", reason: "stopped", message: `The session on ${node} was stopped.` };
     }
     const now = this.#now();
-    const job = await this.#lookup(jobId).catch((error) => {
+    const job = await this.#lookup(jobId, this.#options.endAskTimeoutMs ?? 1000).catch((error) => {
       log.warning("SLURM did not say how job {jobId} ends: {error}", { jobId, error: String(error) });
       return undefined;
     });
@@ -136,7 +141,7 @@ export class JobClock {
     const jobId = this.#options.jobId!;
     let job: JobInfo | undefined;
     try {
-      job = await this.#lookup(jobId);
+      job = await this.#lookup(jobId, this.#options.askTimeoutMs ?? 5000);
     } catch (error) {
       // A busy controller is no reason to spam the job log: the first failure is a warning, the rest debug.
       const level = this.#failures++ === 0 ? "warning" : "debug";
@@ -155,8 +160,8 @@ export class JobClock {
     this.#options.onChange(this.status());
   }
 
-  #lookup(jobId: string): Promise<JobInfo | undefined> {
-    const signal = AbortSignal.timeout(this.#options.askTimeoutMs ?? 2000);
+  #lookup(jobId: string, timeoutMs: number): Promise<JobInfo | undefined> {
+    const signal = AbortSignal.timeout(timeoutMs);
     const lookup = this.#options.lookup ?? ((id, s) => showJob(id, { signal: s }));
     // Bounded even when the lookup does not heed its signal.
     return abortable(lookup(jobId, signal), signal);

@@ -119,7 +119,7 @@ Deno.test("on SIGTERM the clock asks SLURM: Reason=TimeLimit is the walltime, el
 Deno.test("when SLURM does not answer in time, the end time known before the signal decides", async () => {
   const hang = () => new Promise<JobInfo>(() => {}); // ignores its signal
   let answer: () => JobInfo | Promise<JobInfo> = () => job(5);
-  const { clock } = clockOf(() => answer(), { askTimeoutMs: 50 });
+  const { clock } = clockOf(() => answer(), { askTimeoutMs: 50, endAskTimeoutMs: 50 });
   try {
     await clock.refresh(); // ends START + 5 s, "now" is START + 10 s: past the end
     answer = hang;
@@ -128,7 +128,7 @@ Deno.test("when SLURM does not answer in time, the end time known before the sig
     clock.close();
   }
   // A clock that never learned an end time (SLURM never answered) takes the signal for a cancel.
-  const { clock: blind } = clockOf(hang, { askTimeoutMs: 50 });
+  const { clock: blind } = clockOf(hang, { askTimeoutMs: 50, endAskTimeoutMs: 50 });
   try {
     assert.equal((await blind.endMessage({ signal: "SIGTERM" })).reason, "cancelled");
   } finally {
