@@ -17,7 +17,13 @@ if [ ! -f "$TARBALL" ]; then
   exit 0
 fi
 SUM=$(sha256sum "$TARBALL" | cut -d' ' -f1)
+# vglrun finds its fakers through the lib folder .vglrun.vars64 names: relative to vglrun, so the install can move
+# (scripts/gpu/prepare.sh carries it to a GPU node).
+relocatable() {
+  sed -i 's|^VGL_LIBDIR=.*|VGL_LIBDIR=$(CDPATH= cd -- "$MYPATH/../lib" \&\& pwd)|' "$PREFIX/bin/.vglrun.vars64"
+}
 if [ -x "$PREFIX/bin/vglrun" ] && [ "$(cat "$PREFIX/.source" 2>/dev/null)" = "$SUM" ]; then
+  relocatable
   echo "virtualgl.sh: .tools/virtualgl is built from this source already" >&2
   exit 0
 fi
@@ -52,5 +58,6 @@ rm -rf "$PREFIX"
 (cd "$WORK/build" && make install >"$WORK/install.log" 2>&1) ||
   { tail -30 "$WORK/install.log" >&2; echo "virtualgl.sh: install failed" >&2; exit 1; }
 rm -rf "$PREFIX/share/doc"
+relocatable
 echo "$SUM" >"$PREFIX/.source"
 echo "virtualgl.sh: VirtualGL built into .tools/virtualgl in $(($(date +%s) - start)) s" >&2

@@ -33,8 +33,8 @@ fi
 NV_LIBS=""
 for d in /usr/local/nvidia/lib64 /usr/local/nvidia/lib; do [ -d "$d" ] && NV_LIBS="$NV_LIBS:$d"; done
 export PATH="$B/bin:$PATH:$B/virtualgl/bin" LD_LIBRARY_PATH="$B/lib$NV_LIBS"
-# vglrun preloads its fakers by name from the lib folder it was installed with (.vglrun.vars64): not this one.
-export VGL_LIBRARY_PATH="$B/virtualgl/lib"
+# vglrun preloads its fakers by name from the lib folder named in .vglrun.vars64 (an older bundle: the build's).
+sed -i "s|^VGL_LIBDIR=.*|VGL_LIBDIR=$B/virtualgl/lib|" "$B/virtualgl/bin/.vglrun.vars64"
 export GST_PLUGIN_SYSTEM_PATH_1_0="$B/lib/gstreamer-1.0" GST_PLUGIN_PATH_1_0="" \
   GST_PLUGIN_SCANNER_1_0="$B/libexec/gst-plugin-scanner" GST_REGISTRY_1_0="$B/registry.bin"
 NV_EGL=/usr/local/nvidia/share/glvnd/egl_vendor.d/10_nvidia.json
