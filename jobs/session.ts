@@ -55,10 +55,6 @@ export const SessionSettingsSchema = z.object({
   virtualglPath: z.string().min(1).max(4096).optional().describe(
     "VirtualGL's prefix, bin folder or vglrun, when vglrun is not on PATH",
   ),
-  /** VirtualGL's install when `vglrun` is not on PATH (a site setting: its prefix, bin folder or vglrun). */
-  virtualglPath: z.string().min(1).max(4096).optional().describe(
-    "VirtualGL's prefix, bin folder or vglrun, when vglrun is not on PATH",
-  ),
   /** Transport the client tries first. */
   transport: z.enum(TRANSPORTS).default("auto").describe("transport the browser tries first"),
   /** Apptainer/Singularity image to run the desktop in. */
