@@ -161,6 +161,19 @@ Deno.test({
     try {
       const page = await browser.context.newPage();
       await uploadAndDownload(page, `${session.url}&transport=websocket&resize=off`, dir);
+      // A file dropped on the page uploads too (into the folder the panel shows).
+      await page.evaluate(() => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File(["dropped"], "dropped.txt"));
+        for (const type of ["dragover", "drop"]) {
+          document.body.dispatchEvent(
+            new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }),
+          );
+        }
+      });
+      await waitFor("the dropped file", async () => (await names(dir)).includes("dropped.txt"));
+      assert.equal(await Deno.readTextFile(`${dir}/dropped.txt`), "dropped");
+      await Deno.remove(`${dir}/dropped.txt`);
 
       // A program as viewer: a hostile name is refused by the streamer itself, then an upload is cut off.
       const viewer = connectViewer(session);
