@@ -9,7 +9,10 @@
  *     [--cpus 0-3]   (sessions under `taskset -c`: x264 sizes its thread pool by the CPUs it may use)
  *     [--isolation]  (also two VirtualGL sessions on one GPU at once: bench/_gpu_isolation.ts)
  *
- * A case is `<gl|idle>-<720p|1080p|1440p|4k><fps>[-hybrid]`: the `-hybrid` twin runs the same session with
+ * A `glx-` case runs a GLX program (VirtualGL's glxspheres64, full screen) under `vglrun -d egl<N>` instead of
+ * glspin (`--gl virtualgl-egl`; VirtualGL on PATH), with VirtualGL's readback and put times.
+ *
+ * A case is `<gl|glx|idle>-<720p|1080p|1440p|4k><fps>[-hybrid]`: the `-hybrid` twin runs the same session with
  * `--encoding hybrid` (screen updates; H.264 inside them while most of the screen moves). glspin must be on PATH (scripts/gpu/run.sh builds
  * the environment; on a desktop machine: `cc -O2 -o glspin scripts/gpu/glspin.c -lEGL -lGLESv2 -lX11
  * -lXext`). Chromium is not part of this run: frames are counted, not decoded.

@@ -12,6 +12,8 @@ Deno.test("parseCase reads content, size and fps, and refuses anything else", ()
     encoding: "video",
   });
   assert.equal(parseCase("gl-1080p60-hybrid").encoding, "hybrid");
+  assert.equal(parseCase("glx-4k60").content, "glx", "a GLX program under VirtualGL");
+  assert.equal(parseCase("glx-1080p60-hybrid").content, "glx");
   assert.equal(parseCase("gl-1080p60-hybrid").width, 1920);
   assert.deepEqual(parseCase("idle-720p60").width, 1280);
   for (const bad of ["gl-1080p", "gl-1080p0", "gl-1080p121", "vnc-720p30", "gl-800p30", "gl-720p30-tiles"]) {
