@@ -135,8 +135,10 @@ async function uploadAndDownload(page: Page, url: string, dir: string): Promise<
   assert.deepEqual(await names(dir), ["data (1).bin", "data.bin"], "nothing else, no temporary file");
 }
 
-function sessionDir(): Promise<string> {
-  return Deno.makeTempDir({ prefix: "selkies-transfer-e2e-" }).then((dir) => Deno.realPath(dir));
+/** A fresh transfer folder, removed when the test's scope ends, however it ends. */
+async function transferFolder(): Promise<{ path: string } & AsyncDisposable> {
+  const path = await Deno.realPath(await Deno.makeTempDir({ prefix: "selkies-transfer-e2e-" }));
+  return { path, [Symbol.asyncDispose]: () => Deno.remove(path, { recursive: true }) };
 }
 
 Deno.test({
@@ -144,7 +146,8 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
-    const dir = await sessionDir();
+    await using folder = await transferFolder();
+    const dir = folder.path;
     const session = await startSession(
       SessionSettingsSchema.parse({
         geometry: "640x360",
@@ -201,7 +204,6 @@ Deno.test({
     } finally {
       await browser.close();
       await session.stop();
-      await Deno.remove(dir, { recursive: true });
     }
   },
 });
@@ -214,7 +216,8 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
-    const dir = await sessionDir();
+    await using folder = await transferFolder();
+    const dir = folder.path;
     await using site = await startGatewaySite();
     const stream = await streamThroughGateway(site.cluster, site.gateway.url, {
       geometry: "640x360",
@@ -273,7 +276,6 @@ Deno.test({
     } finally {
       await browser.close();
       await stream.stop();
-      await Deno.remove(dir, { recursive: true });
     }
   },
 });
@@ -283,7 +285,8 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
-    const dir = await sessionDir();
+    await using folder = await transferFolder();
+    const dir = folder.path;
     const stream = await startStream({
       geometry: "640x360",
       fps: 15,
@@ -303,7 +306,6 @@ Deno.test({
       await browser.close();
       await nginx.stop();
       await stream.stop();
-      await Deno.remove(dir, { recursive: true });
     }
   },
 });
