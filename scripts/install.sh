@@ -27,7 +27,7 @@ if [ -n "$missing" ]; then
   done
 fi
 "$ROOT/scripts/deno" --version >/dev/null
-# VirtualGL from source into .tools/virtualgl (~90 s once; skipped when built from the same tarball or when
-# its source is absent): the GLX-under-VirtualGL tests use it.
+# VirtualGL from its vendored source into .tools/virtualgl (~90 s once; skipped when built from the same
+# tarball): the GLX-under-VirtualGL tests use it.
 "$ROOT/scripts/virtualgl.sh"
 echo "install.sh: system packages and Deno are ready" >&2

@@ -3,20 +3,27 @@
 # bin/eglinfo, bin/glxspheres64...). VirtualGL is not in Debian 12; sites install it from its own packages and
 # point the streamer at it (PATH, or the `virtualglPath` setting: docs/gpu.md). The tests use this build.
 #
-#   scripts/virtualgl.sh [TARBALL]   default: $VIRTUALGL_TARBALL, else ../shared/deps/virtualgl-3.1.4.tar.gz
+#   scripts/virtualgl.sh [TARBALL]   default: $VIRTUALGL_TARBALL, else third_party/virtualgl-3.1.4.tar.gz
 #
-# A no-op when .tools/virtualgl was built from a tarball with the same SHA-256 (kept in .tools/virtualgl/.source).
-# Without the tarball it says so and exits 0: VirtualGL is optional (tests that need it are then ignored, saying
-# why). The build packages are in scripts/virtualgl-packages.txt (installed here when run as root). ~70 s on 2 cores.
+# The default source is VirtualGL's 3.1.4 release tarball, unmodified, kept in the repository (2 MB) so that a
+# fresh CI machine builds the same thing; its SHA-256 is checked. A no-op when .tools/virtualgl was built from a
+# tarball with the same SHA-256 (kept in .tools/virtualgl/.source). The build packages are in
+# scripts/virtualgl-packages.txt (installed here when run as root). ~70-90 s on 2 cores.
 set -eu
 ROOT=$(CDPATH= cd -- "$(dirname -- "$0")/.." && pwd)
-TARBALL=${1:-${VIRTUALGL_TARBALL:-$ROOT/../shared/deps/virtualgl-3.1.4.tar.gz}}
+VENDORED="$ROOT/third_party/virtualgl-3.1.4.tar.gz"
+VENDORED_SHA256=f8caa400ffc592b55ed3e4b92f81abc777ce54102a1fb169dda4975bf525c8cf
+TARBALL=${1:-${VIRTUALGL_TARBALL:-$VENDORED}}
 PREFIX="$ROOT/.tools/virtualgl"
 if [ ! -f "$TARBALL" ]; then
-  echo "virtualgl.sh: no VirtualGL source at $TARBALL; skipped (GLX-under-VirtualGL tests will be ignored)" >&2
-  exit 0
+  echo "virtualgl.sh: no VirtualGL source at $TARBALL (give a release tarball as the argument)" >&2
+  exit 1
 fi
 SUM=$(sha256sum "$TARBALL" | cut -d' ' -f1)
+if [ "$TARBALL" = "$VENDORED" ] && [ "$SUM" != "$VENDORED_SHA256" ]; then
+  echo "virtualgl.sh: $TARBALL is not VirtualGL 3.1.4's release (SHA-256 $SUM)" >&2
+  exit 1
+fi
 # vglrun finds its fakers through the lib folder .vglrun.vars64 names: relative to vglrun, so the install can move
 # (scripts/gpu/prepare.sh carries it to a GPU node).
 relocatable() {
