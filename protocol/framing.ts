@@ -44,7 +44,12 @@ export function clipTextThatFits(text: string): string {
   return text.slice(0, end);
 }
 
-/** Kinds of binary media frame (kind 3 is a file transfer chunk, protocol/transfer.ts's `TRANSFER_FRAME_KIND`). */
+/**
+ * Kinds of binary media frame. Other binary frames on the viewer WebSocket: 3 a file transfer chunk
+ * (transfer.ts's `TRANSFER_FRAME_KIND`), 4 the browser's microphone (microphone.ts's `MIC_FRAME_KIND`),
+ * 5 a clipboard image chunk (clipboard_image.ts's `CLIP_IMAGE_FRAME_KIND`); a receiver ignores kinds it
+ * does not know.
+ */
 export const MediaKind = { video: 1, audio: 2 } as const;
 /** Size of the binary media header in bytes. */
 export const MEDIA_HEADER_BYTES = 12;

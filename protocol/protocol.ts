@@ -15,7 +15,14 @@ import type { JobStatusMessage, SessionEndMessage } from "./job.ts";
 import type { Limit } from "./limit.ts";
 import type { TelemetryMessage } from "./telemetry.ts";
 import { exceedsBytes } from "./wire_size.ts";
-import { MAX_PATH_BYTES, type TransferHello, type TransferServerMessage } from "./transfer.ts";
+import {
+  MAX_PATH_BYTES,
+  TRANSFER_FRAME_KIND,
+  type TransferHello,
+  type TransferServerMessage,
+} from "./transfer.ts";
+import { MIC_FRAME_KIND } from "./microphone.ts";
+import { CLIP_IMAGE_FRAME_KIND } from "./clipboard_image.ts";
 import { SCREEN_LIMITS } from "./screen.ts";
 
 export * from "./framing.ts";
@@ -106,6 +113,8 @@ export const ClientMessageSchema = z.discriminatedUnion("t", [
     bytes: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   }),
   z.object({ t: z.literal("file-cancel"), id: transferId }),
+  /** Turn this viewer's microphone on (it takes over from any other viewer's) or off (microphone.ts). */
+  z.object({ t: z.literal("mic"), on: z.boolean() }),
 ]);
 
 /** A validated message from the browser. */
@@ -117,6 +126,9 @@ export type ClientMessage = z.infer<typeof ClientMessageSchema>;
  * - `desktop`: changes the desktop or the stream for every viewer (clipboard, screen size, encoder);
  * - `viewer`: concerns only the sender's own stream (keyframes, statistics, its WebRTC peer's signalling);
  * - `files`: reads or writes the job's files (file transfer, transfer.ts; its binary chunks likewise).
+ *
+ * The browser's binary frames other than file chunks are `desktop`: microphone packets (microphone.ts) and
+ * clipboard images (clipboard_image.ts).
  */
 export type ClientMessageCategory = "input" | "desktop" | "viewer" | "files";
 
@@ -152,6 +164,7 @@ export const CLIENT_MESSAGE_CATEGORIES = {
   "file-get": "files",
   "file-got": "files",
   "file-cancel": "files",
+  mic: "desktop",
 } as const satisfies Record<ClientMessage["t"], ClientMessageCategory>;
 
 /**
@@ -168,6 +181,29 @@ export const CLIENT_MESSAGE_CATEGORIES = {
  */
 export function viewOnlyMaySend(type: ClientMessage["t"]): boolean {
   return Object.hasOwn(CLIENT_MESSAGE_CATEGORIES, type) && CLIENT_MESSAGE_CATEGORIES[type] === "viewer";
+}
+
+/**
+ * The category of a binary frame from the browser, by its kind byte, or `undefined` for a kind the browser
+ * never sends: file chunks are `files`, microphone packets and clipboard images `desktop`. A view-only
+ * viewer may send none of them (the gateway's relay and the streamer both ask).
+ *
+ * @example
+ * ```ts
+ * import { binaryFrameCategory } from "./protocol.ts";
+ * binaryFrameCategory(new Uint8Array([4, 0])); // "desktop"
+ * ```
+ */
+export function binaryFrameCategory(bytes: Uint8Array): ClientMessageCategory | undefined {
+  switch (bytes[0]) {
+    case TRANSFER_FRAME_KIND:
+      return "files";
+    case MIC_FRAME_KIND:
+    case CLIP_IMAGE_FRAME_KIND:
+      return "desktop";
+    default:
+      return undefined;
+  }
 }
 
 /** How the streamer's WebSocket media reaches one viewer (what the overlay and `/metrics` show). */
@@ -217,11 +253,15 @@ export type ServerMessage =
     iceServers: IceServer[];
     /** File transfer for this viewer (absent: turned off, view-only, or an older server). */
     transfer?: TransferHello;
+    /** Whether this viewer may send its microphone (the session has audio; never view-only). */
+    mic?: boolean;
   }
   | { t: "screen"; width: number; height: number }
   | { t: "cursor"; png: string; w: number; h: number; hx: number; hy: number }
   | { t: "cursor-hidden" }
   | { t: "clip"; text: string }
+  /** This viewer's microphone is live (`on`) or was turned off, and why (another viewer took over). */
+  | { t: "mic"; on: boolean; message?: string }
   | { t: "sdp"; type: "offer"; sdp: string }
   | { t: "ice"; candidate: string; sdpMLineIndex: number }
   /** Once a second to each viewer of WebSocket media: the encoder's rate, and this viewer's delivery. */

@@ -1,6 +1,7 @@
 /**
- * The session's private PulseAudio server.
+ * The session's private PulseAudio server, and the browser's microphone played into it.
  *
  * @module
  */
 export * from "./pulse.ts";
+export * from "./microphone.ts";

@@ -9,8 +9,8 @@ import type { ProcessGroup } from "../process/group.ts";
 
 const log = getLog("audio");
 
-/** The null sink every application plays into; record `selkies.monitor`. */
-export const SINK_NAME = "selkies";
+import { MIC_SINK_NAME, MIC_SOURCE_NAME, SINK_NAME } from "./names.ts";
+export { MIC_SINK_NAME, MIC_SOURCE_NAME, SINK_NAME };
 
 /** Options for {@linkcode startPulse}. */
 export interface PulseOptions {
@@ -28,7 +28,7 @@ export interface PulseOptions {
 export interface PulseServer {
   /** Server address for clients and pulsesrc, `unix:/path/native`. */
   server: string;
-  /** The monitor source of the default sink, to record from. */
+  /** The monitor source of the default sink, to record from (not the default source: the microphone is). */
   monitor: string;
   /** `PULSE_SERVER` and `PULSE_COOKIE` for applications. */
   env: Record<string, string>;
@@ -68,7 +68,13 @@ export async function startPulse(options: PulseOptions): Promise<PulseServer | P
     [
       `load-module module-null-sink sink_name=${SINK_NAME} sink_properties=device.description=Selkies`,
       `set-default-sink ${SINK_NAME}`,
-      `set-default-source ${SINK_NAME}.monitor`,
+      // The browser's microphone: played into its own null sink, whose monitor is remapped as a real source
+      // (applications list monitors apart, or not at all) and made the default, so `arecord`, Zoom or
+      // Audacity record it. Silence until a viewer turns its microphone on.
+      `load-module module-null-sink sink_name=${MIC_SINK_NAME} sink_properties=device.description=Browser-speaker`,
+      `load-module module-remap-source master=${MIC_SINK_NAME}.monitor source_name=${MIC_SOURCE_NAME} ` +
+      "source_properties=device.description=Browser-microphone",
+      `set-default-source ${MIC_SOURCE_NAME}`,
       // The only protocol module: a unix socket in the private folder, cookie required.
       `load-module module-native-protocol-unix socket=${socket} auth-cookie=${cookie} auth-anonymous=0`,
       "load-module module-always-sink",

@@ -14,12 +14,20 @@ Deno.test("PulseAudio: private socket, null sink monitor, refused to another use
       assert.equal((await Deno.stat(`${base}/run/pulse`)).mode! & 0o777, 0o700);
       assert.equal((await Deno.stat(pulse.env.PULSE_COOKIE)).mode! & 0o777, 0o600);
     });
-    await t.step("the owner sees the null sink and its monitor as defaults", async () => {
-      const out = await new Deno.Command("pactl", { args: ["info"], env: pulse.env }).output();
-      const info = new TextDecoder().decode(out.stdout);
-      assert.match(info, /Default Sink: selkies\n/);
-      assert.match(info, new RegExp(`Default Source: ${pulse.monitor}\\n`));
-    });
+    await t.step(
+      "the owner sees the null sink as default, the microphone as default source, the monitor",
+      async () => {
+        const out = await new Deno.Command("pactl", { args: ["info"], env: pulse.env }).output();
+        const info = new TextDecoder().decode(out.stdout);
+        assert.match(info, /Default Sink: selkies\n/);
+        assert.match(info, /Default Source: selkies_mic_source\n/);
+        const sources = await new Deno.Command("pactl", {
+          args: ["list", "short", "sources"],
+          env: pulse.env,
+        }).output();
+        assert.match(new TextDecoder().decode(sources.stdout), new RegExp(`\\t${pulse.monitor}\\t`));
+      },
+    );
     await t.step("another user is refused", async () => {
       const out = await new Deno.Command("runuser", {
         args: ["-u", "nobody", "--", "pactl", "--server", pulse.server, "info"],

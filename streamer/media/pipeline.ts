@@ -5,6 +5,7 @@
  */
 import { PLAYOUT_DELAY_ID, PLAYOUT_DELAY_URI } from "../gst/playout_delay.ts";
 import type { EncoderName } from "./probe.ts";
+import { SINK_NAME } from "../audio/names.ts";
 
 /** Where encoded media goes. */
 export type MediaMode = "appsink" | "webrtc";
@@ -266,7 +267,8 @@ export function pipelineDescription(o: PipelineOptions): string {
   if (o.audio) {
     parts.push(
       [
-        `pulsesrc server="${o.audio.pulseServer}" do-timestamp=true provide-clock=false`,
+        // The sink's monitor by name: the default source is the browser's microphone (audio/pulse.ts).
+        `pulsesrc server="${o.audio.pulseServer}" device=${SINK_NAME}.monitor do-timestamp=true provide-clock=false`,
         "audioconvert",
         "audioresample",
         "audio/x-raw,rate=48000,channels=2",

@@ -47,6 +47,11 @@ export class ViewerHub {
     for (const viewer of this.#viewers) viewer.close();
   }
 
+  /** Sends binary frames (a clipboard image's chunks) to every viewer, in order. */
+  broadcastBytes(frames: Uint8Array[]): void {
+    for (const viewer of this.#viewers) for (const frame of frames) viewer.sendBytes(frame);
+  }
+
   /** Sends a message to every viewer; the latest cursor is remembered for newcomers. */
   broadcast(message: ServerMessage): void {
     if (message.t === "cursor" || message.t === "cursor-hidden") this.#cursor = message;

@@ -247,6 +247,7 @@ export function watchInput(desktop: DesktopPort, onInput: () => void): DesktopPo
     button: (button, down) => (onInput(), desktop.button(button, down)),
     wheel: (dx, dy) => (onInput(), desktop.wheel(dx, dy)),
     setClipboard: (text) => (onInput(), desktop.setClipboard(text)),
+    setClipboardImage: desktop.setClipboardImage && ((png) => (onInput(), desktop.setClipboardImage!(png))),
     resize: (width, height) => (onInput(), desktop.resize(width, height)),
   };
 }

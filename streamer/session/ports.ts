@@ -6,6 +6,7 @@
  */
 import type { IceServer } from "../../protocol/ice.ts";
 import type { MediaFrame, ServerMessage } from "../../protocol/protocol.ts";
+import type { MicrophoneFloor } from "../audio/microphone.ts";
 
 /** A socket to one browser viewer: a WebSocket on the streamer, or a tunnel stream via the gateway. */
 export type { ViewerSocket } from "../server/viewer_socket.ts";
@@ -78,6 +79,14 @@ export interface DesktopPort {
   wheel(dx: number, dy: number): void;
   /** Puts text on the desktop's clipboard. */
   setClipboard(text: string): void | Promise<void>;
+  /** Puts a PNG image (signature checked, nothing more) on the desktop's clipboard; absent: no images. */
+  setClipboardImage?(png: Uint8Array): Promise<void>;
   /** Changes the screen size; resolves to the size actually set. */
   resize(width: number, height: number): Promise<{ width: number; height: number }>;
 }
+
+/** A viewer that may hold the session's microphone. */
+export type { MicrophoneHolder } from "../audio/microphone.ts";
+
+/** The session's microphone, one holder at a time: what a viewer needs of the audio side's floor. */
+export type MicrophonePort = Pick<MicrophoneFloor, "claim" | "release" | "push">;

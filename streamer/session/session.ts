@@ -10,7 +10,7 @@ import { abortable } from "../../abortable.ts";
 import { type Allocation, localAllocation } from "../../jobs/allocation.ts";
 import { parseGeometry, type SessionSettings } from "../../jobs/session.ts";
 import { getLog } from "../../log.ts";
-import { type PulseServer, startPulse } from "../audio/mod.ts";
+import { MicrophoneFloor, MicrophonePlayer, type PulseServer, startPulse } from "../audio/mod.ts";
 import { startDesktop } from "../desktop/mod.ts";
 import { startXvfb, type XDisplay } from "../display/mod.ts";
 import { IdleTimer, MediaSession } from "../media/mod.ts";
@@ -22,6 +22,7 @@ import { ViewerHub } from "./hub.ts";
 import { renderSessionMetrics } from "./metrics.ts";
 import type { IceServer } from "../../protocol/ice.ts";
 import { PROTOCOL_VERSION } from "../../protocol/version.ts";
+import { encodeImageChunks } from "../../protocol/clipboard_image.ts";
 import type { ViewerSocket } from "./ports.ts";
 import { attachViewer, type ViewerInfo } from "./viewer.ts";
 import { JobClock } from "./job_clock.ts";
@@ -246,6 +247,10 @@ export async function startSession(
     // A transfer folder that cannot be opened makes transfer unavailable (viewers hear why), not the session.
     const transfer = await step(openTransfer(settings));
     let iceServers: IceServer[] = options.iceServers ?? [];
+    // The browser's microphone into PulseAudio, one viewer at a time (streamer/audio/microphone.ts).
+    const microphone = pulse
+      ? new MicrophoneFloor(new MicrophonePlayer({ pulseEnv: pulse.env, group }))
+      : undefined;
     const onViewer = (socket: ViewerSocket, info: ViewerInfo) => {
       const viewer = attachViewer(socket, info, {
         media,
@@ -258,6 +263,7 @@ export async function startSession(
           button: (b, d) => x11.button(b, d),
           wheel: (x, y) => x11.wheel(x, y),
           setClipboard: (text) => x11.setClipboard(text),
+          setClipboardImage: (png) => x11.setClipboardImage(png),
           resize: async (w, h) => {
             const actual = await x11.resize(w, h);
             if (actual.width !== size.width || actual.height !== size.height) {
@@ -282,6 +288,7 @@ export async function startSession(
         iceServers,
         onResized: (actual) => hub.broadcast({ t: "screen", ...actual }),
         transfer,
+        microphone,
       });
       hub.add(viewer);
       idleRelease.watch(viewer);
@@ -375,6 +382,14 @@ function wireDesktopEvents(x11: X11Session, hub: ViewerHub): void {
     })
   );
   x11.onClipboard((text) => hub.broadcast({ t: "clip", text }));
+  let imageId = 0;
+  x11.onClipboardImage((image) => {
+    if ("png" in image) hub.broadcastBytes(encodeImageChunks(++imageId, image.png));
+    else {hub.broadcast({
+        t: "notice",
+        message: `The desktop's clipboard image was not copied: ${image.refused}`,
+      });}
+  });
 }
 
 /**

@@ -20,9 +20,10 @@ import { applyInput } from "./input.ts";
 import { LatestRunner } from "./_latest.ts";
 import { FramePacer } from "./pacer.ts";
 import type { IceServer } from "../../protocol/ice.ts";
-import type { DesktopPort, MediaPort, PeerPort, ViewerSocket } from "./ports.ts";
+import type { DesktopPort, MediaPort, MicrophonePort, PeerPort, ViewerSocket } from "./ports.ts";
 import { isTransferFrame, type TransferClientMessage } from "../../protocol/transfer.ts";
 import { type OpenedTransfer, ViewerTransfers } from "../transfer/mod.ts";
+import { desktopFrames } from "./_desktop_frames.ts";
 
 const log = getLog("session", "viewer");
 
@@ -57,6 +58,8 @@ export interface ViewerContext {
   onResized(size: { width: number; height: number }): void;
   /** File transfer (streamer/transfer); absent when the session turned it off. */
   transfer?: OpenedTransfer;
+  /** The session's microphone (one viewer at a time); absent without audio. */
+  microphone?: MicrophonePort;
 }
 
 /** How the viewer was admitted. */
@@ -74,6 +77,8 @@ export interface ViewerInfo {
 export interface Viewer {
   /** Sends a control message to this viewer. */
   send(message: ServerMessage): void;
+  /** Sends a binary frame that is not media (a clipboard image chunk) to this viewer. */
+  sendBytes(bytes: Uint8Array): void;
   /** Resolves when the viewer has left and everything it held is released. */
   readonly closed: Promise<void>;
   /** Disconnects the viewer (going away). */
@@ -128,6 +133,8 @@ export function attachViewer(socket: ViewerSocket, info: ViewerInfo, context: Vi
     })
     : undefined;
   let refusedChunks = 0;
+  // The viewer's microphone and clipboard images (binary frames of category `desktop`).
+  const desktopBinary = desktopFrames({ ...info, send, desktop, microphone: context.microphone });
 
   const onFrame = (frame: MediaFrame) => {
     // One rule for every sender (protocol/keyframe_gate.ts), here with the viewer's pacing window on top.
@@ -231,6 +238,9 @@ export function attachViewer(socket: ViewerSocket, info: ViewerInfo, context: Vi
       return;
     }
     switch (message.t) {
+      case "mic":
+        desktopBinary.mic(message.on);
+        return;
       case "kf":
         // Whichever picture the browser may be decoding: while WebRTC connects, both.
         peer?.requestKeyframe();
@@ -266,6 +276,7 @@ export function attachViewer(socket: ViewerSocket, info: ViewerInfo, context: Vi
   };
 
   const handleText = (data: string | Uint8Array) => {
+    if (typeof data !== "string" && desktopBinary.frame(data)) return;
     if (typeof data !== "string" && isTransferFrame(data)) {
       if (files) return files.chunk(data);
       if (++refusedChunks === 1) log.info("refused file chunks from {remote}", { remote: info.remote });
@@ -299,13 +310,20 @@ export function attachViewer(socket: ViewerSocket, info: ViewerInfo, context: Vi
     closed = true;
     stopWebSocketMedia();
     if (!info.viewOnly) desktop.releaseAll();
+    desktopBinary.close();
     // Runs after (or replaces) any peer still being made; the resize in flight finishes first too.
     Promise.allSettled([peerJobs.run(endPeer), resizeJobs.idle(), files?.close()]).finally(resolveClosed);
     log.info("viewer {remote} left", { remote: info.remote });
   });
 
   const transfer = info.viewOnly ? undefined : context.transfer?.hello;
-  send({ ...context.hello(), input: !info.viewOnly, iceServers: context.iceServers, transfer });
+  send({
+    ...context.hello(),
+    input: !info.viewOnly,
+    iceServers: context.iceServers,
+    transfer,
+    mic: desktopBinary.micAvailable,
+  });
   startWebSocketMedia();
   log.info("viewer {remote} joined{mode}", {
     remote: info.remote,
@@ -313,6 +331,11 @@ export function attachViewer(socket: ViewerSocket, info: ViewerInfo, context: Vi
   });
   return {
     send,
+    sendBytes: (bytes) => {
+      try {
+        if (!closed) socket.send(bytes);
+      } catch { /* the close handler cleans up */ }
+    },
     closed: closedPromise,
     close: () => socket.close(1001, "the session is ending"),
     id: ++viewers,

@@ -2,7 +2,7 @@
 // and screen damage. Cursor images themselves are round trips, read through the requests queue.
 import type { XLibs } from "./_lib.ts";
 import type { Display } from "./_connection.ts";
-import type { Clipboard } from "./_clipboard.ts";
+import type { Clipboard, ClipboardImage } from "./_clipboard.ts";
 import { CursorCache, type CursorImage, type RawCursor } from "./_cursor.ts";
 import { DamageWatch } from "./_damage.ts";
 import { EventPump } from "./_events.ts";
@@ -34,6 +34,7 @@ export class DesktopWatch {
   readonly #cursors = new CursorCache();
   readonly #cursorListeners: ((cursor: CursorImage) => void)[] = [];
   readonly #clipboardListeners: ((text: string) => void)[] = [];
+  readonly #imageListeners: ((image: ClipboardImage) => void)[] = [];
   readonly #damageListeners: (() => void)[] = [];
   #damage: DamageWatch | null = null;
 
@@ -48,7 +49,14 @@ export class DesktopWatch {
       (type, e) =>
         type === s.fixesBase && e.getBigUint64(56, true) === s.clipboardAtom &&
         e.getBigUint64(48, true) !== 0n,
-      () => s.clipboard.changed((text) => this.#clipboardListeners.forEach((cb) => cb(text))),
+      () =>
+        s.clipboard.changed({
+          text: (text) => this.#clipboardListeners.forEach((cb) => cb(text)),
+          // Images are read only when someone listens for them (one more xclip child per change).
+          image: this.#imageListeners.length
+            ? (image) => this.#imageListeners.forEach((cb) => cb(image))
+            : undefined,
+        }),
     );
   }
 
@@ -61,11 +69,20 @@ export class DesktopWatch {
   }
 
   onClipboard(cb: (text: string) => void): void {
-    if (this.#clipboardListeners.push(cb) === 1) {
-      const { x, events, root, clipboardAtom } = this.#s;
-      x.xfixes.XFixesSelectSelectionInput(events, root, clipboardAtom, 1n); // SetSelectionOwnerNotifyMask
-      x.x11.XFlush(events);
-    }
+    this.#clipboardListeners.push(cb);
+    this.#selectClipboard();
+  }
+
+  onClipboardImage(cb: (image: ClipboardImage) => void): void {
+    this.#imageListeners.push(cb);
+    this.#selectClipboard();
+  }
+
+  #selectClipboard(): void {
+    if (this.#clipboardListeners.length + this.#imageListeners.length !== 1) return;
+    const { x, events, root, clipboardAtom } = this.#s;
+    x.xfixes.XFixesSelectSelectionInput(events, root, clipboardAtom, 1n); // SetSelectionOwnerNotifyMask
+    x.x11.XFlush(events);
   }
 
   onDamage(cb: () => void): void {

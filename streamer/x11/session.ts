@@ -18,7 +18,7 @@
 import { cstr, eventBase, type XLibs, xlibs } from "./_lib.ts";
 import { closeDisplay, type Display, openDisplay } from "./_connection.ts";
 import { fitSize, rootSize, setSize, type Size } from "./_randr.ts";
-import { Clipboard } from "./_clipboard.ts";
+import { Clipboard, type ClipboardImage } from "./_clipboard.ts";
 import { type CursorImage, readCursor } from "./_cursor.ts";
 import { Input } from "./_input.ts";
 import { RequestQueue } from "./_requests.ts";
@@ -27,6 +27,7 @@ import { X11Error } from "./errors.ts";
 import { getLog } from "../../log.ts";
 
 export type { CursorImage } from "./_cursor.ts";
+export type { ClipboardImage } from "./_clipboard.ts";
 export type { Size } from "./_randr.ts";
 export { X11Error, X11TimeoutError } from "./errors.ts";
 
@@ -288,6 +289,35 @@ export class X11Session {
   setClipboard(text: string): Promise<void> {
     if (this.#closed) return Promise.resolve();
     return this.#clipboard.set(String(text));
+  }
+
+  /**
+   * Takes the CLIPBOARD with a PNG image (target `image/png`).
+   *
+   * @throws {RangeError} when it is not a PNG or over the size limit (protocol/clipboard_image.ts).
+   * @example
+   * ```ts
+   * declare const x: X11Session, png: Uint8Array;
+   * await x.setClipboardImage(png);
+   * ```
+   */
+  setClipboardImage(png: Uint8Array): Promise<void> {
+    if (this.#closed) return Promise.resolve();
+    return this.#clipboard.setImage(png);
+  }
+
+  /**
+   * Calls `cb` with the CLIPBOARD image whenever another client takes it offering `image/png` and no text
+   * (or why the image is not carried: too large).
+   *
+   * @example
+   * ```ts
+   * declare const x: X11Session;
+   * x.onClipboardImage((image) => console.log("png" in image ? image.png.byteLength : image.refused));
+   * ```
+   */
+  onClipboardImage(cb: (image: ClipboardImage) => void): void {
+    this.#watch.onClipboardImage(cb);
   }
 
   /**

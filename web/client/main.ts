@@ -9,6 +9,8 @@ import type { ClientMessage, ServerMessage } from "../../protocol/protocol.ts";
 import { versionMismatch } from "../../protocol/version.ts";
 import { SCREEN_CODEC } from "../../protocol/screen_update.ts";
 import { ClipboardBridge } from "./clipboard.ts";
+import { ClipboardImages } from "./_clipboard_image.ts";
+import { Microphone } from "./microphone.ts";
 import { Connection } from "./connection.ts";
 import { bindControls } from "./controls.ts";
 import { cursorCss } from "./cursor.ts";
@@ -134,6 +136,18 @@ const onscreenKeys = new OnscreenKeys({
 // File transfer over this socket (transfer.ts): offered by the hello, never to view-only viewers.
 const files = new FileTransfers(document, { send, sendBytes: (bytes) => conn.send(bytes) });
 Object.assign(globalThis, { selkiesFiles: files }); // for tests and the console, as selkiesStats
+// The browser's microphone (Mic button, off by default) and PNG images on the clipboard, on this socket.
+const microphone = new Microphone(document, {
+  send,
+  sendBytes: (bytes) => conn.send(bytes),
+  notice: (text) => jobBanner.warn(text),
+  onButton: () => stage.focus(),
+});
+const clipboardImages = new ClipboardImages(document, {
+  sendBytes: (bytes) => conn.send(bytes),
+  notice: (text) => jobBanner.warn(text),
+});
+Object.assign(globalThis, { selkiesMic: microphone, selkiesClipboardImage: clipboardImages });
 
 function setTransport(transport: "websocket" | "webrtc", reason: string): void {
   stats.transport = transport;
@@ -248,6 +262,8 @@ function onMessage(message: ServerMessage): void {
         stats.transportReason = "hybrid screen encoding (sharper text, lower latency on desktop content)";
       }
       clipboard.enabled = message.input;
+      clipboardImages.enabled = message.input;
+      microphone.configure(message.input && message.mic === true);
       files.configure(message.input ? message.transfer : undefined);
       for (const part of [input, touch, onscreenKeys]) {
         if (message.input) part.enable();
@@ -266,6 +282,10 @@ function onMessage(message: ServerMessage): void {
       break;
     case "clip":
       clipboard.fromDesktop(message.text);
+      clipboardImages.clear();
+      break;
+    case "mic":
+      microphone.handle(message);
       break;
     case "sdp":
     case "ice":
@@ -312,6 +332,7 @@ const conn = new Connection(location.href, {
   },
   onBinary(data) {
     if (files.chunk(data)) return; // a file chunk, whichever transport shows the picture
+    if (clipboardImages.chunk(data)) return;
     // The server streams over this socket until WebRTC media flows (so `auto` shows the desktop while WebRTC
     // connects); a transport pinned to WebRTC shows WebRTC only.
     if (stats.transport === "webrtc" || mode === "webrtc") return;
@@ -320,6 +341,7 @@ const conn = new Connection(location.href, {
   onClose(retryInMs) {
     stats.connected = false;
     files.connectionLost();
+    microphone.connectionLost();
     closeRtc();
     input.disable();
     touch.disable();

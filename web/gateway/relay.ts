@@ -6,6 +6,7 @@
  * @module
  */
 import {
+  binaryFrameCategory,
   exceedsBytes,
   MAX_CONTROL_BYTES,
   parseClientMessage,
@@ -127,10 +128,12 @@ export function relayViewer(browser: WebSocket, options: RelayOptions): (reason:
     if (options.viewOnly) {
       const msg = typeof data === "string" ? parseClientMessage(data) : undefined;
       // The rule the streamer applies too (protocol.ts): its own stream and WebRTC signalling, no input, no
-      // files (a viewer's binary frame is a file chunk, protocol/transfer.ts).
+      // files, microphone or clipboard image (a viewer's binary frames, binaryFrameCategory: none `viewer`).
       if (!msg || !viewOnlyMaySend(msg.t)) {
         return refuse(
-          typeof data === "string" ? "view-only viewer sent input" : "view-only viewer sent a file chunk",
+          typeof data === "string"
+            ? "view-only viewer sent input"
+            : `view-only viewer sent a binary frame (${binaryFrameCategory(data) ?? "unknown"})`,
         );
       }
     }
