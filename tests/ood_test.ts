@@ -138,6 +138,7 @@ Deno.test({
       // after.sh waits for the streamer's port before OnDemand's connection.yml appears.
       const connection = await waitFor("connection.yml", async () => {
         const text = await Deno.readTextFile(`${staged}/connection.yml`).catch(() => "");
+        if (/^Cleaning up/m.test(await log())) throw new Error("the job ended before connection.yml");
         return /^port: \d+$/m.test(text) ? text : undefined;
       }, { timeoutMs: 90_000, intervalMs: 200 }).catch(async (e) => {
         throw new Error(`${e.message}\njob log:\n${await log()}`);
@@ -182,6 +183,13 @@ Deno.test({
       await desktop.waitForURL(/\/rnode\/127\.0\.0\.1\/\d+\//);
       await waitFor("the desktop's frames", async () => (await framesDecoded(desktop)) > 20, 30_000);
       assert.ok(!desktop.url().includes(String(conn.selkies_token)), "the token leaves the address bar");
+      // The desktop counts down from SLURM's end time for the job (the streamer asks scontrol on the node).
+      const shown = await waitFor("the countdown", async () => {
+        const text = await desktop.evaluate(() => document.getElementById("time-left")?.textContent ?? "");
+        return /^(?:(\d+):)?(\d+):(\d\d) left$/.exec(text);
+      }, 15_000);
+      const leftS = Number(shown[1] ?? 0) * 3600 + Number(shown[2]) * 60 + Number(shown[3]);
+      assert.ok(leftS > 3300 && leftS <= 3600, `${shown[0]} of a one-hour job`);
 
       await t.step("SLURM's walltime warning reaches the streamer and the job goes on", async () => {
         const signal = await new Deno.Command("scancel", {
