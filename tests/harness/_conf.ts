@@ -37,6 +37,12 @@ export interface ClusterLayout {
   gpus: number;
   /** Extra slurm.conf lines appended verbatim. */
   extraConf: string[];
+  /**
+   * More nodes, each its own slurmd on this host (same address, own port), in every partition. With any,
+   * slurmd's spool, pid and log paths carry the node name (`%n`) so the daemons do not share them.
+   * @default {[]}
+   */
+  moreNodes?: { nodeName: string; slurmdPort: number }[];
 }
 
 /**
@@ -63,6 +69,9 @@ export const PARTITIONS = { debug: "8:00:00", short: "5" } as const;
  */
 export function renderSlurmConf(l: ClusterLayout): string {
   const v = l.varDir;
+  const nodes = [{ nodeName: l.nodeName, slurmdPort: l.slurmdPort }, ...(l.moreNodes ?? [])];
+  const perNode = nodes.length > 1 ? ".%n" : "";
+  const nodeList = nodes.map((n) => n.nodeName).join(",");
   return [
     `ClusterName=${l.clusterName}`,
     // No DNS on the test boxes: give the address in parentheses.
@@ -75,11 +84,11 @@ export function renderSlurmConf(l: ClusterLayout): string {
     "CredType=cred/munge",
     `AuthInfo=socket=${l.mungeSocket}`,
     `StateSaveLocation=${v}/state`,
-    `SlurmdSpoolDir=${v}/spool`,
+    `SlurmdSpoolDir=${v}/spool${perNode}`,
     `SlurmctldPidFile=${v}/slurmctld.pid`,
-    `SlurmdPidFile=${v}/slurmd.pid`,
+    `SlurmdPidFile=${v}/slurmd${perNode}.pid`,
     `SlurmctldLogFile=${v}/slurmctld.log`,
-    `SlurmdLogFile=${v}/slurmd.log`,
+    `SlurmdLogFile=${v}/slurmd${perNode}.log`,
     "SlurmctldDebug=info",
     "SlurmdDebug=info",
     "ProctrackType=proctrack/linuxproc",
@@ -106,10 +115,12 @@ export function renderSlurmConf(l: ClusterLayout): string {
     "EnforcePartLimits=ALL",
     "SchedulerParameters=sched_interval=2",
     ...l.extraConf,
-    `NodeName=${l.nodeName} NodeHostname=${l.hostname} NodeAddr=127.0.0.1 Port=${l.slurmdPort} ` +
-    `CPUs=${l.cpus} RealMemory=1000 Gres=gpu:${l.gpus} State=UNKNOWN`,
-    `PartitionName=debug Nodes=${l.nodeName} Default=YES MaxTime=${PARTITIONS.debug} State=UP`,
-    `PartitionName=short Nodes=${l.nodeName} MaxTime=${PARTITIONS.short} State=UP`,
+    ...nodes.map((n) =>
+      `NodeName=${n.nodeName} NodeHostname=${l.hostname} NodeAddr=127.0.0.1 Port=${n.slurmdPort} ` +
+      `CPUs=${l.cpus} RealMemory=1000 Gres=gpu:${l.gpus} State=UNKNOWN`
+    ),
+    `PartitionName=debug Nodes=${nodeList} Default=YES MaxTime=${PARTITIONS.debug} State=UP`,
+    `PartitionName=short Nodes=${nodeList} MaxTime=${PARTITIONS.short} State=UP`,
     "",
   ].join("\n");
 }

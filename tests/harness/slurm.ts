@@ -1,7 +1,7 @@
 /**
- * A real one-node SLURM cluster for tests: munged + slurmctld + slurmd from Debian's packages, with
- * every file (config, MUNGE key, sockets, state, spool, logs, pid files) in one temp folder and random
- * ports, so several clusters can run side by side. The node has two fake GPUs (`gpu:2`).
+ * A real SLURM cluster for tests (one node, or more with `moreNodes`): munged + slurmctld + slurmd from
+ * Debian's packages, with every file (config, MUNGE key, sockets, state, spool, logs, pid files) in one temp
+ * folder and random ports, so several clusters can run side by side. Each node has two fake GPUs (`gpu:2`).
  *
  * @module
  */
@@ -22,6 +22,11 @@ import { delay } from "../fixtures/async.ts";
 export interface SlurmClusterOptions {
   /** Node name given to slurmd. @default {"node1"} */
   nodeName?: string;
+  /**
+   * Names of further compute nodes, each its own slurmd on this host (same address, own port), in every
+   * partition: e.g. `["c2"]` with `nodeName: "c1"` for two nodes SLURM can spread jobs over. @default {[]}
+   */
+  moreNodes?: string[];
   /** CPUs declared on the node. @default {4} */
   cpus?: number;
   /** Fake GPUs on the node. @default {2} */
@@ -53,8 +58,10 @@ export interface SlurmCluster extends AsyncDisposable {
   mungeSocket: string;
   /** Default partition (`debug`, 8 h). A second partition `short` allows 5 minutes. */
   partition: string;
-  /** The node's name. */
+  /** The (first) node's name. */
   nodeName: string;
+  /** Every node's name, `nodeName` first. */
+  nodeNames: string[];
   /** World-writable folder for job output files (jobs may run as other users). */
   jobDir: string;
   /** The temp folder holding everything. */
@@ -119,7 +126,8 @@ export async function startSlurmCluster(options: SlurmClusterOptions = {}): Prom
     }).join("");
   const stop = () => stopped ??= stopAll(dir, children, options.keepDir ?? false);
   try {
-    const [ctldPort, slurmdPort] = freePorts(2);
+    const moreNames = options.moreNodes ?? [];
+    const [ctldPort, slurmdPort, ...morePorts] = freePorts(2 + moreNames.length);
     const layout: ClusterLayout = {
       clusterName: `t${ctldPort}`,
       hostname: Deno.hostname(),
@@ -132,8 +140,11 @@ export async function startSlurmCluster(options: SlurmClusterOptions = {}): Prom
       cpus: options.cpus ?? 4,
       gpus: options.gpus ?? 2,
       extraConf: options.extraConf ?? [],
+      moreNodes: moreNames.map((nodeName, i) => ({ nodeName, slurmdPort: morePorts[i] })),
     };
-    for (const sub of ["etc", "munge", "var", "var/state", "var/spool", "dev", "jobs"]) {
+    const nodeNames = [layout.nodeName, ...moreNames];
+    const spools = nodeNames.length > 1 ? nodeNames.map((n) => `var/spool.${n}`) : ["var/spool"];
+    for (const sub of ["etc", "munge", "var", "var/state", ...spools, "dev", "jobs"]) {
       await Deno.mkdir(`${dir}/${sub}`, { mode: 0o755 });
     }
     await Deno.chmod(`${dir}/jobs`, 0o1777);
@@ -158,21 +169,25 @@ export async function startSlurmCluster(options: SlurmClusterOptions = {}): Prom
     await until(() => exists(layout.mungeSocket), 5000, children, "munged did not create its socket");
     // -c/-i: start from clean state and ignore stale state files; -D: stay a child we can reap.
     children.push(daemon(`${dir}/var/slurmctld.out`, "slurmctld", ["-D", "-c", "-i", "-f", confPath]));
-    children.push(
-      daemon(`${dir}/var/slurmd.out`, "slurmd", ["-D", "-c", "-N", layout.nodeName, "-f", confPath]),
-    );
-    await until(
-      async () => /\bState=IDLE\b/.test(await scontrolNode(layout.nodeName, env)),
-      options.startTimeoutMs ?? 30_000,
-      children,
-      `node ${layout.nodeName} did not become IDLE`,
-    );
+    for (const name of nodeNames) {
+      const out = nodeNames.length > 1 ? `${dir}/var/slurmd.${name}.out` : `${dir}/var/slurmd.out`;
+      children.push(daemon(out, "slurmd", ["-D", "-c", "-N", name, "-f", confPath]));
+    }
+    for (const name of nodeNames) {
+      await until(
+        async () => /\bState=IDLE\b/.test(await scontrolNode(name, env)),
+        options.startTimeoutMs ?? 30_000,
+        children,
+        `node ${name} did not become IDLE`,
+      );
+    }
     return {
       env,
       confPath,
       mungeSocket: layout.mungeSocket,
       partition: "debug",
       nodeName: layout.nodeName,
+      nodeNames,
       jobDir: `${dir}/jobs`,
       dir,
       startupMs: Math.round(performance.now() - started),
