@@ -7,7 +7,7 @@
  */
 import { cpus, hostname, userInfo } from "node:os";
 import { startSlurmCluster } from "../tests/harness/slurm.ts";
-import type { RunGatewayOptions } from "../web/gateway/mod.ts";
+import { startGatewayProcess } from "./gateway/process.ts";
 import { submitSleepJob } from "../tests/harness/gateway.ts";
 import { type BenchJob, directPair, gatewayPair, registerTunnel, type StreamPair } from "./gateway/_peers.ts";
 import { measureLatency, measureThroughput, rssBytes } from "./gateway/measure.ts";
@@ -17,34 +17,6 @@ import { percentile } from "./stats.ts";
 
 const TUNNELS = Number(Deno.args[Deno.args.indexOf("--tunnels") + 1]) || 200;
 const SECONDS = Number(Deno.args[Deno.args.indexOf("--seconds") + 1]) || 5;
-
-async function startGatewayProcess(
-  settings: Omit<RunGatewayOptions, "port" | "signal">,
-): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--v8-flags=--expose-gc", new URL("./gateway/_serve.ts", import.meta.url).pathname],
-    env: { SELKIES_BENCH_GATEWAY: JSON.stringify(settings), SELKIES_LOG_LEVEL: "warning" },
-    stdout: "piped",
-    stderr: "null",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  while (!text.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error("the gateway process exited before listening");
-    text += value;
-  }
-  reader.releaseLock();
-  return {
-    url: text.trim(),
-    pid: child.pid,
-    stop: async () => {
-      child.kill("SIGTERM");
-      await child.stdout.cancel().catch(() => {});
-      await child.status;
-    },
-  };
-}
 
 async function latencyRow(name: string, pair: StreamPair) {
   await measureLatency(pair, { count: 100 }); // warm-up

@@ -6,7 +6,12 @@
  */
 import { newSecret } from "../../secrets.ts";
 import { openSocket } from "../../tests/harness/gateway.ts";
-import { connectTunnel, type TunnelHandle, type ViewerSocket } from "../../streamer/tunnel/mod.ts";
+import {
+  connectTunnel,
+  type ConnectTunnelOptions,
+  type TunnelHandle,
+  type ViewerSocket,
+} from "../../streamer/tunnel/mod.ts";
 
 /** A sender (streamer side) and a receiver (browser side) of one stream. */
 export interface StreamPair {
@@ -33,7 +38,8 @@ export interface BenchJob {
 }
 
 /**
- * Registers one tunnel and resolves with its token and the streamer side of viewers.
+ * Registers one tunnel and resolves with its token and the streamer side of viewers; `more` adds tunnel
+ * options (e.g. `onRegistered`).
  *
  * @example
  * ```ts
@@ -45,6 +51,7 @@ export interface BenchJob {
 export async function registerTunnel(
   job: BenchJob,
   onViewer: (socket: ViewerSocket) => void,
+  more: Pick<ConnectTunnelOptions, "onRegistered" | "maxBackoffMs"> = {},
 ): Promise<{ tunnel: TunnelHandle; sessionUrl: string; token: string }> {
   const token = newSecret();
   const tunnel = connectTunnel({
@@ -53,6 +60,7 @@ export async function registerTunnel(
     registration: { jobId: job.jobId, user: job.user, node: job.node },
     token,
     onViewer,
+    ...more,
   });
   const { sessionUrl } = await tunnel.ready;
   return { tunnel, sessionUrl, token };

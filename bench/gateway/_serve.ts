@@ -14,7 +14,7 @@ if (import.meta.main) {
   // SIGUSR1 collects garbage (run with --v8-flags=--expose-gc) so RSS readings show live memory.
   const gc = (globalThis as { gc?: () => void }).gc;
   Deno.addSignalListener("SIGUSR1", () => gc?.());
-  const gw = await runGateway({ ...settings, port: 0, signal: stop.signal });
+  const gw = await runGateway({ port: 0, ...settings, signal: stop.signal });
   console.log(gw.url);
   await gw.finished;
 }

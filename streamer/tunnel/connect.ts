@@ -102,7 +102,7 @@ const SILENCE_MS = 30_000;
 export function connectTunnel(options: ConnectTunnelOptions): TunnelHandle {
   const { registrationKey: key, ...derived } = sessionKeys(options.token);
   const reg = RegistrationSchema.parse({ ...options.registration, ...derived });
-  const url = tunnelUrl(options.gatewayUrl);
+  const url = tunnelUrl(options.gatewayUrl, reg.sessionId);
   const maxBackoff = options.maxBackoffMs ?? 2000;
   const stop = new AbortController();
   const onAbort = () => stop.abort();
@@ -235,10 +235,16 @@ export function connectTunnel(options: ConnectTunnelOptions): TunnelHandle {
   };
 }
 
-function tunnelUrl(gatewayUrl: string): string {
+/**
+ * The tunnel endpoint, naming the (public) session id in the query: a proxy in front of several gateways
+ * hashes on it (nginx `hash $session_key consistent`), so a session's tunnel and its viewers (`/s/<id>/`)
+ * reach the same gateway, and after a gateway dies the reconnecting tunnel lands where its viewers go.
+ */
+function tunnelUrl(gatewayUrl: string, sessionId: string): string {
   const url = new URL(gatewayUrl);
   url.protocol = url.protocol.replace(/^http/, "ws");
   url.pathname = url.pathname.replace(/\/+$/, "") + TUNNEL_PATH;
-  url.search = url.hash = "";
+  url.hash = "";
+  url.search = `?session=${sessionId}`;
   return url.href;
 }
