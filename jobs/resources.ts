@@ -116,7 +116,8 @@ export const ResourcesSchema = z.object({
   sbatchOptions: z.record(z.string(), z.union([z.string(), z.literal(true)])).default({})
     .superRefine((opts, ctx) => {
       for (const [key, value] of Object.entries(opts)) {
-        const check = EXTRA_SBATCH_OPTIONS[key];
+        // Own keys only: `constructor` or `toString` would find Object.prototype's and crash the check.
+        const check = Object.hasOwn(EXTRA_SBATCH_OPTIONS, key) ? EXTRA_SBATCH_OPTIONS[key] : undefined;
         if (!check) {
           ctx.addIssue({
             code: "custom",

@@ -1,5 +1,7 @@
 // Regression tests for the bugs the fuzz suite found, each reduced to the input that showed it.
 import assert from "node:assert/strict";
+import { buildSpec } from "../../jobs/config.ts";
+import { SpecError } from "../../jobs/errors.ts";
 import { GatewayMetrics } from "../../web/gateway/metrics.ts";
 import { relayViewer } from "../../web/gateway/relay.ts";
 import { SessionRegistry } from "../../web/gateway/registry.ts";
@@ -29,4 +31,15 @@ Deno.test("a streamer's close with a 123-character reason of multi-byte text sti
   assert.ok(ended, "the relay ended the stream");
   assert.equal(browser.readyState, WebSocket.CLOSED, "and the browser's socket is closed, not left open");
   streamer.close(1000);
+});
+
+Deno.test("an sbatch option named like an Object.prototype member is refused with the allow-list, not a TypeError", () => {
+  // (`__proto__` never reaches the check: zod builds the record by assignment, which drops it.)
+  for (const key of ["constructor", "toString", "hasOwnProperty", "valueOf"]) {
+    assert.throws(
+      () => buildSpec({ sbatchOptions: JSON.parse(`{"${key}":"x"}`) }),
+      (error) => error instanceof SpecError && /is not allowed/.test(error.message),
+      key,
+    );
+  }
 });

@@ -1,0 +1,175 @@
+// Fuzzing the configuration parsers (issue 14, target 5): the site and user config files and the spec they
+// resolve to (jobs/config.ts resolveSpec, buildSpec), the job spec (jobs/spec.ts parseJobSpec) and the
+// gateway config (web/gateway/config.ts loadGatewayConfig, parseGatewayConfig, gatewayOptionsFrom), with
+// random YAML and JSON documents: schema samples mutated, odd scalars, anchors, tags, deep nesting. Each may
+// only fail with its documented error (SelkiesError subclasses: ConfigError, SpecError, LimitError,
+// GatewayConfigError; parseJobSpec's ZodError), never with a TypeError or a hang. One document in fifty goes
+// through the file readers; the rest through the same parse functions in memory.
+// The YAML library's warnings (unresolved tags, old directives) are silenced while it runs: printing
+// thousands of them is most of the time otherwise.
+import process from "node:process";
+import { stringify } from "yaml";
+import { ZodError } from "zod";
+import { buildSpec, resolveSpec, SiteConfigSchema } from "../../jobs/config.ts";
+import { parseJobSpec } from "../../jobs/spec.ts";
+import { SelkiesError } from "../../errors.ts";
+import {
+  GatewayConfigSchema,
+  gatewayOptionsFrom,
+  loadGatewayConfig,
+  parseGatewayConfig,
+} from "../../web/gateway/config.ts";
+import { deeplyNested, mutateObject, oddNumber, oddString, randomJson, type Rng } from "./_gen.ts";
+import { sampleOf } from "./_schema.ts";
+import { assertClean, runFuzz } from "./_run.ts";
+import { parse as parseYaml } from "yaml";
+import { JobSpecSchema } from "../../jobs/spec.ts";
+import { SPEC_FIELDS } from "../../jobs/_fields.ts";
+
+/** YAML texts YAML parsers have choked on: aliases, tags, odd scalars, tabs, several documents. */
+// (The yaml library takes ~20 ms on a flow collection 1000 deep: nesting is rare here.)
+const ODD_YAML = [
+  "a: &a [1, 2]\nb: [*a, *a, *a]\nc: [*b, *b]",
+  "x: !!js/function 'f(){}'",
+  "x: !!binary AAAA",
+  "? [a, b]\n: c",
+  "partition: 0x10",
+  "time: 1e3",
+  "gpus: yes",
+  "fps: .inf",
+  "fps: .nan",
+  "geometry: ~",
+  "---\na: 1\n---\nb: 2",
+  "\ta: 1",
+  "a:\n  - b\n - c",
+  "'unterminated",
+  "[1, 2",
+  "{a: 1, a: 2}",
+  "!!set {a, b}",
+  "<<: {partition: gpu}",
+  "limits:\n  maxTime: -1",
+  "defaults: [1]",
+  "gateway: 'javascript:alert(1)'",
+  "auth: {}",
+  "listen: {port: 0}",
+  "%YAML 9.9\n---\na: 1",
+  "a: 'b'c",
+  "&x a: *x",
+  "a: *undefined",
+];
+
+/** A hostile document; most are cut to 4 KiB (the yaml library takes ~0.1 ms per KiB: a few huge ones stay). */
+function document(rng: Rng, sample: () => unknown, keys: string[]): string {
+  const text = wholeDocument(rng, sample, keys);
+  return text.length > 4096 && !rng.chance(0.05) ? text.slice(0, 4096) : text;
+}
+
+function wholeDocument(rng: Rng, sample: () => unknown, keys: string[]): string {
+  const value = rng.chance(0.6)
+    ? mutateObject(rng, sample() as Record<string, unknown>)
+    : rng.chance(0.5)
+    ? Object.fromEntries(
+      keys.filter(() => rng.chance(0.3)).map((
+        k,
+      ) => [k, rng.chance(0.5) ? oddString(rng) : randomJson(rng, 2)]),
+    )
+    : randomJson(rng, 2);
+  switch (rng.int(6)) {
+    case 0:
+      return JSON.stringify(value) ?? "null";
+    case 1:
+      return rng.pick(ODD_YAML);
+    case 2:
+      return rng.chance(0.05)
+        ? deeplyNested(rng, rng.pick([10, 100, 1000]))
+        : `${rng.pick(ODD_YAML)}\n${oddString(rng)}`;
+    default: {
+      const text = stringify(value ?? null);
+      return rng.chance(0.2) ? text.slice(0, rng.int(text.length + 1)) : text;
+    }
+  }
+}
+
+/** Only a documented error, or none. */
+function documented(error: unknown, zod = false): void {
+  if (error instanceof SelkiesError || (zod && error instanceof ZodError)) return;
+  throw error;
+}
+
+Deno.test("fuzz: the site, user, job spec and gateway config parsers take 100 000 hostile documents", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "selkies-fuzz-config-" });
+  const site = `${dir}/site.yaml`, user = `${dir}/user.yaml`, gateway = `${dir}/gateway.yaml`;
+  const specKeys = SPEC_FIELDS.map((f) => f.key);
+  const siteKeys = Object.keys(SiteConfigSchema.shape);
+  const gatewayKeys = Object.keys(GatewayConfigSchema.shape);
+  const emitWarning = process.emitWarning;
+  process.emitWarning = () => {};
+  try {
+    const report = await runFuzz({
+      name: "config parsers",
+      count: 100_000,
+      make: (rng) => {
+        const target = rng.pick(["site", "user", "spec", "patch", "gateway"] as const);
+        const text = target === "gateway"
+          ? document(rng, () => sampleOf(GatewayConfigSchema, rng), gatewayKeys)
+          : target === "site"
+          ? document(rng, () => sampleOf(SiteConfigSchema, rng), siteKeys)
+          : target === "spec"
+          ? document(rng, () => sampleOf(JobSpecSchema, rng), ["resources", "session", "command"])
+          : document(
+            rng,
+            () =>
+              Object.fromEntries(specKeys.map((k) => [k, rng.chance(0.5) ? oddNumber(rng) : oddString(rng)])),
+            specKeys,
+          );
+        return { target, text, viaFile: rng.chance(0.02) };
+      },
+      async run({ target, text, viaFile }) {
+        let value: unknown;
+        try {
+          value = parseYaml(text);
+        } catch {
+          if (!viaFile) return; // the readers turn a YAML error into their own: they get it through the file path
+        }
+        try {
+          if (target === "gateway") {
+            if (viaFile) await Deno.writeTextFile(gateway, text);
+            const config = viaFile ? await loadGatewayConfig(gateway) : parseGatewayConfig(value ?? {});
+            await gatewayOptionsFrom(config);
+          } else if (target === "site" || target === "user") {
+            if (viaFile) {
+              await Deno.writeTextFile(target === "site" ? site : user, text);
+              await resolveSpec({
+                env: {},
+                siteConfigPath: target === "site" ? site : "/nonexistent",
+                userConfigPath: target === "user" ? user : "/nonexistent",
+              });
+            } else if (target === "site") {
+              SiteConfigSchema.safeParse(value);
+            } else {
+              buildSpec(
+                value && typeof value === "object" && !Array.isArray(value)
+                  ? value as Record<string, unknown>
+                  : {},
+              );
+            }
+          } else if (target === "spec") {
+            parseJobSpec(value);
+          } else {
+            buildSpec(
+              value && typeof value === "object" && !Array.isArray(value)
+                ? value as Record<string, unknown>
+                : { x: value },
+            );
+          }
+        } catch (error) {
+          documented(error, target === "spec");
+        }
+      },
+    });
+    assertClean(report);
+  } finally {
+    process.emitWarning = emitWarning;
+    await Deno.remove(dir, { recursive: true });
+  }
+});
