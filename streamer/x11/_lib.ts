@@ -27,6 +27,22 @@ const X11_SYMBOLS = {
   XDisplayKeycodes: { parameters: ["pointer", "buffer", "buffer"], result: "i32" },
   XGetKeyboardMapping: { parameters: ["pointer", "u8", "i32", "buffer"], result: "pointer" },
   XChangeKeyboardMapping: { parameters: ["pointer", "i32", "i32", "buffer", "i32"], result: "i32" },
+  XGetModifierMapping: { parameters: ["pointer"], result: "pointer" },
+  XFreeModifiermap: { parameters: ["pointer"], result: "i32" },
+  XConvertCase: { parameters: ["u64", "buffer", "buffer"], result: "void" },
+  XQLength: { parameters: ["pointer"], result: "i32" },
+  XkbQueryExtension: {
+    parameters: ["pointer", "buffer", "buffer", "buffer", "buffer", "buffer"],
+    result: "i32",
+  },
+  XkbSelectEvents: { parameters: ["pointer", "u32", "u32", "u32"], result: "i32" },
+  XkbGetState: { parameters: ["pointer", "u32", "buffer"], result: "i32" },
+  XkbGetMap: { parameters: ["pointer", "u32", "u32"], result: "pointer" },
+  XkbFreeKeyboard: { parameters: ["pointer", "u32", "i32"], result: "void" },
+  XkbTranslateKeyCode: { parameters: ["pointer", "u8", "u32", "buffer", "buffer"], result: "i32" },
+  // Xlib's keysym -> Unicode table (exported since X11R6.x for its input methods); optional: without it only
+  // Latin-1 and Unicode keysyms are matched by character.
+  KeySymToUcs4: { parameters: ["u64"], result: "u32", optional: true },
   XGetGeometry: {
     parameters: ["pointer", "u64", "buffer", "buffer", "buffer", "buffer", "buffer", "buffer", "buffer"],
     result: "i32",
@@ -95,6 +111,10 @@ const X11_NB = nonBlocking(X11_SYMBOLS, [
   "XKeysymToKeycode",
   "XGetKeyboardMapping",
   "XChangeKeyboardMapping",
+  "XGetModifierMapping",
+  "XkbQueryExtension",
+  "XkbGetState",
+  "XkbGetMap",
 ]);
 const XTST_NB = nonBlocking(XTST_SYMBOLS, [
   "XTestFakeKeyEvent",
