@@ -6,11 +6,11 @@
  */
 import { getLog } from "../../log.ts";
 import type { ProcessGroup } from "../process/group.ts";
+import { MIC_SINK_NAME, MIC_SOURCE_NAME, SINK_NAME } from "./names.ts";
+
+export { MIC_SINK_NAME, MIC_SOURCE_NAME, SINK_NAME };
 
 const log = getLog("audio");
-
-import { MIC_SINK_NAME, MIC_SOURCE_NAME, SINK_NAME } from "./names.ts";
-export { MIC_SINK_NAME, MIC_SOURCE_NAME, SINK_NAME };
 
 /** Options for {@linkcode startPulse}. */
 export interface PulseOptions {
