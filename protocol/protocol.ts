@@ -24,6 +24,7 @@ import {
 import { MIC_FRAME_KIND } from "./microphone.ts";
 import { CLIP_IMAGE_FRAME_KIND } from "./clipboard_image.ts";
 import { SCREEN_LIMITS } from "./screen.ts";
+import { MAX_TEXT_CHARS } from "./keysym.ts";
 
 export * from "./framing.ts";
 export * from "./version.ts";
@@ -43,6 +44,8 @@ export const ClientMessageSchema = z.discriminatedUnion("t", [
   /** Key down / key up, by X keysym. */
   z.object({ t: z.literal("kd"), k: keysym }),
   z.object({ t: z.literal("ku"), k: keysym }),
+  /** Committed text (an IME composition, a phone keyboard's word): typed as one keysym per character. */
+  z.object({ t: z.literal("text"), s: z.string().min(1).max(MAX_TEXT_CHARS) }),
   /** Release every key and button the client pressed (focus lost). */
   z.object({ t: z.literal("reset") }),
   /** Pointer to an absolute screen position, in X pixels. */
@@ -144,6 +147,7 @@ export type ClientMessageCategory = "input" | "desktop" | "viewer" | "files";
 export const CLIENT_MESSAGE_CATEGORIES = {
   kd: "input",
   ku: "input",
+  text: "input",
   reset: "input",
   ma: "input",
   mr: "input",

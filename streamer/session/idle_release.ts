@@ -241,6 +241,7 @@ export function watchInput(desktop: DesktopPort, onInput: () => void): DesktopPo
   return {
     keyDown: (keysym) => (onInput(), desktop.keyDown(keysym)),
     keyUp: (keysym) => (onInput(), desktop.keyUp(keysym)),
+    typeText: (text) => (onInput(), desktop.typeText(text)),
     releaseAll: () => desktop.releaseAll(),
     moveTo: (x, y) => (onInput(), desktop.moveTo(x, y)),
     moveBy: (dx, dy) => (onInput(), desktop.moveBy(dx, dy)),

@@ -132,6 +132,7 @@ Deno.test("watchInput reports input and passes it on; releasing keys is not inpu
   const desktop: DesktopPort = {
     keyDown: (k) => void calls.push(`kd ${k}`),
     keyUp: (k) => void calls.push(`ku ${k}`),
+    typeText: (text) => void calls.push(`text ${text}`),
     releaseAll: () => void calls.push("release"),
     moveTo: (x, y) => void calls.push(`ma ${x},${y}`),
     moveBy: (x, y) => void calls.push(`mr ${x},${y}`),
@@ -144,16 +145,27 @@ Deno.test("watchInput reports input and passes it on; releasing keys is not inpu
   const watched = watchInput(desktop, () => inputs++);
   watched.keyDown(97);
   watched.keyUp(97);
+  watched.typeText("日本");
   watched.moveTo(1, 2);
   watched.moveBy(3, 4);
   watched.button(1, true);
   watched.wheel(0, 1);
   await watched.setClipboard("x");
   assert.deepEqual(await watched.resize(800, 600), { width: 800, height: 600 });
-  assert.equal(inputs, 8);
+  assert.equal(inputs, 9);
   watched.releaseAll();
-  assert.equal(inputs, 8);
-  assert.deepEqual(calls, ["kd 97", "ku 97", "ma 1,2", "mr 3,4", "mb 1 true", "mw 0,1", "clip x", "release"]);
+  assert.equal(inputs, 9);
+  assert.deepEqual(calls, [
+    "kd 97",
+    "ku 97",
+    "text 日本",
+    "ma 1,2",
+    "mr 3,4",
+    "mb 1 true",
+    "mw 0,1",
+    "clip x",
+    "release",
+  ]);
 });
 
 Deno.test("the end message and the warning say what happened and what to do", () => {

@@ -5,11 +5,14 @@
  */
 import type { ClientMessage } from "../../protocol/protocol.ts";
 import type { DesktopPort } from "./ports.ts";
+import { getLog } from "../../log.ts";
+
+const log = getLog("session", "input");
 
 /** Input messages (the ones {@linkcode applyInput} handles). */
 export type InputMessage = Extract<
   ClientMessage,
-  { t: "kd" | "ku" | "reset" | "ma" | "mr" | "mb" | "mw" | "clip" }
+  { t: "kd" | "ku" | "text" | "reset" | "ma" | "mr" | "mb" | "mw" | "clip" }
 >;
 
 /**
@@ -32,6 +35,9 @@ export function applyInput(desktop: DesktopPort, message: ClientMessage): boolea
     case "ku":
       desktop.keyUp(message.k);
       return true;
+    case "text":
+      desktop.typeText(message.s);
+      return true;
     case "reset":
       desktop.releaseAll();
       return true;
@@ -48,7 +54,10 @@ export function applyInput(desktop: DesktopPort, message: ClientMessage): boolea
       desktop.wheel(message.dx, message.dy);
       return true;
     case "clip":
-      void desktop.setClipboard(message.text);
+      // A failed set is logged: a dropped rejection would end the streamer's process (Deno exits on one).
+      Promise.resolve(desktop.setClipboard(message.text)).catch((error) =>
+        log.warning("clipboard not set: {error}", { error: String(error) })
+      );
       return true;
     default:
       return false;

@@ -67,6 +67,8 @@ export interface DesktopPort {
   keyDown(keysym: number): void;
   /** Releases a key by X keysym. */
   keyUp(keysym: number): void;
+  /** Types committed text (an IME's, a phone keyboard's), whatever keys the X keymap needs for it. */
+  typeText(text: string): void;
   /** Releases every key and button pressed through this port. */
   releaseAll(): void;
   /** Moves the pointer to absolute screen coordinates. */

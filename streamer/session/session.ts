@@ -257,6 +257,7 @@ export async function startSession(
         desktop: watchInput({
           keyDown: (k) => x11.keyDown(k),
           keyUp: (k) => x11.keyUp(k),
+          typeText: (text) => x11.typeText(text),
           releaseAll: () => x11.releaseAll(),
           moveTo: (x, y) => x11.moveTo(x, y),
           moveBy: (x, y) => x11.moveBy(x, y),

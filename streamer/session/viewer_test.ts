@@ -26,6 +26,7 @@ function fakes() {
   const desktop: DesktopPort = {
     keyDown: (k) => void calls.push(`kd ${k}`),
     keyUp: (k) => void calls.push(`ku ${k}`),
+    typeText: (text) => void calls.push(`text ${text}`),
     releaseAll: () => void calls.push("releaseAll"),
     moveTo: (x, y) => void calls.push(`moveTo ${x},${y}`),
     moveBy: (x, y) => void calls.push(`moveBy ${x},${y}`),

@@ -4,6 +4,7 @@
 import type { XLibs } from "./_lib.ts";
 import type { Display } from "./_connection.ts";
 import { Keyboard } from "./_keyboard.ts";
+import { keysymsFromText } from "../../protocol/keysym.ts";
 import type { Size } from "./_randr.ts";
 import type { RequestQueue } from "./_requests.ts";
 
@@ -11,6 +12,9 @@ import type { RequestQueue } from "./_requests.ts";
 const BUTTONS = new Set([1, 2, 3, 8, 9]);
 /** The most wheel clicks one `wheel()` call sends per axis. */
 const MAX_WHEEL_STEPS = 10;
+/** Characters of committed text typed per request (a request stays well under the queue's stall time even
+ * when each character needs a spare keycode to free up). */
+const TEXT_PIECE = 8;
 
 /** Keys, buttons, wheel and pointer of one X11 session. */
 export class Input {
@@ -39,6 +43,15 @@ export class Input {
 
   keyUp(keysym: number): void {
     this.#send("a key release", () => this.#keyboard.up(keysym));
+  }
+
+  /** Types `text` in pieces of a few characters, each a request of its own (short, and input stays live). */
+  typeText(text: string): void {
+    const keysyms = keysymsFromText(text);
+    for (let i = 0; i < keysyms.length; i += TEXT_PIECE) {
+      const piece = keysyms.slice(i, i + TEXT_PIECE);
+      this.#send("typing text", () => this.#keyboard.type(piece));
+    }
   }
 
   releaseAll(): void {

@@ -77,6 +77,15 @@ export class Keyboard {
     await this.#fake(keycode, false);
   }
 
+  /** Types each keysym: pressed and released, inside whatever modifiers it needs. */
+  async type(keysyms: number[]): Promise<void> {
+    for (const keysym of keysyms) {
+      if (this.#pressed.has(keysym)) continue; // held by a key of the viewer's: typing it would release it
+      await this.down(keysym);
+      await this.up(keysym);
+    }
+  }
+
   async releaseAll(): Promise<void> {
     const held = [...this.#pressed.values()];
     this.#pressed.clear();

@@ -150,6 +150,20 @@ export class X11Session {
   }
 
   /**
+   * Types committed text (an IME composition, a phone keyboard's word), one character after the other, with
+   * whatever keys and modifiers the X keymap needs; characters it lacks get spare keycodes.
+   *
+   * @example
+   * ```ts
+   * declare const x: X11Session;
+   * x.typeText("日本語\n");
+   * ```
+   */
+  typeText(text: string): void {
+    if (!this.#closed) this.#input.typeText(String(text));
+  }
+
+  /**
    * Releases every key and button still held (a viewer left or lost focus).
    *
    * @example

@@ -83,6 +83,7 @@ export function fakeSession(createPeer?: MediaPort["createPeer"]): FakeSession {
   const desktop: DesktopPort = {
     keyDown: count("keyDown"),
     keyUp: count("keyUp"),
+    typeText: count("typeText"),
     releaseAll: count("releaseAll"),
     moveTo: count("moveTo"),
     moveBy: count("moveBy"),
