@@ -75,8 +75,15 @@ export class Clipboard {
       if (this.#owner === child) this.#owner = null;
     });
     const writer = child.stdin.getWriter();
-    await writer.write(bytes);
-    await writer.close();
+    try {
+      await writer.write(bytes);
+      await writer.close();
+    } catch (error) {
+      // A newer set ended this xclip before it had read everything (its pipe broke): the newer one owns the
+      // selection now, which is what the caller wanted. Only the current owner's failure is one.
+      if (this.#owner !== child) return;
+      throw error;
+    }
   }
 
   /**
