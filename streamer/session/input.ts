@@ -12,7 +12,7 @@ const log = getLog("session", "input");
 /** Input messages (the ones {@linkcode applyInput} handles). */
 export type InputMessage = Extract<
   ClientMessage,
-  { t: "kd" | "ku" | "reset" | "ma" | "mr" | "mb" | "mw" | "clip" }
+  { t: "kd" | "ku" | "text" | "reset" | "ma" | "mr" | "mb" | "mw" | "clip" }
 >;
 
 /**
@@ -34,6 +34,9 @@ export function applyInput(desktop: DesktopPort, message: ClientMessage): boolea
       return true;
     case "ku":
       desktop.keyUp(message.k);
+      return true;
+    case "text":
+      desktop.typeText(message.s);
       return true;
     case "reset":
       desktop.releaseAll();
