@@ -5,6 +5,7 @@
  */
 import type { ClientMessage } from "../../protocol/protocol.ts";
 import { type Box, screenPixelsPerCssPixel, type Size, toScreen } from "./geometry.ts";
+import { isComposingKey } from "./ime.ts";
 import { keysymFromKey } from "./keysym.ts";
 import { WheelAccumulator } from "./wheel.ts";
 
@@ -37,7 +38,9 @@ const BUTTONS = [1, 2, 3, 8, 9];
 
 /**
  * Listens on the window and the surface while enabled; sends `{t:"reset"}` and forgets pressed keys
- * when the window loses focus.
+ * when the window loses focus, the page is hidden (tab switch) or pointer lock comes or goes, so no key or
+ * modifier stays down on the desktop. Keys aimed at a field inside the surface (ime.ts) are the desktop's;
+ * keys an input method is composing with are left to it.
  *
  * @example
  * ```ts
@@ -63,19 +66,22 @@ export class InputCapture {
   constructor(options: InputCaptureOptions) {
     this.#options = options;
     const signal = this.#abort.signal;
-    const on = <K extends keyof HTMLElementEventMap>(
+    type Events = HTMLElementEventMap & DocumentEventMap;
+    const on = <K extends keyof Events>(
       target: EventTarget,
       type: K,
-      fn: (event: HTMLElementEventMap[K]) => void,
+      fn: (event: Events[K]) => void,
       passive = false,
     ) =>
-      target.addEventListener(type, (event) => this.#enabled && fn(event as HTMLElementEventMap[K]), {
+      target.addEventListener(type, (event) => this.#enabled && fn(event as Events[K]), {
         signal,
         passive,
       });
     on(globalThis, "keydown", (e) => this.#key(e, true));
     on(globalThis, "keyup", (e) => this.#key(e, false));
     on(globalThis, "blur", () => this.releaseAll());
+    on(document, "visibilitychange", () => document.hidden && this.releaseAll());
+    on(document, "pointerlockchange", () => this.releaseAll());
     on(options.surface, "pointermove", (e) => this.#move(e));
     on(options.surface, "pointerdown", (e) => this.#button(e, true));
     on(globalThis, "pointerup", (e) => this.#button(e, false));
@@ -111,8 +117,11 @@ export class InputCapture {
 
   #key(event: KeyboardEvent, down: boolean): void {
     const target = event.target as HTMLElement | null;
-    // Typing into the page's own fields (clipboard panel) stays local.
-    if (target?.closest?.("input, textarea, [contenteditable]")) return;
+    // Typing into the page's own fields (clipboard panel) stays local; a key held from before is let go.
+    const local = target?.closest?.("input, textarea, [contenteditable]") &&
+      !this.#options.surface.contains(target);
+    if (!down && (local || isComposingKey(event)) && this.#down.has(event.code)) return this.#release(event);
+    if (local || isComposingKey(event)) return;
     if (down && event.ctrlKey && event.altKey && event.shiftKey) {
       const shortcut = this.#options.shortcuts?.[event.code];
       if (shortcut) {
@@ -136,13 +145,17 @@ export class InputCapture {
       }
       this.#sendOrdered({ t: "kd", k: keysym });
     } else {
-      // Release what was pressed on this physical key, whatever the modifiers say now.
-      const keysym = this.#down.get(event.code) ?? keysymFromKey(event);
-      this.#down.delete(event.code);
-      if (keysym === undefined) return;
-      event.preventDefault();
-      this.#sendOrdered({ t: "ku", k: keysym });
+      this.#release(event);
     }
+  }
+
+  /** Releases what was pressed on this physical key, whatever the modifiers say now. */
+  #release(event: KeyboardEvent): void {
+    const keysym = this.#down.get(event.code) ?? keysymFromKey(event);
+    this.#down.delete(event.code);
+    if (keysym === undefined) return;
+    event.preventDefault();
+    this.#sendOrdered({ t: "ku", k: keysym });
   }
 
   /** Keeps key order behind a pending paste: the clipboard must arrive before Ctrl+V does. */

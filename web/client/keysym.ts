@@ -3,6 +3,9 @@
  *
  * @module
  */
+import { keysymFromChar } from "../../protocol/keysym.ts";
+
+export { keysymFromChar };
 
 /** The parts of a KeyboardEvent the mapping reads. */
 export interface KeyLike {
@@ -61,23 +64,6 @@ const NUMPAD: Record<string, number> = {
 
 const DOM_KEY_LOCATION_RIGHT = 2;
 const DOM_KEY_LOCATION_NUMPAD = 3;
-
-/**
- * Returns the keysym of one Unicode character: Latin-1 maps directly, everything else to
- * `0x01000000 + codepoint`; control characters have none.
- *
- * @example
- * ```ts
- * import { keysymFromChar } from "./keysym.ts";
- * keysymFromChar("a"); // 0x61
- * keysymFromChar("€"); // 0x10020ac
- * ```
- */
-export function keysymFromChar(char: string): number | undefined {
-  const cp = char.codePointAt(0);
-  if (cp === undefined || cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) return undefined;
-  return cp <= 0xff ? cp : 0x01000000 + cp;
-}
 
 /**
  * Returns the X keysym for a key event, or `undefined` for keys the desktop cannot receive

@@ -15,6 +15,7 @@ import { Connection } from "./connection.ts";
 import { bindControls } from "./controls.ts";
 import { cursorCss } from "./cursor.ts";
 import { screenSizeFor, type Size } from "./geometry.ts";
+import { ImeField } from "./ime.ts";
 import { InputCapture } from "./input.ts";
 import { giveUpMs, JobBanner } from "./job_banner.ts";
 import { OnscreenKeys } from "./onscreen_keys.ts";
@@ -35,7 +36,7 @@ type Hello = Extract<ServerMessage, { t: "hello" }>;
 const WEBRTC_DEADLINE_MS = 5000;
 const RESIZE_DEBOUNCE_MS = 400;
 /** Input that may travel over the data channel (the rest stays on the WebSocket, in order). */
-const INPUT_KINDS = new Set(["kd", "ku", "reset", "ma", "mr", "mb", "mw"]);
+const INPUT_KINDS = new Set(["kd", "ku", "text", "reset", "ma", "mr", "mb", "mw"]);
 
 const params = new URLSearchParams(location.search);
 const requested: Mode = (["websocket", "webrtc"] as const).find((m) => m === params.get("transport")) ??
@@ -118,6 +119,8 @@ const input = new InputCapture({
   geometry,
   shortcuts: controls.shortcuts,
 });
+// IME, dead keys and on-screen keyboards over the desktop: their committed text goes as {t:"text"}.
+const ime = new ImeField({ surface: stage, send });
 const touch = new TouchInput({
   surface: stage,
   views: [canvas, video],
@@ -265,7 +268,7 @@ function onMessage(message: ServerMessage): void {
       clipboardImages.enabled = message.input;
       microphone.configure(message.input && message.mic === true);
       files.configure(message.input ? message.transfer : undefined);
-      for (const part of [input, touch, onscreenKeys]) {
+      for (const part of [input, ime, touch, onscreenKeys]) {
         if (message.input) part.enable();
         else part.disable();
       }
@@ -344,6 +347,7 @@ const conn = new Connection(location.href, {
     microphone.connectionLost();
     closeRtc();
     input.disable();
+    ime.disable();
     touch.disable();
     onscreenKeys.disable();
     if (stats.transport === "webrtc") stats.transport = "none";
