@@ -21,6 +21,8 @@ export interface GatewayPair extends AsyncDisposable {
   gateways: GatewayProcess[];
   /** Their own URLs (bypassing nginx), in the order of `gateways`. */
   directUrls: string[];
+  /** Starts gateway `index` again on its port (after it was killed); `gateways[index]` is the new process. */
+  restart(index: number): Promise<void>;
   /** Stops nginx and both gateways. */
   stop(): Promise<void>;
 }
@@ -39,7 +41,7 @@ export interface GatewayPair extends AsyncDisposable {
 export async function startGatewayPair(cluster: SlurmCluster): Promise<GatewayPair> {
   const [nginxPort, ...ports] = freePorts(3);
   const url = `http://127.0.0.1:${nginxPort}/`;
-  const gateways = await Promise.all(ports.map((port) =>
+  const start = (port: number) =>
     startGatewayProcess({
       mode: "site",
       auth: { mode: "token" },
@@ -47,8 +49,8 @@ export async function startGatewayPair(cluster: SlurmCluster): Promise<GatewayPa
       publicUrl: url,
       mungeSocket: cluster.mungeSocket,
       slurmEnv: cluster.env,
-    })
-  ));
+    });
+  const gateways = await Promise.all(ports.map(start));
   const stopGateways = () => Promise.all(gateways.map((g) => g.stop())).then(() => {});
   let nginx;
   try {
@@ -62,7 +64,11 @@ export async function startGatewayPair(cluster: SlurmCluster): Promise<GatewayPa
     await stopGateways();
   };
   const directUrls = ports.map((p) => `http://127.0.0.1:${p}/`);
-  return { url, gateways, directUrls, stop, [Symbol.asyncDispose]: stop };
+  const restart = async (index: number) => {
+    await gateways[index].stop();
+    gateways[index] = await start(ports[index]);
+  };
+  return { url, gateways, directUrls, restart, stop, [Symbol.asyncDispose]: stop };
 }
 
 /** One synthetic session: an echoing streamer registered through nginx. */

@@ -68,17 +68,20 @@ async function streamPhase(gw: GatewayProcess, tunnels: Tunnel[]) {
   const viewers = await Promise.all(tunnels.map((t) => openSyntheticViewer(t.sessionUrl, t.token)));
   await delay(3000);
   for (const v of viewers) v.record();
+  // The synthetic streamers and viewers all run in this process: its CPU says whether they kept up.
   const meter = await startCpuMeter(() => new Set([gw.pid]));
+  const clientMeter = await startCpuMeter(() => new Set([Deno.pid]));
   const t0 = performance.now();
   await delay(SECONDS * 1000);
   const seconds = (performance.now() - t0) / 1000;
-  const cpu = await meter.stop();
+  const cpu = await meter.stop(), clientCpu = await clientMeter.stop();
   const stats = viewers.map((v) => v.stats());
   for (const v of viewers) v.close();
   const rates = stats.map((s) => (s.bytes * 8) / seconds / 1e6);
   const ages = stats.flatMap((s) => s.agesMs);
   return {
     cpu,
+    clientCpu,
     rates,
     p50: percentile(ages, 50),
     p99: percentile(ages, 99),
@@ -94,11 +97,14 @@ async function main(): Promise<void> {
   const gws: GatewayProcess[] = [];
   try {
     // 1. How many jobs this cluster runs.
+    const s0 = performance.now();
     const submitted = await submitMany(cluster, JOBS);
+    const submitS = (performance.now() - s0) / 1000;
     const running = await runningJobs(cluster, submitted.ids, 180_000);
     rows.push([
       `sleep jobs submitted / RUNNING (asked ${JOBS})`,
-      `${submitted.ids.length} / ${running.ids.length} in ${(running.ms / 1000).toFixed(0)} s` +
+      `${submitted.ids.length} in ${submitS.toFixed(0)} s / ${running.ids.length} ` +
+      `${(running.ms / 1000).toFixed(0)} s later` +
       (submitted.error ? ` (sbatch stopped: ${submitted.error})` : ""),
     ]);
     if (running.ids.length === 0) throw new Error("no job ran");
@@ -156,14 +162,18 @@ async function main(): Promise<void> {
       ]] as const
     ) {
       const sorted = [...r.rates].sort((a, b) => a - b);
-      rows.push([`${name}: gateway CPU`, `${r.cpu.toFixed(0)} % of a core`]);
+      rows.push([
+        `${name}: CPU of the gateway / of the synthetic peers' process`,
+        `${r.cpu.toFixed(0)} / ${r.clientCpu.toFixed(0)} % of a core`,
+      ]);
       rows.push([
         `${name}: frame age on arrival p50 / p99 (worst stream's p99)`,
         `${r.p50.toFixed(1)} / ${r.p99.toFixed(1)} (${r.worstStreamP99.toFixed(1)}) ms, n=${r.frames}`,
       ]);
       rows.push([
         `${name}: delivered Mbit/s per stream min / median / max (of ${n})`,
-        `${sorted[0].toFixed(2)} / ${percentile(sorted, 50).toFixed(2)} / ${sorted.at(-1)!.toFixed(2)}`,
+        `${sorted[0].toFixed(2)} / ${percentile(sorted, 50).toFixed(2)} / ${sorted.at(-1)!.toFixed(2)} ` +
+        `(spread ${((sorted.at(-1)! - sorted[0]) / percentile(sorted, 50) * 100).toFixed(1)} %)`,
       ]);
     }
     rows.push([

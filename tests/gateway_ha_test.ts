@@ -1,7 +1,8 @@
 /**
  * More than one gateway: sessions spread over two gateway processes behind a real nginx hashing on the
  * session id; one gateway is killed (SIGKILL) and its sessions re-register through nginx with the survivor,
- * where viewers reach them again. The re-registration times are bench/scale.ts's to measure.
+ * where viewers reach them again, also once the killed gateway is back. The re-registration times are
+ * bench/scale.ts's to measure.
  */
 import assert from "node:assert/strict";
 import { startSlurmCluster } from "./harness/mod.ts";
@@ -45,6 +46,20 @@ Deno.test("sessions spread over two gateways behind nginx move to the survivor w
     for (const [i, s] of sessions.entries()) {
       if (holders[i] === 1) assert.equal(s.registeredAt.length, 1, `${s.id} re-registered needlessly`);
     }
+    // The killed gateway comes back: the moved sessions stay on the survivor, and their viewers, hashed to
+    // the restarted gateway again, still reach them (it answers 404, nginx passes the request on).
+    await pair.restart(0);
+    const fresh = await waitFor("a new session on the restarted gateway", async () => {
+      const [s] = await registerEchoSessions(job, 1);
+      if (await holderOf(s, pair.directUrls) === 0) return s;
+      s.close();
+    }, { timeoutMs: 60_000, intervalMs: 500 });
+    fresh.close();
+    for (const s of moved) assert.ok(await viewerEcho(s), `viewer of ${s.id} after the restart`);
+    assert.deepEqual(
+      await Promise.all(sessions.map((s) => holderOf(s, pair.directUrls))),
+      sessions.map(() => 1),
+    );
   } finally {
     for (const s of sessions) s.close();
   }
