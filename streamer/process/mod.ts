@@ -6,3 +6,4 @@
  */
 export * from "./group.ts";
 export * from "./shutdown.ts";
+export * from "./orphan_reaper.ts";

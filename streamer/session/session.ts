@@ -14,7 +14,7 @@ import { MicrophoneFloor, MicrophonePlayer, type PulseServer, startPulse } from 
 import { startDesktop } from "../desktop/mod.ts";
 import { startXvfb, type XDisplay } from "../display/mod.ts";
 import { IdleTimer, MediaSession } from "../media/mod.ts";
-import { ProcessGroup } from "../process/mod.ts";
+import { ProcessGroup, startOrphanReaper } from "../process/mod.ts";
 import { createStreamerApp, serveStreamer } from "../server/mod.ts";
 import { connectTunnel } from "../tunnel/mod.ts";
 import { openX11, type X11Session } from "../x11/mod.ts";
@@ -156,6 +156,8 @@ export async function startSession(
     const runtimeDir = await Deno.makeTempDir({ prefix: "selkies-session-" });
     cleanups.push(() => Deno.remove(runtimeDir, { recursive: true }));
     await Deno.chmod(runtimeDir, 0o700);
+    // A streamer killed with SIGKILL cannot clean up: the reaper ends its processes and this folder.
+    startOrphanReaper(group, [runtimeDir]);
     const { width, height } = parseGeometry(settings.geometry);
     // The framebuffer is allocated at startXvfb's default, the shared maximum (protocol/screen.ts says why).
     // Xvfb, PulseAudio and the desktop are children of the group: its cleanup ends them, started or starting.

@@ -58,7 +58,13 @@ export function acceptTunnel(ws: WebSocket, peer: string, options: AcceptTunnelO
   let sessionId: string | undefined, busy = false;
   let jobRefresh: ReturnType<typeof setInterval> | undefined;
   const deadline = setTimeout(() => {
-    if (!sessionId) tunnel.close(TunnelCloseCode.rejected, "no registration");
+    if (sessionId) return;
+    // Still checking (MUNGE or SLURM hangs, e.g. slurmctld down): say so, not "no registration".
+    const why = busy
+      ? "the gateway could not verify the job in time: SLURM or MUNGE did not answer"
+      : "no registration";
+    if (busy) log.warn("tunnel from {peer} refused: {why}", { peer, why });
+    tunnel.close(TunnelCloseCode.rejected, why);
   }, options.registerTimeoutMs ?? 15_000);
 
   const refuse = (why: string, code: number = TunnelCloseCode.rejected) => {

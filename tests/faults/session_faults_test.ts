@@ -1,0 +1,253 @@
+/**
+ * Faults around one session behind the gateway, with real parts (SLURM + MUNGE harness, the site gateway,
+ * `selkies-hpc stream --gateway` as the job's streamer, headless Chromium): kill -9 the media worker, the
+ * browser, the streamer, munged and slurmctld. Each step records what the page shows, how long until the
+ * picture is back (or the end screen shows), and what the session left behind. Measured figures are
+ * printed as `FAULT <name>: ...` lines (docs/reliability.md's Faults table comes from them).
+ */
+import assert from "node:assert/strict";
+import type { Page } from "playwright-core";
+import { type GatewaySite, startGatewaySite, submitSleepJob } from "../harness/gateway.ts";
+import { launchBrowser, type TestBrowser } from "../fixtures/browser.ts";
+import { waitFor } from "../fixtures/async.ts";
+import { startStream, type TestStream } from "../fixtures/stream.ts";
+import { TIME_CODE_DESKTOP } from "../fixtures/frame_age.ts";
+import { clearFootprint, commandLine, leftovers, openSecretFiles, sessionFootprint } from "./_leftovers.ts";
+import { endScreenWithin, pageView, pictureWithin } from "./_page.ts";
+import { killDaemon, restartDaemon, saveJobState } from "./_daemons.ts";
+
+let site: GatewaySite;
+let browser: TestBrowser;
+
+Deno.test.beforeAll(async () => {
+  site = await startGatewaySite();
+  browser = await launchBrowser({
+    flags: [`--unsafely-treat-insecure-origin-as-secure=${site.gateway.url.slice(0, -1)}`],
+  });
+});
+
+Deno.test.afterAll(async () => {
+  await browser?.close();
+  await site?.stop();
+});
+
+const sanitizers = { sanitizeOps: false, sanitizeResources: false };
+
+/** A session for `jobId` (a new sleep job when none is given) registered at the site's gateway. */
+async function startSession(jobId?: string): Promise<TestStream & { jobId: string }> {
+  const job = jobId ?? await submitSleepJob(site.cluster);
+  const stream = await startStream({
+    geometry: "640x360",
+    fps: 15,
+    // A moving picture: a static screen sends no new frames to count.
+    desktop: TIME_CODE_DESKTOP,
+    readyTimeoutMs: 90_000,
+    args: ["--gateway", site.gateway.url],
+    env: {
+      SLURM_JOB_ID: job,
+      SELKIES_MUNGE_SOCKET: site.cluster.mungeSocket,
+      SELKIES_SITE_CONFIG: "/nonexistent",
+      SLURM_CONF: site.cluster.env.SLURM_CONF,
+    },
+  });
+  return {
+    ...stream,
+    jobId: job,
+    stop: async () => {
+      await stream.stop();
+      if (!jobId) await scancel(job);
+    },
+  };
+}
+
+async function watch(url: string, context = browser.context): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`${url}&transport=websocket&resize=off&giveup=120`);
+  await pictureWithin(page, 10, 60_000);
+  return page;
+}
+
+function report(fault: string, facts: Record<string, unknown>) {
+  console.log(`FAULT ${fault}: ${JSON.stringify(facts)}`);
+}
+
+async function scancel(jobId: string): Promise<void> {
+  await new Deno.Command("scancel", { args: [jobId], env: site.cluster.env }).output();
+}
+
+async function scontrolJob(jobId: string): Promise<string> {
+  const out = await new Deno.Command("scontrol", {
+    args: ["show", "job", "-o", jobId],
+    env: site.cluster.env,
+  })
+    .output();
+  return /JobState=(\w+)/.exec(new TextDecoder().decode(out.stdout))?.[1] ?? "unknown";
+}
+
+Deno.test({ name: "kill -9 the media worker: the picture comes back by itself", ...sanitizers }, async () => {
+  const stream = await startSession();
+  const footprint = sessionFootprint(stream.pid);
+  try {
+    const page = await watch(stream.url);
+    assert.deepEqual(footprint.runtimeDirs.flatMap(openSecretFiles), [], "secret files are 0600");
+    const worker = footprint.pids.find((pid) => commandLine(pid).includes("media/worker.ts"));
+    assert.ok(worker, `a media worker among ${footprint.pids.map(commandLine).join("\n")}`);
+    Deno.kill(worker, "SIGKILL");
+    const recoveryMs = await pictureWithin(page, 15, 60_000);
+    const view = await pageView(page);
+    assert.equal(view.endTitle, null, "no end screen for a worker the streamer replaces");
+    report("media worker", { recoveryMs, status: view.status });
+    await page.close();
+  } finally {
+    await stream.stop();
+  }
+  const left = await leftovers(footprint, 10_000);
+  assert.deepEqual(left, { processes: [], dirs: [], sockets: [] });
+});
+
+Deno.test(
+  { name: "kill -9 the browser: the gateway frees its viewer, a new browser works", ...sanitizers },
+  async () => {
+    const stream = await startSession();
+    try {
+      const doomed = await launchBrowser({
+        flags: [`--unsafely-treat-insecure-origin-as-secure=${site.gateway.url.slice(0, -1)}`],
+      });
+      try {
+        await watch(stream.url, doomed.context);
+        assert.equal(site.gateway.metrics.live().viewers, 1);
+        // Every process of that browser (its profile folder is in each command line).
+        const chromium = [...Deno.readDirSync("/proc")].map((e) => Number(e.name))
+          .filter((pid) => pid > 0 && commandLine(pid).includes(doomed.profile));
+        assert.ok(chromium.length > 0);
+        const killed = Date.now();
+        for (const pid of chromium) {
+          try {
+            Deno.kill(pid, "SIGKILL");
+          } catch {
+            // Gone with its parent.
+          }
+        }
+        await waitFor("the gateway to drop the viewer", () => site.gateway.metrics.live().viewers === 0, {
+          timeoutMs: 60_000,
+          intervalMs: 100,
+        });
+        const freedMs = Date.now() - killed;
+        const page = await watch(stream.url);
+        assert.equal(site.gateway.metrics.live().viewers, 1, "only the new viewer");
+        report("browser", { viewerFreedMs: freedMs, newViewer: "picture" });
+        await page.close();
+      } finally {
+        await doomed.close();
+      }
+    } finally {
+      await stream.stop();
+    }
+  },
+);
+
+Deno.test(
+  { name: "kill -9 the streamer: the viewer gets the node-failure end screen", ...sanitizers },
+  async () => {
+    const stream = await startSession();
+    const footprint = sessionFootprint(stream.pid);
+    try {
+      const page = await watch(stream.url);
+      const killed = Date.now();
+      Deno.kill(stream.pid, "SIGKILL");
+      // Nothing in the streamer can clean up after SIGKILL: its orphan reaper must (streamer/process).
+      const cleared = leftovers(footprint, 30_000).then((left) => ({ left, ms: Date.now() - killed }));
+      const { view, ms } = await endScreenWithin(page, 60_000);
+      assert.equal(view.endReason, "node-failure");
+      assert.equal(view.endTitle, "Session ended: the compute node failed");
+      const jobState = await scontrolJob(stream.jobId);
+      const { left, ms: clearedMs } = await cleared;
+      report("streamer", { endScreenMs: ms, jobState, leftoversClearedMs: clearedMs, left });
+      assert.deepEqual(left, { processes: [], dirs: [], sockets: [] });
+      await page.close();
+    } finally {
+      await stream.stop();
+      await clearFootprint(footprint);
+    }
+  },
+);
+
+Deno.test({
+  name: "kill -9 munged: sessions stream on, new ones are refused clearly, then recover",
+  ...sanitizers,
+}, async () => {
+  const stream = await startSession();
+  const spare = await submitSleepJob(site.cluster);
+  try {
+    const page = await watch(stream.url);
+    const munged = await killDaemon(site.cluster, "munged");
+    try {
+      await pictureWithin(page, 15, 60_000);
+      const refused = await startSession(spare).then(
+        (s) => s.stop().then(() => "registered"),
+        (error: Error) => error.message,
+      );
+      assert.match(refused, /MUNGE|munge/, refused);
+      report("munged (down)", {
+        running: "picture continues",
+        newSession: refused.split("\n").slice(-3).join(" | "),
+      });
+    } finally {
+      await restartDaemon(site.cluster, munged);
+    }
+    const started = Date.now();
+    const again = await startSession(spare);
+    const page2 = await watch(again.url);
+    report("munged (restarted)", { newSessionToPictureMs: Date.now() - started });
+    await page2.close();
+    await again.stop();
+    await page.close();
+  } finally {
+    await stream.stop();
+    await scancel(spare);
+  }
+});
+
+Deno.test({
+  name: "kill -9 slurmctld: sessions stream on, new ones are refused clearly, then recover",
+  ...sanitizers,
+}, async () => {
+  const stream = await startSession();
+  const spare = await submitSleepJob(site.cluster);
+  try {
+    const page = await watch(stream.url);
+    await saveJobState(site.cluster, spare);
+    const ctld = await killDaemon(site.cluster, "slurmctld");
+    try {
+      await pictureWithin(page, 15, 60_000);
+      const began = Date.now();
+      const refused = await startSession(spare).then(
+        (s) => s.stop().then(() => "registered"),
+        (error: Error) => error.message,
+      );
+      report("slurmctld (down)", {
+        running: "picture continues",
+        newSession: refused.split("\n").slice(-3).join(" | "),
+        refusedAfterMs: Date.now() - began,
+      });
+      assert.match(refused, /SLURM or MUNGE did not answer/, refused);
+    } finally {
+      await restartDaemon(site.cluster, ctld);
+    }
+    const started = Date.now();
+    const again = await waitFor(
+      "a session registered after the restart",
+      () => startSession(spare).catch(() => undefined),
+      { timeoutMs: 120_000, intervalMs: 1000 },
+    );
+    const page2 = await watch(again.url);
+    report("slurmctld (restarted)", { newSessionToPictureMs: Date.now() - started });
+    await page2.close();
+    await again.stop();
+    await pictureWithin(page, 15, 60_000);
+    await page.close();
+  } finally {
+    await stream.stop();
+    await scancel(spare);
+  }
+});
