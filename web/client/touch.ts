@@ -143,7 +143,10 @@ export class TouchInput {
       event.touches,
       (t) => ({ id: t.identifier, x: t.clientX, y: t.clientY }),
     );
-    this.#act(this.#gestures.update(event.timeStamp, touches));
+    // The timer below ticks on performance.now(): the touch's time must be on that clock too. An event's
+    // timeStamp comes from the platform's event time, which for synthetic (CDP) touches on a loaded box ran
+    // seconds ahead of it, so the long press never came.
+    this.#act(this.#gestures.update(performance.now(), touches));
     const deadline = this.#gestures.deadline;
     if (deadline !== undefined) {
       this.#timer = setTimeout(
