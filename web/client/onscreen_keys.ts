@@ -5,14 +5,15 @@
  *
  * Phone keyboards send words, not keys: text arrives as `beforeinput` (`insertText`) or, while an IME or the
  * keyboard's word prediction composes, as one committed string at `compositionend`; keys with no text
- * (Backspace, Enter, arrows of a hardware keyboard) as `keydown` with a named key. Text is typed on the
- * desktop one keysym per character (keysym.ts): a character needing a modifier in the X keymap depends on
- * the streamer pressing it (the keyboard side's work, issue 13).
+ * (Backspace, Enter, arrows of a hardware keyboard) as `keydown` with a named key. Text goes to the desktop
+ * as `{t:"text"}`, like an IME's commit (ime.ts): the streamer types each character with the key and
+ * modifiers its X keymap has for it.
  *
  * @module
  */
 import type { ClientMessage } from "../../protocol/protocol.ts";
 import { keysymFromChar, keysymFromKey } from "./keysym.ts";
+import { splitText } from "../../protocol/keysym.ts";
 
 /** Options of {@linkcode OnscreenKeys}. */
 export interface OnscreenKeysOptions {
@@ -123,13 +124,17 @@ export class OnscreenKeys {
     this.#abort.abort();
   }
 
-  /** Types text on the desktop, one keysym per character (`\n` is Return); sticky modifiers hold for the
-   * first character. */
+  /** Types text on the desktop as `{t:"text"}` (the streamer finds each character's key and modifiers in its
+   * keymap); with a sticky modifier held, the first character is a key pressed inside it (Ctrl+C). */
   type(text: string): void {
-    for (const char of text) {
-      const keysym = char === "\n" ? RETURN : keysymFromChar(char);
+    if (!this.#enabled || !text) return;
+    if (this.#sticky.size > 0) {
+      const [first] = text;
+      const keysym = first === "\n" ? RETURN : keysymFromChar(first);
       if (keysym !== undefined) this.press(keysym);
+      text = text.slice(first.length);
     }
+    for (const s of splitText(text)) this.#options.send({ t: "text", s });
   }
 
   /** Presses and releases one key, inside the sticky modifiers (which then let go). */
