@@ -1,7 +1,7 @@
 /**
  * What a session leaves behind after a fault, read from /proc: its process tree (the streamer and every
  * descendant: Xvfb, desktop, media workers run in process groups of their own), the runtime folders
- * (`/tmp/selkies-session-*`) they use, secret files readable by others, and listening TCP sockets.
+ * (`$TMPDIR/selkies-session-*`) they use, secret files readable by others, and listening TCP sockets.
  *
  * @module
  */
@@ -11,7 +11,7 @@ import { delay } from "../fixtures/async.ts";
 export interface SessionFootprint {
   /** The streamer and its descendants. */
   pids: number[];
-  /** `/tmp/selkies-session-*` folders named in their command lines or environments. */
+  /** `selkies-session-*` folders (in their TMPDIR) named in their command lines or environments. */
   runtimeDirs: string[];
 }
 
@@ -82,7 +82,7 @@ export function sessionFootprint(pid: number): SessionFootprint {
     for (const file of ["cmdline", "environ"]) {
       try {
         const text = Deno.readTextFileSync(`/proc/${p}/${file}`);
-        for (const m of text.matchAll(/\/tmp\/selkies-session-[\w-]+/g)) dirs.add(m[0]);
+        for (const m of text.matchAll(/(?:\/[\w.-]+)*?\/selkies-session-[\w-]+/g)) dirs.add(m[0]);
       } catch {
         // Gone meanwhile, or not ours to read.
       }

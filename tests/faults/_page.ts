@@ -19,6 +19,8 @@ export interface PageView {
   endReason: string | null;
   /** Frames decoded so far. */
   frames: number;
+  /** The overlay's message (`#message`, e.g. "Connection lost; reconnecting in 2.0 s"), or null while hidden. */
+  message: string | null;
 }
 
 /**
@@ -41,6 +43,10 @@ export function pageView(page: Page): Promise<PageView> {
       endTitle: shown ? end.querySelector("h1")?.textContent ?? "" : null,
       endReason: shown ? end.dataset.reason ?? "" : null,
       frames: (globalThis as Stats).selkiesStats?.framesDecoded ?? 0,
+      message: (() => {
+        const message = document.getElementById("message");
+        return message && !message.hidden ? message.textContent : null;
+      })(),
     };
   });
 }

@@ -34,9 +34,13 @@ Deno.test.afterAll(async () => {
 const sanitizers = { sanitizeOps: false, sanitizeResources: false };
 
 /** A session for `jobId` (a new sleep job when none is given) registered at the site's gateway. */
-async function startSession(jobId?: string): Promise<TestStream & { jobId: string }> {
+async function startSession(
+  jobId?: string,
+  more: { dir?: string; env?: Record<string, string> } = {},
+): Promise<TestStream & { jobId: string }> {
   const job = jobId ?? await submitSleepJob(site.cluster);
   const stream = await startStream({
+    dir: more.dir,
     geometry: "640x360",
     fps: 15,
     // A moving picture: a static screen sends no new frames to count.
@@ -48,7 +52,11 @@ async function startSession(jobId?: string): Promise<TestStream & { jobId: strin
       SELKIES_MUNGE_SOCKET: site.cluster.mungeSocket,
       SELKIES_SITE_CONFIG: "/nonexistent",
       SLURM_CONF: site.cluster.env.SLURM_CONF,
+      ...more.env,
     },
+  }).catch(async (error) => {
+    if (!jobId) await scancel(job);
+    throw error;
   });
   return {
     ...stream,
@@ -249,5 +257,69 @@ Deno.test({
   } finally {
     await stream.stop();
     await scancel(spare);
+  }
+});
+
+async function run(command: string, ...args: string[]): Promise<{ ok: boolean; text: string }> {
+  const out = await new Deno.Command(command, { args, stdout: "piped", stderr: "piped" }).output();
+  const text = new TextDecoder();
+  return { ok: out.success, text: text.decode(out.stdout) + text.decode(out.stderr) };
+}
+
+Deno.test({
+  name:
+    "a full disk under the session's folders: the session streams on, a new one fails clearly, nothing left",
+  ...sanitizers,
+}, async () => {
+  // A small tmpfs holds the sessions' runtime folders (TMPDIR) and session folders (--session-dir).
+  const disk = await Deno.makeTempDir({ prefix: "selkies-faults-disk-" });
+  const mounted = await run("mount", "-t", "tmpfs", "-o", "size=16m,mode=0755", "tmpfs", disk);
+  assert.ok(mounted.ok, mounted.text);
+  try {
+    await Deno.mkdir(`${disk}/running`);
+    const stream = await startSession(undefined, { dir: `${disk}/running`, env: { TMPDIR: disk } });
+    const footprint = sessionFootprint(stream.pid);
+    try {
+      assert.ok(
+        footprint.runtimeDirs.length > 0 && footprint.runtimeDirs.every((dir) => dir.startsWith(`${disk}/`)),
+        `the runtime folder is on the small disk: ${footprint.runtimeDirs}`,
+      );
+      const page = await watch(stream.url);
+      // Fill it: dd stops at ENOSPC.
+      await run("dd", "if=/dev/zero", `of=${disk}/filler`, "bs=1M", "status=none");
+      const free = await run("df", "--output=avail", "-B1", disk);
+      assert.match(free.text, /\n\s*0\s*$/, `the disk is full: ${free.text}`);
+      const pictureMs = await pictureWithin(page, 15, 60_000);
+      const view = await pageView(page);
+      assert.equal(view.endTitle, null);
+      await Deno.mkdir(`${disk}/refused`).catch(() => {});
+      const refused = await startSession(undefined, { dir: `${disk}/refused`, env: { TMPDIR: disk } }).then(
+        (s) => s.stop().then(() => "started"),
+        (error: Error) => error.message.split("\n").slice(-4).join(" | "),
+      );
+      report("disk full", {
+        running: { "15 frames in ms": pictureMs, status: view.status },
+        newSession: refused,
+      });
+      assert.match(refused, /No space left|ENOSPC|disk/i, refused);
+      await page.close();
+    } finally {
+      await stream.stop();
+    }
+    await Deno.remove(`${disk}/filler`);
+    const left = await leftovers(footprint, 10_000);
+    const sessionFolders = [...Deno.readDirSync(disk)].map((e) => e.name).filter((n) =>
+      n.startsWith("selkies-session-")
+    );
+    assert.deepEqual({ ...left, sessionFolders }, {
+      processes: [],
+      dirs: [],
+      sockets: [],
+      sessionFolders: [],
+    });
+  } finally {
+    const unmounted = await run("umount", disk);
+    await Deno.remove(disk, { recursive: true }).catch(() => {});
+    assert.ok(unmounted.ok, `nothing holds the disk any more: ${unmounted.text}`);
   }
 });

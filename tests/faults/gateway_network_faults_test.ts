@@ -1,0 +1,201 @@
+/**
+ * Faults between the compute node and the gateway, with real parts (SLURM + MUNGE harness, `selkies-hpc
+ * gateway` as a process of its own, `selkies-hpc stream --gateway` as the job's streamer, headless Chromium):
+ * kill -9 the gateway and start it again (the streamer re-registers, the page reconnects); then a streamer in
+ * a network namespace whose link to the gateway gets `tc netem` delay and loss, then a 10 s outage. Measured
+ * figures are printed as `FAULT <name>: ...` lines (docs/reliability.md's Faults table).
+ */
+import assert from "node:assert/strict";
+import type { Page } from "playwright-core";
+import { submitSleepJob } from "../harness/gateway.ts";
+import { createNetNamespace, type NetNamespace } from "../harness/netns.ts";
+import { type SlurmCluster, startSlurmCluster } from "../harness/slurm.ts";
+import { streamerNodeName } from "../harness/gateway.ts";
+import { launchBrowser, type TestBrowser } from "../fixtures/browser.ts";
+import { delay, waitFor } from "../fixtures/async.ts";
+import { startStream, type TestStream } from "../fixtures/stream.ts";
+import { TIME_CODE_DESKTOP } from "../fixtures/frame_age.ts";
+import { type GatewayProcess, startGatewayProcess } from "./_gateway_process.ts";
+import { leftovers, sessionFootprint } from "./_leftovers.ts";
+import { pageView, pictureWithin } from "./_page.ts";
+
+let cluster: SlurmCluster;
+let gateway: GatewayProcess;
+let browser: TestBrowser;
+
+Deno.test.beforeAll(async () => {
+  cluster = await startSlurmCluster({ nodeName: streamerNodeName() });
+  gateway = await startGatewayProcess(cluster);
+  browser = await launchBrowser({
+    flags: [`--unsafely-treat-insecure-origin-as-secure=${gateway.url.slice(0, -1)}`],
+  });
+});
+
+Deno.test.afterAll(async () => {
+  await browser?.close();
+  await gateway?.stop();
+  await cluster?.stop();
+});
+
+const sanitizers = { sanitizeOps: false, sanitizeResources: false };
+
+/** A session for a new sleep job, dialling the gateway at `gatewayUrl` (from `runUnder`, e.g. a namespace). */
+async function startSession(gatewayUrl: string, runUnder: string[] = []): Promise<TestStream> {
+  const jobId = await submitSleepJob(cluster);
+  const stream = await startStream({
+    geometry: "640x360",
+    fps: 15,
+    // A moving picture: a static screen sends no new frames to count.
+    desktop: TIME_CODE_DESKTOP,
+    readyTimeoutMs: 90_000,
+    runUnder,
+    args: ["--gateway", gatewayUrl],
+    env: {
+      SLURM_JOB_ID: jobId,
+      SELKIES_MUNGE_SOCKET: cluster.mungeSocket,
+      SELKIES_SITE_CONFIG: "/nonexistent",
+    },
+  });
+  return {
+    ...stream,
+    stop: async () => {
+      await stream.stop();
+      await new Deno.Command("scancel", { args: [jobId], env: cluster.env }).output();
+    },
+  };
+}
+
+async function watch(url: string): Promise<Page> {
+  const page = await browser.context.newPage();
+  await page.goto(`${url}&transport=websocket&resize=off&giveup=120`);
+  await pictureWithin(page, 10, 60_000);
+  return page;
+}
+
+/** The gateway's count of streamer re-registrations (its /metrics). */
+async function tunnelReconnects(): Promise<number> {
+  const text = await (await fetch(`${gateway.url}metrics`)).text();
+  return Number(/^selkies_gateway_tunnel_reconnects(?:_total)? (\d+)/m.exec(text)?.[1] ?? NaN);
+}
+
+function report(fault: string, facts: Record<string, unknown>) {
+  console.log(`FAULT ${fault}: ${JSON.stringify(facts)}`);
+}
+
+Deno.test({
+  name: "kill -9 the gateway, start it again: the streamer re-registers, the page reconnects",
+  ...sanitizers,
+}, async () => {
+  const stream = await startSession(gateway.url);
+  const footprint = sessionFootprint(stream.pid);
+  try {
+    const page = await watch(stream.url);
+    await gateway.kill();
+    const down = await waitFor("the page to notice", async () => {
+      const view = await pageView(page);
+      return view.message !== null && view;
+    }, { timeoutMs: 30_000, intervalMs: 100 });
+    const restarted = Date.now();
+    await gateway.start();
+    await pictureWithin(page, 10, 90_000);
+    const view = await waitFor("the status to say connected", async () => {
+      const view = await pageView(page);
+      return /· connected$/.test(view.status) && view;
+    }, { timeoutMs: 30_000, intervalMs: 200 });
+    assert.equal(view.endTitle, null, "a gateway restart is no end of the session");
+    report("gateway", {
+      whileDown: down.message,
+      restartToPictureMs: Date.now() - restarted,
+      status: view.status,
+    });
+    await page.close();
+  } finally {
+    await stream.stop();
+  }
+  assert.deepEqual(await leftovers(footprint, 10_000), { processes: [], dirs: [], sockets: [] });
+});
+
+async function inside(ns: NetNamespace, command: string, args: string[]): Promise<string> {
+  const out = await ns.command(command, { args, stdout: "piped", stderr: "piped" }).output();
+  const text = new TextDecoder();
+  return out.success ? text.decode(out.stdout) : `error: ${text.decode(out.stderr).trim()}`;
+}
+
+/** The namespace's end of its link to the gateway. */
+async function innerLink(ns: NetNamespace): Promise<string> {
+  const links = await inside(ns, "ip", ["-o", "link"]);
+  const name = /^\d+: (sk\w+)@/m.exec(links)?.[1];
+  assert.ok(name, links);
+  return name;
+}
+
+/**
+ * Impairs the streamer's link: `lossPercent` in both directions (iptables' statistic match; 100 drops
+ * everything) and `delayMs` on its way out (tc netem, where the kernel has it). Resolves with what was applied.
+ */
+async function impair(ns: NetNamespace, lossPercent: number, delayMs: number): Promise<string> {
+  for (const chain of ["INPUT", "OUTPUT"]) {
+    const match = lossPercent >= 100
+      ? []
+      : ["-m", "statistic", "--mode", "random", "--probability", String(lossPercent / 100)];
+    const out = await inside(ns, "iptables", ["-w", "-I", chain, ...match, "-j", "DROP"]);
+    assert.ok(!out.startsWith("error:"), out);
+  }
+  if (!delayMs) return `${lossPercent}% loss`;
+  const dev = await innerLink(ns);
+  const netem = await inside(ns, "tc", [
+    "qdisc",
+    "replace",
+    "dev",
+    dev,
+    "root",
+    "netem",
+    "delay",
+    `${delayMs}ms`,
+  ]);
+  return netem.startsWith("error:")
+    ? `${lossPercent}% loss; no ${delayMs} ms delay: this kernel has no netem (${netem})`
+    : `${lossPercent}% loss, ${delayMs} ms delay (netem)`;
+}
+
+/** Removes every impairment of the streamer's link. */
+async function restore(ns: NetNamespace): Promise<void> {
+  for (const chain of ["INPUT", "OUTPUT"]) await inside(ns, "iptables", ["-w", "-F", chain]);
+  await inside(ns, "tc", ["qdisc", "del", "dev", await innerLink(ns), "root"]);
+}
+
+Deno.test({
+  name: "delay, loss, then a 10 s outage between node and gateway: the picture recovers",
+  ...sanitizers,
+}, async () => {
+  await using ns = await createNetNamespace();
+  const stream = await startSession(`http://${ns.hostIp}:${gateway.port}/`, ns.enter);
+  const footprint = sessionFootprint(stream.pid);
+  try {
+    const page = await watch(stream.url);
+    const reconnectsBefore = await tunnelReconnects();
+    const applied = await impair(ns, 5, 200);
+    const lossyMs = await pictureWithin(page, 15, 90_000);
+    const lossy = await pageView(page);
+    await restore(ns);
+    await impair(ns, 100, 0);
+    // The outage itself lasts 10 s (the fault, not a wait for a condition).
+    await delay(10_000);
+    const during = await pageView(page);
+    await restore(ns);
+    const restored = Date.now();
+    const recoveryMs = await pictureWithin(page, 10, 120_000);
+    const after = await pageView(page);
+    report("network", {
+      impaired: { applied, "15 frames in ms": lossyMs, status: lossy.status },
+      outage: { status: during.status, message: during.message, end: during.endTitle },
+      tunnelReconnects: await tunnelReconnects() - reconnectsBefore,
+      afterOutage: { toPictureMs: recoveryMs, sinceRestoredMs: Date.now() - restored, end: after.endTitle },
+    });
+    assert.equal(after.endTitle, null, "a 10 s outage is no end of the session");
+    await page.close();
+  } finally {
+    await stream.stop();
+  }
+  assert.deepEqual(await leftovers(footprint, 10_000), { processes: [], dirs: [], sockets: [] });
+});
