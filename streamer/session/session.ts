@@ -5,24 +5,24 @@
  * @module
  */
 import { SelkiesError } from "../../errors.ts";
-import { Buffer } from "node:buffer";
 import { abortable } from "../../abortable.ts";
 import { type Allocation, localAllocation } from "../../jobs/allocation.ts";
 import { parseGeometry, type SessionSettings } from "../../jobs/session.ts";
 import { getLog } from "../../log.ts";
-import { MicrophoneFloor, MicrophonePlayer, type PulseServer, startPulse } from "../audio/mod.ts";
+import { MicrophoneFloor, MicrophonePlayer } from "../audio/mod.ts";
 import { startDesktop } from "../desktop/mod.ts";
 import { startXvfb, type XDisplay } from "../display/mod.ts";
 import { IdleTimer, MediaSession } from "../media/mod.ts";
 import { ProcessGroup, startOrphanReaper } from "../process/mod.ts";
 import { createStreamerApp, serveStreamer } from "../server/mod.ts";
 import { connectTunnel } from "../tunnel/mod.ts";
-import { openX11, type X11Session } from "../x11/mod.ts";
+import { openX11 } from "../x11/mod.ts";
 import { ViewerHub } from "./hub.ts";
+import { CleanupStack } from "./_cleanups.ts";
+import { cudaDevice, firstFrame, startAudio, wireDesktopEvents } from "./_start_steps.ts";
 import { renderSessionMetrics } from "./metrics.ts";
 import type { IceServer } from "../../protocol/ice.ts";
 import { PROTOCOL_VERSION } from "../../protocol/version.ts";
-import { encodeImageChunks } from "../../protocol/clipboard_image.ts";
 import type { ViewerSocket } from "./ports.ts";
 import { attachViewer, type ViewerInfo } from "./viewer.ts";
 import { JobClock } from "./job_clock.ts";
@@ -128,29 +128,11 @@ export async function startSession(
       if (exit.name === "Xvfb") died.resolve("the X server exited");
     },
   });
-  const cleanups: (() => Promise<void> | void)[] = [() => group.stop()];
-  // Once, however often it is asked (a signal, the X server's death and a failed start may all ask):
-  // every caller waits for the same cleanup.
-  let stopping: Promise<void> | undefined;
-  const stop = () => stopping ??= runCleanups();
-  const runCleanups = async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) {
-      // One step that hangs (a connection that will not close) must not keep the desktop's
-      // processes alive: each step gets a bounded wait, and the process group always comes last.
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const timeout = new Promise<string>((resolve) =>
-        timer = setTimeout(() => resolve("timed out"), STEP_MS)
-      );
-      try {
-        const outcome = await Promise.race([Promise.resolve(cleanup()).then(() => "ok"), timeout]);
-        if (outcome !== "ok") log.warning("a cleanup step {outcome}; going on", { outcome });
-      } catch (error) {
-        log.warning("cleanup failed: {error}", { error: String(error) });
-      } finally {
-        clearTimeout(timer);
-      }
-    }
-  };
+  // One step that hangs must not keep the desktop's processes alive: the process group always comes last.
+  const cleanups = new CleanupStack(STEP_MS);
+  cleanups.push(() => group.stop());
+  // Once, however often it is asked (a signal, the X server's death and a failed start may all ask).
+  const stop = () => cleanups.run();
   try {
     // Not abandoned half way: a folder made after the cleanups ran would be left behind.
     const runtimeDir = await Deno.makeTempDir({ prefix: "selkies-session-" });
@@ -355,78 +337,4 @@ export async function startSession(
     // A step that noticed the abort may have failed in its own words; the caller asked for the stop.
     throw signal?.aborted ? signal.reason : error;
   }
-}
-
-async function startAudio(
-  runtimeDir: string,
-  group: ProcessGroup,
-  signal?: AbortSignal,
-): Promise<PulseServer | undefined> {
-  try {
-    const pulse = await startPulse({ runtimeDir, group, signal });
-    if (pulse.server !== null) return pulse;
-    log.warning("audio is off: {reason}", { reason: pulse.reason });
-  } catch (error) {
-    if (signal?.aborted) throw signal.reason;
-    log.warning("audio is off: {error}", { error: error instanceof Error ? error.message : String(error) });
-  }
-  return undefined;
-}
-
-function wireDesktopEvents(x11: X11Session, hub: ViewerHub): void {
-  x11.onCursor((cursor) =>
-    hub.broadcast({
-      t: "cursor",
-      png: Buffer.from(cursor.png).toString("base64"),
-      w: cursor.width,
-      h: cursor.height,
-      hx: cursor.xhot,
-      hy: cursor.yhot,
-    })
-  );
-  x11.onClipboard((text) => hub.broadcast({ t: "clip", text }));
-  let imageId = 0;
-  x11.onClipboardImage((image) => {
-    if ("png" in image) hub.broadcastBytes(encodeImageChunks(++imageId, image.png));
-    else {hub.broadcast({
-        t: "notice",
-        message: `The desktop's clipboard image was not copied: ${image.refused}`,
-      });}
-  });
-}
-
-/**
- * Resolves when the encoder has produced its first frame (so a viewer sees something at once); rejects after
- * `timeoutMs` or when `signal` aborts, its timer and subscription gone on every path.
- */
-function firstFrame(media: MediaSession, signal?: AbortSignal, timeoutMs = 20_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    signal?.throwIfAborted();
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
-      queueMicrotask(unsubscribe);
-    };
-    const onAbort = () => {
-      done();
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(() => {
-      done();
-      reject(new Error(`no video frame within ${timeoutMs / 1000} s: check the logs above`));
-    }, timeoutMs);
-    signal?.addEventListener("abort", onAbort, { once: true });
-    const unsubscribe = media.subscribe((frame) => {
-      if (frame.kind !== "video") return;
-      done();
-      resolve();
-    });
-  });
-}
-
-/** The CUDA device of the job (SLURM renumbers the granted GPUs from 0). */
-function cudaDevice(allocation: Allocation): number | undefined {
-  const visible = allocation.gpus.cudaVisibleDevices;
-  if (!visible || visible === "NoDevFiles") return undefined;
-  return 0;
 }
