@@ -123,28 +123,12 @@ export class X11Session {
     });
   }
 
-  /**
-   * Presses the key of `keysym` (X11 keysym number); keysyms without a key get a spare keycode.
-   *
-   * @example
-   * ```ts
-   * declare const x: X11Session;
-   * x.keyDown(0x61); // "a"
-   * ```
-   */
+  /** Presses the key of `keysym` (X11 keysym number); keysyms without a key get a spare keycode. */
   keyDown(keysym: number): void {
     if (!this.#closed) this.#input.keyDown(keysym);
   }
 
-  /**
-   * Releases a key pressed with {@linkcode X11Session.keyDown}; others are ignored.
-   *
-   * @example
-   * ```ts
-   * declare const x: X11Session;
-   * x.keyUp(0xff0d); // Return
-   * ```
-   */
+  /** Releases a key pressed with {@linkcode X11Session.keyDown}; others are ignored. */
   keyUp(keysym: number): void {
     if (!this.#closed) this.#input.keyUp(keysym);
   }
@@ -152,78 +136,32 @@ export class X11Session {
   /**
    * Types committed text (an IME composition, a phone keyboard's word), one character after the other, with
    * whatever keys and modifiers the X keymap needs; characters it lacks get spare keycodes.
-   *
-   * @example
-   * ```ts
-   * declare const x: X11Session;
-   * x.typeText("日本語\n");
-   * ```
    */
   typeText(text: string): void {
     if (!this.#closed) this.#input.typeText(String(text));
   }
 
-  /**
-   * Releases every key and button still held (a viewer left or lost focus).
-   *
-   * @example
-   * ```ts
-   * declare const x: X11Session;
-   * x.releaseAll();
-   * ```
-   */
+  /** Releases every key and button still held (a viewer left or lost focus). */
   releaseAll(): void {
     if (!this.#closed) this.#input.releaseAll();
   }
 
-  /**
-   * Moves the pointer to (x, y), clamped to the screen.
-   *
-   * @example
-   * ```ts
-   * declare const x: X11Session;
-   * x.moveTo(640, 360);
-   * ```
-   */
+  /** Moves the pointer to (x, y), clamped to the screen. */
   moveTo(x: number, y: number): void {
     if (!this.#closed) this.#input.moveTo(x, y);
   }
 
-  /**
-   * Moves the pointer by (dx, dy) (pointer-lock mode).
-   *
-   * @example
-   * ```ts
-   * declare const x: X11Session;
-   * x.moveBy(5, -3);
-   * ```
-   */
+  /** Moves the pointer by (dx, dy) (pointer-lock mode). */
   moveBy(dx: number, dy: number): void {
     if (!this.#closed) this.#input.moveBy(dx, dy);
   }
 
-  /**
-   * Presses or releases mouse button 1, 2, 3, 8 or 9; other numbers are ignored.
-   *
-   * @example
-   * ```ts
-   * declare const x: X11Session;
-   * x.button(1, true);
-   * ```
-   */
+  /** Presses or releases mouse button 1, 2, 3, 8 or 9; other numbers are ignored. */
   button(b: number, down: boolean): void {
     if (!this.#closed) this.#input.button(b, down);
   }
 
-  /**
-   * Scrolls by wheel clicks: dy > 0 down, dx > 0 right (buttons 5/4, 7/6).
-   *
-   * @example
-   * ```ts
-   * declare const x: X11Session;
-   * x.wheel(0, 3);
-   * ```
-   */
+  /** Scrolls by wheel clicks: dy > 0 down, dx > 0 right (buttons 5/4, 7/6). */
   wheel(dx: number, dy: number): void {
     if (!this.#closed) this.#input.wheel(dx, dy);
   }
