@@ -183,8 +183,12 @@ export function connectTunnel(options: ConnectTunnelOptions): TunnelHandle {
         }
       } catch (error) {
         log.error("cannot create the MUNGE credential: {error}", { error: String(error) });
-        if (!isReady) rejectReady(error as Error);
-        stop.abort();
+        // At the start, say so and stop. A registered session keeps reconnecting instead (onclose backs
+        // off): munged down while the gateway restarts must not cut the session off for good.
+        if (!isReady) {
+          rejectReady(error as Error);
+          stop.abort();
+        }
         ws.close();
       }
     };

@@ -16,6 +16,7 @@ import { delay, waitFor } from "../fixtures/async.ts";
 import { startStream, type TestStream } from "../fixtures/stream.ts";
 import { TIME_CODE_DESKTOP } from "../fixtures/frame_age.ts";
 import { type GatewayProcess, startGatewayProcess } from "./_gateway_process.ts";
+import { killDaemon, restartDaemon } from "./_daemons.ts";
 import { leftovers, sessionFootprint } from "./_leftovers.ts";
 import { pageView, pictureWithin } from "./_page.ts";
 
@@ -198,4 +199,44 @@ Deno.test({
     await stream.stop();
   }
   assert.deepEqual(await leftovers(footprint, 10_000), { processes: [], dirs: [], sockets: [] });
+});
+
+Deno.test({
+  name:
+    "gateway restarted while munged is down: the streamer keeps trying and re-registers once munged is back",
+  ...sanitizers,
+}, async () => {
+  const stream = await startSession(gateway.url);
+  try {
+    const page = await watch(stream.url);
+    const munged = await killDaemon(cluster, "munged");
+    let restarted = false;
+    try {
+      await gateway.kill();
+      await gateway.start();
+      // The streamer cannot mint a credential now; give it a few reconnection rounds (its backoff is 2 s).
+      await waitFor(
+        "the streamer to fail a registration",
+        () => /cannot create the MUNGE credential/.test(stream.log()),
+        {
+          timeoutMs: 30_000,
+          intervalMs: 200,
+        },
+      );
+      const during = await pageView(page);
+      await restartDaemon(cluster, munged);
+      restarted = true;
+      const back = Date.now();
+      await pictureWithin(page, 10, 60_000);
+      report("gateway restart during a munged outage", {
+        whileMungeDown: during.message ?? during.status,
+        mungeBackToPictureMs: Date.now() - back,
+      });
+    } finally {
+      if (!restarted) await restartDaemon(cluster, munged);
+    }
+    await page.close();
+  } finally {
+    await stream.stop();
+  }
 });
