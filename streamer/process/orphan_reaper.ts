@@ -11,9 +11,11 @@ import type { ProcessGroup } from "./group.ts";
 
 // $1: the streamer's pid, $2: the group's marker, then the folders. The reaper's parent is the streamer
 // until the streamer dies (it is then re-parented), which also holds for a zombie streamer or a reused pid.
+// Stopped by the group (SIGTERM), it ends its own pause too, leaving no sleep behind.
 const SCRIPT = `streamer=$1 marker=$2; shift 2
 parent() { read -r _ _ _ ppid _ < /proc/$$/stat; echo "$ppid"; }
-while [ "$(parent)" = "$streamer" ]; do sleep 1; done
+trap 'kill "$nap" 2>/dev/null; exit 0' TERM INT HUP
+while [ "$(parent)" = "$streamer" ]; do sleep 1 & nap=$!; wait "$nap"; done
 for p in /proc/[0-9]*; do
   pid=\${p#/proc/}
   [ "$pid" = "$$" ] && continue
@@ -41,5 +43,6 @@ export function startOrphanReaper(group: ProcessGroup, folders: string[]): void 
   group.spawn("orphan reaper", "sh", {
     args: ["-c", SCRIPT, "selkies-reaper", String(Deno.pid), group.marker, ...folders],
     expectExit: true,
+    stderr: "null", // sh reports its pause's end ("Terminated") when the group stops it
   });
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { isAlive } from "./_proc.ts";
+import { findMarked, isAlive } from "./_proc.ts";
 
 const GROUP = new URL("./mod.ts", import.meta.url).href;
 
@@ -49,6 +49,7 @@ Deno.test("group.stop() ends the reaper, which then removes nothing", async () =
     const [reaper] = group.children;
     await group.stop();
     assert.equal(isAlive(reaper.pid), false);
+    assert.deepEqual(findMarked(group.marker), [], "nor its pause (sleep)");
     assert.ok((await Deno.stat(dir)).isDirectory, "the folder is the session's cleanup's to remove");
   } finally {
     await Deno.remove(dir, { recursive: true });

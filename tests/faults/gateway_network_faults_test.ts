@@ -19,6 +19,7 @@ import { type GatewayProcess, startGatewayProcess } from "./_gateway_process.ts"
 import { killDaemon, restartDaemon } from "./_daemons.ts";
 import { leftovers, sessionFootprint } from "./_leftovers.ts";
 import { pageView, pictureWithin } from "./_page.ts";
+import { FAULT_SEED, faultMoment } from "./_seed.ts";
 
 let cluster: SlurmCluster;
 let gateway: GatewayProcess;
@@ -80,7 +81,7 @@ async function tunnelReconnects(): Promise<number> {
 }
 
 function report(fault: string, facts: Record<string, unknown>) {
-  console.log(`FAULT ${fault}: ${JSON.stringify(facts)}`);
+  console.log(`FAULT ${fault}: ${JSON.stringify({ seed: FAULT_SEED, ...facts })}`);
 }
 
 Deno.test({
@@ -91,6 +92,7 @@ Deno.test({
   const footprint = sessionFootprint(stream.pid);
   try {
     const page = await watch(stream.url);
+    const faultAtMs = await faultMoment();
     await gateway.kill();
     const down = await waitFor("the page to notice", async () => {
       const view = await pageView(page);
@@ -105,6 +107,7 @@ Deno.test({
     }, { timeoutMs: 30_000, intervalMs: 200 });
     assert.equal(view.endTitle, null, "a gateway restart is no end of the session");
     report("gateway", {
+      faultAtMs,
       whileDown: down.message,
       restartToPictureMs: Date.now() - restarted,
       status: view.status,
@@ -175,6 +178,7 @@ Deno.test({
   try {
     const page = await watch(stream.url);
     const reconnectsBefore = await tunnelReconnects();
+    const faultAtMs = await faultMoment();
     const applied = await impair(ns, 5, 200);
     const lossyMs = await pictureWithin(page, 15, 90_000);
     const lossy = await pageView(page);
@@ -188,6 +192,7 @@ Deno.test({
     const recoveryMs = await pictureWithin(page, 10, 120_000);
     const after = await pageView(page);
     report("network", {
+      faultAtMs,
       impaired: { applied, "15 frames in ms": lossyMs, status: lossy.status },
       outage: { status: during.status, message: during.message, end: during.endTitle },
       tunnelReconnects: await tunnelReconnects() - reconnectsBefore,

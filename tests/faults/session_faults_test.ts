@@ -13,6 +13,7 @@ import { waitFor } from "../fixtures/async.ts";
 import { startStream, type TestStream } from "../fixtures/stream.ts";
 import { TIME_CODE_DESKTOP } from "../fixtures/frame_age.ts";
 import { clearFootprint, commandLine, leftovers, openSecretFiles, sessionFootprint } from "./_leftovers.ts";
+import { FAULT_SEED, faultMoment } from "./_seed.ts";
 import { endScreenWithin, pageView, pictureWithin } from "./_page.ts";
 import { killDaemon, restartDaemon, saveJobState } from "./_daemons.ts";
 
@@ -76,7 +77,7 @@ async function watch(url: string, context = browser.context): Promise<Page> {
 }
 
 function report(fault: string, facts: Record<string, unknown>) {
-  console.log(`FAULT ${fault}: ${JSON.stringify(facts)}`);
+  console.log(`FAULT ${fault}: ${JSON.stringify({ seed: FAULT_SEED, ...facts })}`);
 }
 
 async function scancel(jobId: string): Promise<void> {
@@ -100,11 +101,12 @@ Deno.test({ name: "kill -9 the media worker: the picture comes back by itself", 
     assert.deepEqual(footprint.runtimeDirs.flatMap(openSecretFiles), [], "secret files are 0600");
     const worker = footprint.pids.find((pid) => commandLine(pid).includes("media/worker.ts"));
     assert.ok(worker, `a media worker among ${footprint.pids.map(commandLine).join("\n")}`);
+    const faultAtMs = await faultMoment();
     Deno.kill(worker, "SIGKILL");
     const recoveryMs = await pictureWithin(page, 15, 60_000);
     const view = await pageView(page);
     assert.equal(view.endTitle, null, "no end screen for a worker the streamer replaces");
-    report("media worker", { recoveryMs, status: view.status });
+    report("media worker", { faultAtMs, recoveryMs, status: view.status });
     await page.close();
   } finally {
     await stream.stop();
@@ -128,6 +130,7 @@ Deno.test(
         const chromium = [...Deno.readDirSync("/proc")].map((e) => Number(e.name))
           .filter((pid) => pid > 0 && commandLine(pid).includes(doomed.profile));
         assert.ok(chromium.length > 0);
+        const faultAtMs = await faultMoment();
         const killed = Date.now();
         for (const pid of chromium) {
           try {
@@ -143,7 +146,7 @@ Deno.test(
         const freedMs = Date.now() - killed;
         const page = await watch(stream.url);
         assert.equal(site.gateway.metrics.live().viewers, 1, "only the new viewer");
-        report("browser", { viewerFreedMs: freedMs, newViewer: "picture" });
+        report("browser", { faultAtMs, viewerFreedMs: freedMs, newViewer: "picture" });
         await page.close();
       } finally {
         await doomed.close();
@@ -161,6 +164,7 @@ Deno.test(
     const footprint = sessionFootprint(stream.pid);
     try {
       const page = await watch(stream.url);
+      const faultAtMs = await faultMoment();
       const killed = Date.now();
       Deno.kill(stream.pid, "SIGKILL");
       // Nothing in the streamer can clean up after SIGKILL: its orphan reaper must (streamer/process).
@@ -170,7 +174,7 @@ Deno.test(
       assert.equal(view.endTitle, "Session ended: the compute node failed");
       const jobState = await scontrolJob(stream.jobId);
       const { left, ms: clearedMs } = await cleared;
-      report("streamer", { endScreenMs: ms, jobState, leftoversClearedMs: clearedMs, left });
+      report("streamer", { faultAtMs, endScreenMs: ms, jobState, leftoversClearedMs: clearedMs, left });
       assert.deepEqual(left, { processes: [], dirs: [], sockets: [] });
       await page.close();
     } finally {
@@ -188,6 +192,7 @@ Deno.test({
   const spare = await submitSleepJob(site.cluster);
   try {
     const page = await watch(stream.url);
+    const faultAtMs = await faultMoment();
     const munged = await killDaemon(site.cluster, "munged");
     try {
       await pictureWithin(page, 15, 60_000);
@@ -197,6 +202,7 @@ Deno.test({
       );
       assert.match(refused, /MUNGE|munge/, refused);
       report("munged (down)", {
+        faultAtMs,
         running: "picture continues",
         newSession: refused.split("\n").slice(-3).join(" | "),
       });
@@ -225,6 +231,7 @@ Deno.test({
   try {
     const page = await watch(stream.url);
     await saveJobState(site.cluster, spare);
+    const faultAtMs = await faultMoment();
     const ctld = await killDaemon(site.cluster, "slurmctld");
     try {
       await pictureWithin(page, 15, 60_000);
@@ -234,6 +241,7 @@ Deno.test({
         (error: Error) => error.message,
       );
       report("slurmctld (down)", {
+        faultAtMs,
         running: "picture continues",
         newSession: refused.split("\n").slice(-3).join(" | "),
         refusedAfterMs: Date.now() - began,
