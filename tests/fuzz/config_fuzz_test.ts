@@ -3,8 +3,9 @@
 // gateway config (web/gateway/config.ts loadGatewayConfig, parseGatewayConfig, gatewayOptionsFrom), with
 // random YAML and JSON documents: schema samples mutated, odd scalars, anchors, tags, deep nesting. Each may
 // only fail with its documented error (SelkiesError subclasses: ConfigError, SpecError, LimitError,
-// GatewayConfigError; parseJobSpec's ZodError), never with a TypeError or a hang. One document in fifty goes
-// through the file readers; the rest through the same parse functions in memory.
+// GatewayConfigError; parseJobSpec's ZodError), never with a TypeError or a hang. Two documents in three
+// are values (what a YAML parser returns), the rest YAML/JSON text; one text in 16 goes through the file
+// readers.
 // The YAML library's warnings (unresolved tags, old directives) are silenced while it runs: printing
 // thousands of them is most of the time otherwise.
 import process from "node:process";
@@ -58,13 +59,11 @@ const ODD_YAML = [
   "a: *undefined",
 ];
 
-/** A hostile document; most are cut to 4 KiB (the yaml library takes ~0.1 ms per KiB: a few huge ones stay). */
-function document(rng: Rng, sample: () => unknown, keys: string[]): string {
-  const text = wholeDocument(rng, sample, keys);
-  return text.length > 4096 && !rng.chance(0.05) ? text.slice(0, 4096) : text;
-}
-
-function wholeDocument(rng: Rng, sample: () => unknown, keys: string[]): string {
+/**
+ * A hostile document: a value handed to the parse functions as it is (what a YAML or JSON parser returns),
+ * or, one time in three, YAML/JSON text (most cut to 4 KiB: the yaml library takes ~0.1 ms per KiB).
+ */
+function document(rng: Rng, sample: () => unknown, keys: string[]): { text?: string; value?: unknown } {
   const value = rng.chance(0.6)
     ? mutateObject(rng, sample() as Record<string, unknown>)
     : rng.chance(0.5)
@@ -74,6 +73,12 @@ function wholeDocument(rng: Rng, sample: () => unknown, keys: string[]): string 
       ) => [k, rng.chance(0.5) ? oddString(rng) : randomJson(rng, 2)]),
     )
     : randomJson(rng, 2);
+  if (rng.chance(2 / 3)) return { value };
+  const text = documentText(rng, value);
+  return { text: text.length > 4096 && !rng.chance(0.05) ? text.slice(0, 4096) : text };
+}
+
+function documentText(rng: Rng, value: unknown): string {
   switch (rng.int(6)) {
     case 0:
       return JSON.stringify(value) ?? "null";
@@ -110,7 +115,7 @@ Deno.test("fuzz: the site, user, job spec and gateway config parsers take 100 00
       count: 100_000,
       make: (rng) => {
         const target = rng.pick(["site", "user", "spec", "patch", "gateway"] as const);
-        const text = target === "gateway"
+        const doc = target === "gateway"
           ? document(rng, () => sampleOf(GatewayConfigSchema, rng), gatewayKeys)
           : target === "site"
           ? document(rng, () => sampleOf(SiteConfigSchema, rng), siteKeys)
@@ -122,14 +127,16 @@ Deno.test("fuzz: the site, user, job spec and gateway config parsers take 100 00
               Object.fromEntries(specKeys.map((k) => [k, rng.chance(0.5) ? oddNumber(rng) : oddString(rng)])),
             specKeys,
           );
-        return { target, text, viaFile: rng.chance(0.02) };
+        // One text document in 16 goes through the file readers.
+        return { target, ...doc, viaFile: doc.text !== undefined && rng.chance(1 / 16) };
       },
-      async run({ target, text, viaFile }) {
-        let value: unknown;
-        try {
-          value = parseYaml(text);
-        } catch {
-          if (!viaFile) return; // the readers turn a YAML error into their own: they get it through the file path
+      async run({ target, text = "", value, viaFile }) {
+        if (!viaFile && value === undefined) {
+          try {
+            value = parseYaml(text);
+          } catch {
+            return; // the readers turn a YAML error into their own: they get it through the file path
+          }
         }
         try {
           if (target === "gateway") {

@@ -215,7 +215,7 @@ Deno.test("fuzz: the streamer's tunnel client takes 100 000 hostile frames from 
     },
   });
   try {
-    await tunnel.ready;
+    await within(tunnel.ready, 30_000, "the tunnel's registration");
     await waitFor("the first viewer stream", () => gatewaySide && session.subscribers() > 0);
     const downSamples = [
       { t: "open", id: 2, viewOnly: true },
@@ -250,7 +250,7 @@ Deno.test("fuzz: the streamer's tunnel client takes 100 000 hostile frames from 
         gatewaySide!.send(JSON.stringify({ t: "open", id: 9, viewOnly: false }));
         await waitFor("a new stream's viewer", () => probe !== undefined, { timeoutMs: 10_000 });
         gatewaySide!.send(JSON.stringify({ t: "close", id: 9 }));
-        await probe;
+        await within(probe!, 10_000, "the end of the closed stream's viewer");
       },
     });
     assertClean(report);
@@ -260,3 +260,16 @@ Deno.test("fuzz: the streamer's tunnel client takes 100 000 hostile frames from 
     await server.shutdown();
   }
 });
+
+/** `promise`, or a rejection naming `what` after `ms` (a fuzz test must fail, not hang). */
+async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) =>
+    timer = setTimeout(() => reject(new Error(`no ${what} in ${ms} ms`)), ms)
+  );
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
