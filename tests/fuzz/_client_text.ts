@@ -6,7 +6,8 @@
  * @module
  */
 import { ClientMessageSchema } from "../../protocol/protocol.ts";
-import { jsonText, type Rng } from "./_gen.ts";
+import type { Rng } from "./_gen.ts";
+import { jsonText } from "./_json.ts";
 import { messageCorpus } from "./_schema.ts";
 
 /** Samples of every client message type. */

@@ -137,7 +137,16 @@ export const ODD_NUMBERS: readonly number[] = [
   60_000.5,
 ];
 
-/** An odd number: a boundary, a random float or a huge/negative magnitude. */
+/**
+ * An odd number: a boundary, a random float or a huge/negative magnitude.
+ *
+ * @example
+ * ```ts
+ * import { oddNumber } from "./_gen.ts";
+ * import { Rng } from "./_gen.ts";
+ * typeof oddNumber(new Rng(1)); // "number"
+ * ```
+ */
 export function oddNumber(rng: Rng): number {
   switch (rng.int(4)) {
     case 0:
@@ -215,7 +224,16 @@ export const ODD_STRINGS: readonly string[] = [
   "a".repeat(256),
 ];
 
-/** An odd string: odd pieces glued together, random code units, or (rarely) one very long string. */
+/**
+ * An odd string: odd pieces glued together, random code units, or (rarely) one very long string.
+ *
+ * @example
+ * ```ts
+ * import { oddString } from "./_gen.ts";
+ * import { Rng } from "./_gen.ts";
+ * typeof oddString(new Rng(1)); // "string"
+ * ```
+ */
 export function oddString(rng: Rng, options: { allowHuge?: boolean } = {}): string {
   const roll = rng.int(1000);
   if (options.allowHuge && roll === 0) return rng.pick(["x", "€", "\0", "\ud83e"]).repeat(1 << 20);
@@ -235,132 +253,30 @@ export function oddString(rng: Rng, options: { allowHuge?: boolean } = {}): stri
   return s;
 }
 
-/** Any JSON value: scalars, arrays and objects (odd keys included), at most `depth` levels deep. */
-export function randomJson(rng: Rng, depth = 4): unknown {
-  const kind = rng.int(depth > 0 ? 8 : 5);
-  switch (kind) {
-    case 0:
-      return null;
-    case 1:
-      return rng.chance(0.5);
-    case 2:
-      return oddNumber(rng);
-    case 3:
-    case 4:
-      return oddString(rng);
-    case 5:
-    case 6: {
-      const out: Record<string, unknown> = {};
-      for (let i = rng.length(8); i > 0; i--) {
-        const key = rng.chance(0.3) ? rng.pick(["t", "__proto__", "constructor", "id", "v"]) : oddString(rng);
-        out[key] = randomJson(rng, depth - 1);
-      }
-      return out;
-    }
-    default:
-      return Array.from({ length: rng.length(8) }, () => randomJson(rng, depth - 1));
-  }
-}
-
 /**
- * JSON text nested `levels` deep (arrays, objects, or both), to stress recursive parsers. 100 000 levels
- * (200 KB, under the control-message limit) are rare: V8's JSON.parse takes ~30 ms on one (2 ms on 10 000).
+ * Random bytes, mostly short.
+ *
+ * @example
+ * ```ts
+ * import { randomBytes } from "./_gen.ts";
+ * import { Rng } from "./_gen.ts";
+ * randomBytes(new Rng(1), 16).byteLength <= 16; // true
+ * ```
  */
-export function deeplyNested(
-  rng: Rng,
-  levels = rng.chance(0.005) ? 100_000 : rng.chance(0.1) ? 10_000 : rng.pick([10, 100, 1000]),
-): string {
-  const kind = rng.int(3);
-  const open = kind === 0 ? "[" : kind === 1 ? '{"t":' : rng.pick(["[", '{"a":']);
-  const close = open === "[" ? "]" : "}";
-  const tail = rng.chance(0.2) ? "" : close.repeat(levels); // sometimes never closed
-  return open.repeat(levels) + "1" + tail;
-}
-
-/** A mutated copy of `sample`: a field dropped, added, retyped, set to an odd value; or the type changed. */
-export function mutateObject(
-  rng: Rng,
-  sample: Record<string, unknown>,
-  types: readonly string[] = [],
-): unknown {
-  const out: Record<string, unknown> = { ...sample };
-  const keys = Object.keys(out);
-  const key = keys.length ? rng.pick(keys) : "t";
-  for (let n = 1 + rng.length(3); n > 0; n--) {
-    switch (rng.int(9)) {
-      case 0:
-        delete out[key];
-        break;
-      case 1:
-        out[rng.chance(0.5) ? oddString(rng) : rng.pick(["__proto__", "x", "extra", "t"])] = randomJson(
-          rng,
-          1,
-        );
-        break;
-      case 2:
-        out[key] = swapType(rng, out[key]);
-        break;
-      case 3:
-        out[key] = oddNumber(rng);
-        break;
-      case 4:
-        out[key] = oddString(rng);
-        break;
-      case 5:
-        if (types.length) out.t = rng.pick(types);
-        break;
-      case 6:
-        out[key] = null;
-        break;
-      case 7:
-        return rng.chance(0.5) ? [out] : JSON.stringify(out);
-      default:
-        out[key] = randomJson(rng, 2);
-    }
-  }
-  return out;
-}
-
-/** The same value as another JSON type (a number as a string, a boolean as a number...). */
-function swapType(rng: Rng, value: unknown): unknown {
-  switch (typeof value) {
-    case "number":
-      return rng.pick([String(value), value !== 0, [value], { value }, null]);
-    case "string":
-      return rng.pick([Number(value), value.length, [value], value === "" ? 0 : true, null]);
-    case "boolean":
-      return rng.pick([value ? 1 : 0, String(value), null, [value]]);
-    default:
-      return rng.pick([0, "", false, [], {}, null]);
-  }
-}
-
-/**
- * The text of one hostile JSON message: a valid sample, a mutated one, random JSON, truncated or duplicated
- * keys, deep nesting, raw garbage.
- */
-export function jsonText(rng: Rng, samples: readonly Record<string, unknown>[]): string {
-  const types = samples.map((s) => String(s.t));
-  const sample = samples.length ? rng.pick(samples) : {};
-  const roll = rng.int(100);
-  if (roll < 15) return JSON.stringify(sample);
-  if (roll < 55) return JSON.stringify(mutateObject(rng, sample, types)) ?? "null";
-  if (roll < 70) return JSON.stringify(randomJson(rng)) ?? "null";
-  const text = JSON.stringify(sample);
-  if (roll < 78) return text.slice(0, rng.int(text.length + 1));
-  if (roll < 82) return text.replace("{", `{"t":${JSON.stringify(rng.pick(types.length ? types : ["x"]))},`);
-  if (roll < 85) return deeplyNested(rng);
-  if (roll < 88) return rng.pick([" ", "\ufeff", "\n\t"]) + text + rng.pick(["", " ", "\0", "}", ","]);
-  if (roll < 91) return rng.pick(["1e999", "-1e999", "[]", "{}", "null", '""', "NaN", "0x10", "{'t':'kd'}"]);
-  return oddString(rng, { allowHuge: true });
-}
-
-/** Random bytes, mostly short. */
 export function randomBytes(rng: Rng, max = 4096): Uint8Array<ArrayBuffer> {
   return rng.bytes(rng.length(max));
 }
 
-/** A damaged copy of `bytes`: bits flipped, bytes overwritten, truncated, extended or spliced. */
+/**
+ * A damaged copy of `bytes`: bits flipped, bytes overwritten, truncated, extended or spliced.
+ *
+ * @example
+ * ```ts
+ * import { mutateBytes } from "./_gen.ts";
+ * import { Rng } from "./_gen.ts";
+ * mutateBytes(new Rng(1), new Uint8Array(12)) instanceof Uint8Array; // true
+ * ```
+ */
 export function mutateBytes(rng: Rng, bytes: Uint8Array): Uint8Array<ArrayBuffer> {
   let out = new Uint8Array(bytes);
   for (let n = 1 + rng.length(4); n > 0; n--) {

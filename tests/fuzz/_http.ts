@@ -6,7 +6,8 @@
  *
  * @module
  */
-import { oddString, randomJson, type Rng } from "./_gen.ts";
+import { oddString, type Rng } from "./_gen.ts";
+import { randomJson } from "./_json.ts";
 
 /** What a site offers the generator: its routes and the credentials that are valid there. */
 export interface HttpSurface {

@@ -20,7 +20,8 @@ import {
   loadGatewayConfig,
   parseGatewayConfig,
 } from "../../web/gateway/config.ts";
-import { deeplyNested, mutateObject, oddNumber, oddString, randomJson, type Rng } from "./_gen.ts";
+import { oddNumber, oddString, type Rng } from "./_gen.ts";
+import { deeplyNested, mutateObject, randomJson } from "./_json.ts";
 import { sampleOf } from "./_schema.ts";
 import { assertClean, runFuzz } from "./_run.ts";
 import { parse as parseYaml } from "yaml";
