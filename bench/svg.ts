@@ -100,6 +100,15 @@ function niceCeil(v: number): number {
   return Math.ceil(v / step) * step;
 }
 
-function escape(s: string): string {
+/**
+ * Escapes text for SVG/XML content (`&`, `<`, `>`), for every hand-written chart of the benchmarks.
+ *
+ * @example
+ * ```ts
+ * import { escape } from "./svg.ts";
+ * escape("a < b"); // "a &lt; b"
+ * ```
+ */
+export function escape(s: string): string {
   return s.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
 }

@@ -1,0 +1,142 @@
+/**
+ * Soak benchmark (issue 14): one session streamed through a site gateway (real SLURM + MUNGE, the gateway in its
+ * own process, `selkies-hpc stream --gateway` as the job's streamer, the time-code desktop so frames flow) for
+ * `--minutes N` (default 30), with one headless Chromium viewer that stays all along (its picture age, read from
+ * the time code, per minute) and churn viewers joining and leaving one after another on both transports. At the
+ * start and every minute it samples RSS, open fds and threads of the streamer, its media worker(s), Xvfb, the
+ * desktop, the gateway, slurmctld, slurmd, munged and Chromium (its processes summed). Writes soak.json, soak.svg
+ * and soak.md to `--out` (default docs/results/soak) and prints the verdict table; at the end it checks that the
+ * session left no process, runtime folder or listening socket.
+ *
+ * Run: `scripts/deno task bench:soak [--minutes N] [--out DIR]` (seed of the stays: SELKIES_FAULT_SEED).
+ *
+ * @module
+ */
+import { cpus } from "node:os";
+import { startSlurmCluster } from "../tests/harness/slurm.ts";
+import { streamerNodeName, streamThroughGateway } from "../tests/harness/gateway.ts";
+import { launchBrowser } from "../tests/fixtures/browser.ts";
+import { installFrameAge, measureFrameAge, TIME_CODE_DESKTOP } from "../tests/fixtures/frame_age.ts";
+import { pictureWithin } from "../tests/faults/_page.ts";
+import { commandLine, leftovers, processTree, sessionFootprint } from "../tests/faults/_leftovers.ts";
+import { FAULT_SEED } from "../tests/faults/_seed.ts";
+import { readPidFile } from "../tests/harness/_procs.ts";
+import { startGatewayProcess } from "./gateway/process.ts";
+import { browserSelector, contentSelector } from "./session_procs.ts";
+import { readAllStats } from "./procstat.ts";
+import { type GroupUsage, groupUsage } from "./_soak_procs.ts";
+import { startChurn } from "./_soak_viewers.ts";
+import { minuteLatency, type SoakMinute, type SoakRecord, writeSoak } from "./_soak_report.ts";
+import { verdictTable } from "./_soak_summary.ts";
+
+function flag(name: string, fallback: string): string {
+  const i = Deno.args.indexOf(name);
+  return i >= 0 && Deno.args[i + 1] !== undefined ? Deno.args[i + 1] : fallback;
+}
+
+const MINUTES = Number(flag("--minutes", "30"));
+const OUT = flag("--out", "docs/results/soak");
+const GEOMETRY = "640x360", FPS = 15;
+
+async function main(): Promise<void> {
+  if (!Number.isInteger(MINUTES) || MINUTES < 1) {
+    console.error(`--minutes wants a whole number of minutes >= 1, got ${flag("--minutes", "")}`);
+    Deno.exit(2);
+  }
+  const startedAt = new Date().toISOString();
+  const cluster = await startSlurmCluster({ nodeName: streamerNodeName() });
+  // The gateway in a process of its own: its RSS, fds and threads are its own, not this harness's.
+  const gw = await startGatewayProcess({
+    mode: "site",
+    auth: { mode: "token" },
+    mungeSocket: cluster.mungeSocket,
+    slurmEnv: cluster.env,
+  }).catch(async (error) => {
+    await cluster.stop();
+    throw error;
+  });
+  let record: SoakRecord | undefined;
+  try {
+    const stream = await streamThroughGateway(cluster, gw.url, {
+      geometry: GEOMETRY,
+      fps: FPS,
+      desktop: TIME_CODE_DESKTOP,
+      env: { SLURM_CONF: cluster.env.SLURM_CONF },
+    });
+    const footprint = sessionFootprint(stream.pid);
+    const browser = await launchBrowser({
+      flags: [`--unsafely-treat-insecure-origin-as-secure=${gw.url.slice(0, -1)}`],
+    });
+    const minutes: SoakMinute[] = [];
+    try {
+      const groups = async (): Promise<Record<string, GroupUsage>> => {
+        const tree = processTree(stream.pid);
+        const all = await readAllStats();
+        const daemon = (file: string) =>
+          [readPidFile(`${cluster.dir}/${file}`)].filter((p) => p !== undefined);
+        return Object.fromEntries(
+          Object.entries({
+            streamer: [stream.pid],
+            "media worker": tree.filter((pid) => commandLine(pid).includes("media/worker.ts")),
+            Xvfb: tree.filter((pid) => commandLine(pid).split(" ")[0].endsWith("Xvfb")),
+            desktop: [...contentSelector()(all)],
+            gateway: [gw.pid],
+            slurmctld: daemon("var/slurmctld.pid"),
+            slurmd: daemon("var/slurmd.pid"),
+            munged: daemon("munge/munged.pid"),
+            chromium: [...browserSelector(browser.profile)(all)],
+          }).map(([name, pids]) => [name, groupUsage(pids)]),
+        );
+      };
+      const stay = await browser.context.newPage();
+      await stay.goto(`${stream.url}&transport=websocket&resize=off&giveup=120`);
+      await pictureWithin(stay, 10, 60_000);
+      await installFrameAge(stay);
+      const churn = startChurn(browser.context, stream.url);
+      try {
+        minutes.push({ minute: 0, groups: await groups(), latency: null, churn: churn.takeMinute() });
+        for (let minute = 1; minute <= MINUTES; minute++) {
+          const window = await measureFrameAge(stay, 60_000);
+          minutes.push({
+            minute,
+            groups: await groups(),
+            latency: minuteLatency(window),
+            churn: churn.takeMinute(),
+          });
+          const last = minutes.at(-1)!;
+          console.log(
+            `minute ${minute}/${MINUTES}: p99 ${
+              last.latency?.p99 ?? "–"
+            } ms, churn ${last.churn.joined} joined, ` +
+              `${last.churn.failed} without a picture${
+                last.churn.errors.length ? ` (${last.churn.errors[0]})` : ""
+              }`,
+          );
+        }
+      } finally {
+        await churn.stop();
+        await stay.close().catch(() => {});
+      }
+    } finally {
+      await browser.close();
+      await stream.stop();
+    }
+    record = {
+      startedAt,
+      seed: FAULT_SEED,
+      setup: { geometry: GEOMETRY, fps: FPS, desktop: "time code (bench/content)", cpus: cpus().length },
+      minutes,
+      leftovers: await leftovers(footprint, 15_000),
+    };
+  } finally {
+    await gw.stop();
+    await cluster.stop();
+  }
+  const verdicts = await writeSoak(record, OUT);
+  console.log(`\n${verdictTable(verdicts)}\n`);
+  console.log(`Left after the end: ${JSON.stringify(record.leftovers)}`);
+  console.log(`Wrote ${OUT}/soak.json, ${OUT}/soak.svg and ${OUT}/soak.md`);
+}
+
+// Only as a program: importing this module (a doc test, a type check) must not start a cluster.
+if (import.meta.main) await main();
