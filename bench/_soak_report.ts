@@ -52,7 +52,10 @@ export interface SoakRecord {
 }
 
 /**
- * The judged series of a record: RSS, fds and threads per process group, and the staying viewer's p99.
+ * The judged series of a record: RSS, fds and threads per process group, and the staying viewer's p99. A group
+ * whose number of processes changes between samples (a media worker per WebRTC viewer, Chromium's renderers) is
+ * judged per process, with its process count as a series of its own: a sum would rise and fall with the viewers
+ * open at the moment of the sample, not with a leak.
  *
  * @example
  * ```ts
@@ -62,13 +65,27 @@ export interface SoakRecord {
  */
 export function soakSeries(minutes: readonly SoakMinute[]): SoakSeries[] {
   const groups = [...new Set(minutes.flatMap((m) => Object.keys(m.groups)))];
-  const of = (group: string, pick: (u: GroupUsage) => number) =>
-    minutes.map((m) => m.groups[group]?.processes ? pick(m.groups[group]) : null);
-  return groups.flatMap((g): SoakSeries[] => [
-    { name: `${g} RSS (MiB)`, kind: "rss", values: of(g, (u) => Math.round(u.rssBytes / 2 ** 20 * 10) / 10) },
-    { name: `${g} fds`, kind: "count", values: of(g, (u) => u.fds) },
-    { name: `${g} threads`, kind: "count", values: of(g, (u) => u.threads) },
-  ]).concat({
+  const round = (v: number) => Math.round(v * 10) / 10;
+  return groups.flatMap((g): SoakSeries[] => {
+    const present = minutes.map((m) => m.groups[g]?.processes ? m.groups[g] : null);
+    const varies = new Set(present.flatMap((u) => u ? [u.processes] : [])).size > 1;
+    const per = varies ? " per process" : "";
+    const of = (pick: (u: GroupUsage) => number) =>
+      present.map((u) => u ? round(pick(u) / (varies ? u.processes : 1)) : null);
+    const series: SoakSeries[] = [
+      { name: `${g} RSS${per} (MiB)`, kind: "rss", values: of((u) => u.rssBytes / 2 ** 20) },
+      { name: `${g} fds${per}`, kind: "count", values: of((u) => u.fds) },
+      { name: `${g} threads${per}`, kind: "count", values: of((u) => u.threads) },
+    ];
+    if (varies) {
+      series.push({
+        name: `${g} processes`,
+        kind: "count",
+        values: present.map((u) => u?.processes ?? null),
+      });
+    }
+    return series;
+  }).concat({
     name: "staying viewer picture age p99 (ms)",
     kind: "latency",
     values: minutes.map((m) => m.latency?.p99 ?? null),

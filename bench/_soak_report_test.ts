@@ -46,6 +46,16 @@ Deno.test("series per group and metric, a group missing in a minute is a gap, an
     "Xvfb threads",
     "staying viewer picture age p99 (ms)",
   ]);
+  const twoWorkers = soakSeries([
+    { minute: 0, groups: { worker: usage(60, 30) }, latency: null, churn: churn(0) },
+    { minute: 1, groups: { worker: { ...usage(120, 60), processes: 2 } }, latency: null, churn: churn(1) },
+  ]);
+  assert.deepEqual(twoWorkers.map((s) => [s.name, s.values]).slice(0, 4), [
+    ["worker RSS per process (MiB)", [60, 60]],
+    ["worker fds per process", [30, 30]],
+    ["worker threads per process", [4, 2]],
+    ["worker processes", [1, 2]],
+  ], "a group whose process count changes is judged per process");
   assert.deepEqual(series[0].values, [40, 50, 60]);
   assert.deepEqual(series[3].values, [null, null, 30]);
   const verdicts = judgeSoak(series, 1);
