@@ -1,7 +1,7 @@
 /**
  * The soak's verdict from its per-minute samples (pure): for every series its first and last value, the slope per
  * minute (least squares) and whether it is flat. Not flat: RSS or latency p99 more than 10 % (latency: 50 %) above
- * its value after the warm-up minute, fds or threads that grew at every sample, churn viewers that got no picture.
+ * its value after the warm-up minute, fds or threads that grew at every sample after it, churn viewers that got no picture.
  *
  * @module
  */
@@ -57,7 +57,7 @@ export function slope(values: readonly (number | null)[]): number {
  * @example
  * ```ts
  * import { judgeSeries } from "./_soak_summary.ts";
- * judgeSeries({ name: "fds", kind: "count", values: [10, 11, 12, 13] }).flag; // "grew at every sample: 10 → 13"
+ * judgeSeries({ name: "fds", kind: "count", values: [9, 11, 12, 13] }).flag; // "grew at every sample after warm-up: 11 → 13"
  * judgeSeries({ name: "rss", kind: "rss", values: [100, 120, 125] }).flag; // null (4 % after warm-up)
  * ```
  */
@@ -69,9 +69,11 @@ export function judgeSeries(series: SoakSeries): SeriesVerdict {
   const verdict = { name: series.name, first, warm, last, slopePerMinute: slope(series.values), flag: null };
   if (warm === null || last === null) return verdict;
   if (series.kind === "count") {
-    const steps = present.slice(1).map((v, i) => v - present[i]);
-    const grew = present.length >= 3 && steps.every((d) => d > 0);
-    return { ...verdict, flag: grew ? `grew at every sample: ${first} → ${last}` : null };
+    // From the warm-up on: the first minute opens what the run keeps open (viewers, peers, renderers).
+    const afterWarmUp = present.length >= 3 ? present.slice(1) : present;
+    const steps = afterWarmUp.slice(1).map((v, i) => v - afterWarmUp[i]);
+    const grew = afterWarmUp.length >= 3 && steps.every((d) => d > 0);
+    return { ...verdict, flag: grew ? `grew at every sample after warm-up: ${warm} → ${last}` : null };
   }
   const limit = series.kind === "rss" ? 0.10 : 0.50;
   const growth = warm > 0 ? (last - warm) / warm : 0;

@@ -17,9 +17,14 @@ Deno.test("RSS is flagged above 10 % growth after the warm-up minute, not for th
   );
 });
 
-Deno.test("fds and threads are flagged only when they grew at every sample", () => {
-  assert.match(judgeSeries({ name: "fds", kind: "count", values: [10, 11, 12] }).flag!, /every sample/);
-  assert.equal(judgeSeries({ name: "fds", kind: "count", values: [10, 11, 11, 12] }).flag, null);
+Deno.test("fds and threads are flagged only when they grew at every sample after the warm-up", () => {
+  assert.match(judgeSeries({ name: "fds", kind: "count", values: [5, 10, 11, 12] }).flag!, /10 → 12/);
+  assert.equal(judgeSeries({ name: "fds", kind: "count", values: [5, 10, 11, 11, 12] }).flag, null);
+  assert.equal(
+    judgeSeries({ name: "fds", kind: "count", values: [5, 10, 11] }).flag,
+    null,
+    "warm-up growth only",
+  );
   assert.equal(judgeSeries({ name: "fds", kind: "count", values: [10, 11] }).flag, null, "too few to say");
 });
 
@@ -29,9 +34,9 @@ Deno.test("latency p99 is flagged above 50 %; a series without values is flat", 
 });
 
 Deno.test("failed churn viewers are a flag row, and the table says 'not flat'", () => {
-  const verdicts = judgeSoak([{ name: "x", kind: "count", values: [1, 2, 3] }], 1);
+  const verdicts = judgeSoak([{ name: "x", kind: "count", values: [1, 2, 3, 4] }], 1);
   assert.equal(verdicts.length, 2);
   const table = verdictTable(verdicts);
-  assert.match(table, /\| x \| 1 \| 2 \| 3 \| 1\.00 \| \*\*not flat\*\*/);
+  assert.match(table, /\| x \| 1 \| 2 \| 4 \| 1\.00 \| \*\*not flat\*\*/);
   assert.match(table, /1 viewers got no picture/);
 });
