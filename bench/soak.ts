@@ -3,7 +3,7 @@
  * own process, `selkies-hpc stream --gateway` as the job's streamer, the time-code desktop so frames flow) for
  * `--minutes N` (default 30), with one headless Chromium viewer that stays all along (its picture age, read from
  * the time code, per minute) and churn viewers joining and leaving one after another on both transports. At the
- * start and every minute it samples RSS, open fds and threads of the streamer, its media worker(s), Xvfb, the
+ * start and every minute it samples RSS, open fds and threads of the streamer, its media workers (the shared one and those of WebRTC viewers), Xvfb, the
  * desktop, the gateway, slurmctld, slurmd, munged and Chromium (its processes summed). Writes soak.json, soak.svg
  * and soak.md to `--out` (default docs/results/soak) and prints the verdict table; at the end it checks that the
  * session left no process, runtime folder or listening socket.
@@ -24,6 +24,7 @@ import { readPidFile } from "../tests/harness/_procs.ts";
 import { startGatewayProcess } from "./gateway/process.ts";
 import { browserSelector, contentSelector } from "./session_procs.ts";
 import { readAllStats } from "./procstat.ts";
+import { readProcSamples } from "../streamer/telemetry/proc_stat.ts";
 import { type GroupUsage, groupUsage } from "./_soak_procs.ts";
 import { startChurn } from "./_soak_viewers.ts";
 import { minuteLatency, type SoakMinute, type SoakRecord, writeSoak } from "./_soak_report.ts";
@@ -72,12 +73,19 @@ async function main(): Promise<void> {
       const groups = async (): Promise<Record<string, GroupUsage>> => {
         const tree = processTree(stream.pid);
         const all = await readAllStats();
+        // The oldest is the shared worker of the WebSocket viewers (the staying viewer opened before any
+        // WebRTC page); the others serve one WebRTC viewer each (streamer/media/session.ts).
+        const started = readProcSamples();
+        const workers = tree.filter((pid) => commandLine(pid).includes("media/worker.ts"))
+          .map((pid) => started.find((p) => p.pid === pid))
+          .filter((p) => p !== undefined).sort((a, b) => a.startTicks - b.startTicks).map((p) => p.pid);
         const daemon = (file: string) =>
           [readPidFile(`${cluster.dir}/${file}`)].filter((p) => p !== undefined);
         return Object.fromEntries(
           Object.entries({
             streamer: [stream.pid],
-            "media worker": tree.filter((pid) => commandLine(pid).includes("media/worker.ts")),
+            "media worker (shared)": workers.slice(0, 1),
+            "media workers (WebRTC)": workers.slice(1),
             Xvfb: tree.filter((pid) => commandLine(pid).split(" ")[0].endsWith("Xvfb")),
             desktop: [...contentSelector()(all)],
             gateway: [gw.pid],
