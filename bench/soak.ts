@@ -3,9 +3,10 @@
  * own process, `selkies-hpc stream --gateway` as the job's streamer, the time-code desktop so frames flow) for
  * `--minutes N` (default 30), with one headless Chromium viewer that stays all along (its picture age, read from
  * the time code, per minute) and churn viewers joining and leaving one after another on both transports. At the
- * start and every minute it samples RSS, open fds and threads of the streamer, its media workers (the shared one and those of WebRTC viewers), Xvfb, the
- * desktop, the gateway, slurmctld, slurmd, munged and Chromium (its processes summed). Writes soak.json, soak.svg
- * and soak.md to `--out` (default docs/results/soak) and prints the verdict table; at the end it checks that the
+ * start and every minute it samples RSS, open fds and threads of the streamer, its media workers (the shared one
+ * and those of WebRTC viewers), Xvfb, the desktop, the gateway, slurmctld, slurmd, munged and Chromium (its
+ * processes summed). Writes soak.json, soak.svg and soak.md to `--out` (default docs/results/soak;
+ * soak.partial.json after every minute until then) and prints the verdict table; at the end it checks that the
  * session left no process, runtime folder or listening socket.
  *
  * Run: `scripts/deno task bench:soak [--minutes N] [--out DIR]` (seed of the stays: SELKIES_FAULT_SEED).
@@ -37,6 +38,7 @@ function flag(name: string, fallback: string): string {
 
 const MINUTES = Number(flag("--minutes", "30"));
 const OUT = flag("--out", "docs/results/soak");
+const PARTIAL = `${OUT}/soak.partial.json`;
 const GEOMETRY = "640x360", FPS = 15;
 
 async function main(): Promise<void> {
@@ -111,6 +113,9 @@ async function main(): Promise<void> {
             latency: minuteLatency(window),
             churn: churn.takeMinute(),
           });
+          // A run that dies at minute 25 keeps what it saw (removed once the full record is written).
+          await Deno.mkdir(OUT, { recursive: true });
+          await Deno.writeTextFile(PARTIAL, JSON.stringify({ startedAt, seed: FAULT_SEED, minutes }) + "\n");
           const last = minutes.at(-1)!;
           console.log(
             `minute ${minute}/${MINUTES}: p99 ${
@@ -141,6 +146,7 @@ async function main(): Promise<void> {
     await cluster.stop();
   }
   const verdicts = await writeSoak(record, OUT);
+  await Deno.remove(PARTIAL).catch(() => {});
   console.log(`\n${verdictTable(verdicts)}\n`);
   console.log(`Left after the end: ${JSON.stringify(record.leftovers)}`);
   console.log(`Wrote ${OUT}/soak.json, ${OUT}/soak.svg and ${OUT}/soak.md`);
