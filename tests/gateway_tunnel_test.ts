@@ -193,6 +193,21 @@ Deno.test("gateway tunnel with real munged and SLURM", async (t) => {
       assert.equal(gw!.registry.get(fresh.sessionId), undefined);
     });
 
+    await t.step("a tunnel whose URL names another session than it registers is refused", async () => {
+      // A proxy hashes on the URL's session to pick a gateway: a mismatch would split a session's tunnel
+      // from its viewers.
+      const { sessionId, tokenHash, registrationKey: key } = sessionSecret();
+      const fresh = { ...reg, sessionId, tokenHash, capabilities: [] };
+      const ts = Date.now();
+      const cred = await mungeCred(registrationPayload(fresh, ts), cluster.mungeSocket);
+      const s = openSocket(`${gw!.url.replace("http", "ws")}tunnel?session=someone-elses-session`);
+      await s.opened;
+      s.ws.send(JSON.stringify({ t: "register", v: TUNNEL_VERSION, reg: fresh, key, ts, cred }));
+      assert.match(String(await s.next()), /names session someone-elses-session but it registers/);
+      assert.equal(await s.closed, TunnelCloseCode.protocol);
+      assert.equal(gw!.registry.get(fresh.sessionId), undefined);
+    });
+
     await t.step("malformed and oversized tunnel frames close only that tunnel", async () => {
       const url = `${gw!.url.replace("http", "ws")}tunnel`;
       for (const frame of ["{not json", new Uint8Array([7, 0]), "x".repeat(70_000)]) {

@@ -122,6 +122,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       turn: options.turn,
       publicUrl: options.publicUrl,
       pingMs: options.pingMs,
+      routedAs: c.req.query("session"),
       verify: {
         mungeSocket: options.mungeSocket ?? Deno.env.get("SELKIES_MUNGE_SOCKET"),
         slurmEnv: options.slurmEnv,

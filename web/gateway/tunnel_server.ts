@@ -37,6 +37,12 @@ export interface AcceptTunnelOptions {
   jobRefreshMs?: number;
   /** How long a vanished streamer may take to come back before its viewers hear why it ended, ms. @default {10000} */
   lostGraceMs?: number;
+  /**
+   * The session id the tunnel's URL named (`/tunnel?session=<id>`, what a proxy hashes on to pick a gateway):
+   * a registration for another id is refused, so a proxy never routes a session's tunnel and its viewers to
+   * different gateways.
+   */
+  routedAs?: string;
 }
 
 /**
@@ -82,8 +88,14 @@ export function acceptTunnel(ws: WebSocket, peer: string, options: AcceptTunnelO
           "run the same selkies-hpc version on the compute nodes and the gateway",
       );
     }
-    busy = true;
     const { reg } = msg;
+    if (options.routedAs !== undefined && options.routedAs !== reg.sessionId) {
+      return refuse(
+        `the tunnel's URL names session ${options.routedAs.slice(0, 64)} but it registers ${reg.sessionId}`,
+        TunnelCloseCode.protocol,
+      );
+    }
+    busy = true;
     let verified;
     try {
       verified = await verifyRegistration(msg, options.verify);
