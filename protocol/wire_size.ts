@@ -47,3 +47,26 @@ export function exceedsBytes(data: string | Uint8Array | ArrayBuffer, maxBytes: 
   if (data.length * 3 <= maxBytes) return false;
   return wireBytes(data) > maxBytes;
 }
+
+/** The longest WebSocket close reason, in UTF-8 bytes (RFC 6455: a 125-byte control frame less the code). */
+export const MAX_CLOSE_REASON_BYTES = 123;
+
+/**
+ * Cuts a close reason to what a WebSocket close frame carries ({@linkcode MAX_CLOSE_REASON_BYTES} UTF-8
+ * bytes), never inside a character: `close()` throws on a longer one.
+ *
+ * @example
+ * ```ts
+ * import { fitCloseReason } from "./wire_size.ts";
+ * fitCloseReason("€".repeat(50)).length; // 41: 123 bytes of 3-byte characters
+ * ```
+ */
+export function fitCloseReason(reason: string): string {
+  if (!exceedsBytes(reason, MAX_CLOSE_REASON_BYTES)) return reason;
+  let out = "";
+  for (const char of reason) {
+    if (wireBytes(out + char) > MAX_CLOSE_REASON_BYTES) break;
+    out += char;
+  }
+  return out;
+}

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { exceedsBytes, wireBytes } from "./wire_size.ts";
+import { exceedsBytes, fitCloseReason, MAX_CLOSE_REASON_BYTES, wireBytes } from "./wire_size.ts";
 import { MAX_CONTROL_BYTES, parseClientMessage } from "./protocol.ts";
 import { MAX_TUNNEL_CONTROL_BYTES, parseTunnelUp } from "./tunnel.ts";
 
@@ -25,4 +25,14 @@ Deno.test("control messages over the limit in bytes are refused, though under it
   const ping = JSON.stringify({ t: "ping", n: 1, pad: "€".repeat(30_000) });
   assert.ok(ping.length < MAX_TUNNEL_CONTROL_BYTES && wireBytes(ping) > MAX_TUNNEL_CONTROL_BYTES);
   assert.equal(parseTunnelUp(ping), undefined);
+});
+
+Deno.test("close reasons are cut to 123 UTF-8 bytes, never inside a character", () => {
+  assert.equal(fitCloseReason("short"), "short");
+  for (const char of ["a", "é", "€", "😀"]) {
+    const cut = fitCloseReason(char.repeat(200));
+    assert.ok(wireBytes(cut) <= MAX_CLOSE_REASON_BYTES, char);
+    assert.ok(wireBytes(cut) > MAX_CLOSE_REASON_BYTES - wireBytes(char), `${char}: not cut short`);
+    assert.equal(cut, char.repeat([...cut].length), `${char}: whole characters only`);
+  }
 });

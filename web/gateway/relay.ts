@@ -8,6 +8,7 @@
 import {
   binaryFrameCategory,
   exceedsBytes,
+  fitCloseReason,
   MAX_CONTROL_BYTES,
   parseClientMessage,
   viewOnlyMaySend,
@@ -78,13 +79,8 @@ export function relayViewer(browser: WebSocket, options: RelayOptions): (reason:
     ended = true;
     if (!fromStreamer && id) tunnel.closeStream(id, code, reason);
     if (browser.readyState <= WebSocket.OPEN) {
-      try {
-        browser.close(code, reason);
-      } catch {
-        // A reason over 123 UTF-8 bytes (a streamer's `close` allows 123 characters) makes close() throw:
-        // close without it rather than leave the browser's socket open on a dead stream.
-        browser.close();
-      }
+      // A streamer's `close` allows 123 characters, a close frame 123 UTF-8 bytes (close() throws beyond).
+      browser.close(code, reason === undefined ? undefined : fitCloseReason(reason));
     }
     options.onEnd?.();
   };

@@ -6,6 +6,7 @@
  * @module
  */
 import { type RegisterMessage, TUNNEL_VERSION, TunnelCloseCode } from "../../protocol/tunnel.ts";
+import { fitCloseReason } from "../../protocol/wire_size.ts";
 import { getLog } from "../../log.ts";
 import type { GatewayMetrics } from "./metrics.ts";
 import type { SessionRegistry } from "./registry.ts";
@@ -77,7 +78,7 @@ export function acceptTunnel(ws: WebSocket, peer: string, options: AcceptTunnelO
     metrics.registrationsRefused++;
     log.warn("tunnel from {peer} refused: {why}", { peer, why });
     tunnel.send({ t: "error", message: why });
-    tunnel.close(code, why.slice(0, 120));
+    tunnel.close(code, fitCloseReason(why));
   };
 
   const register = async (msg: RegisterMessage) => {
