@@ -150,6 +150,8 @@ export function connectTunnel(options: ConnectTunnelOptions): TunnelHandle {
           return;
         }
         case "open": {
+          // A second `open` of a live id (a confused gateway) ends the first viewer rather than orphan it.
+          streams.get(msg.id)?.ended();
           const stream = new TunnelStream(msg.id, link);
           streams.set(msg.id, stream);
           try {

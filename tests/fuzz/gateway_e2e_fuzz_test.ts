@@ -250,6 +250,12 @@ Deno.test("fuzz: the streamer's tunnel client takes 100 000 hostile frames from 
 
         gatewaySide!.send(JSON.stringify({ t: "open", id: 9, viewOnly: false }));
         await waitFor("a new stream's viewer", () => probe !== undefined, { timeoutMs: 10_000 });
+        // The same id opened again (a confused gateway) ends the viewer it replaces instead of orphaning it.
+        const replaced = probe!;
+        probe = undefined;
+        gatewaySide!.send(JSON.stringify({ t: "open", id: 9, viewOnly: false }));
+        await waitFor("the reopened stream's viewer", () => probe !== undefined, { timeoutMs: 10_000 });
+        await within(replaced, 10_000, "the end of the viewer a reopened id replaced");
         gatewaySide!.send(JSON.stringify({ t: "close", id: 9 }));
         await within(probe!, 10_000, "the end of the closed stream's viewer");
       },
