@@ -7,7 +7,7 @@ import {
 } from "../../protocol/clipboard_image.ts";
 import { MicrophoneFloor } from "../audio/microphone.ts";
 import { attachViewer, type ViewerContext } from "./viewer.ts";
-import type { ViewerSocket } from "./ports.ts";
+import { memorySocket, quietContext } from "../../tests/fixtures/viewer_ports.ts";
 
 // Unit test of a viewer's microphone and clipboard-image wiring: in-memory sockets, a real MicrophoneFloor over
 // a recording sink, a desktop that records the images it is given; no media.
@@ -15,55 +15,22 @@ function setup() {
   const played: MicPacket[] = [];
   const images: Uint8Array[] = [];
   const microphone = new MicrophoneFloor({ push: (p) => void played.push(p), stop: () => Promise.resolve() });
-  const nothing = () => {};
   const context = {
-    media: {
-      codec: "avc1.42e01f",
-      encoder: "x264enc",
-      fps: 30,
-      subscribe: () => nothing,
-      pace: nothing,
-      stats: () => ({ fps: 0, kbps: 0 }),
-      requestKeyframe: nothing,
-      setBitrate: () => Promise.resolve(),
-      setFps: () => Promise.resolve(),
-      createPeer: () => Promise.reject(new Error("no webrtc here")),
-    },
+    ...quietContext(true),
     desktop: {
-      releaseAll: nothing,
+      releaseAll: () => {},
       setClipboardImage: (png: Uint8Array) => (images.push(png.slice()), Promise.resolve()),
     } as unknown as ViewerContext["desktop"],
-    hello: () => ({
-      t: "hello",
-      v: 1,
-      width: 640,
-      height: 480,
-      fps: 30,
-      codec: "x",
-      encoder: "x",
-      audio: true,
-    }),
-    iceServers: [],
-    onResized: nothing,
     microphone,
   } as ViewerContext;
   const attach = (viewOnly: boolean) => {
-    const sent: (string | Uint8Array)[] = [];
-    let onMessage: (data: string | Uint8Array) => void = nothing;
-    let onClose = nothing;
-    const socket: ViewerSocket = {
-      bufferedAmount: 0,
-      send: (data) => void sent.push(data),
-      close: () => onClose(),
-      onMessage: (cb) => void (onMessage = cb),
-      onClose: (cb) => void (onClose = cb),
-    };
+    const { socket, sent, receive } = memorySocket();
     const viewer = attachViewer(socket, { viewOnly, remote: viewOnly ? "watcher" : "owner" }, context);
     return {
       viewer,
-      receive: (data: string | Uint8Array) => onMessage(data),
+      receive,
       messages: () => sent.filter((d) => typeof d === "string").map((d) => JSON.parse(d as string)),
-      leave: () => onClose(),
+      leave: () => socket.close(),
     };
   };
   return { attach, played, images, microphone };

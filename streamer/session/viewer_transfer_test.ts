@@ -2,49 +2,16 @@ import assert from "node:assert/strict";
 import { encodeTransferChunk, UPLOAD_TEMP_PREFIX } from "../../protocol/transfer.ts";
 import { openTransfer } from "../transfer/mod.ts";
 import { attachViewer, type ViewerContext } from "./viewer.ts";
-import type { ViewerSocket } from "./ports.ts";
+import { memorySocket, quietContext } from "../../tests/fixtures/viewer_ports.ts";
 
 // Unit test of the viewer's file transfer wiring: a real temporary folder, an in-memory socket, no media.
 async function setup(viewOnly: boolean) {
   const dir = await Deno.makeTempDir({ prefix: "selkies-viewer-transfer-" });
   const transfer = await openTransfer({ transfer: true, transferDir: dir, transferMaxBytes: 1 << 20 });
-  const sent: (string | Uint8Array)[] = [];
-  let onMessage: (data: string | Uint8Array) => void = () => {};
-  let onClose: () => void = () => {};
-  const socket: ViewerSocket = {
-    bufferedAmount: 0,
-    send: (data) => void sent.push(data),
-    close: () => onClose(),
-    onMessage: (cb) => void (onMessage = cb),
-    onClose: (cb) => void (onClose = cb),
-  };
-  const nothing = () => {};
+  const { socket, sent, receive } = memorySocket();
   const context = {
-    media: {
-      codec: "avc1.42e01f",
-      encoder: "x264enc",
-      fps: 30,
-      subscribe: () => nothing,
-      pace: nothing,
-      stats: () => ({ fps: 0, kbps: 0 }),
-      requestKeyframe: nothing,
-      setBitrate: () => Promise.resolve(),
-      setFps: () => Promise.resolve(),
-      createPeer: () => Promise.reject(new Error("no webrtc here")),
-    },
-    desktop: { releaseAll: nothing } as unknown as ViewerContext["desktop"],
-    hello: () => ({
-      t: "hello",
-      v: 1,
-      width: 640,
-      height: 480,
-      fps: 30,
-      codec: "x",
-      encoder: "x",
-      audio: false,
-    }),
-    iceServers: [],
-    onResized: nothing,
+    ...quietContext(false),
+    desktop: { releaseAll: () => {} } as unknown as ViewerContext["desktop"],
     transfer,
   } as ViewerContext;
   const viewer = attachViewer(socket, { viewOnly, remote: "t" }, context);
@@ -64,8 +31,8 @@ async function setup(viewOnly: boolean) {
     messages,
     files,
     waitFor,
-    message: (m: unknown) => onMessage(JSON.stringify(m)),
-    binary: (b: Uint8Array) => onMessage(b),
+    message: (m: unknown) => receive(JSON.stringify(m)),
+    binary: (b: Uint8Array) => receive(b),
     [Symbol.asyncDispose]: async () => {
       socket.close();
       await viewer.closed;
