@@ -7,7 +7,6 @@
  */
 import type { ClientMessage, ServerMessage } from "../../protocol/protocol.ts";
 import { versionMismatch } from "../../protocol/version.ts";
-import { SCREEN_CODEC } from "../../protocol/screen_update.ts";
 import { ClipboardBridge } from "./clipboard.ts";
 import { ClipboardImages } from "./_clipboard_image.ts";
 import { Microphone } from "./microphone.ts";
@@ -27,20 +26,16 @@ import { TelemetryPanel } from "./telemetry_panel.ts";
 import { TouchInput } from "./touch.ts";
 import { WebCodecsVideo } from "./video_webcodecs.ts";
 import { WebSocketMedia } from "./ws_media.ts";
-import { WebRtcSession } from "./webrtc.ts";
+import { TransportChooser, type TransportMode } from "./_transport.ts";
 
-type Mode = "auto" | "websocket" | "webrtc";
 type Hello = Extract<ServerMessage, { t: "hello" }>;
 
-/** WebRTC must show a frame this soon, or `auto` falls back to the WebSocket. */
-const WEBRTC_DEADLINE_MS = 5000;
 const RESIZE_DEBOUNCE_MS = 400;
-/** Input that may travel over the data channel (the rest stays on the WebSocket, in order). */
-const INPUT_KINDS = new Set(["kd", "ku", "text", "reset", "ma", "mr", "mb", "mw"]);
 
 const params = new URLSearchParams(location.search);
-const requested: Mode = (["websocket", "webrtc"] as const).find((m) => m === params.get("transport")) ??
-  "auto";
+const requested: TransportMode =
+  (["websocket", "webrtc"] as const).find((m) => m === params.get("transport")) ??
+    "auto";
 const resizeDesktop = params.get("resize") !== "off";
 const relayOnly = params.get("relay") === "1";
 
@@ -52,18 +47,26 @@ const stats: SelkiesStats = createStats();
 // The job's time left, warnings, and the end screen; reconnecting stops when the session has ended.
 const jobBanner = new JobBanner(document, { giveUpMs: giveUpMs(params), onGiveUp: () => conn.close() });
 
-let mode: Mode = requested;
 let hello: Hello | undefined;
 let screen: Size | undefined;
-let rtc: WebRtcSession | undefined;
-let rtcTimer: ReturnType<typeof setTimeout> | undefined;
-let inputChannel: RTCDataChannel | undefined;
 let requestedSize = "";
 
+const transport = new TransportChooser({
+  requested,
+  relayOnly,
+  video,
+  canvas,
+  stats,
+  sendText: (text) => conn.send(text),
+  reconnect: () => conn.reconnect(),
+  closeWebSocketVideo: () => wsMedia.video.close(),
+  onWebRtcFrame: (width, height) => statsLoop.frame(width, height, 0),
+  showError,
+  onDelivery: (delivery) => receiverStats(stats, delivery),
+});
+
 function send(message: ClientMessage): void {
-  const text = JSON.stringify(message);
-  if (inputChannel?.readyState === "open" && INPUT_KINDS.has(message.t)) inputChannel.send(text);
-  else conn.send(text);
+  transport.send(message);
 }
 
 function showError(text: string): void {
@@ -152,81 +155,6 @@ const clipboardImages = new ClipboardImages(document, {
 });
 Object.assign(globalThis, { selkiesMic: microphone, selkiesClipboardImage: clipboardImages });
 
-function setTransport(transport: "websocket" | "webrtc", reason: string): void {
-  stats.transport = transport;
-  stats.transportReason = reason;
-  video.hidden = transport !== "webrtc";
-  canvas.hidden = transport === "webrtc";
-  if (transport === "webrtc") wsMedia.video.close();
-}
-
-function startTransport(): void {
-  closeRtc();
-  if (mode === "websocket" || !WebRtcSession.available) {
-    if (!WebCodecsVideo.available) {
-      showError(
-        "This browser cannot decode video here: WebCodecs needs https (or localhost). " +
-          "Open the session over https, or add ?transport=webrtc to the address.",
-      );
-    }
-    if (!WebRtcSession.available && mode !== "websocket") stats.transportReason = "WebRTC unavailable here";
-    else if (requested === "websocket") stats.transportReason = "pinned by ?transport=websocket";
-    else if (mode === "websocket" && !stats.transportReason) {
-      stats.transportReason = "the session prefers WebSocket";
-    }
-    return;
-  }
-  stats.transportReason = "negotiating WebRTC";
-  video.hidden = false;
-  const session: WebRtcSession = rtc = new WebRtcSession({
-    video,
-    iceServers: hello?.iceServers ?? [],
-    relayOnly,
-    send,
-    onFirstFrame() {
-      clearTimeout(rtcTimer);
-      setTransport("webrtc", requested === "webrtc" ? "pinned by ?transport=webrtc" : "WebRTC connected");
-    },
-    onFrame: (width, height) => statsLoop.frame(width, height, 0),
-    onFailed: (reason) => rtcFailed(reason),
-    onInputChannel: (channel) => inputChannel = channel,
-    // Frame rate and bitrate follow what this browser and its network keep up with.
-    adapt: hello?.input ? { maxFps: hello.fps, maxKbps: hello.maxKbps } : undefined,
-    fps: hello?.fps,
-    onDelivery: (delivery) => receiverStats(stats, delivery),
-  });
-  session.start();
-  if (mode === "auto") {
-    rtcTimer = setTimeout(
-      () => rtcFailed(`no WebRTC video within ${WEBRTC_DEADLINE_MS / 1000} s (ICE ${session.state})`),
-      WEBRTC_DEADLINE_MS,
-    );
-  }
-}
-
-function closeRtc(): void {
-  clearTimeout(rtcTimer);
-  rtc?.close();
-  rtc = undefined;
-  inputChannel = undefined;
-}
-
-function rtcFailed(reason: string): void {
-  closeRtc();
-  if (stats.transport === "webrtc") stats.transport = "none";
-  if (mode === "auto") {
-    // The server streams to this socket by WebRTC now; a fresh socket gets WebSocket media again.
-    mode = "websocket";
-    stats.transportReason = `WebSocket (fallback: ${reason})`;
-    video.hidden = true;
-    canvas.hidden = false;
-    conn.reconnect();
-  } else {
-    showError(`${reason}; retrying`);
-    setTimeout(() => conn.reconnect(), 3000);
-  }
-}
-
 function maybeResize(): void {
   if (!hello?.input || !resizeDesktop) return;
   const size = screenSizeFor(innerWidth, innerHeight, controls.density === "sharp" ? devicePixelRatio : 1);
@@ -256,14 +184,6 @@ function onMessage(message: ServerMessage): void {
       overlay.message("");
       stats.lastError = "";
       if (WebCodecsVideo.available) wsMedia.configure(message.codec);
-      if (requested === "auto" && mode === "auto" && message.transport && message.transport !== "auto") {
-        mode = message.transport; // The session's own preference (e.g. websocket behind Open OnDemand).
-      } else if (requested === "auto" && mode === "auto" && message.codec === SCREEN_CODEC) {
-        // Hybrid screen updates beat WebRTC video on desktop content (text p50 22 vs 44 ms, a still screen
-        // sends nothing, text stays exact: docs/benchmarks.md); ?transport=webrtc still picks WebRTC.
-        mode = "websocket";
-        stats.transportReason = "hybrid screen encoding (sharper text, lower latency on desktop content)";
-      }
       clipboard.enabled = message.input;
       clipboardImages.enabled = message.input;
       microphone.configure(message.input && message.mic === true);
@@ -272,7 +192,7 @@ function onMessage(message: ServerMessage): void {
         if (message.input) part.enable();
         else part.disable();
       }
-      startTransport();
+      transport.hello(message);
       maybeResize();
       break;
     }
@@ -292,17 +212,13 @@ function onMessage(message: ServerMessage): void {
       break;
     case "sdp":
     case "ice":
-      void rtc?.handle(message);
+      transport.signal(message);
       break;
     case "stats":
       wsMedia.serverStats(message);
       break;
     case "error":
-      // The server's errors are about this viewer's WebRTC peer: refused, never connected in time, or ended
-      // (its worker died or was killed). Drop our side too: `auto` falls back to the WebSocket now, a pinned
-      // transport retries; a frozen picture would otherwise stay until ICE times out (~30 s).
-      if (rtc) rtcFailed(`server: ${message.message}`);
-      else showError(message.message);
+      transport.serverError(message.message);
       break;
     case "notice":
       jobBanner.warn(message.message);
@@ -338,19 +254,17 @@ const conn = new Connection(location.href, {
     if (clipboardImages.chunk(data)) return;
     // The server streams over this socket until WebRTC media flows (so `auto` shows the desktop while WebRTC
     // connects); a transport pinned to WebRTC shows WebRTC only.
-    if (stats.transport === "webrtc" || mode === "webrtc") return;
-    wsMedia.push(data);
+    if (transport.showsWebSocketMedia) wsMedia.push(data);
   },
   onClose(retryInMs) {
     stats.connected = false;
     files.connectionLost();
     microphone.connectionLost();
-    closeRtc();
+    transport.close();
     input.disable();
     ime.disable();
     touch.disable();
     onscreenKeys.disable();
-    if (stats.transport === "webrtc") stats.transport = "none";
     if (retryInMs !== undefined) {
       jobBanner.disconnected();
       overlay.message(`Connection lost; reconnecting in ${(retryInMs / 1000).toFixed(1)} s`);
@@ -381,7 +295,7 @@ function pixel(x: number, y: number): number[] | undefined {
 
 Object.assign(globalThis, {
   selkiesStats: stats,
-  selkiesDebug: { pixel, send, hello: () => hello, inputChannel: () => inputChannel?.readyState ?? "none" },
+  selkiesDebug: { pixel, send, hello: () => hello, inputChannel: () => transport.inputChannelState },
 });
 stage.focus();
 conn.connect();
