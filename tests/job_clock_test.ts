@@ -14,13 +14,11 @@
  *   so this is the "tunnel gone, job still RUNNING" rule.
  */
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
 import type { Page } from "playwright-core";
 import { type GatewaySite, startGatewaySite, streamThroughGateway } from "./harness/gateway.ts";
 import { launchBrowser, type TestBrowser } from "./fixtures/browser.ts";
 import { waitFor } from "./fixtures/async.ts";
-
-const CLI = fileURLToPath(new URL("../selkies-hpc", import.meta.url));
+import { cliUser } from "./fixtures/cli_user.ts";
 
 let site: GatewaySite;
 let browser: TestBrowser;
@@ -104,15 +102,12 @@ Deno.test({
   const siteConfig = `${home}/site.yaml`;
   // The site's warning threshold, the way a site sets it (defaults:), reaching the page through the job.
   await Deno.writeTextFile(siteConfig, "defaults:\n  walltimeWarnings: [1]\n");
-  const env = {
-    ...site.cluster.env,
-    HOME: home,
-    XDG_CONFIG_HOME: `${home}/config`,
-    XDG_DATA_HOME: `${home}/data`,
-    SELKIES_SITE_CONFIG: siteConfig,
-    NO_COLOR: "1",
-  };
-  const cli = (...args: string[]) => run(CLI, args, env);
+  await using user = await cliUser({
+    clusterEnv: site.cluster.env,
+    prefix: "selkies-clock-user-",
+    siteConfig,
+  });
+  const cli = user.cli;
   const sub = await cli(
     "submit",
     "--json",

@@ -9,42 +9,28 @@ import { fileURLToPath } from "node:url";
 import { isAlive, type SlurmCluster, startSlurmCluster } from "./harness/mod.ts";
 import { launchBrowser } from "./fixtures/browser.ts";
 import { delay, waitFor } from "./fixtures/async.ts";
+import { type CliRun, type CliUser, cliUser } from "./fixtures/cli_user.ts";
 import { KEEP_ENDED_MS } from "../jobs/prune_records.ts";
 import { createSessionDir, writeRecord } from "../jobs/record.ts";
 
-const CLI = fileURLToPath(new URL("../selkies-hpc", import.meta.url));
 let cluster: SlurmCluster;
+let user: CliUser;
 let home: string;
 let env: Record<string, string>;
 
 Deno.test.beforeAll(async () => {
   cluster = await startSlurmCluster();
-  home = await Deno.makeTempDir({ prefix: "selkies-cli-home-" });
-  env = {
-    ...cluster.env,
-    HOME: home,
-    XDG_CONFIG_HOME: `${home}/config`,
-    XDG_DATA_HOME: `${home}/data`,
-    SELKIES_SITE_CONFIG: `${home}/no-site.yaml`,
-    NO_COLOR: "1",
-  };
+  user = await cliUser({ clusterEnv: cluster.env });
+  ({ home, env } = user);
 });
 
 Deno.test.afterAll(async () => {
   await cluster?.stop();
-  if (home) await Deno.remove(home, { recursive: true });
+  await user?.remove();
 });
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function cli(...args: string[]): Promise<Run> {
-  const out = await new Deno.Command(CLI, { args, env, stdin: "null" }).output();
-  const d = new TextDecoder();
-  return { code: out.code, stdout: d.decode(out.stdout), stderr: d.decode(out.stderr) };
+function cli(...args: string[]): Promise<CliRun> {
+  return user.cli(...args);
 }
 
 async function sh(cmd: string, args: string[], stdin = ""): Promise<string> {
@@ -160,7 +146,7 @@ Deno.test("list --json shows only this user's selkies-hpc jobs", async () => {
     selkiesScript,
   );
   try {
-    const active = (r: Run) => {
+    const active = (r: CliRun) => {
       assert.equal(r.code, 0, r.stderr);
       return (JSON.parse(r.stdout) as { jobId: string; state: string }[])
         .filter((j) => j.state === "PENDING" || j.state === "RUNNING").map((j) => j.jobId);

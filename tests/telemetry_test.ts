@@ -8,16 +8,15 @@
  */
 import assert from "node:assert/strict";
 import { availableParallelism } from "node:os";
-import { fileURLToPath } from "node:url";
 import type { TelemetryMessage } from "../protocol/telemetry.ts";
 import type { ServerMessage } from "../protocol/protocol.ts";
 import { nodeMemory } from "../streamer/telemetry/limits.ts";
 import { formatBytes } from "../web/client/telemetry_panel.ts";
 import { isAlive, type SlurmCluster, startSlurmCluster } from "./harness/mod.ts";
 import { waitFor } from "./fixtures/async.ts";
+import { cliUser } from "./fixtures/cli_user.ts";
 import { connectViewer, startViewedSession } from "./fixtures/session.ts";
 
-const CLI = fileURLToPath(new URL("../selkies-hpc", import.meta.url));
 const MIB = 1024 * 1024;
 
 /** The desktop's app: holds memory and spins when the test drops a file in its control folder. */
@@ -68,24 +67,12 @@ Deno.test({
   sanitizeOps: false,
   async fn() {
     const cluster = await startSlurmCluster();
-    const home = await Deno.makeTempDir({ prefix: "selkies-telemetry-home-" });
+    const user = await cliUser({ clusterEnv: cluster.env, prefix: "selkies-telemetry-home-" });
     // The job runs as this user; the control folder and the app live where the job can read them.
     const ctl = await Deno.makeTempDir({ dir: cluster.jobDir, prefix: "hog-" });
     const hog = `${cluster.jobDir}/hog.py`;
     await Deno.writeTextFile(hog, HOG);
-    const env = {
-      ...cluster.env,
-      HOME: home,
-      XDG_CONFIG_HOME: `${home}/config`,
-      XDG_DATA_HOME: `${home}/data`,
-      SELKIES_SITE_CONFIG: `${home}/no-site.yaml`,
-      NO_COLOR: "1",
-    };
-    const cli = async (...args: string[]) => {
-      const out = await new Deno.Command(CLI, { args, env, stdin: "null" }).output();
-      const d = new TextDecoder();
-      return { code: out.code, stdout: d.decode(out.stdout), stderr: d.decode(out.stderr) };
-    };
+    const cli = user.cli;
     let jobId = "";
     let viewer: ReturnType<typeof connectViewer> | undefined;
     try {
@@ -227,7 +214,7 @@ Deno.test({
         );
       }
       await cluster.stop();
-      await Deno.remove(home, { recursive: true });
+      await user.remove();
     }
   },
 });
