@@ -40,6 +40,11 @@ export interface PipelineOptions {
   cudaDevice?: number;
   /** CPUs the session may use (the job's allocation); caps encoder and converter threads. @default {2} */
   cpus?: number;
+  /**
+   * A `videocrop` after the gate (named {@linkcode CROP_NAME}): the hybrid encoding's region video encodes
+   * only part of the screen, changed live (./_video_area.ts). @default {false}
+   */
+  crop?: boolean;
 }
 
 /** Pixels per second one software encoder thread keeps up with comfortably (720p30, measured with x264 ultrafast). */
@@ -75,6 +80,12 @@ export const ENCODER_NAME = "enc";
  * Sticky events pass so caps stay known and the first frame after reopening flows at once.
  */
 export const GATE_NAME = "gate";
+
+/**
+ * Name of the `videocrop` of the hybrid encoding's region video: all zero (passthrough) for full-screen
+ * video. Before the scaler and the converter, so only the region is converted and encoded.
+ */
+export const CROP_NAME = "crop";
 
 /** Name of the screen capture element: paused while the gate is closed, so an idle screen is not even copied. */
 export const CAPTURE_NAME = "capture";
@@ -239,6 +250,7 @@ export function pipelineDescription(o: PipelineOptions): string {
   const video = [
     `ximagesrc name=${CAPTURE_NAME} display-name=${o.display} use-damage=false show-pointer=false`,
     `valve name=${GATE_NAME} drop=false drop-mode=forward-sticky-events`,
+    ...(o.crop ? [`videocrop name=${CROP_NAME}`] : []),
     `videoscale`,
     `videoconvert n-threads=${workerThreads(o).convert}`,
     // Size and frame rate: the capture itself runs at the rate asked for (see sizeCaps).

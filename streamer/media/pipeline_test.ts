@@ -139,6 +139,13 @@ Deno.test("the descriptions of the encoders present here parse in GStreamer (eve
   }
 });
 
+Deno.test("the hybrid encoding's pipeline crops after the gate, before conversion; the others do not crop", async () => {
+  const d = pipelineDescription({ ...base, crop: true });
+  assert.match(d, /valve name=gate [^!]*! videocrop name=crop ! videoscale ! videoconvert /);
+  assert.doesNotMatch(pipelineDescription(base), /videocrop/);
+  await Pipeline.parse(d).setState("null");
+});
+
 Deno.test("threads follow the pixel rate and never exceed the job's CPUs", () => {
   assert.deepEqual(workerThreads({ width: 1280, height: 720, fps: 30, cpus: 16 }), {
     encoder: 2,
