@@ -47,7 +47,7 @@ export interface FuzzTarget<T> {
   count: number;
   /** Messages in one input, where an input is a group of them (reports count messages). @default {1} */
   perInput?: number;
-  /** Batches (memory is read and `afterBatch` runs between them). @default {10} */
+  /** Batches (memory is read and `afterBatch` runs between them). @default {8} */
   batches?: number;
   /** Generates one input. */
   make(rng: Rng, index: number): T;
@@ -108,7 +108,7 @@ export async function runFuzz<T>(target: FuzzTarget<T>): Promise<FuzzReport> {
   const seed = seedFor(config.seed, target.name);
   const rng = new Rng(seed);
   const total = Math.round(target.count * config.scale);
-  const batches = target.batches ?? 10;
+  const batches = target.batches ?? 8;
   const crashes: string[] = [];
   let crashCount = 0;
   const unhandled: string[] = [];
