@@ -104,16 +104,12 @@ Deno.test({
   await Deno.writeTextFile(siteConfig, "defaults:\n  walltimeWarnings: [1]\n");
   await using user = await cliUser({
     clusterEnv: site.cluster.env,
+    partition: site.cluster.partition,
     prefix: "selkies-clock-user-",
     siteConfig,
   });
   const cli = user.cli;
-  const sub = await cli(
-    "submit",
-    "--json",
-    "--partition",
-    site.cluster.partition,
-    "--time",
+  const sub = await user.submit(
     "00:03:00",
     "--geometry",
     "800x600",

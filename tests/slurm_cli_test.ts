@@ -20,7 +20,7 @@ let env: Record<string, string>;
 
 Deno.test.beforeAll(async () => {
   cluster = await startSlurmCluster();
-  user = await cliUser({ clusterEnv: cluster.env });
+  user = await cliUser({ clusterEnv: cluster.env, partition: cluster.partition });
   ({ home, env } = user);
 });
 
@@ -63,12 +63,7 @@ async function sessionFolders(): Promise<string[]> {
 }
 
 Deno.test("submit --command runs it on the node; status, list and cancel follow the job", async () => {
-  const sub = await cli(
-    "submit",
-    "--json",
-    "--partition",
-    cluster.partition,
-    "--time",
+  const sub = await user.submit(
     "00:10:00",
     "--gpus",
     "1",
@@ -260,12 +255,7 @@ Deno.test({
     let jobId = "";
     let decoy: Deno.ChildProcess | undefined;
     try {
-      const sub = await cli(
-        "submit",
-        "--json",
-        "--partition",
-        cluster.partition,
-        "--time",
+      const sub = await user.submit(
         "00:10:00",
         "--gpus",
         "1",

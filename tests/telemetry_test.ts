@@ -67,7 +67,11 @@ Deno.test({
   sanitizeOps: false,
   async fn() {
     const cluster = await startSlurmCluster();
-    const user = await cliUser({ clusterEnv: cluster.env, prefix: "selkies-telemetry-home-" });
+    const user = await cliUser({
+      clusterEnv: cluster.env,
+      partition: cluster.partition,
+      prefix: "selkies-telemetry-home-",
+    });
     // The job runs as this user; the control folder and the app live where the job can read them.
     const ctl = await Deno.makeTempDir({ dir: cluster.jobDir, prefix: "hog-" });
     const hog = `${cluster.jobDir}/hog.py`;
@@ -76,12 +80,7 @@ Deno.test({
     let jobId = "";
     let viewer: ReturnType<typeof connectViewer> | undefined;
     try {
-      const sub = await cli(
-        "submit",
-        "--json",
-        "--partition",
-        cluster.partition,
-        "--time",
+      const sub = await user.submit(
         "00:10:00",
         "--mem",
         "1000M",
