@@ -12,7 +12,8 @@ const CHART_W = 260, CHART_H = 110, PAD = 34, COLUMNS = 3;
 
 /**
  * Renders every series as one small chart (minutes on x, the value on y from 0 to a round maximum; red when
- * `flagged` names it) in a standalone SVG document with `caption` at the bottom.
+ * `flagged` names it) in a standalone SVG document with `caption` at the bottom; `xLabel` names the x axis'
+ * unit (minutes by default).
  *
  * @example
  * ```ts
@@ -25,10 +26,11 @@ export function soakSvg(
   series: readonly SoakSeries[],
   flagged: ReadonlySet<string>,
   caption: string,
+  xLabel = "min",
 ): string {
   const cellW = CHART_W + PAD * 2, cellH = CHART_H + PAD * 2;
   const charts = series.map((s, i) =>
-    chart(s, flagged.has(s.name), (i % COLUMNS) * cellW + PAD, Math.floor(i / COLUMNS) * cellH + PAD)
+    chart(s, flagged.has(s.name), (i % COLUMNS) * cellW + PAD, Math.floor(i / COLUMNS) * cellH + PAD, xLabel)
   );
   const width = cellW * COLUMNS;
   const height = cellH * Math.ceil(series.length / COLUMNS) + 24;
@@ -40,7 +42,7 @@ ${charts.join("\n")}
 `;
 }
 
-function chart(s: SoakSeries, flagged: boolean, x0: number, y0: number): string {
+function chart(s: SoakSeries, flagged: boolean, x0: number, y0: number, xLabel: string): string {
   const present = s.values.filter((v): v is number => v !== null);
   const max = roundUp(Math.max(1, ...present));
   const lastMinute = Math.max(1, s.values.length - 1);
@@ -55,7 +57,7 @@ function chart(s: SoakSeries, flagged: boolean, x0: number, y0: number): string 
     `<rect x="${x0}" y="${y0}" width="${CHART_W}" height="${CHART_H}" fill="none" stroke="#ccc"/>`,
     `<text x="${x0 - 4}" y="${y0 + 4}" text-anchor="end" fill="#555">${max}</text>`,
     `<text x="${x0 - 4}" y="${y0 + CHART_H}" text-anchor="end" fill="#555">0</text>`,
-    `<text x="${x0}" y="${y0 + CHART_H + 14}" fill="#555">min 0</text>`,
+    `<text x="${x0}" y="${y0 + CHART_H + 14}" fill="#555">${escape(xLabel)} 0</text>`,
     `<text x="${x0 + CHART_W}" y="${y0 + CHART_H + 14}" text-anchor="end" fill="#555">${lastMinute}</text>`,
   ];
   if (points.length > 1) {
