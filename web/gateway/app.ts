@@ -17,6 +17,7 @@ import { FailureLimiter, type FailureLimiterOptions } from "./middleware/rate_li
 import { sessionAccess } from "./middleware/session_access/index.ts";
 import { mountPortal, type PortalOptions } from "./portal.ts";
 import { SessionRegistry } from "./registry.ts";
+import { SessionViewers } from "./viewers.ts";
 import { type RelayBudgets, relayViewer } from "./relay.ts";
 import type { TurnOptions } from "./turn.ts";
 import { acceptTunnel } from "./tunnel_server.ts";
@@ -84,11 +85,10 @@ export interface Gateway {
 export function createGateway(options: GatewayOptions): Gateway {
   const registry = new SessionRegistry();
   const tunnels = new Set<GatewayTunnel>();
-  const viewers = new Map<string, Set<{ shareId?: string; kick: (why: string) => void }>>();
-  let viewerCount = 0;
+  const viewers = new SessionViewers();
   const metrics = new GatewayMetrics(() => ({
     sessions: registry.list().length,
-    viewers: viewerCount,
+    viewers: viewers.count,
     tunnels: tunnels.size,
   }));
   const limiter = new FailureLimiter(options.rateLimit);
@@ -154,21 +154,15 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (c.req.header("upgrade")?.toLowerCase() !== "websocket") return c.text("expected a WebSocket\n", 426);
     const entry = c.get("session")!, access = c.get("access")!;
     const { socket, response } = Deno.upgradeWebSocket(c.req.raw);
-    const set = viewers.get(entry.reg.sessionId) ?? new Set();
-    viewers.set(entry.reg.sessionId, set);
-    viewerCount++;
     const record = { shareId: access.shareId, kick: (_why: string) => {} };
-    set.add(record);
+    const leave = viewers.add(entry.reg.sessionId, record);
     record.kick = relayViewer(socket, {
       tunnel: entry.tunnel,
       viewOnly: access.viewOnly,
       user: access.user,
       metrics,
       ...options.budgets,
-      onEnd: () => {
-        viewerCount--;
-        set.delete(record);
-      },
+      onEnd: leave,
     });
     return response;
   });
@@ -188,7 +182,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (c.get("access")!.viewOnly) return c.text("view-only viewers cannot revoke\n", 403);
     const id = c.req.param("id");
     if (!registry.revokeShare(entry.reg.sessionId, id)) return c.text("no such share link\n", 404);
-    for (const viewer of viewers.get(entry.reg.sessionId) ?? []) {
+    for (const viewer of viewers.of(entry.reg.sessionId)) {
       if (viewer.shareId === id) viewer.kick("share link revoked");
     }
     log.info("share link {id} revoked", { id });

@@ -53,6 +53,16 @@ interface Grant extends Access {
   expires: number;
 }
 
+/** Options for {@linkcode SessionRegistry}. */
+export interface SessionRegistryOptions {
+  /**
+   * How long the id of a session whose tunnel closed is remembered, to count a re-registration as a
+   * reconnect, ms (streamers reconnect within seconds; an id kept for good grows a months-old gateway).
+   * @default {3600000}
+   */
+  forgetAfterMs?: number;
+}
+
 /**
  * The gateway's in-memory registry of sessions, shares and grants.
  *
@@ -67,24 +77,43 @@ export class SessionRegistry {
   readonly #sessions = new Map<string, SessionEntry>();
   readonly #shares = new Map<string, Share>();
   readonly #grants = new Map<string, Grant>();
-  readonly #known = new Set<string>();
+  /** Ids seen, with when their tunnel closed (Infinity while registered). */
+  readonly #known = new Map<string, number>();
+  readonly #forgetAfterMs: number;
+  #sweptAt = 0;
+
+  /** Creates an empty registry. */
+  constructor(options: SessionRegistryOptions = {}) {
+    this.#forgetAfterMs = options.forgetAfterMs ?? 3_600_000;
+  }
 
   /** The session with this id, if registered. */
   get(sessionId: string): SessionEntry | undefined {
     return this.#sessions.get(sessionId);
   }
 
-  /** Registers (or re-registers) a session; returns whether this id was seen before. */
+  /**
+   * Registers (or re-registers) a session; returns whether this id was seen before (within `forgetAfterMs`
+   * of its last tunnel closing).
+   */
   put(entry: SessionEntry): boolean {
+    this.#forget();
     const seen = this.#known.has(entry.reg.sessionId);
-    this.#known.add(entry.reg.sessionId);
+    this.#known.set(entry.reg.sessionId, Infinity);
     this.#sessions.set(entry.reg.sessionId, entry);
     return seen;
   }
 
   /** Removes a session, but only while `tunnel` is still the one registered for it. */
   remove(sessionId: string, tunnel: GatewayTunnel): void {
-    if (this.#sessions.get(sessionId)?.tunnel === tunnel) this.#sessions.delete(sessionId);
+    if (this.#sessions.get(sessionId)?.tunnel !== tunnel) return;
+    this.#sessions.delete(sessionId);
+    this.#known.set(sessionId, Date.now());
+  }
+
+  /** Session ids remembered for reconnect counting (registered ones and recently closed ones). */
+  get rememberedIds(): number {
+    return this.#known.size;
   }
 
   /** Sessions, optionally only those of `user`. */
@@ -174,6 +203,16 @@ export class SessionRegistry {
     if (parseInt(parts[1], 36) < Date.now()) return undefined;
     const user = Buffer.from(parts[2], "base64url").toString();
     return { viewOnly: false, user: user || undefined };
+  }
+
+  /** Forgets ids closed longer than `forgetAfterMs` ago; looks at most once a minute (or per window). */
+  #forget(): void {
+    const now = Date.now();
+    if (now - this.#sweptAt < Math.min(60_000, this.#forgetAfterMs)) return;
+    this.#sweptAt = now;
+    for (const [id, closedAt] of this.#known) {
+      if (now - closedAt >= this.#forgetAfterMs) this.#known.delete(id);
+    }
   }
 
   #sweep(): void {

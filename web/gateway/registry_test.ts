@@ -59,3 +59,23 @@ Deno.test("view-only grants stay in memory and end with the share link", () => {
   registry.revokeShare("session-aaaa", share.id);
   assert.equal(registry.resolve("session-aaaa", cookie), undefined);
 });
+
+Deno.test("ids of closed sessions are remembered for reconnects, then forgotten: tunnel churn keeps nothing", () => {
+  const registry = new SessionRegistry();
+  const first = entry("session-aaaa", "t1");
+  assert.equal(registry.put(first), false);
+  registry.remove("session-aaaa", first.tunnel);
+  assert.equal(registry.put(entry("session-aaaa", "t1")), true); // a reconnect
+
+  const forgetful = new SessionRegistry({ forgetAfterMs: 0 });
+  for (let i = 0; i < 100; i++) {
+    const e = entry(`session-${i}`, "t1");
+    forgetful.put(e);
+    forgetful.remove(e.reg.sessionId, e.tunnel);
+  }
+  const live = entry("session-live", "t1");
+  forgetful.put(live);
+  assert.equal(forgetful.rememberedIds, 1); // only the live one
+  forgetful.put(entry("session-other", "t1"));
+  assert.equal(forgetful.rememberedIds, 2); // a registered id is never forgotten
+});
