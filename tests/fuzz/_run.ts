@@ -59,6 +59,16 @@ export interface FuzzTarget<T> {
   toleranceBytes?: number;
 }
 
+/** One part of a target run in several threads (see `_shards.ts`). */
+export interface Shard {
+  /** This part, from 0. */
+  index: number;
+  /** Parts in all. */
+  of: number;
+  /** The run's config (a worker has no `--long` of its own to read). */
+  config: FuzzConfig;
+}
+
 /** What a target's run found. */
 export interface FuzzReport {
   name: string;
@@ -103,12 +113,16 @@ function seedFor(seed: number, name: string): number {
  * report.crashes.length; // 0
  * ```
  */
-export async function runFuzz<T>(target: FuzzTarget<T>): Promise<FuzzReport> {
-  const config = fuzzConfig();
-  const seed = seedFor(config.seed, target.name);
+export async function runFuzz<T>(target: FuzzTarget<T>, shard?: Shard): Promise<FuzzReport> {
+  const config = shard?.config ?? fuzzConfig();
+  const parts = shard?.of ?? 1, part = shard?.index ?? 0;
+  // Each part has a generator of its own, so parts run at once; one part keeps the name's seed.
+  const seed = seedFor(config.seed, parts > 1 ? `${target.name}#${part}/${parts}` : target.name);
   const rng = new Rng(seed);
-  const total = Math.round(target.count * config.scale);
+  const all = Math.round(target.count * config.scale);
+  const first = Math.round(all * part / parts), total = Math.round(all * (part + 1) / parts) - first;
   const batches = target.batches ?? 8;
+  const name = parts > 1 ? `${target.name} (part ${part + 1}/${parts})` : target.name;
   const crashes: string[] = [];
   let crashCount = 0;
   const unhandled: string[] = [];
@@ -124,10 +138,10 @@ export async function runFuzz<T>(target: FuzzTarget<T>): Promise<FuzzReport> {
   globalThis.addEventListener("error", onError);
   const heap: number[] = [], rss: number[] = [];
   const started = performance.now();
-  let index = 0;
+  let index = first;
   try {
     for (let batch = 0; batch < batches; batch++) {
-      const end = Math.round(total * (batch + 1) / batches);
+      const end = first + Math.round(total * (batch + 1) / batches);
       for (; index < end; index++) {
         const input = target.make(rng, index);
         try {
@@ -135,7 +149,7 @@ export async function runFuzz<T>(target: FuzzTarget<T>): Promise<FuzzReport> {
           if (result instanceof Promise) await result;
         } catch (error) {
           if (crashCount++ < 20) {
-            crashes.push(`input #${index} (seed ${config.seed}): ${preview(input)}\n  ${error}`);
+            crashes.push(`input #${index} of ${name} (seed ${config.seed}): ${preview(input)}\n  ${error}`);
           }
         }
       }
@@ -150,16 +164,16 @@ export async function runFuzz<T>(target: FuzzTarget<T>): Promise<FuzzReport> {
     globalThis.removeEventListener("error", onError);
   }
   const seconds = (performance.now() - started) / 1000;
-  index *= target.perInput ?? 1;
+  const inputs = (index - first) * (target.perInput ?? 1);
   const flat = flatness(heap, target.toleranceBytes);
-  const line = `fuzz ${target.name}: ${index} inputs, seed ${config.seed}, ${seconds.toFixed(1)} s, ` +
+  const line = `fuzz ${name}: ${inputs} inputs, seed ${config.seed}, ${seconds.toFixed(1)} s, ` +
     `heap ${mb(flat.early)} -> ${mb(flat.late)} MB (rss ${mb(rss[0])} -> ${mb(rss.at(-1)!)} MB), ` +
     `${crashCount} crashes, ${unhandled.length} unhandled`;
   console.log(line);
   return {
     name: target.name,
     seed: config.seed,
-    inputs: index,
+    inputs,
     seconds,
     crashes,
     unhandled,
