@@ -55,6 +55,8 @@ export interface HybridLoopOptions {
 const VIDEO_WATCH_MS = 100;
 /** Longest idle wait for X damage before looking again anyway. */
 const IDLE_WAIT_MS = 1000;
+/** Rounds that may run back to back after a still moment (the bucket's depth), the average staying at `fps`. */
+const BURST = 2;
 
 /**
  * Runs rounds at up to `fps` until {@linkcode HybridLoop.stop}.
@@ -134,18 +136,28 @@ export class HybridLoop {
     this.#wake?.();
   }
 
-  /** Runs until stopped; rejects when a grab or an encoder fails (the worker then exits). */
+  /**
+   * Runs until stopped; rejects when a grab or an encoder fails (the worker then exits).
+   *
+   * The rate limit is a token bucket (GCRA) of {@linkcode BURST} rounds refilled at `fps`, not a fixed tick:
+   * a change that arrives while a round is allowed is painted at once instead of waiting up to one period
+   * for the next tick (a 60 Hz change waited 0-16.7 ms), and rounds still average at most `fps`.
+   */
   async run(): Promise<void> {
-    let last = -Infinity;
+    // The earliest time the next round may start (the bucket: up to BURST periods of credit before it).
+    let allowed = -Infinity;
     while (!this.#stopped) {
-      const period = this.#videoMode ? VIDEO_WATCH_MS : 1000 / this.#fps;
-      const wait = last + period - performance.now();
-      // A wake-up (room again, a keyframe wanted) never runs rounds faster than the frame rate.
-      if (wait > 0) await this.#sleep(wait);
+      const start = performance.now();
+      // A wake-up (room again, a keyframe wanted) never runs rounds faster than the bucket allows.
+      if (start < allowed) await this.#sleep(allowed - start);
       else if (!this.#paced || (!this.#watched && !this.#keyWanted)) await this.#sleep(1000);
-      else {
-        last = performance.now();
-        if (!await this.#round()) await this.#idle();
+      else if (await this.#round()) {
+        // While video runs, the screen is only watched for the motion's end: a steady tick, no burst.
+        const [period, burst] = this.#videoMode ? [VIDEO_WATCH_MS, 1] : [1000 / this.#fps, BURST];
+        allowed = Math.max(allowed, start - (burst - 1) * period) + period;
+      } else {
+        // Nothing to do (a round that found nothing spends no credit): wait for a change.
+        await this.#idle();
       }
     }
   }
@@ -156,7 +168,7 @@ export class HybridLoop {
    */
   async #idle(): Promise<void> {
     const { grabber, planner } = this.#o;
-    if (!grabber.changes) return;
+    if (!grabber.changes) return await this.#sleep(1000 / this.#fps);
     const due = planner.wakeAt();
     const timeout = Math.min(
       IDLE_WAIT_MS,

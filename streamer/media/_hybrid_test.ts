@@ -154,3 +154,67 @@ Deno.test("hybrid loop: a still screen is not polled: the loop waits for X damag
   loop.stop();
   await running;
 });
+
+/** A loop whose planner turns every damage into one tile, with a grabber that reports damage on `signal()`. */
+function damageDriven(fps: number, always = false) {
+  let signal = () => {};
+  let damaged = false;
+  const rounds: number[] = [];
+  const loop = new HybridLoop({
+    grabber: {
+      grab: () => Promise.resolve(frame),
+      damage: () => {
+        const rects = damaged || always ? [{ x: 0, y: 0, w: 1, h: 1 }] : [];
+        damaged = false;
+        return rects;
+      },
+      changes: () => new Promise((resolve) => signal = () => resolve(true)),
+    },
+    planner: {
+      plan: () => ({
+        ops: [{ op: "tile", x: 0, y: 0, w: 8, h: 8, quality: "lossless" }],
+        video: false,
+        key: false,
+      }),
+      keyframe: () => ({ ops: [{ op: "size", width: 64, height: 32 }], video: false, key: true }),
+      pending: () => false,
+      wakeAt: () => null,
+    },
+    encoders: { lossless: () => Uint8Array.of(1), lossy: () => Uint8Array.of(2) },
+    video: { set() {}, keyframe() {} },
+    codec: "avc1.42e01f",
+    fps,
+    send: () => (rounds.push(performance.now()), Promise.resolve()),
+  });
+  const damage = () => (damaged = true, signal());
+  return { loop, rounds, damage };
+}
+
+Deno.test("hybrid loop: a change after a still moment starts a round at once, not at the next 1/fps tick", async () => {
+  // 1 fps: a fixed tick would hold the change for up to a second after the key update.
+  const { loop, rounds, damage } = damageDriven(1);
+  const running = loop.run();
+  await tick();
+  assert.equal(rounds.length, 1, "the key update");
+  const changed = performance.now();
+  damage();
+  await tick();
+  assert.equal(rounds.length, 2, "the change was painted within 40 ms, not after the 1 s period");
+  assert.ok(rounds[1] - changed < 500);
+  damage(); // the burst of 2 is spent: this one waits for the bucket
+  await tick();
+  assert.equal(rounds.length, 2, "a third round within the first second would exceed 1 fps + the burst");
+  loop.stop();
+  await running;
+});
+
+Deno.test("hybrid loop: under damage all the time, rounds average at most fps (plus the burst)", async () => {
+  const { loop, rounds } = damageDriven(20, true);
+  const running = loop.run();
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  loop.stop();
+  await running;
+  // 1 s at 20 fps: 20 rounds and the burst's 2 at most (one more for timer slack); at least a few ran.
+  assert.ok(rounds.length <= 23, `${rounds.length} rounds in 1 s at 20 fps`);
+  assert.ok(rounds.length >= 5, `${rounds.length} rounds in 1 s at 20 fps`);
+});
