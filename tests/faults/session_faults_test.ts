@@ -15,7 +15,7 @@ import { TIME_CODE_DESKTOP } from "../fixtures/frame_age.ts";
 import { clearFootprint, commandLine, leftovers, openSecretFiles, sessionFootprint } from "./_leftovers.ts";
 import { FAULT_SEED, faultMoment } from "./_seed.ts";
 import { endScreenWithin, pageView, pictureWithin } from "./_page.ts";
-import { killDaemon, restartDaemon, saveJobState } from "./_daemons.ts";
+import { killDaemon, type KilledDaemon, restartDaemon, saveJobState } from "./_daemons.ts";
 
 let site: GatewaySite;
 let browser: TestBrowser;
@@ -184,89 +184,73 @@ Deno.test(
   },
 );
 
-Deno.test({
-  name: "kill -9 munged: sessions stream on, new ones are refused clearly, then recover",
-  ...sanitizers,
-}, async () => {
-  const stream = await startSession();
-  const spare = await submitSleepJob(site.cluster);
-  try {
-    const page = await watch(stream.url);
-    const faultAtMs = await faultMoment();
-    const munged = await killDaemon(site.cluster, "munged");
-    try {
-      await pictureWithin(page, 15, 60_000);
-      const refused = await startSession(spare).then(
-        (s) => s.stop().then(() => "registered"),
-        (error: Error) => error.message,
-      );
-      assert.match(refused, /MUNGE|munge/, refused);
-      report("munged (down)", {
-        faultAtMs,
-        running: "picture continues",
-        newSession: refused.split("\n").slice(-3).join(" | "),
-      });
-    } finally {
-      await restartDaemon(site.cluster, munged);
-    }
-    const started = Date.now();
-    const again = await startSession(spare);
-    const page2 = await watch(again.url);
-    report("munged (restarted)", { newSessionToPictureMs: Date.now() - started });
-    await page2.close();
-    await again.stop();
-    await page.close();
-  } finally {
-    await stream.stop();
-    await scancel(spare);
-  }
-});
+/**
+ * The daemons a running session does not need, but a new one does (MUNGE to mint its credential, SLURM for
+ * the gateway to check its job): what a refused session must say, and what must happen first.
+ */
+const DAEMON_FAULTS: {
+  daemon: KilledDaemon["name"];
+  refused: RegExp;
+  /** Before the kill, for the spare job. */
+  prepare?(spare: string): Promise<void>;
+}[] = [
+  { daemon: "munged", refused: /MUNGE|munge/ },
+  {
+    daemon: "slurmctld",
+    refused: /SLURM or MUNGE did not answer/,
+    // A controller killed before its next save forgets a just-started job (docs/reliability.md).
+    prepare: (spare) => saveJobState(site.cluster, spare),
+  },
+];
 
-Deno.test({
-  name: "kill -9 slurmctld: sessions stream on, new ones are refused clearly, then recover",
-  ...sanitizers,
-}, async () => {
-  const stream = await startSession();
-  const spare = await submitSleepJob(site.cluster);
-  try {
-    const page = await watch(stream.url);
-    await saveJobState(site.cluster, spare);
-    const faultAtMs = await faultMoment();
-    const ctld = await killDaemon(site.cluster, "slurmctld");
+for (const fault of DAEMON_FAULTS) {
+  Deno.test({
+    name: `kill -9 ${fault.daemon}: sessions stream on, new ones are refused clearly, then recover`,
+    ...sanitizers,
+  }, async () => {
+    const stream = await startSession();
+    const spare = await submitSleepJob(site.cluster);
     try {
-      await pictureWithin(page, 15, 60_000);
-      const began = Date.now();
-      const refused = await startSession(spare).then(
-        (s) => s.stop().then(() => "registered"),
-        (error: Error) => error.message,
+      const page = await watch(stream.url);
+      await fault.prepare?.(spare);
+      const faultAtMs = await faultMoment();
+      const killed = await killDaemon(site.cluster, fault.daemon);
+      try {
+        await pictureWithin(page, 15, 60_000);
+        const began = Date.now();
+        const refused = await startSession(spare).then(
+          (s) => s.stop().then(() => "registered"),
+          (error: Error) => error.message,
+        );
+        report(`${fault.daemon} (down)`, {
+          faultAtMs,
+          running: "picture continues",
+          newSession: refused.split("\n").slice(-3).join(" | "),
+          refusedAfterMs: Date.now() - began,
+        });
+        assert.match(refused, fault.refused, refused);
+      } finally {
+        await restartDaemon(site.cluster, killed);
+      }
+      const started = Date.now();
+      // The daemon answers a moment after its restart: the first tries may still be refused.
+      const again = await waitFor(
+        "a session registered after the restart",
+        () => startSession(spare).catch(() => undefined),
+        { timeoutMs: 120_000, intervalMs: 1000 },
       );
-      report("slurmctld (down)", {
-        faultAtMs,
-        running: "picture continues",
-        newSession: refused.split("\n").slice(-3).join(" | "),
-        refusedAfterMs: Date.now() - began,
-      });
-      assert.match(refused, /SLURM or MUNGE did not answer/, refused);
+      const page2 = await watch(again.url);
+      report(`${fault.daemon} (restarted)`, { newSessionToPictureMs: Date.now() - started });
+      await page2.close();
+      await again.stop();
+      await pictureWithin(page, 15, 60_000);
+      await page.close();
     } finally {
-      await restartDaemon(site.cluster, ctld);
+      await stream.stop();
+      await scancel(spare);
     }
-    const started = Date.now();
-    const again = await waitFor(
-      "a session registered after the restart",
-      () => startSession(spare).catch(() => undefined),
-      { timeoutMs: 120_000, intervalMs: 1000 },
-    );
-    const page2 = await watch(again.url);
-    report("slurmctld (restarted)", { newSessionToPictureMs: Date.now() - started });
-    await page2.close();
-    await again.stop();
-    await pictureWithin(page, 15, 60_000);
-    await page.close();
-  } finally {
-    await stream.stop();
-    await scancel(spare);
-  }
-});
+  });
+}
 
 async function run(command: string, ...args: string[]): Promise<{ ok: boolean; text: string }> {
   const out = await new Deno.Command(command, { args, stdout: "piped", stderr: "piped" }).output();
