@@ -10,7 +10,15 @@ Deno.test("--quick runs motion and text on the video baseline and VNC, 3 s each 
 });
 
 Deno.test("the full run plays every content on every stack for 20 s; explicit flags beat the quick defaults", () => {
-  assert.deepEqual(parseBenchArgs([]).contents, ["motion", "text", "idle", "region", "scroll", "code"]);
+  assert.deepEqual(parseBenchArgs([]).contents, [
+    "motion",
+    "text",
+    "idle",
+    "region",
+    "scroll",
+    "code",
+    "window",
+  ]);
   assert.deepEqual(parseBenchArgs([]).peers, [
     "selkies-websocket",
     "selkies-webrtc",

@@ -164,6 +164,63 @@ Deno.test("hybrid encoding: copies, tiles, video and lossless refinement reach C
   }
 });
 
+Deno.test("hybrid encoding: a movie in a window is region video, the still desktop tiles, exact once it stops", async () => {
+  // The benchmark's window content: a panning texture over ~40 % of the screen next to a still terminal,
+  // with the time code changing at 60 Hz in the corner, until the .stop file appears.
+  const stamp = new URL("../bench/content/stamp.ts", import.meta.url).pathname;
+  const stopFile = await Deno.makeTempFile({ prefix: "selkies-hybrid-window-" });
+  await Deno.remove(stopFile);
+  const desktop = `'${Deno.execPath()}' run -A --no-config '${stamp}' window & pid=$!; ` +
+    `while [ ! -e ${stopFile} ]; do sleep 0.1; done; kill $pid; wait $pid; exec sleep 600`;
+  const { session, page, stop } = await startViewedSession({
+    desktop,
+    geometry: GEOMETRY,
+    encoding: "hybrid",
+  });
+  const env = session.display.env;
+  const grabber = await ScreenGrabber.open({ display: env.DISPLAY, xauthority: env.XAUTHORITY });
+  try {
+    // Where the page draws decoded video (test code watching the canvas, not the client's).
+    await page.addInitScript(() => {
+      const drawn: number[][] = (globalThis as unknown as { videoDraws: number[][] }).videoDraws = [];
+      const draw = CanvasRenderingContext2D.prototype.drawImage as (...a: unknown[]) => void;
+      CanvasRenderingContext2D.prototype.drawImage = function (
+        this: CanvasRenderingContext2D,
+        ...a: unknown[]
+      ) {
+        if (a[0] instanceof VideoFrame) drawn.push((a as number[]).slice(1, 5));
+        return draw.apply(this, a);
+      } as typeof CanvasRenderingContext2D.prototype.drawImage;
+    });
+    await page.goto(`${session.url}&transport=websocket&resize=off`);
+    await page.waitForFunction(
+      () => ((globalThis as unknown as { videoDraws: number[][] }).videoDraws ?? []).length >= 20,
+      null,
+      { timeout: 30_000 },
+    );
+    const draws = await page.evaluate(() => (globalThis as unknown as { videoDraws: number[][] }).videoDraws);
+    const during = await ops(page);
+    await Deno.writeTextFile(stopFile, "");
+    const [width, height] = GEOMETRY.split("x").map(Number);
+    const regions = new Set(draws.map((d) => d.join(",")));
+    console.log(`video drawn at ${[...regions].join(" | ")}; ops while it played`, during);
+    // Region video: smaller than the screen, on whole 64 px tiles, holding the movie (355,175 645x403).
+    for (const [x, y, w, h] of draws) {
+      assert.ok(w < width && h < height, `video at ${x},${y} ${w}x${h} is a region`);
+      assert.ok(x % 64 === 0 && y % 64 === 0 && x <= 355 && y <= 175 && x + w >= 1000 && y + h >= 578);
+    }
+    assert.ok(regions.size <= 3, "the region holds still");
+    assert.ok(during.fill + during.lossless > 0, "the time code and the desktop as tiles");
+    // Once still, the region's tiles are refined: the page is the X screen.
+    const ms = await expectExact(page, grabber, 8000);
+    console.log(`exact ${ms.toFixed(0)} ms after the movie stopped; ops`, await ops(page));
+  } finally {
+    await grabber.close();
+    await stop();
+    await Deno.remove(stopFile).catch(() => {});
+  }
+});
+
 Deno.test({
   name: "hybrid encoding through the gateway's tunnel: the page is the X screen, pixel for pixel",
   sanitizeOps: false,

@@ -8,7 +8,9 @@
  * - region: a still screen of text where only a 640x120 status panel (next to the time code) changes at
  *   60 Hz (see _region.ts);
  * - scroll: an xterm filling the screen, scrolling one row per frame (60 lines/s) of varied log lines;
- * - code: an xterm printing syntax-highlighted Python source (ANSI colours) at 30 lines/s.
+ * - code: an xterm printing syntax-highlighted Python source (ANSI colours) at 30 lines/s;
+ * - window: the motion texture panning at 60 fps in a window over ~40 % of the screen, next to an xterm of
+ *   still text (a movie or a GL viewport on a still desktop, see _window.ts).
  *
  * The terminals are in _terminal.ts. In every mode the time code changes at 60 Hz (twice a second when
  * idle) and is, with the content named, the only change.
@@ -22,10 +24,11 @@ import { BLOCK, CODE_HEIGHT, CODE_WIDTH, encodeTimeCode } from "../timecode.ts";
 import { drawPanelBackground, drawPanelFrame, PANEL_HEIGHT } from "./_region.ts";
 import { startTerminal } from "./_terminal.ts";
 import { plasmaTexture } from "./_texture.ts";
+import { TITLE_HEIGHT, windowLayout } from "./_window.ts";
 import { XClient } from "./_xlib.ts";
 
 /** The kinds of content the benchmark plays. */
-export const CONTENT_MODES = ["motion", "text", "idle", "region", "scroll", "code"] as const;
+export const CONTENT_MODES = ["motion", "text", "idle", "region", "scroll", "code", "window"] as const;
 /** One kind of content. */
 export type ContentMode = typeof CONTENT_MODES[number];
 
@@ -41,6 +44,7 @@ function main(mode: ContentMode): void {
   x.fill(BACKGROUND, 0, 0, width, height);
   x.focus();
   let term: Deno.ChildProcess | undefined;
+  const { movie, terminal } = windowLayout(width, height, CODE_HEIGHT);
   if (mode === "text" || mode === "scroll" || mode === "code") {
     const top = CODE_HEIGHT + GAP;
     term = startTerminal(mode, { x: 0, y: top, width, height: height - top });
@@ -48,9 +52,13 @@ function main(mode: ContentMode): void {
     const top = PANEL_HEIGHT + GAP;
     term = startTerminal("still", { x: 0, y: top, width, height: height - top });
     drawPanelBackground(x.fill.bind(x), PANEL_AT);
+  } else if (mode === "window") {
+    term = startTerminal("still", terminal);
+    x.fill(0x4c566a, movie.x, movie.y - TITLE_HEIGHT, movie.w, TITLE_HEIGHT); // the window's title bar
   }
-  const texture = mode === "motion"
-    ? x.uploadPixmap(plasmaTexture(width + PAN, height + PAN), width + PAN, height + PAN)
+  const [tw, th] = mode === "window" ? [movie.w, movie.h] : [width, height];
+  const texture = mode === "motion" || mode === "window"
+    ? x.uploadPixmap(plasmaTexture(tw + PAN, th + PAN), tw + PAN, th + PAN)
     : 0n;
   const interval = mode === "idle" ? 500 : 1000 / 60;
   let keys = 0;
@@ -69,10 +77,11 @@ function main(mode: ContentMode): void {
     const now = performance.now();
     if (now >= next) {
       next = Math.max(next + interval, now - interval);
-      if (mode === "motion") {
-        const t = (now - start) / 1000;
-        const sx = Math.round(PAN / 2 * (1 + Math.sin(t * 2.1)));
-        const sy = Math.round(PAN / 2 * (1 + Math.cos(t * 1.3)));
+      const t = (now - start) / 1000;
+      const sx = Math.round(PAN / 2 * (1 + Math.sin(t * 2.1)));
+      const sy = Math.round(PAN / 2 * (1 + Math.cos(t * 1.3)));
+      if (mode === "window") x.copy(texture, sx, sy, movie.w, movie.h, movie.x, movie.y);
+      else if (mode === "motion") {
         // Two copies that leave the code's corner alone, so no frame shows it half drawn.
         x.copy(texture, sx + CODE_WIDTH, sy, width - CODE_WIDTH, CODE_HEIGHT, CODE_WIDTH, 0);
         x.copy(texture, sx, sy + CODE_HEIGHT, width, height - CODE_HEIGHT, 0, CODE_HEIGHT);

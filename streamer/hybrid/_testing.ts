@@ -76,8 +76,9 @@ export class FakeViewer {
   apply(plan: Plan, frame: Frame): void {
     if (plan.video) {
       this.#ensure(frame);
-      for (let y = 0; y < frame.height; y++) {
-        for (let x = 0; x < frame.width; x++) this.px[y * this.width + x] = pixel(frame, x, y) ^ 1;
+      const r = plan.region ?? { x: 0, y: 0, w: frame.width, h: frame.height };
+      for (let y = r.y; y < r.y + r.h; y++) {
+        for (let x = r.x; x < r.x + r.w; x++) this.px[y * this.width + x] = pixel(frame, x, y) ^ 1;
       }
     }
     for (const op of plan.ops) {

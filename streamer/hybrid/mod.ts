@@ -9,6 +9,7 @@ export * from "./frame.ts";
 export * from "./options.ts";
 export * from "./plan.ts";
 export * from "./planner.ts";
+export * from "./region.ts";
 export * from "./scroll.ts";
 export * from "./tiles.ts";
 export * from "./video.ts";

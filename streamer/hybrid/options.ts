@@ -5,10 +5,11 @@
  */
 import type { ScrollOptions } from "./scroll.ts";
 import { TileGrid } from "./tiles.ts";
+import type { VideoRegionOptions } from "./region.ts";
 import type { VideoSwitchOptions } from "./video.ts";
 
-/** Tuning of {@linkcode HybridPlanner}; scroll and video thresholds as in their own options. */
-export interface HybridPlannerOptions extends ScrollOptions, VideoSwitchOptions {
+/** Tuning of {@linkcode HybridPlanner}; scroll, video and region thresholds as in their own options. */
+export interface HybridPlannerOptions extends ScrollOptions, VideoSwitchOptions, VideoRegionOptions {
   /**
    * Tile side in pixels.
    * @default 64
@@ -60,7 +61,7 @@ export interface HybridPlannerOptions extends ScrollOptions, VideoSwitchOptions 
 
 /** The planner's own thresholds, defaults filled in. */
 export type PlannerTuning = Required<
-  Omit<HybridPlannerOptions, keyof ScrollOptions | keyof VideoSwitchOptions>
+  Omit<HybridPlannerOptions, keyof ScrollOptions | keyof VideoSwitchOptions | keyof VideoRegionOptions>
 >;
 
 /**

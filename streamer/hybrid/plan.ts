@@ -22,14 +22,21 @@ export type PlannedOp = Extract<ScreenOp, { op: "size" | "copy" | "fill" }> | Ti
 export interface Plan {
   /**
    * The operations in drawing order (copies first: they read the canvas as the viewers have it). Empty when
-   * nothing changed, or when `video` is set.
+   * nothing changed, or when the whole screen is video (`video` without `region`).
    */
   ops: PlannedOp[];
   /**
-   * Send this update as one full-frame video picture instead of `ops` (the screen moves too much for tiles).
-   * The first update with `video` after tiles, or a keyframe with `video`, needs a video keyframe.
+   * Send this update as one full-frame video picture instead of `ops` (the screen moves too much for tiles),
+   * or, with `region`, that part of it as video. The first update with `video` after tiles, or a keyframe
+   * with `video`, needs a video keyframe.
    */
   video: boolean;
+  /**
+   * With `video`: the rectangle the video covers when it is not the whole screen (region video: whole 64 px
+   * tiles, even-sized); `ops` then carry the rest of the screen. A change of the rectangle needs a video
+   * keyframe of the new area; video frames of an earlier area must not be drawn.
+   */
+  region?: Rect;
   /** A keyframe: starts with `size` and paints the whole screen (a new or re-syncing viewer can start here). */
   key: boolean;
 }

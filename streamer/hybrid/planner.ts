@@ -6,7 +6,8 @@
  * 1. Scroll: a damaged area whose rows reappear shifted becomes `copy` operations, applied to the copy first
  *    (searched only where the first pass of the diff found changes).
  * 2. Diff: only tiles touching damage (or a copy) are compared, and only changed ones are sent.
- * 3. Video: when much of the screen keeps moving, the whole update goes to the video encoder instead.
+ * 3. Video: when much of the screen keeps moving, the whole update goes to the video encoder instead; when
+ *    one large area moves (a movie, a GL viewport), only that region does, and the rest stays tiles.
  * 4. Per changed tile, only the box of pixels that differ is sent: one colour -> `fill`; changed often lately
  *    ("moving") and photo-like -> lossy; else lossless.
  * 5. Refinement: lossy tiles that stayed still are re-sent lossless, oldest first, a bounded amount per update.
@@ -31,10 +32,10 @@ import type { Plan, PlannedOp, Planner } from "./plan.ts";
 import { type HybridPlannerOptions, type PlannerTuning, tuning } from "./options.ts";
 import { ScrollDetector } from "./scroll.ts";
 import { Held, TileGrid } from "./tiles.ts";
-import { VideoSwitch } from "./video.ts";
+import { VideoChoice } from "./_video_choice.ts";
 
-/** Share of the screen one update must change (after copies) to count as motion by itself. */
-const WHOLESALE_CHANGE = 0.6;
+/** A tile's state during a plan: changed inside the video region (video sends it, not a tile). */
+const IN_REGION = 3;
 
 /**
  * Plans screen updates for the hybrid encoding and keeps, between updates, the pixels and per-tile state
@@ -54,7 +55,7 @@ const WHOLESALE_CHANGE = 0.6;
 export class HybridPlanner implements Planner {
   readonly #o: PlannerTuning;
   readonly #scroll: ScrollDetector;
-  readonly #video: VideoSwitch;
+  readonly #video: VideoChoice;
   #grid: TileGrid | null = null;
   #epoch = 0;
   #lastPlanMs = 0;
@@ -69,6 +70,8 @@ export class HybridPlanner implements Planner {
   // Per tile while it moves: photo-like (1) or not (0), -1 not judged yet.
   #photo = new Int8Array(0);
   #order = new Int32Array(0);
+  // Per tile, this update: 0 still, 1 moving, 2 moving and photo-like (what a video region is made of).
+  #mask = new Uint8Array(0);
   readonly #aligned: { buffer?: Uint32Array } = {};
   readonly #r: Rect = { x: 0, y: 0, w: 0, h: 0 };
 
@@ -76,7 +79,7 @@ export class HybridPlanner implements Planner {
   constructor(options: HybridPlannerOptions = {}) {
     this.#o = tuning(options);
     this.#scroll = new ScrollDetector(options);
-    this.#video = new VideoSwitch(options);
+    this.#video = new VideoChoice(options);
   }
 
   /** What the viewers hold once the last plan is applied (true pixels: lossy tiles are counted in `grid`). */
@@ -110,12 +113,13 @@ export class HybridPlanner implements Planner {
     const changed = diffTiles(grid, shadow, cur, state);
     const ops: PlannedOp[] = [];
     // 1. Scroll. Skipped in video mode: video carries a scroll as well, and hashing a 1080p area costs ms.
-    if (changed > 0 && !this.#video.on) {
+    if (changed > 0 && !this.#video.full) {
       let copied = false;
       // Each damage rectangle, and their bounding box when X split the change (text drawn in runs).
       for (const d of damage.length > 1 ? [bounds(damage), ...damage] : damage) {
         const area = changedArea(grid, state, d);
-        if (!area) continue;
+        // Not where region video draws: the viewers' pixels there are the encoder's, and video moves them.
+        if (!area || this.#video.meets(area, grid.size)) continue;
         tightenColumns(shadow, cur, area);
         // The previous update's row hashes are this one's as long as no copy moved rows since.
         const found = this.#scroll.detect(shadow, cur, area, copied ? -1 : epoch);
@@ -133,23 +137,30 @@ export class HybridPlanner implements Planner {
     // 3. Video: the moving share counts tiles moving lately, changed in this update or not (a 30 fps movie
     // planned at 60 Hz changes every other update). Decided before classifying, which video makes moot.
     const { movingChanges, movingWindowMs } = this.#o;
-    for (let i = 0; i < grid.count; i++) if (state[i] === CHANGED) grid.changed(i, nowMs);
-    let moving = 0, changedNow = 0;
+    const mask = this.#mask;
+    let changedNow = 0;
     for (let i = 0; i < grid.count; i++) {
-      const area = grid.rect(i, r).w * r.h;
-      if (grid.isMoving(i, nowMs, movingChanges, movingWindowMs)) moving += area;
-      if (state[i] === CHANGED) changedNow += area;
+      if (state[i] === CHANGED) {
+        grid.changed(i, nowMs);
+        changedNow += grid.rect(i, r).w * r.h;
+      }
+      mask[i] = grid.isMoving(i, nowMs, movingChanges, movingWindowMs) ? (this.#photo[i] === 1 ? 2 : 1) : 0;
     }
-    // Or most of the screen changed in this update alone (after copies): a viewer that draws 3 updates a
-    // second never lets a tile change 3 times in 500 ms, yet a screen that changes nearly all over in update
-    // after update is motion (measured: the benchmark's panning texture stayed in JPEG tiles at 20 Mbit/s).
-    const screen = grid.width * grid.height;
-    const changedShare = changedNow >= WHOLESALE_CHANGE * screen ? changedNow : 0;
-    if (this.#video.update(Math.max(moving, changedShare) / screen, nowMs)) {
+    this.#video.update(grid, mask, changedNow, nowMs);
+    if (this.#video.full) {
       copyTiles(grid, shadow, cur, state, CHANGED);
       // The viewers now show video-quality pixels everywhere: every tile is refined once video ends.
       grid.held.fill(Held.lossy);
       return { ops: [], video: true, key: false };
+    }
+    // Region video: its tiles are the encoder's (held lossy, refined once the region ends), the rest below.
+    if (this.#video.region) {
+      for (let i = 0; i < grid.count; i++) {
+        if (!this.#video.covers(i, grid.cols)) continue;
+        if (state[i] === CHANGED) state[i] = IN_REGION;
+        grid.held[i] = Held.lossy;
+      }
+      copyTiles(grid, shadow, cur, state, IN_REGION);
     }
     // 4. Send what differs, classified.
     for (let i = 0; i < grid.count; i++) {
@@ -172,14 +183,14 @@ export class HybridPlanner implements Planner {
     // 5. Refinement.
     this.#refine(cur, nowMs);
     mergeTiles(grid, kind, this.#colour, this.#o.maxRectHeight, ops, this.#box);
-    return { ops, video: false, key: false };
+    return this.#video.plan(grid, ops, false);
   }
 
   /**
    * Plans the whole screen for a new or re-syncing viewer: `size` first, then every tile as a fill or a
    * lossless image; all tiles count as held exact afterwards. In video mode the plan is `size` and `video`
-   * (the caller sends a video keyframe). A new screen size starts a fresh history. `nowMs` is accepted for
-   * symmetry with {@linkcode HybridPlanner.plan}; a keyframe has no timing rule.
+   * (the caller sends a video keyframe); with region video, the tiles outside it and `region`. A new screen
+   * size starts a fresh history. `nowMs` is accepted for symmetry with {@linkcode HybridPlanner.plan}.
    */
   keyframe(frame: Frame, _nowMs?: number): Plan {
     const cur = planeOf(frame, this.#aligned);
@@ -189,10 +200,11 @@ export class HybridPlanner implements Planner {
       this.#shadow = { px: new Uint32Array(width * height), stride: width };
       const n = this.#grid.count;
       [this.#state, this.#kind, this.#colour] = [new Uint8Array(n), new Uint8Array(n), new Uint32Array(n)];
-      [this.#order, this.#box, this.#photo] = [
+      [this.#order, this.#box, this.#photo, this.#mask] = [
         new Int32Array(n),
         new Uint16Array(n * 4),
         new Int8Array(n).fill(-1),
+        new Uint8Array(n),
       ];
       this.#video.reset();
     }
@@ -200,14 +212,17 @@ export class HybridPlanner implements Planner {
     this.#epoch++;
     copyRect(this.#shadow!, cur, 0, 0, width, height);
     const ops: PlannedOp[] = [{ op: "size", width, height }];
-    if (this.#video.on) {
+    if (this.#video.full) {
       grid.held.fill(Held.lossy);
       return { ops, video: true, key: true };
     }
     this.#kind.fill(Kind.none);
-    for (let i = 0; i < grid.count; i++) this.#classifyStill(i, cur, grid.rect(i, r), true);
+    for (let i = 0; i < grid.count; i++) {
+      if (this.#video.covers(i, grid.cols)) grid.held[i] = Held.lossy;
+      else this.#classifyStill(i, cur, grid.rect(i, r), true);
+    }
     mergeTiles(grid, this.#kind, this.#colour, this.#o.maxRectHeight, ops, this.#box);
-    return { ops, video: false, key: true };
+    return this.#video.plan(grid, ops, true);
   }
 
   /** Whether a plan at `nowMs` without damage would send something (see {@linkcode HybridPlanner.wakeAt}). */
@@ -225,12 +240,18 @@ export class HybridPlanner implements Planner {
     if (!grid) return null;
     // In video mode: when the calm second ends, or, while the screen still counts as moving, when its
     // motion has aged out of the window if nothing moves meanwhile (the calm second starts at that plan).
-    if (this.#video.on) return this.#video.leaveAt ?? this.#lastPlanMs + this.#o.movingWindowMs;
+    const video = this.#video.full || this.#video.region
+      ? this.#video.leaveAt ?? this.#lastPlanMs + this.#o.movingWindowMs
+      : Infinity;
+    if (this.#video.full) return video;
     let oldest = Infinity;
     for (let i = 0; i < grid.count; i++) {
+      if (this.#video.covers(i, grid.cols)) continue; // refined once the region ends
       if (grid.held[i] === Held.lossy && grid.lastChange[i] < oldest) oldest = grid.lastChange[i];
     }
-    return oldest === Infinity ? null : Math.max(oldest, -1e15) + this.#o.refineAfterMs;
+    const refine = oldest === Infinity ? Infinity : Math.max(oldest, -1e15) + this.#o.refineAfterMs;
+    const at = Math.min(video, refine);
+    return at === Infinity ? null : at;
   }
 
   // Whether moving tile i's changed box is worth JPEG: large enough, and many colours (see the options'
@@ -279,7 +300,8 @@ export class HybridPlanner implements Planner {
     let n = 0;
     const due = nowMs - this.#o.refineAfterMs;
     for (let i = 0; i < grid.count; i++) {
-      if (grid.held[i] === Held.lossy && kind[i] === Kind.none && grid.lastChange[i] <= due) order[n++] = i;
+      if (grid.held[i] !== Held.lossy || kind[i] !== Kind.none || grid.lastChange[i] > due) continue;
+      if (!this.#video.covers(i, grid.cols)) order[n++] = i; // the region's tiles: once it ends
     }
     if (n === 0) return;
     const last = grid.lastChange;

@@ -55,6 +55,15 @@ function onlyLossyWrong(planner: HybridPlanner, viewer: FakeViewer, f: Frame): v
   }
 }
 
+/** Where the fuzz's "movie" plays, often enough to become region video. */
+const WINDOW: Rect = { x: 40, y: 24, w: 200, h: 150 };
+
+/** A region lies on whole tiles (64 px) inside the screen, even-sized. */
+function regionWellFormed(r: Rect): boolean {
+  return r.x % 64 === 0 && r.y % 64 === 0 && r.w > 0 && r.h > 0 && r.w % 2 === 0 && r.h % 2 === 0 &&
+    r.x + r.w <= W && r.y + r.h <= H;
+}
+
 /** The paths the seeded runs took, together (a run that spends its time in video sends no copies). */
 const seenBySeeds = new Set<string>();
 
@@ -64,7 +73,7 @@ for (const seed of [1, 2, 3, 4]) {
     const int = (n: number) => Math.floor(rnd() * n);
     let f = solidFrame(W, H, 0x000000);
     for (let y = 0; y < H; y += 16) textLine(f, 0, y, 40, seed * 1000 + y);
-    const planner = new HybridPlanner({ minSide: 96, minRows: 32 });
+    const planner = new HybridPlanner({ minSide: 96, minRows: 32, regionMinSide: 128 });
     const viewer = new FakeViewer();
     viewer.apply(planner.keyframe(f), f);
     let now = 0;
@@ -74,7 +83,7 @@ for (const seed of [1, 2, 3, 4]) {
       const r = { x: int(W - 16), y: int(H - 16), w: 0, h: 0 };
       r.w = 1 + int(W - r.x);
       r.h = 1 + int(H - r.y);
-      const action = int(7);
+      const action = int(9);
       let changed: Rect = r;
       if (action === 0) {
         const chars = Math.max(1, Math.min(8, Math.floor(r.w / 8)));
@@ -98,6 +107,9 @@ for (const seed of [1, 2, 3, 4]) {
         const x0 = Math.min(...marks.map((m) => m.x)), y0 = Math.min(...marks.map((m) => m.y));
         const x1 = Math.max(...marks.map((m) => m.x + m.w)), y1 = Math.max(...marks.map((m) => m.y + m.h));
         changed = { x: x0, y: y0, w: x1 - x0, h: y1 - y0 };
+      } else if (action >= 7) {
+        changed = WINDOW; // a movie playing in a window: region video
+        photo(f, changed, step);
       } else if (action === 4) {
         changed = { x: 0, y: 0, w: W, h: H };
         photo(f, changed, step); // full-screen motion
@@ -111,7 +123,10 @@ for (const seed of [1, 2, 3, 4]) {
       now += int(5) === 0 ? 400 : 16;
       const plan = planner.plan(f, damage, now);
       viewer.apply(plan, f);
-      if (plan.video) seen.add("video");
+      if (plan.video) seen.add(plan.region ? "region" : "video");
+      if (plan.region) {
+        assert.ok(regionWellFormed(plan.region), `step ${step}: ${JSON.stringify(plan.region)}`);
+      }
       for (const op of plan.ops) seen.add(op.op === "tile" ? op.quality : op.op);
       assert.ok(screenEquals(planner, f), `step ${step}: the planner's copy differs from the frame`);
       onlyLossyWrong(planner, viewer, f);
@@ -128,5 +143,5 @@ for (const seed of [1, 2, 3, 4]) {
 }
 
 Deno.test("random updates: the seeded runs together took every path", () => {
-  assert.deepEqual([...seenBySeeds].sort(), ["copy", "fill", "lossless", "lossy", "video"]);
+  assert.deepEqual([...seenBySeeds].sort(), ["copy", "fill", "lossless", "lossy", "region", "video"]);
 });

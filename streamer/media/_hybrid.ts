@@ -2,7 +2,8 @@
  * The hybrid encoding's loop inside the shared media worker: grab the screen where X says it changed, let the
  * planner (streamer/hybrid/) decide copies, fills, lossless or lossy tiles, encode the tiles
  * (streamer/codec/) and send one screen update (protocol/screen_update.ts) per round; while most of the
- * screen moves, let the worker's H.264 pipeline run instead and wrap its frames as `video` operations.
+ * screen moves, let the worker's H.264 pipeline run instead and wrap its frames as `video` operations, and
+ * while one large area moves, let it encode just that region while the rest stays tiles (_hybrid_video.ts).
  *
  * Pacing is the same as for video: no round runs while no viewer has room, and damage simply accumulates
  * (the next update covers all of it), so a slow viewer gets fewer, never older, updates.
@@ -13,6 +14,9 @@ import { type ScreenOp, ScreenUpdateWriter } from "../../protocol/screen_update.
 import { encodeJpeg, encodeWebp } from "../codec/mod.ts";
 import { type Frame, HybridPlanner, type Plan, type Planner, type Rect } from "../hybrid/mod.ts";
 import { ScreenGrabber } from "../x11/grabber.ts";
+import { HybridVideo, type VideoSwitch, type WrappedVideo } from "./_hybrid_video.ts";
+
+export type { VideoSwitch, WrappedVideo };
 
 /** What the loop needs from the screen grabber (streamer/x11/grabber.ts). */
 export interface HybridGrabber {
@@ -27,14 +31,6 @@ export interface HybridGrabber {
 export interface TileEncoders {
   lossless(frame: Frame, rect: Rect): Uint8Array;
   lossy(frame: Frame, rect: Rect): Uint8Array;
-}
-
-/** The worker's H.264 pipeline, as the loop drives it. */
-export interface VideoSwitch {
-  /** Runs (`true`) or holds the video pipeline. */
-  set(running: boolean): void;
-  /** Asks the encoder for a keyframe. */
-  keyframe(): void;
 }
 
 /** Options of {@linkcode HybridLoop}. */
@@ -75,7 +71,7 @@ export class HybridLoop {
   #paced = true;
   #watched = true;
   #keyWanted = true;
-  #videoMode = false;
+  readonly #video: HybridVideo;
   #fps: number;
   #stopped = false;
   #wake: (() => void) | undefined;
@@ -83,6 +79,12 @@ export class HybridLoop {
   constructor(options: HybridLoopOptions) {
     this.#o = options;
     this.#fps = options.fps;
+    this.#video = new HybridVideo(options.video, options.codec);
+  }
+
+  // Full-screen video: the loop only watches for the motion's end (region video keeps tile rounds going).
+  get #videoMode(): boolean {
+    return this.#video.full;
   }
 
   /** Some viewer has room for an update (`true`), or none has. */
@@ -97,13 +99,13 @@ export class HybridLoop {
    */
   setWatched(watched: boolean): void {
     this.#watched = watched;
-    if (this.#videoMode) this.#o.video.set(watched);
+    this.#video.setWatched(watched);
     if (watched) this.#wake?.();
   }
 
   /** The next update repaints the whole screen (a new or re-syncing viewer). */
   requestKeyframe(): void {
-    if (this.#videoMode) return this.#o.video.keyframe();
+    if (this.#videoMode) return this.#video.keyframe();
     this.#keyWanted = true;
     this.#wake?.();
   }
@@ -113,21 +115,12 @@ export class HybridLoop {
     this.#fps = Math.max(1, fps);
   }
 
-  /** Wraps one encoded video frame as an update (`undefined`: video is not what the viewers see now). */
-  wrapVideo(
-    frame: { width: number; height: number },
-    key: boolean,
-    data: Uint8Array,
-  ): Uint8Array | undefined {
-    if (!this.#videoMode) return undefined; // a frame the encoder held when video ended: older than the tiles
-    const writer = new ScreenUpdateWriter();
-    if (key) {
-      writer.add({ op: "size", width: frame.width, height: frame.height }).add({
-        op: "codec",
-        codec: this.#o.codec,
-      });
-    }
-    return writer.add({ op: "video", key, x: 0, y: 0, w: frame.width, h: frame.height, data }).finish();
+  /**
+   * Wraps one encoded video frame of `area` as an update (`undefined`: not what the viewers see now, e.g. a
+   * frame the encoder held when video ended, older than the tiles). See {@linkcode HybridVideo.wrap}.
+   */
+  wrapVideo(area: Rect, key: boolean, data: Uint8Array): WrappedVideo | undefined {
+    return this.#video.wrap(area, key, data);
   }
 
   /** Ends the loop after the round in progress. */
@@ -193,15 +186,12 @@ export class HybridLoop {
     const plan = key
       ? planner.keyframe(frame, performance.now())
       : planner.plan(frame, damage, performance.now());
-    if (plan.video !== this.#videoMode) {
-      this.#videoMode = plan.video;
-      this.#o.video.set(plan.video && this.#watched);
-      if (plan.video) this.#o.video.keyframe();
-    }
-    // A keyframe asked for while video runs comes from the encoder (the planner plans no tiles then).
-    if (plan.video && plan.key) this.#o.video.keyframe();
-    if (plan.video || !plan.ops.length) return true;
-    await this.#o.send({ key: plan.key, timestampUs, payload: this.#encode(frame, plan) });
+    // Video starts, moves or ends; a keyframe asked for while the whole screen is video comes from the encoder.
+    this.#video.follow(plan, frame);
+    if ((plan.video && !plan.region) || !plan.ops.length) return true;
+    const sent = this.#o.send({ key: plan.key, timestampUs, payload: this.#encode(frame, plan) });
+    if (plan.key) this.#video.keyUpdateSent(); // queued: the region's next keyframe comes after it
+    await sent;
     return true;
   }
 
@@ -269,7 +259,7 @@ export interface HybridWorkerParts {
  * const loop = await startHybridLoop({
  *   fps: 30,
  *   codec: "avc1.42e01f",
- *   video: { set() {}, keyframe() {} },
+ *   video: { set() {}, keyframe() {}, area() {} },
  *   send: async (update) => console.log(update.key, update.payload.byteLength),
  *   onFailure: (error) => console.error(error.message),
  * });

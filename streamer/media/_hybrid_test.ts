@@ -4,6 +4,7 @@ import type { Frame, Plan, Planner, Rect } from "../hybrid/mod.ts";
 import { HybridLoop } from "./_hybrid.ts";
 
 const frame: Frame = { data: new Uint8Array(64 * 32 * 4), width: 64, height: 32, stride: 256 };
+const screen = { x: 0, y: 0, w: 64, h: 32 };
 
 /** A planner that answers with what the test queues; `video` says which plans switch to video. */
 function fakeParts(grab: () => Promise<Frame> = () => Promise.resolve(frame)) {
@@ -32,7 +33,11 @@ function fakeParts(grab: () => Promise<Frame> = () => Promise.resolve(frame)) {
     grabber: { grab, damage: () => damage.shift() ?? [] },
     planner,
     encoders: { lossless: () => Uint8Array.of(1), lossy: () => Uint8Array.of(2) },
-    video: { set: (running) => video.push(running ? "on" : "off"), keyframe: () => video.push("key") },
+    video: {
+      set: (running) => video.push(running ? "on" : "off"),
+      keyframe: () => video.push("key"),
+      area: (rect) => video.push(rect ? `area ${rect.x},${rect.y} ${rect.w}x${rect.h}` : "area all"),
+    },
     codec: "avc1.42e01f",
     fps: 100,
     send: (update) => {
@@ -71,11 +76,15 @@ Deno.test("hybrid loop: video while the planner says so, with a keyframe first; 
   damage.push([{ x: 0, y: 0, w: 64, h: 32 }]);
   plans.push({ ops: [], video: true, key: false });
   await tick();
-  assert.deepEqual(video, ["on", "key"]);
-  const key = decodeScreenUpdate(loop.wrapVideo(frame, true, Uint8Array.of(0, 0, 0, 1))!);
+  assert.deepEqual(video, ["area all", "on", "key"]);
+  const key = decodeScreenUpdate(loop.wrapVideo(screen, true, Uint8Array.of(0, 0, 0, 1))!.payload);
   assert.deepEqual(key.map((op) => op.op), ["size", "codec", "video"]);
   loop.requestKeyframe();
-  assert.deepEqual(video, ["on", "key", "key"], "a keyframe asked for during video comes from the encoder");
+  assert.deepEqual(
+    video,
+    ["area all", "on", "key", "key"],
+    "a keyframe asked for during video: the encoder's",
+  );
   loop.setWatched(false);
   assert.equal(video.at(-1), "off", "nobody watches: video stops");
   loop.setWatched(true);
@@ -84,7 +93,7 @@ Deno.test("hybrid loop: video while the planner says so, with a keyframe first; 
   await new Promise((resolve) => setTimeout(resolve, 150)); // rounds run every 100 ms during video
   assert.equal(video.at(-1), "off");
   assert.equal(
-    loop.wrapVideo(frame, false, Uint8Array.of(1)),
+    loop.wrapVideo(screen, false, Uint8Array.of(1)),
     undefined,
     "a frame encoded before the switch",
   );
@@ -135,7 +144,7 @@ Deno.test("hybrid loop: a still screen is not polled: the loop waits for X damag
       wakeAt: () => null,
     },
     encoders: { lossless: () => Uint8Array.of(1), lossy: () => Uint8Array.of(2) },
-    video: { set() {}, keyframe() {} },
+    video: { set() {}, keyframe() {}, area() {} },
     codec: "avc1.42e01f",
     fps: 100,
     send: (update) => (sent.push(update.key), Promise.resolve()),
@@ -181,7 +190,7 @@ function damageDriven(fps: number, always = false) {
       wakeAt: () => null,
     },
     encoders: { lossless: () => Uint8Array.of(1), lossy: () => Uint8Array.of(2) },
-    video: { set() {}, keyframe() {} },
+    video: { set() {}, keyframe() {}, area() {} },
     codec: "avc1.42e01f",
     fps,
     send: () => (rounds.push(performance.now()), Promise.resolve()),
@@ -217,4 +226,54 @@ Deno.test("hybrid loop: under damage all the time, rounds average at most fps (p
   // 1 s at 20 fps: 20 rounds and the burst's 2 at most (one more for timer slack); at least a few ran.
   assert.ok(rounds.length <= 23, `${rounds.length} rounds in 1 s at 20 fps`);
   assert.ok(rounds.length >= 5, `${rounds.length} rounds in 1 s at 20 fps`);
+});
+
+Deno.test("hybrid loop: region video alongside tile updates; a key update comes before the region's keyframe", async () => {
+  const region = { x: 0, y: 0, w: 32, h: 32 };
+  const tile = { op: "tile", x: 40, y: 0, w: 8, h: 8, quality: "lossless" } as const;
+  const events: string[] = [];
+  let damage: Rect[] = [];
+  const loop = new HybridLoop({
+    grabber: { grab: () => Promise.resolve(frame), damage: () => damage.splice(0) },
+    planner: {
+      plan: () => ({ ops: [tile], video: true, key: false, region }),
+      keyframe: () => ({
+        ops: [{ op: "size", width: 64, height: 32 }, tile],
+        video: true,
+        key: true,
+        region,
+      }),
+      pending: () => false,
+      wakeAt: () => null,
+    },
+    encoders: { lossless: () => Uint8Array.of(1), lossy: () => Uint8Array.of(2) },
+    video: {
+      set: (running) => events.push(running ? "on" : "off"),
+      keyframe: () => events.push("encoder key"),
+      area: (r) => events.push(`area ${JSON.stringify(r)}`),
+    },
+    codec: "avc1.42e01f",
+    fps: 100,
+    send: (update) => {
+      events.push(
+        `${update.key ? "key " : ""}update ${decodeScreenUpdate(update.payload, frame).map((o) => o.op)}`,
+      );
+      return Promise.resolve();
+    },
+  });
+  const running = loop.run();
+  await tick();
+  // The first round is a key plan with a region: tiles (key), and the region's video after it.
+  assert.deepEqual(events, [`area ${JSON.stringify(region)}`, "on", "encoder key", "key update size,image"]);
+  damage = [{ x: 0, y: 0, w: 64, h: 32 }];
+  await tick();
+  assert.equal(events.at(-1), "update image", "the rest of the screen keeps going as tiles");
+  assert.ok(loop.wrapVideo(region, true, Uint8Array.of(1)), "the region's frames are drawn");
+  events.length = 0;
+  loop.requestKeyframe(); // a viewer joins: a key update of tiles, then the region's next keyframe
+  await tick();
+  assert.deepEqual(events, ["key update size,image", "encoder key"]);
+  assert.equal(loop.wrapVideo(region, false, Uint8Array.of(1)), undefined, "deltas wait for that keyframe");
+  loop.stop();
+  await running;
 });

@@ -12,15 +12,16 @@ import type { FromWorker, ToWorker, WorkerConfig } from "./_protocol.ts";
 import {
   bitrateProperty,
   CAPTURE_NAME,
+  CROP_NAME,
   ENCODER_NAME,
   GATE_NAME,
   pipelineDescription,
   SIZE_NAME,
-  sizeCaps,
 } from "./pipeline.ts";
 import { WebRtcEndpoint } from "./_webrtc_worker.ts";
 import { FrameGate, pulseMs } from "./_gate.ts";
-import { startHybridLoop } from "./_hybrid.ts";
+import { startHybridLoop, type WrappedVideo } from "./_hybrid.ts";
+import { VideoArea } from "./_video_area.ts";
 
 const out = Deno.stdout.writable.getWriter();
 
@@ -38,7 +39,7 @@ async function fail(message: string): Promise<never> {
 }
 
 /** Turns an encoded video frame into what is sent, or `undefined` to drop it (hybrid encoding). */
-type Wrap = (key: boolean, data: Uint8Array) => Uint8Array | undefined;
+type Wrap = (sample: Sample) => WrappedVideo | undefined;
 
 async function pump(
   pipeline: Pipeline,
@@ -52,15 +53,15 @@ async function pump(
     if (!sample) continue;
     first?.();
     first = undefined;
-    const payload = wrap ? wrap(sample.key, sample.data) : sample.data;
-    if (!payload) continue;
+    const wrapped = wrap ? wrap(sample) : { payload: sample.data, key: sample.key };
+    if (!wrapped) continue;
     // Awaiting the write is the back-pressure: a slow parent stalls this loop, the appsink fills, and the
     // capture thread waits (ximagesrc then skips the slots it missed: the next frame is a fresh grab).
     await send({
       type: sink,
-      key: sink === "audio" || sample.key,
+      key: sink === "audio" || wrapped.key,
       timestampUs: captureUs(pipeline, sample),
-      payload,
+      payload: wrapped.payload,
     });
   }
 }
@@ -85,7 +86,10 @@ async function watchBus(pipeline: Pipeline): Promise<void> {
 }
 
 async function run(config: WorkerConfig, commands: AsyncGenerator<IpcFrame>): Promise<void> {
-  const description = pipelineDescription(config.pipeline);
+  // Hybrid encoding: the loop sends screen updates, and runs the video pipeline only while much of the screen
+  // moves (its frames then travel as `video` operations), cropped to the moving region when there is one.
+  const hybrid = config.pipeline.mode === "appsink" && config.encoding === "hybrid";
+  const description = pipelineDescription({ ...config.pipeline, crop: hybrid });
   let pipeline: Pipeline;
   try {
     pipeline = Pipeline.parse(description);
@@ -112,6 +116,14 @@ async function run(config: WorkerConfig, commands: AsyncGenerator<IpcFrame>): Pr
   };
   // The size caps carry both: a resize keeps the frame rate, a frame rate change keeps the size.
   const picture = { width: config.pipeline.width, height: config.pipeline.height, fps: config.pipeline.fps };
+  // What part of the screen is encoded: all of it but for the hybrid encoding's video region.
+  const cropper = hybrid ? pipeline.element(CROP_NAME) : undefined;
+  const area = new VideoArea({
+    crop: cropper && ((side, pixels) => cropper.set(side, pixels)),
+    caps: (caps) => pipeline.element(SIZE_NAME).set("caps", caps),
+    keyframe: () => pipeline.forceKeyUnit(ENCODER_NAME),
+    now: () => pipeline.runningTimeNs(),
+  }, picture);
   const webrtc = config.pipeline.mode === "webrtc"
     ? new WebRtcEndpoint(pipeline.element("webrtc"), config.iceServers ?? [], control, connected)
     : undefined;
@@ -121,9 +133,6 @@ async function run(config: WorkerConfig, commands: AsyncGenerator<IpcFrame>): Pr
   }
   if ((await pipeline.setState("playing")) === 0) await fail(`pipeline failed to start: ${description}`);
   watchBus(pipeline);
-  // Hybrid encoding: the loop sends screen updates, and runs the video pipeline only while most of the
-  // screen moves (its frames then travel as `video` operations).
-  const hybrid = !webrtc && config.encoding === "hybrid";
   if (hybrid) {
     gate.setActive(false); // video only when the loop says so
     gate.release();
@@ -135,13 +144,17 @@ async function run(config: WorkerConfig, commands: AsyncGenerator<IpcFrame>): Pr
       video: {
         set: (running) => gate.setActive(running),
         keyframe: () => pipeline.forceKeyUnit(ENCODER_NAME),
+        area: (rect) => area.set(rect),
       },
       send: (update) => send({ type: "video", ...update }),
       onFailure: (e) => void fail(`hybrid encoding: ${e.message}`),
     }).catch((e) => fail(`hybrid encoding: ${e.message}`))
     : undefined;
   if (!webrtc) {
-    const wrap: Wrap | undefined = loop && ((key, data) => loop.wrapVideo(picture, key, data));
+    const wrap: Wrap | undefined = loop && ((sample) => {
+      const shows = area.admit(sample);
+      return shows && loop.wrapVideo(shows, sample.key, sample.data);
+    });
     pump(pipeline, "video", () => gate.release(), wrap).catch((e) => fail(`video: ${e.message}`));
     if (config.pipeline.audio) pump(pipeline, "audio").catch((e) => fail(`audio: ${e.message}`));
   }
@@ -162,7 +175,7 @@ async function run(config: WorkerConfig, commands: AsyncGenerator<IpcFrame>): Pr
       // new rate by the caps, starts again at it.
       picture.fps = msg.fps;
       loop?.setFps(msg.fps);
-      pipeline.element(SIZE_NAME).set("caps", sizeCaps(picture.width, picture.height, picture.fps));
+      area.screen(picture.width, picture.height, picture.fps);
     }
     if (msg.t === "bitrate") {
       const { name, value } = bitrateProperty(config.pipeline.encoder, msg.kbps);
@@ -170,11 +183,12 @@ async function run(config: WorkerConfig, commands: AsyncGenerator<IpcFrame>): Pr
     }
     if (msg.t === "resize") {
       // New caps here make ximagesrc renegotiate, and it then captures the root window at its new size; the
-      // encoder restarts its stream at the new size with a keyframe (in-band SPS: no SDP renegotiation).
+      // encoder restarts its stream at the new size with a keyframe (in-band SPS: no SDP renegotiation). A
+      // video region ends (the planner starts again from a keyframe of the new size).
       picture.width = msg.width;
       picture.height = msg.height;
-      pipeline.element(SIZE_NAME).set("caps", sizeCaps(picture.width, picture.height, picture.fps));
-      keyframe();
+      area.screen(picture.width, picture.height, picture.fps);
+      gate.pulse(); // the keyframe, through an idle gate
     }
     if (webrtc && msg.t === "answer") await webrtc.answer(msg.sdp).catch((e) => fail(e.message));
     if (webrtc && msg.t === "ice") webrtc.addIceCandidate(msg.sdpMLineIndex, msg.candidate);
