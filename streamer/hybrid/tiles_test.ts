@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { Kind, mergeTiles } from "./_merge.ts";
-import type { PlannedOp } from "./plan.ts";
+import { JOIN_SLACK, joinImages, Kind, mergeTiles } from "./_merge.ts";
+import type { PlannedOp, TileQuality } from "./plan.ts";
 import { Held, TileGrid } from "./tiles.ts";
 
 Deno.test("TileGrid: edge tiles are smaller, damage marks every tile it touches", () => {
@@ -50,12 +50,47 @@ Deno.test("mergeTiles: equal runs along rows, equal spans down rows, fills by co
     { op: "tile", x: 0, y: 0, w: 128, h: 128, quality: "lossless" },
     { op: "tile", x: 128, y: 0, w: 64, h: 128, quality: "lossy" },
     { op: "fill", x: 192, y: 0, w: 64, h: 128, rgb: [0, 0, 0] },
-    { op: "tile", x: 0, y: 128, w: 128, h: 64, quality: "lossless" },
+    // The band below (128x64) and the run under it (64x54) are one image: their box takes in 64x54 more.
+    { op: "tile", x: 0, y: 128, w: 128, h: 118, quality: "lossless" },
     { op: "fill", x: 192, y: 128, w: 64, h: 64, rgb: [0, 0, 0] },
-    { op: "tile", x: 0, y: 192, w: 64, h: 54, quality: "lossless" },
     { op: "fill", x: 128, y: 192, w: 64, h: 54, rgb: [0, 0, 0] },
     { op: "fill", x: 192, y: 192, w: 64, h: 54, rgb: [0, 0, 255] },
   ]);
+});
+
+Deno.test("joinImages: close lossless images become their box; far, tall or lossy ones stay apart", () => {
+  const tile = (
+    x: number,
+    y: number,
+    w: number,
+    h: number,
+    quality: TileQuality = "lossless",
+  ): PlannedOp => ({
+    op: "tile",
+    x,
+    y,
+    w,
+    h,
+    quality,
+  });
+  const copy: PlannedOp = { op: "copy", sx: 0, sy: 0, w: 8, h: 8, dx: 0, dy: 8 };
+  const fill: PlannedOp = { op: "fill", x: 40, y: 0, w: 8, h: 8, rgb: [1, 2, 3] };
+  // A panel's parts (what the region content's rounds were: 5 images 24-160 px wide, gaps of 10-100 px).
+  const ops: PlannedOp[] = [copy, tile(0, 0, 40, 20), fill, tile(60, 0, 40, 30), tile(50, 40, 50, 20)];
+  joinImages(ops, 1, 128);
+  assert.deepEqual(ops, [copy, tile(0, 0, 100, 60), fill], "one image; the copy before `first` untouched");
+  // Far apart (the box would take in more than JOIN_SLACK), or lossy: unchanged.
+  const far: PlannedOp[] = [tile(0, 0, 64, 64), tile(64 + JOIN_SLACK / 64 + 64, 0, 64, 64)];
+  const lossy: PlannedOp[] = [tile(0, 0, 64, 64), tile(64, 0, 64, 64, "lossy")];
+  for (const list of [far, lossy]) {
+    const before = structuredClone(list);
+    joinImages(list, 0, 128);
+    assert.deepEqual(list, before);
+  }
+  // Taller than the band limit (and than either part): unchanged.
+  const tall: PlannedOp[] = [tile(0, 0, 64, 100), tile(0, 100, 64, 100)];
+  joinImages(tall, 0, 128);
+  assert.equal(tall.length, 2);
 });
 
 Deno.test("TileGrid.moveHeld: lossy tiles travel with a copy; half-covered tiles keep their own state", () => {
