@@ -1,59 +1,16 @@
 /**
- * An in-memory session for fuzzing the viewer logic (streamer/session/viewer.ts) at full speed: viewer
- * sockets, a media port whose frames the test emits, and a desktop that counts what reaches it. The
- * end-to-end fuzz tests drive the real session; this is for the 100 000-message runs.
+ * An in-memory session for fuzzing the viewer logic (streamer/session/viewer.ts) at full speed: the shared
+ * viewer ports (tests/fixtures/viewer_ports.ts: sockets, a still media port, a hello) with a media port whose
+ * frames the test emits, and a desktop that counts what reaches it. The end-to-end fuzz tests drive the real
+ * session; this is for the 100 000-message runs.
  *
  * @module
  */
 import assert from "node:assert/strict";
 import type { MediaFrame } from "../../protocol/protocol.ts";
 import { attachViewer, type Viewer, type ViewerContext } from "../../streamer/session/viewer.ts";
-import type { DesktopPort, MediaPort, ViewerSocket } from "../../streamer/session/ports.ts";
-
-/** A viewer socket the test drives: what the viewer sent, and a way to deliver messages or close it. */
-export interface FakeSocket extends ViewerSocket {
-  sent: (string | Uint8Array)[];
-  deliver(data: string | Uint8Array): void;
-  hangUp(): void;
-}
-
-/**
- * A viewer socket held in memory.
- *
- * @example
- * ```ts
- * import { fakeSocket } from "./_ports.ts";
- * const socket = fakeSocket();
- * socket.send("hi");
- * socket.sent; // ["hi"]
- * ```
- */
-export function fakeSocket(): FakeSocket {
-  const receivers: ((data: string | Uint8Array) => void)[] = [];
-  const closers: (() => void)[] = [];
-  let closed = false;
-  const hangUp = () => {
-    if (closed) return;
-    closed = true;
-    for (const cb of closers) cb();
-  };
-  return {
-    sent: [],
-    bufferedAmount: 0,
-    send(data) {
-      if (!closed) this.sent.push(data);
-    },
-    close: hangUp,
-    hangUp,
-    onMessage: (cb) => void receivers.push(cb),
-    onClose: (cb) => void (closed ? cb() : closers.push(cb)),
-    deliver(data) {
-      // The real sockets (viewer_socket.ts, tunnel/viewer.ts) isolate a throwing receiver: here a throw is
-      // left to reach the fuzzer, which counts it as a crash.
-      for (const cb of receivers) cb(data);
-    },
-  };
-}
+import type { DesktopPort, MediaPort } from "../../streamer/session/ports.ts";
+import { memorySocket, quietContext } from "../fixtures/viewer_ports.ts";
 
 /** An in-memory session: its context for viewers and what reached its desktop. */
 export interface FakeSession {
@@ -92,37 +49,18 @@ export function fakeSession(createPeer?: MediaPort["createPeer"]): FakeSession {
     setClipboard: count("setClipboard"),
     resize: (width, height) => Promise.resolve({ width: width & ~1, height: height & ~1 }),
   };
+  const quiet = quietContext(false);
   const media: MediaPort = {
-    codec: "avc1.42e01f",
-    encoder: "x264enc",
-    fps: 30,
+    ...quiet.media,
     subscribe(onFrame) {
       subscribers.add(onFrame);
       return () => subscribers.delete(onFrame);
     },
-    pace: count("pace"),
-    stats: () => ({ fps: 30, kbps: 1000 }),
-    requestKeyframe: count("requestKeyframe"),
+    // The encoder refusing a rate: the viewer's error path for it gets hostile rates too.
     setBitrate: (kbps) => kbps > 100_000 ? Promise.reject(new Error("too high")) : Promise.resolve(),
-    setFps: () => Promise.resolve(),
-    createPeer: createPeer ?? (() => Promise.reject(new Error("no WebRTC here"))),
+    createPeer: createPeer ?? quiet.media.createPeer,
   };
-  const context: ViewerContext = {
-    media,
-    desktop,
-    hello: () => ({
-      t: "hello",
-      v: 1,
-      width: 1280,
-      height: 720,
-      fps: 30,
-      codec: media.codec,
-      encoder: media.encoder,
-      audio: false,
-    }),
-    iceServers: [],
-    onResized: count("resized"),
-  };
+  const context: ViewerContext = { ...quiet, media, desktop, onResized: count("resized") };
   return {
     context,
     calls,
@@ -146,10 +84,10 @@ let seq = 0;
  * ```
  */
 export async function assertViewerServed(session: FakeSession): Promise<void> {
-  const socket = fakeSocket();
+  const { socket, sent, receive } = memorySocket();
   const before = session.subscribers();
   const viewer: Viewer = attachViewer(socket, { viewOnly: false, remote: "legit" }, session.context);
-  assert.equal(JSON.parse(socket.sent[0] as string).t, "hello", "a new viewer hears its hello");
+  assert.equal(JSON.parse(sent[0] as string).t, "hello", "a new viewer hears its hello");
   session.emit({
     kind: "video",
     key: true,
@@ -157,11 +95,11 @@ export async function assertViewerServed(session: FakeSession): Promise<void> {
     seq: ++seq & 0xffff,
     payload: new Uint8Array([0, 0, 0, 1, 0x65]),
   });
-  assert.ok(socket.sent.some((m) => m instanceof Uint8Array), "a new viewer gets a keyframe");
+  assert.ok(sent.some((m) => m instanceof Uint8Array), "a new viewer gets a keyframe");
   const keys = session.calls.get("keyDown") ?? 0;
-  socket.deliver(JSON.stringify({ t: "kd", k: 0x61 }));
+  receive(JSON.stringify({ t: "kd", k: 0x61 }));
   assert.equal(session.calls.get("keyDown"), keys + 1, "its key press reaches the desktop");
-  socket.hangUp();
+  socket.close();
   await viewer.closed;
   assert.equal(session.subscribers(), before, "it leaves no subscription behind");
 }

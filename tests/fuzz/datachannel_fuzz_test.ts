@@ -14,7 +14,8 @@ import type { MediaPort } from "../../streamer/session/ports.ts";
 import { attachViewer, type Viewer } from "../../streamer/session/viewer.ts";
 import { hostileClientText } from "./_client_text.ts";
 import type { Rng } from "./_gen.ts";
-import { assertViewerServed, fakeSession, fakeSocket } from "./_ports.ts";
+import { assertViewerServed, fakeSession } from "./_ports.ts";
+import { memorySocket } from "../fixtures/viewer_ports.ts";
 import { assertClean, runFuzz } from "./_run.ts";
 
 /** The parent's side of one worker whose stdout the test writes: frames arrive through the real reader. */
@@ -96,11 +97,11 @@ Deno.test("fuzz: the data channel takes 100 000 hostile messages through IPC, pe
   const join = async () => {
     viewers = [];
     for (const s of [control, watched]) {
-      const socket = fakeSocket();
+      const { socket, receive } = memorySocket();
       const viewer = attachViewer(socket, { viewOnly: s === watched, remote: "fuzz" }, s.session.context);
-      socket.deliver('{"t":"webrtc"}');
+      receive('{"t":"webrtc"}');
       await waitUntil(() => s.workers.length > 0);
-      viewers.push({ viewer, hangUp: socket.hangUp });
+      viewers.push({ viewer, hangUp: () => socket.close() });
     }
   };
   const leave = async () => {

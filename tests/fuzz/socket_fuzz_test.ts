@@ -10,7 +10,8 @@ import { attachViewer, type Viewer } from "../../streamer/session/viewer.ts";
 import { oddString } from "./_gen.ts";
 import { hostileFrame, validScreenUpdate } from "./_frames.ts";
 import { clientCorpus as corpus, hostileClientText as hostileText } from "./_client_text.ts";
-import { assertViewerServed, fakeSession, fakeSocket } from "./_ports.ts";
+import { assertViewerServed, fakeSession } from "./_ports.ts";
+import { type MemorySocket, memorySocket } from "../fixtures/viewer_ports.ts";
 import { assertClean, runFuzz } from "./_run.ts";
 
 Deno.test("fuzz: parseClientMessage takes 100 000 hostile texts, accepts every valid one, throws never", async () => {
@@ -81,16 +82,19 @@ Deno.test("fuzz: the transfer name and path rules take 100 000 odd strings", asy
 Deno.test("fuzz: a viewer takes 100 000 hostile messages; view-only ones never reach the desktop; others are still served", async () => {
   const session = fakeSession();
   const watched = fakeSession(); // a view-only viewer's session: nothing may reach its desktop or encoder
-  let hostile: { socket: ReturnType<typeof fakeSocket>; viewer: Viewer }[] = [];
+  let hostile: { socket: MemorySocket; viewer: Viewer }[] = [];
   const join = () => {
     hostile = [session, watched].map((s) => {
-      const socket = fakeSocket();
-      return { socket, viewer: attachViewer(socket, { viewOnly: s === watched, remote: "fuzz" }, s.context) };
+      const socket = memorySocket();
+      return {
+        socket,
+        viewer: attachViewer(socket.socket, { viewOnly: s === watched, remote: "fuzz" }, s.context),
+      };
     });
   };
   const leave = async () => {
     for (const { socket, viewer } of hostile) {
-      socket.hangUp();
+      socket.socket.close();
       await viewer.closed;
     }
   };
@@ -100,9 +104,9 @@ Deno.test("fuzz: a viewer takes 100 000 hostile messages; view-only ones never r
     count: 100_000,
     make: (rng) => rng.chance(0.15) ? hostileFrame(rng) : hostileText(rng),
     run(data, index) {
-      hostile[0].socket.deliver(data);
+      hostile[0].socket.receive(data);
       // A quarter of them to the view-only viewer too: what it may not do is the same for every message.
-      if (index % 4 === 0) hostile[1].socket.deliver(data);
+      if (index % 4 === 0) hostile[1].socket.receive(data);
     },
     async afterBatch() {
       await leave();
