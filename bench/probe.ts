@@ -119,10 +119,10 @@ function installProbe(decode: Decode, elapsed: Elapsed, layout: Layout, w: any):
   w.addEventListener("keydown", () => keyDowns.push(Date.now()), true);
   const scratch = new OffscreenCanvas(layout.width, layout.height);
   const ctx = scratch.getContext("2d", { willReadFrequently: true })!;
-  let source: CanvasImageSource | null = null;
   const pick = () => {
+    // A video that is hidden, or not yet revealed (the client's overlay over its canvas), is not the picture.
     const videos = [...w.document.querySelectorAll("video")].filter((v: HTMLVideoElement) =>
-      v.videoWidth > 0
+      v.videoWidth > 0 && !v.hidden && v.style.opacity !== "0"
     );
     if (videos.length > 0) return videos[0] as HTMLVideoElement;
     let best: HTMLCanvasElement | null = null;
@@ -134,7 +134,8 @@ function installProbe(decode: Decode, elapsed: Elapsed, layout: Layout, w: any):
   const loop = () => {
     acc.rafs++;
     const now = Date.now();
-    if (acc.rafs % 30 === 1 || source === null) source = pick();
+    // Every frame: the hybrid client switches between its canvas and its video overlay.
+    const source: CanvasImageSource | null = pick();
     let code: TimeCode | null = null;
     if (source) {
       ctx.clearRect(0, 0, layout.width, layout.height);

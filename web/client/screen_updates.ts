@@ -16,6 +16,7 @@ import type { MediaFrame } from "../../protocol/protocol.ts";
 import { decodeScreenUpdate, IMAGE_MIME, SCREEN_CODEC, type ScreenOp } from "../../protocol/screen_update.ts";
 import { closeAll, type Picture, ScreenPainter } from "./_screen_paint.ts";
 import { RegionDecoder } from "./_screen_video.ts";
+import { VideoOverlay } from "./_video_overlay.ts";
 import type { WebCodecsVideoOptions } from "./video_webcodecs.ts";
 
 /** Options of {@linkcode ScreenUpdates}: the same callbacks as the H.264 path, so ws_media.ts treats both alike. */
@@ -63,6 +64,8 @@ export class ScreenUpdates {
   readonly #painter: ScreenPainter;
   readonly #options: ScreenUpdatesOptions;
   readonly #video = new RegionDecoder();
+  /** Shows full-screen video pictures when `options.overlay` asks for it and the browser can. */
+  readonly #overlay?: VideoOverlay;
   #active = false;
   #waitingKey = true;
   #lastKeyRequest = -Infinity;
@@ -75,7 +78,8 @@ export class ScreenUpdates {
 
   constructor(canvas: HTMLCanvasElement, options: ScreenUpdatesOptions) {
     this.#canvas = canvas;
-    this.#painter = new ScreenPainter(canvas);
+    if (options.overlay && VideoOverlay.available) this.#overlay = new VideoOverlay(canvas);
+    this.#painter = new ScreenPainter(canvas, this.#overlay);
     this.#options = options;
   }
 
@@ -159,6 +163,7 @@ export class ScreenUpdates {
     this.#video.close();
     this.#size = undefined;
     this.#painter.release();
+    this.#overlay?.close();
   }
 
   /** Starts decoding the pictures of an update; the promise settles once all of them are ready or one failed. */
