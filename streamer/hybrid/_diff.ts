@@ -64,13 +64,12 @@ export function tightenColumns(
   let lo = area.x + area.w, hi = area.x; // differences seen in columns [lo, hi)
   for (let y = area.y; y < area.y + area.h; y++) {
     const ra = y * a.stride, rb = y * b.stride;
-    for (let x = area.x; x < lo; x++) {
-      if (((ap[ra + x] ^ bp[rb + x]) & RGB_MASK) !== 0) {
-        lo = x;
-        break;
-      }
-    }
-    for (let x = area.x + area.w - 1; x >= hi; x--) {
+    let left = area.x;
+    while (left < lo && ((ap[ra + left] ^ bp[rb + left]) & RGB_MASK) === 0) left++;
+    lo = left;
+    // [area.x, left) is the same in this row: the scan from the right stops there too (a row that does not
+    // differ is read once, not twice).
+    for (let x = area.x + area.w - 1, stop = Math.max(hi, lo); x >= stop; x--) {
       if (((ap[ra + x] ^ bp[rb + x]) & RGB_MASK) !== 0) {
         hi = x + 1;
         break;

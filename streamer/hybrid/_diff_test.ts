@@ -40,3 +40,24 @@ Deno.test("moreColoursThan stops at the first colour over the limit", () => {
   assert.equal(moreColoursThan(p, 0, 0, W, H, 20, table), true);
   assert.equal(moreColoursThan(p, 50, 50, 60, 60, 1, table), false);
 });
+
+Deno.test("tightenColumns finds the same columns as a plain scan of every row, on random sparse changes", () => {
+  let seed = 7;
+  const random = (n: number) => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n;
+  for (let round = 0; round < 200; round++) {
+    const a = plane(), b = plane();
+    for (let k = random(6); k > 0; k--) b.px[random(H) * W + random(W)] = random(2) ? 0 : 0xff223344;
+    const area = { x: random(50), y: random(30), w: 100 + random(50), h: 20 + random(50) };
+    let lo = Infinity, hi = -1;
+    for (let y = area.y; y < area.y + area.h; y++) {
+      for (let x = area.x; x < area.x + area.w; x++) {
+        if (((a.px[y * W + x] ^ b.px[y * W + x]) & 0xffffff) !== 0) {
+          [lo, hi] = [Math.min(lo, x), Math.max(hi, x)];
+        }
+      }
+    }
+    const expected = hi < 0 ? { ...area } : { ...area, x: lo, w: hi + 1 - lo };
+    tightenColumns(a, b, area);
+    assert.deepEqual(area, expected, `round ${round}`);
+  }
+});
