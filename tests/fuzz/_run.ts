@@ -74,6 +74,8 @@ export interface FuzzReport {
   name: string;
   seed: number;
   inputs: number;
+  /** Batches run (each followed by `afterBatch`). */
+  batches: number;
   seconds: number;
   crashes: string[];
   unhandled: string[];
@@ -174,6 +176,7 @@ export async function runFuzz<T>(target: FuzzTarget<T>, shard?: Shard): Promise<
     name: target.name,
     seed: config.seed,
     inputs,
+    batches,
     seconds,
     crashes,
     unhandled,

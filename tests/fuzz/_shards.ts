@@ -15,6 +15,8 @@ import { mb } from "./_memory.ts";
 /** A target with what it set up and must clean after. */
 export interface FuzzSetup<T = unknown> {
   target: FuzzTarget<T>;
+  /** Checked after the run (a throw fails the target), e.g. that every batch's legitimate client was served. */
+  check?(report: FuzzReport): void;
   dispose?(): void | Promise<void>;
 }
 
@@ -42,7 +44,9 @@ export async function runShard(request: ShardRequest): Promise<FuzzReport> {
   const factory = (await import(request.module))[request.name] as () => Promise<FuzzSetup> | FuzzSetup;
   const setup = await factory();
   try {
-    return await runFuzz(setup.target, request);
+    const report = await runFuzz(setup.target, request);
+    setup.check?.(report);
+    return report;
   } finally {
     await setup.dispose?.();
   }
@@ -81,7 +85,10 @@ export async function runSharded(module: string, name: string, parts = 2): Promi
   const heap = reports.map((r) => r.heap).sort((a, b) => (b.late - b.early) - (a.late - a.early))[0];
   const inputs = reports.reduce((n, r) => n + r.inputs, 0);
   const crashes = reports.flatMap((r) => r.crashes), unhandled = reports.flatMap((r) => r.unhandled);
-  const line = `fuzz ${reports[0].name}: ${inputs} inputs in ${parts} threads, seed ${config.seed}, ` +
+  const line =
+    `fuzz ${reports[0].name}: ${inputs} inputs in ${parts} worker${
+      parts > 1 ? "s" : ""
+    }, seed ${config.seed}, ` +
     `${seconds.toFixed(1)} s, heap (the part that grew most) ${mb(heap.early)} -> ${mb(heap.late)} MB, ` +
     `${crashes.length} crashes, ${unhandled.length} unhandled`;
   console.log(line);
