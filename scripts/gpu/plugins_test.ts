@@ -28,14 +28,15 @@ const ENCODER_ELEMENTS: [EncoderName, string][] = [
 
 /**
  * Every pipeline description the media worker can build: each encoder, both transports (the WebSocket's
- * appsink, also the hybrid encoding's video pipeline, and WebRTC), audio on and off, periodic keyframes or not.
+ * appsink, also the hybrid encoding's video pipeline with its region crop, and WebRTC), audio on and off,
+ * periodic keyframes or not.
  */
 function everyPipeline(): string[] {
   const out: string[] = [];
   for (const [encoder, element] of ENCODER_ELEMENTS) {
     for (const mode of ["appsink", "webrtc"] as const) {
       for (const audio of [undefined, { pulseServer: "unix:/tmp/pulse/native" }]) {
-        for (const keyframeSeconds of [undefined, 2]) {
+        for (const [keyframeSeconds, crop] of [[undefined, false], [2, false], [undefined, true]] as const) {
           const o: PipelineOptions = {
             display: ":1",
             width: 1920,
@@ -48,6 +49,7 @@ function everyPipeline(): string[] {
             audio,
             keyframeSeconds,
             cudaDevice: encoder === "nvh264" ? 0 : undefined,
+            crop: crop && mode === "appsink",
           };
           out.push(pipelineDescription(o));
         }
