@@ -1,5 +1,6 @@
 /**
- * WebSocket-transport video: Annex-B access units decoded with WebCodecs and drawn to a canvas.
+ * WebSocket-transport video: Annex-B access units decoded with WebCodecs and drawn to a canvas, or shown
+ * by a `<video>` over it (the `overlay` option, VideoOverlay).
  *
  * Every frame is acknowledged once the client is done with it (protocol/pacing.ts): drawn, or dropped. The
  * streamer keeps only a small window of frames in flight, so a slow page lowers the frame rate instead of
