@@ -1,8 +1,9 @@
 // Full-screen video, region video or tiles, per update: the planner's step 3. Motion that one region
 // explains does not count towards full-screen video (a GL viewport on ~40 % of a 4K screen hovered around the
-// full-screen threshold and flipped between modes); motion spread over the screen, or a region covering most
-// of it, still does.
+// full-screen threshold and flipped between modes); motion spread over the screen, or a region covering
+// nearly all of it, still does.
 import type { Rect } from "../../protocol/screen_update.ts";
+import { CHANGED } from "./_diff.ts";
 import type { Plan, PlannedOp } from "./plan.ts";
 import { findRegion, RegionSwitch, type TileBox, type VideoRegionOptions } from "./region.ts";
 import type { TileGrid } from "./tiles.ts";
@@ -10,8 +11,13 @@ import { VideoSwitch, type VideoSwitchOptions } from "./video.ts";
 
 /** Share of the screen one update must change (after copies) to count as motion by itself. */
 const WHOLESALE_CHANGE = 0.6;
-/** A region candidate this large (share of the screen) is whole-screen motion, not a region. */
-const REGION_MAX_SHARE = 0.6;
+/**
+ * A region candidate this large (share of the screen) is whole-screen motion, not a region: full-screen video
+ * then costs the same to encode, and the loop only watches the screen at 10 Hz instead of planning every
+ * frame. Lower while full-screen video runs, so a box near the limit does not flip between the two (each
+ * switch costs a keyframe and a round of refinement). glxspheres full screen: a 59 % box (720p, llvmpipe).
+ */
+const REGION_MAX_SHARE = 0.8, REGION_MAX_SHARE_IN_FULL = 0.7;
 
 /** The video decision of one planner: full-screen video, a region, or none. */
 export class VideoChoice {
@@ -43,28 +49,33 @@ export class VideoChoice {
   }
 
   /**
-   * Feeds one update: `mask` per tile (0 still, 1 moving, 2 moving and photo-like) and the pixels changed in
-   * this update itself.
+   * Feeds one update: `mask` per tile (0 still, 1 moving, 2 moving and photo-like) and `state` per tile
+   * (CHANGED: changed in this update itself).
    */
-  update(grid: TileGrid, mask: Uint8Array, changedNow: number, nowMs: number): void {
+  update(grid: TileGrid, mask: Uint8Array, state: Uint8Array, nowMs: number): void {
     const { cols, rows, size, width, height } = grid, r = this.#r;
     const candidate = findRegion(mask, cols, rows, size, width, height, this.#o, this.#scratch);
-    let moving = 0, outside = 0;
-    for (let i = 0; i < grid.count; i++) {
-      if (!mask[i]) continue;
-      const area = grid.rect(i, r).w * r.h;
-      moving += area;
-      if (!candidate || !inBox(candidate, i, cols)) outside += area;
-    }
     const screen = width * height;
-    const small = candidate !== null && boxRect(grid, candidate, r).w * r.h < REGION_MAX_SHARE * screen;
+    const max = this.#full.on ? REGION_MAX_SHARE_IN_FULL : REGION_MAX_SHARE;
+    const region = candidate && boxRect(grid, candidate, r).w * r.h < max * screen ? candidate : null;
+    // Moving and changed pixels, outside the region candidate when there is one.
+    let moving = 0, changed = 0;
+    for (let i = 0; i < grid.count; i++) {
+      if ((!mask[i] && state[i] !== CHANGED) || (region && inBox(region, i, cols))) continue;
+      const area = grid.rect(i, r).w * r.h;
+      if (mask[i]) moving += area;
+      if (state[i] === CHANGED) changed += area;
+    }
     // Or most of the screen changed in this update alone (after copies): a viewer that draws 3 updates a
     // second never lets a tile change 3 times in 500 ms, yet a screen that changes nearly all over in update
     // after update is motion (measured: the benchmark's panning texture stayed in JPEG tiles at 20 Mbit/s).
-    const wholesale = changedNow >= WHOLESALE_CHANGE * screen ? changedNow : 0;
-    if (this.#full.update(Math.max(small ? outside : moving, wholesale) / screen, nowMs)) {
-      this.#region.reset();
-    } else this.#region.update(candidate, mask, cols, nowMs);
+    const wholesale = changed >= WHOLESALE_CHANGE * screen ? changed : 0;
+    const wasFull = this.#full.on;
+    if (this.#full.update(Math.max(moving, wholesale) / screen, nowMs)) this.#region.reset();
+    // The motion full-screen video was for fits a region now (a large window: 60 % of the screen changing
+    // starts full-screen video before a region can form): hand over at once, no round of tiles between.
+    else if (wasFull && region) this.#region.take(region, nowMs);
+    else this.#region.update(candidate, mask, cols, nowMs);
   }
 
   /** Whether tile `i` (of a grid of `cols` columns) is in the video region. */

@@ -137,16 +137,15 @@ export class HybridPlanner implements Planner {
     // 3. Video: the moving share counts tiles moving lately, changed in this update or not (a 30 fps movie
     // planned at 60 Hz changes every other update). Decided before classifying, which video makes moot.
     const { movingChanges, movingWindowMs } = this.#o;
-    const mask = this.#mask;
-    let changedNow = 0;
+    // Video judges no tile's colours: there, a moving tile not judged yet counts as photo-like (it is video).
+    const mask = this.#mask, full = this.#video.full;
     for (let i = 0; i < grid.count; i++) {
-      if (state[i] === CHANGED) {
-        grid.changed(i, nowMs);
-        changedNow += grid.rect(i, r).w * r.h;
-      }
-      mask[i] = grid.isMoving(i, nowMs, movingChanges, movingWindowMs) ? (this.#photo[i] === 1 ? 2 : 1) : 0;
+      if (state[i] === CHANGED) grid.changed(i, nowMs);
+      if (!grid.isMoving(i, nowMs, movingChanges, movingWindowMs)) mask[i] = 0;
+      else if (this.#photo[i] >= 0) mask[i] = this.#photo[i] === 1 ? 2 : 1;
+      else mask[i] = full || this.#video.covers(i, grid.cols) ? 2 : 1;
     }
-    this.#video.update(grid, mask, changedNow, nowMs);
+    this.#video.update(grid, mask, state, nowMs);
     if (this.#video.full) {
       copyTiles(grid, shadow, cur, state, CHANGED);
       // The viewers now show video-quality pixels everywhere: every tile is refined once video ends.

@@ -125,6 +125,19 @@ Deno.test("motion over most of the screen is full-screen video, not a region", (
   const t = { now: 0, frame: s.frame };
   const plans = play(s, () => FULL, 8, t);
   assert.ok(plans.slice(3).every((p) => p.video && !p.region), regions(plans).join());
+  // A window over 64 % of the screen is a region (the desktop around it stays sharp): after a second of
+  // full-screen video (60 % of the screen changing in each update starts that before a region can form),
+  // handed over without tiles between; over 80 %, the whole screen is video.
+  const big = { x: 64, y: 64, w: 512, h: 384 };
+  const s1 = start();
+  const bigPlans = regions(play(s1, () => big, 120, { now: 0, frame: s1.frame }));
+  assert.equal(bigPlans.at(-1), JSON.stringify(big));
+  const handover = bigPlans.indexOf(JSON.stringify(big));
+  assert.equal(bigPlans[handover - 1], "full", bigPlans.join());
+  assert.ok(bigPlans.slice(handover).every((r) => r === JSON.stringify(big)));
+  const s3 = start();
+  const huge = { x: 0, y: 0, w: 640, h: 448 };
+  assert.equal(regions(play(s3, () => huge, 10, { now: 0, frame: s3.frame })).at(-1), "full");
   // From region video to full screen when the motion spreads.
   const s2 = start();
   const t2 = { now: 0, frame: s2.frame };

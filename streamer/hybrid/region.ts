@@ -276,6 +276,12 @@ export class RegionSwitch {
     return this.#region;
   }
 
+  /** Starts region video on `box` at once (the motion full-screen video was for fits it). */
+  take(box: TileBox, nowMs: number): void {
+    this.reset();
+    this.#start(box, nowMs);
+  }
+
   /** No region (video ended, full-screen video, a keyframe of a new size). */
   reset(): void {
     this.#region = this.#last = this.#seen = null;
