@@ -76,6 +76,8 @@ export interface Carried {
   copies: number;
   /** Updates the viewer could not decode. */
   malformed: number;
+  /** Video operations by their size (`WxH`): full screen, or the region video of a moving area. */
+  videoSizes: Record<string, number>;
 }
 
 /**
@@ -98,6 +100,7 @@ export function noneCarried(): Carried {
     fills: 0,
     copies: 0,
     malformed: 0,
+    videoSizes: {},
   };
 }
 
@@ -122,6 +125,8 @@ export function tally(carried: Carried, ops: readonly ScreenOp[] | null): Carrie
     if (op.op === "video") {
       video = true;
       carried.videoBytes += op.data.byteLength;
+      const size = `${op.w}x${op.h}`;
+      carried.videoSizes[size] = (carried.videoSizes[size] ?? 0) + 1;
     } else if (op.op === "image") {
       carried.imageBytes += op.data.byteLength;
       if (op.lossless) carried.lossless++;
@@ -135,7 +140,8 @@ export function tally(carried: Carried, ops: readonly ScreenOp[] | null): Carrie
 }
 
 /**
- * One line of what a hybrid stream carried, e.g. `587 video + 3 tile upd.; 99% of bytes video`.
+ * One line of what a hybrid stream carried, e.g. `587 video + 3 tile upd.; 99% of bytes video`, and the most
+ * frequent size of its video (full screen, or a region).
  *
  * @example
  * ```ts
@@ -149,7 +155,15 @@ export function carriedText(c: Carried): string {
   const share = bytes ? Math.round(c.videoBytes / bytes * 100) : 0;
   return `${c.videoUpdates} video + ${c.tileUpdates} tile upd. (${c.lossless} WebP, ${c.lossy} JPEG, ` +
     `${c.fills} fill, ${c.copies} copy); ${share}% of bytes video` +
-    (c.malformed ? `; ${c.malformed} malformed` : "");
+    (c.malformed ? `; ${c.malformed} malformed` : "") + videoSizeText(c.videoSizes);
+}
+
+/** `; video 1280x704 (290 of 304)`: the most frequent video size, or nothing without video. */
+function videoSizeText(sizes: Record<string, number> | undefined): string {
+  const entries = Object.entries(sizes ?? {}).sort((a, b) => b[1] - a[1]);
+  if (!entries.length) return "";
+  const total = entries.reduce((sum, [, n]) => sum + n, 0);
+  return `; video ${entries[0][0]} (${entries[0][1]} of ${total})`;
 }
 
 /** What one measured session gave. */

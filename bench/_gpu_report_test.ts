@@ -105,10 +105,11 @@ Deno.test("tally counts video and tile updates, their bytes and operations; carr
     fills: 1,
     copies: 1,
     malformed: 1,
+    videoSizes: { "64x64": 1 },
   });
   assert.equal(
     carriedText(carried),
-    "1 video + 1 tile upd. (1 WebP, 1 JPEG, 1 fill, 1 copy); 75% of bytes video; 1 malformed",
+    "1 video + 1 tile upd. (1 WebP, 1 JPEG, 1 fill, 1 copy); 75% of bytes video; 1 malformed; video 64x64 (1 of 1)",
   );
   const row = rows([{ ...result, name: "gl-1080p60-hybrid", encoding: "hybrid", carried }])[1];
   assert.match(row.at(-1)!, /^1 video \+ 1 tile upd\./);
