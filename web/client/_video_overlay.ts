@@ -66,6 +66,11 @@ export class VideoOverlay {
     return this.#showing;
   }
 
+  /** The element when it shows the picture now (a frame presented, not hidden), else `undefined`. */
+  get element(): HTMLVideoElement | undefined {
+    return this.#showing && this.#revealed ? this.#video : undefined;
+  }
+
   /** Shows `frame` (and owns it: it is closed once presented or on error); sizes the canvas to it. */
   show(frame: VideoFrame): void {
     const { displayWidth: width, displayHeight: height } = frame;

@@ -93,6 +93,11 @@ export class ScreenUpdates {
     return this.#droppedLate;
   }
 
+  /** What shows the picture now: the overlay's `<video>` while it does, else the canvas (read pixels here). */
+  get picture(): HTMLCanvasElement | HTMLVideoElement {
+    return this.#overlay?.element ?? this.#canvas;
+  }
+
   /** Updates arrived and not yet drawn or dropped. */
   get queued(): number {
     return this.#queue.length + (this.#current ? 1 : 0);

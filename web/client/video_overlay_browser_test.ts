@@ -14,6 +14,7 @@ import { encodeTestPattern } from "../../tests/fixtures/h264.ts";
 type Rgb = [number, number, number];
 /** What the test page puts on its window (ENTRY). */
 interface Sink {
+  readonly picture: HTMLElement;
   configure(codec: string): void;
   push(frame: unknown): void;
   close(): void;
@@ -132,6 +133,7 @@ Deno.test({
         return `${canvas.width}x${canvas.height}`;
       });
       assert.equal(size, "320x240", "the canvas keeps the picture's size (input maps through it)");
+      assert.equal(await page.evaluate(() => (globalThis as G).frames.picture.tagName), "VIDEO");
       const got = await pixels(page, "frames", "video", BARS.map(([x]) => [x, 80]));
       assertNear(got, BARS.map(([, rgb]) => rgb), 40, "the overlay's picture");
     });
@@ -166,6 +168,7 @@ Deno.test({
       );
       assert.equal(await drawn(2), true);
       assert.equal((await overlay(page, "screen"))?.hidden, true, "the canvas shows again");
+      assert.equal(await page.evaluate(() => (globalThis as G).screen.picture.tagName), "CANVAS");
       const got = await pixels(page, "screen", "canvas", [
         [4, 4],
         ...BARS.map(([x]): [number, number] => [x, 80]),

@@ -93,6 +93,11 @@ export class WebCodecsVideo {
     return this.#droppedLate;
   }
 
+  /** What shows the picture now: the overlay's `<video>` while it does, else the canvas (read pixels here). */
+  get picture(): HTMLCanvasElement | HTMLVideoElement {
+    return this.#overlay?.element ?? this.#canvas;
+  }
+
   /** Frames arrived and not yet drawn or dropped. */
   get queued(): number {
     return this.#started.size + (this.#pending ? 1 : 0);

@@ -79,6 +79,14 @@ export class WebSocketMedia {
     return this.#video;
   }
 
+  /**
+   * What shows the WebSocket picture now: the canvas, or the `<video>` over it while the overlay shows
+   * frames (the canvas is then stale). Pixel reads go here.
+   */
+  get picture(): HTMLCanvasElement | HTMLVideoElement {
+    return this.#video.picture;
+  }
+
   /** Sets the session's codec (`hello.codec`): {@linkcode SCREEN_CODEC} means screen updates, else H.264. */
   configure(codec: string): void {
     const next = codec === SCREEN_CODEC ? this.#screen : this.#frames;
