@@ -9,10 +9,6 @@ import { EventPump } from "./_events.ts";
 import { X11Error } from "./errors.ts";
 import { getLog } from "../../log.ts";
 
-const POLL_MS = 30;
-/** Poll period with a damage listener: at most 8 ms (half a 60 fps frame) before an idle encoder wakes. */
-const DAMAGE_POLL_MS = 8;
-
 /** Where the desktop's events come from and how a cursor image is read. */
 export interface WatchSource {
   x: XLibs;
@@ -40,7 +36,7 @@ export class DesktopWatch {
 
   constructor(source: WatchSource) {
     const s = this.#s = source;
-    this.#pump = new EventPump(s.x, s.events, POLL_MS);
+    this.#pump = new EventPump(s.x, s.events);
     this.#pump.watch((type) => type === s.fixesBase + 1, () => {
       if (this.#cursorListeners.length) this.#emitCursor(this.#cursorListeners);
     });
@@ -90,14 +86,17 @@ export class DesktopWatch {
       const fired = () => this.#damageListeners.forEach((listener) => listener());
       this.#damage = DamageWatch.watch(this.#s.x, this.#s.events, this.#s.root, this.#pump, fired);
       if (!this.#damage) throw new X11Error("the X display lacks the DAMAGE extension");
-      this.#pump.setPeriod(DAMAGE_POLL_MS);
+      this.#pump.drain(); // the extension query was a round trip: events it queued are read now
     }
     this.#damageListeners.push(cb);
   }
 
-  /** Stops polling; `destroy` also frees the damage object (not on a lost connection). */
-  stop(destroy: boolean): void {
-    this.#pump.stop();
+  /**
+   * Stops reading events; `destroy` also frees the damage object (not on a lost connection). Resolves once
+   * nothing waits on the connection's socket any more (then it may be closed).
+   */
+  async stop(destroy: boolean): Promise<void> {
+    await this.#pump.stop();
     if (destroy) this.#damage?.destroy();
   }
 

@@ -27,7 +27,7 @@ Deno.test("onDamage on a real Xvfb: drawing fires it, a static screen and pointe
       assert.equal(fired, 0);
     });
 
-    await t.step("it re-arms: every later change fires again, once per poll at most", async () => {
+    await t.step("it re-arms: every later change fires again, once per drain at most", async () => {
       for (const colour of ["green", "blue", "white"]) {
         const before = fired;
         await draw(colour);
@@ -54,7 +54,7 @@ Deno.test("onDamage on a real Xvfb: drawing fires it, a static screen and pointe
       }
     });
 
-    await t.step("the 8 ms poll costs little CPU", async () => {
+    await t.step("waiting for damage (poll(2) on the socket) costs little CPU", async () => {
       const cpu = () => {
         const f = Deno.readTextFileSync("/proc/self/stat").split(") ")[1].split(" ");
         return (Number(f[11]) + Number(f[12])) / 100;
@@ -62,7 +62,7 @@ Deno.test("onDamage on a real Xvfb: drawing fires it, a static screen and pointe
       const before = cpu();
       await delay(2000);
       const share = (cpu() - before) / 2;
-      console.log(`polling, idle screen: ${(share * 100).toFixed(1)}% of a core (the whole test process)`);
+      console.log(`waiting, idle screen: ${(share * 100).toFixed(1)}% of a core (the whole test process)`);
       assert.ok(share < 0.05, `${(share * 100).toFixed(1)}% of a core`);
     });
   } finally {

@@ -344,7 +344,7 @@ export class X11Session {
     if (this.#closed) return;
     this.releaseAll();
     this.#closed = true;
-    this.#watch.stop(!this.#lost);
+    const watchStopped = this.#watch.stop(!this.#lost);
     this.#queue.stop();
     await this.#clipboard.close();
     // After the queued input; a queue stuck behind a held server leaves that connection open.
@@ -352,7 +352,8 @@ export class X11Session {
       .catch(() => false);
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise((resolve) => timer = setTimeout(resolve, 2 * CLOSE_MS));
-    await Promise.all([closeDisplay(this.#x, this.#events, CLOSE_MS), Promise.race([requests, late])]);
+    const events = watchStopped.then(() => closeDisplay(this.#x, this.#events, CLOSE_MS));
+    await Promise.all([events, Promise.race([requests, late])]);
     clearTimeout(timer);
   }
 
@@ -360,7 +361,7 @@ export class X11Session {
     if (this.#lost) return;
     this.#lost = true;
     log.error("the connection to the X server is lost");
-    this.#watch.stop(false);
+    void this.#watch.stop(false);
     this.#queue.lose("the connection to the X server is lost");
     for (const cb of this.#lostListeners.splice(0)) cb();
   }
