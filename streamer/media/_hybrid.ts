@@ -51,8 +51,13 @@ export interface HybridLoopOptions {
 const VIDEO_WATCH_MS = 100;
 /** Longest idle wait for X damage before looking again anyway. */
 const IDLE_WAIT_MS = 1000;
-/** Rounds that may run back to back after a still moment (the bucket's depth), the average staying at `fps`. */
-const BURST = 2;
+/**
+ * Rounds that may run back to back after a still moment (the bucket's depth), the average staying at `fps`.
+ * One: a change is still painted at once when the last round is a period old (and an empty look spends
+ * nothing), while a depth of 2 sent 60 % more bytes on printing text (two rounds in a row, each with its own
+ * small images) for no latency that the benchmark could tell apart.
+ */
+const BURST = 1;
 
 /**
  * Runs rounds at up to `fps` until {@linkcode HybridLoop.stop}.
