@@ -33,8 +33,8 @@ export interface InspectedGateway {
   url: string;
   /** Its process id. */
   pid: number;
-  /** Collects garbage, then reads its memory. */
-  memory(): Promise<GatewayMemory>;
+  /** Collects garbage (unless `gc` is false: memory as a plain reading of /proc sees it), then reads its memory. */
+  memory(gc?: boolean): Promise<GatewayMemory>;
   /** Collects garbage and writes a V8 heap snapshot (`.heapsnapshot` JSON) to `path`. */
   heapSnapshot(path: string): Promise<void>;
   /** Evaluates `expression` in the gateway and returns its value (JSON-able results only). */
@@ -127,7 +127,7 @@ function procMemory(pid: number): Omit<GatewayMemory, "heapUsed" | "heapTotal" |
  */
 export async function startInspectedGateway(
   settings: Record<string, unknown>,
-  options: { env?: Record<string, string>; inspect?: boolean } = {},
+  options: { env?: Record<string, string>; inspect?: boolean; v8Flags?: string[] } = {},
 ): Promise<InspectedGateway> {
   const inspect = options.inspect ?? true;
   const child = new Deno.Command(Deno.execPath(), {
@@ -135,7 +135,7 @@ export async function startInspectedGateway(
       "run",
       "-A",
       ...inspect ? [`--inspect=127.0.0.1:${freePort()}`] : [],
-      "--v8-flags=--expose-gc",
+      `--v8-flags=${["--expose-gc", ...options.v8Flags ?? []].join(",")}`,
       new URL("./gateway/_serve.ts", import.meta.url).pathname,
     ],
     env: { SELKIES_BENCH_GATEWAY: JSON.stringify(settings), SELKIES_LOG_LEVEL: "warning", ...options.env },
@@ -172,9 +172,11 @@ export async function startInspectedGateway(
       url,
       pid: child.pid,
       evaluate,
-      async memory() {
+      async memory(gc = true) {
         const usage = JSON.parse(
-          await evaluate("globalThis.gc(); globalThis.gc(); JSON.stringify(Deno.memoryUsage())") as string,
+          await evaluate(
+            `${gc ? "globalThis.gc(); globalThis.gc(); " : ""}JSON.stringify(Deno.memoryUsage())`,
+          ) as string,
         );
         return {
           ...procMemory(child.pid),
@@ -209,9 +211,11 @@ function uninspected(pid: number, url: string, stop: () => Promise<void>): Inspe
     pid,
     evaluate: none,
     heapSnapshot: none,
-    async memory() {
-      Deno.kill(pid, "SIGUSR1");
-      await new Promise((resolve) => setTimeout(resolve, 1000));
+    async memory(gc = true) {
+      if (gc) {
+        Deno.kill(pid, "SIGUSR1");
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
       return { ...procMemory(pid), heapUsed: null, heapTotal: null, external: null };
     },
     stop,

@@ -6,10 +6,13 @@
  * the gateway's memory after a forced GC: RSS, anonymous memory, JS heap, external memory, fds, threads and CPU
  * time (so the growth per churn and the CPU per churn). `--snapshots` writes V8 heap snapshots at the first
  * sample after the start and at the end; `--no-inspect` runs the gateway without the inspector (RSS without
- * its cost; no JS heap figures). Writes churn.json and churn.svg to `--out` (default docs/results/gateway_churn).
+ * its cost; no JS heap figures); `--no-gc` reads without collecting garbage first (what the soak sees). Writes churn.json and churn.svg to `--out` (default docs/results/gateway_churn).
+ *
+ * `--frames F` (3) video frames per viewer and `--bitrate B` (1e6, 15 fps) turn it into a relay load instead.
  *
  * Run: `scripts/deno task bench:churn [--churns N] [--every K] [--parallel P] [--settle S] [--no-pages]
- * [--snapshots] [--no-inspect] [--out DIR]` (extra environment for the gateway: `--gateway-env MALLOC_ARENA_MAX=2`).
+ * [--snapshots] [--no-inspect] [--no-gc] [--out DIR]`; more for the gateway: `--gateway-env MALLOC_ARENA_MAX=2`,
+ * `--gateway-v8-flag --max-semi-space-size=1` (each repeatable).
  *
  * @module
  */
@@ -32,7 +35,9 @@ const CHURNS = Number(flag("--churns", "2000")), EVERY = Number(flag("--every", 
 const PARALLEL = Number(flag("--parallel", "4")), SETTLE_S = Number(flag("--settle", "10"));
 const OUT = flag("--out", "docs/results/gateway_churn");
 const PAGES = !Deno.args.includes("--no-pages"), SNAPSHOTS = Deno.args.includes("--snapshots");
-const INSPECT = !Deno.args.includes("--no-inspect");
+const FRAMES = Number(flag("--frames", "3")), BITRATE = Number(flag("--bitrate", "1000000"));
+const INSPECT = !Deno.args.includes("--no-inspect"), GC = !Deno.args.includes("--no-gc");
+const V8_FLAGS = Deno.args.flatMap((a, i) => Deno.args[i - 1] === "--gateway-v8-flag" ? [a] : []);
 const GATEWAY_ENV = Object.fromEntries(
   Deno.args.flatMap((a, i) => Deno.args[i - 1] === "--gateway-env" ? [a.split("=", 2)] : []),
 );
@@ -61,7 +66,7 @@ async function main(): Promise<void> {
   const cluster = await startSlurmCluster();
   const senders: PacedSender[] = [];
   const samples: Sample[] = [];
-  let failures = 0;
+  let failures = 0, relayed = 0;
   const errors: string[] = [];
   try {
     const gw = await startInspectedGateway({
@@ -69,7 +74,7 @@ async function main(): Promise<void> {
       auth: { mode: "token" },
       mungeSocket: cluster.mungeSocket,
       slurmEnv: cluster.env,
-    }, { env: GATEWAY_ENV, inspect: INSPECT });
+    }, { env: GATEWAY_ENV, inspect: INSPECT, v8Flags: V8_FLAGS });
     try {
       const job = {
         gatewayUrl: gw.url,
@@ -80,7 +85,7 @@ async function main(): Promise<void> {
       };
       const { tunnel, sessionUrl, token } = await registerTunnel(job, (viewer) => {
         // 640x360-ish at 15 fps, as the soak's session.
-        const sender = startPacedSender(viewer, { bitrate: 1_000_000, fps: 15, gop: 30 });
+        const sender = startPacedSender(viewer, { bitrate: BITRATE, fps: 15, gop: 30 });
         senders.push(sender);
         viewer.onClose(() => {
           sender.stop();
@@ -88,7 +93,7 @@ async function main(): Promise<void> {
         });
       });
       const sample = async (churns: number) => {
-        const s = { churns, load: loadavg()[0], ...await gw.memory() };
+        const s = { churns, load: loadavg()[0], ...await gw.memory(GC) };
         samples.push(s);
         console.log(line(s));
       };
@@ -98,7 +103,7 @@ async function main(): Promise<void> {
         while (started < CHURNS) {
           started++;
           try {
-            await churnViewer(sessionUrl, token, { pages: PAGES });
+            await churnViewer(sessionUrl, token, { pages: PAGES, frames: FRAMES });
           } catch (error) {
             failures++;
             if (errors.length < 5) errors.push(String(error));
@@ -113,6 +118,7 @@ async function main(): Promise<void> {
       await Promise.all(Array.from({ length: PARALLEL }, worker));
       await delay(SETTLE_S * 1000);
       await sample(done);
+      relayed = await relayedBytes(gw.url);
       if (SNAPSHOTS) await gw.heapSnapshot(`${await outDir()}/last.heapsnapshot`);
       tunnel.close();
     } finally {
@@ -122,7 +128,7 @@ async function main(): Promise<void> {
   } finally {
     await cluster.stop();
   }
-  await report(samples, failures, errors);
+  await report(samples, failures, errors, relayed);
 }
 
 async function outDir(): Promise<string> {
@@ -130,7 +136,13 @@ async function outDir(): Promise<string> {
   return OUT;
 }
 
-async function report(samples: Sample[], failures: number, errors: string[]): Promise<void> {
+/** Bytes the gateway relayed to viewers (its /metrics). */
+async function relayedBytes(url: string): Promise<number> {
+  const text = await (await fetch(`${url}metrics`)).text();
+  return Number(/^selkies_gateway_relayed_bytes_to_viewers_total (\d+)/m.exec(text)?.[1] ?? 0);
+}
+
+async function report(samples: Sample[], failures: number, errors: string[], relayed: number): Promise<void> {
   const [first, last] = [samples[0], samples.at(-1)!];
   // From the second sample: the first hundred churns grow the allocators and JIT for good.
   const warm = samples[Math.min(1, samples.length - 1)];
@@ -145,10 +157,16 @@ async function report(samples: Sample[], failures: number, errors: string[]): Pr
     parallel: PARALLEL,
     pages: PAGES,
     gatewayEnv: GATEWAY_ENV,
+    gatewayV8Flags: V8_FLAGS,
+    inspector: INSPECT,
+    forcedGc: GC,
     rssKiBPerChurnAfterWarmup: perChurn(warm, last, "rssBytes"),
     anonKiBPerChurnAfterWarmup: perChurn(warm, last, "anonBytes"),
     heapKiBPerChurnAfterWarmup: perChurn(warm, last, "heapUsed"),
     externalKiBPerChurnAfterWarmup: perChurn(warm, last, "external"),
+    relayedMiB: Math.round(relayed / 2 ** 20),
+    cpuMsPerRelayedMiB: ((last.cpuSeconds - first.cpuSeconds) * 1000 / Math.max(1, relayed / 2 ** 20))
+      .toFixed(1),
     cpuMsPerChurn: ((last.cpuSeconds - first.cpuSeconds) * 1000 / Math.max(1, last.churns)).toFixed(2),
   };
   const dir = await outDir();
@@ -170,7 +188,9 @@ async function report(samples: Sample[], failures: number, errors: string[]): Pr
         series("threads", (s) => s.threads),
       ],
       new Set(),
-      `gateway after a forced GC, every ${EVERY} churned viewers (x: samples; the last after ${SETTLE_S} s idle); ` +
+      `gateway${
+        GC ? " after a forced GC" : ""
+      }, every ${EVERY} churned viewers (x: samples; the last after ${SETTLE_S} s idle); ` +
         `${last.churns} churns, ${PARALLEL} at a time${PAGES ? ", page loads" : ""}`,
       "sample",
     ),
