@@ -3,13 +3,21 @@
  *
  * @module
  */
-/// <reference lib="deno.worker" />
 import { runShard, type ShardRequest } from "./_shards.ts";
 
-self.onmessage = async (event: MessageEvent<ShardRequest>) => {
+/**
+ * The worker's own scope, typed here: a `/// <reference lib="deno.worker" />` would retype `globalThis` for
+ * every file `deno check` reads with this one (the browser client's listeners then fail to type-check).
+ */
+const scope = globalThis as unknown as {
+  onmessage: ((event: MessageEvent<ShardRequest>) => void) | null;
+  postMessage(message: unknown): void;
+};
+
+scope.onmessage = async (event) => {
   try {
-    self.postMessage(await runShard(event.data));
+    scope.postMessage(await runShard(event.data));
   } catch (error) {
-    self.postMessage({ error: String((error as Error)?.stack ?? error) });
+    scope.postMessage({ error: String((error as Error)?.stack ?? error) });
   }
 };
