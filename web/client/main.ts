@@ -1,7 +1,8 @@
 /**
  * The browser client's entry point: connects, picks a transport, shows the desktop, sends input.
  * Query parameters: `transport=auto|websocket|webrtc` (default auto), `resize=off` (never resize the desktop),
- * `relay=1` (WebRTC through TURN relays only), `telemetry=1` (show the job telemetry panel from the start).
+ * `relay=1` (WebRTC through TURN relays only), `telemetry=1` (show the job telemetry panel from the start),
+ * `overlay=1` (WebSocket video shown through a `<video>` over the canvas instead of drawn on it).
  *
  * @module
  */
@@ -86,6 +87,10 @@ const wsMedia = new WebSocketMedia({
   canvas,
   stats,
   send,
+  // Opt-in: the overlay (web/client/_video_overlay.ts) shows frames 4-6 ms sooner at 1080p, but a page
+  // throttled 16x then showed pictures 4 s old (tests/slow_viewer_test.ts: the track queues what the
+  // page cannot present, after the frame was acknowledged), which the canvas never does.
+  overlay: params.get("overlay") === "1",
   onFrame(decodeMs, width, height, timestampUs) {
     if (stats.transport === "webrtc") return;
     stats.transport = "websocket";
@@ -290,7 +295,7 @@ for (const type of ["pointerdown", "keydown"]) {
   }, { capture: true });
 }
 function pixel(x: number, y: number): number[] | undefined {
-  return readPixel(stats.transport === "webrtc" ? video : canvas, x, y);
+  return readPixel(stats.transport === "webrtc" ? video : wsMedia.picture, x, y);
 }
 
 Object.assign(globalThis, {
