@@ -73,6 +73,11 @@ Deno.test("gateway refuses hostile browsers and keeps serving", async (t) => {
         assert.ok([400, 404].includes(code), `${id}: ${code}`);
       }
       assert.equal(await status(`${base}..%2F..%2Fdeno.json`, { headers: { cookie: owner } }), 404);
+      // Without the trailing slash the id is redirected to: a bad one must not reach the Location header.
+      for (const id of ["%00", "a%0d%0aSet-Cookie:%20x=1", "%E2%80%AE"]) {
+        assert.equal(await status(`${gw!.url}s/${id}`), 400, id);
+      }
+      assert.equal(await status(`${gw!.url}s/${secret.sessionId}?token=x`), 308);
     });
 
     let shareUrl = "", shareId = "";

@@ -6,7 +6,7 @@
  */
 import { Hono } from "hono";
 import { sessionLink } from "../../jobs/session_link.ts";
-import { TUNNEL_PATH, TunnelCloseCode } from "../../protocol/tunnel.ts";
+import { SESSION_ID_PATTERN, TUNNEL_PATH, TunnelCloseCode } from "../../protocol/tunnel.ts";
 import { getLog } from "../../log.ts";
 import { browserHeaders, checkOrigin, clientFiles } from "../access/mod.ts";
 import type { GatewayEnv } from "./_env.ts";
@@ -144,7 +144,12 @@ export function createGateway(options: GatewayOptions): Gateway {
     }),
   );
   app.use("*", identify(options.auth, { limiter, onFailure }));
-  app.get("/s/:session", (c) => c.redirect(`${c.req.param("session")}/${new URL(c.req.url).search}`, 308));
+  app.get("/s/:session", (c) => {
+    // The id goes into a Location header: only a well-formed one (`/s/%00` once made the header invalid: 500).
+    const id = c.req.param("session");
+    if (!SESSION_ID_PATTERN.test(id)) return c.text("invalid session id\n", 400);
+    return c.redirect(`${id}/${new URL(c.req.url).search}`, 308);
+  });
   app.use(
     "/s/:session/*",
     sessionAccess({ registry, requireUser: options.auth.mode !== "token", limiter, onFailure }),
