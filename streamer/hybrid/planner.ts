@@ -36,6 +36,12 @@ import { VideoChoice } from "./_video_choice.ts";
 
 /** A tile's state during a plan: changed inside the video region (video sends it, not a tile). */
 const IN_REGION = 3;
+/**
+ * An update that changed this share of the screen is heavy: its own encoding (a 4K screen of lossless tiles
+ * took 250-450 ms here) spaces the updates out, so the moving window stretches to cover the last few of
+ * them (see `#window`), at most to this many times `movingWindowMs`.
+ */
+const HEAVY_SHARE = 0.25, STRETCH_MAX = 2;
 
 /**
  * Plans screen updates for the hybrid encoding and keeps, between updates, the pixels and per-tile state
@@ -59,6 +65,8 @@ export class HybridPlanner implements Planner {
   #grid: TileGrid | null = null;
   #epoch = 0;
   #lastPlanMs = 0;
+  // The times of the last plans while each of them was heavy (newest first), for `#window`.
+  #heavy: number[] = [];
   #shadow: Plane | null = null;
   // Per update, per tile: 0, PENDING or CHANGED (./_diff.ts); the decision (Kind); a fill's colour.
   #state = new Uint8Array(0);
@@ -136,7 +144,7 @@ export class HybridPlanner implements Planner {
     }
     // 3. Video: the moving share counts tiles moving lately, changed in this update or not (a 30 fps movie
     // planned at 60 Hz changes every other update). Decided before classifying, which video makes moot.
-    const { movingChanges, movingWindowMs } = this.#o;
+    const { movingChanges } = this.#o, movingWindowMs = this.#window(grid, state, nowMs);
     // Video judges no tile's colours: there, a moving tile not judged yet counts as photo-like (it is video).
     const mask = this.#mask, full = this.#video.full;
     for (let i = 0; i < grid.count; i++) {
@@ -251,6 +259,22 @@ export class HybridPlanner implements Planner {
     const refine = oldest === Infinity ? Infinity : Math.max(oldest, -1e15) + this.#o.refineAfterMs;
     const at = Math.min(video, refine);
     return at === Infinity ? null : at;
+  }
+
+  // The moving window of this update: movingWindowMs, or, while updates are heavy, the span of the last
+  // `movingChanges` of them (capped). Without it a loop slowed below ~6 updates a second by its own lossless
+  // tiles never saw a tile change 3 times in 500 ms, so nothing became lossy or video and every update stayed
+  // lossless: glxspheres64 -fs at 4K (a 2176x2160 moving area) replayed through the real loop here: 138
+  // updates of 17 lossless rects each in 8 s, never a region; on the H200 5.6 fps.
+  #window(grid: TileGrid, state: Uint8Array, nowMs: number): number {
+    const { movingChanges, movingWindowMs } = this.#o, r = this.#r;
+    let changed = 0;
+    for (let i = 0; i < grid.count; i++) if (state[i] === CHANGED) changed += grid.rect(i, r).w * r.h;
+    if (changed < HEAVY_SHARE * grid.width * grid.height) this.#heavy.length = 0;
+    else this.#heavy = [nowMs, ...this.#heavy.slice(0, movingChanges - 1)];
+    if (this.#heavy.length < movingChanges) return movingWindowMs;
+    const span = nowMs - this.#heavy[movingChanges - 1];
+    return Math.min(STRETCH_MAX * movingWindowMs, Math.max(movingWindowMs, span));
   }
 
   // Whether moving tile i's changed box is worth JPEG: large enough, and many colours (see the options'

@@ -174,3 +174,31 @@ Deno.test("moving text, a narrow panel or a small animation is not region video"
     await t.step(name, () => assert.ok(plans.every((p) => !p.video), regions(plans).join()));
   }
 });
+
+Deno.test("a loop slowed by its own updates still finds the moving area (glxspheres -fs at 4K), a small slow change stays tiles", () => {
+  // Updates 300 ms apart: what a 4K screen of lossless tiles costs the loop. Half the screen, full height
+  // (glxspheres64 -fs at 3840x2160 is a 2176x2160 area), new pixels in every update.
+  const GL: Rect = { x: 128, y: 0, w: 320, h: 480 };
+  const slow = (area: Rect) => {
+    const s = start(), t = { now: 0, frame: s.frame };
+    const plans: Plan[] = [];
+    for (let n = 0; n < 12; n++) {
+      const f = t.frame = cloneFrame(t.frame);
+      photo(f, area, n + 1);
+      const plan = s.planner.plan(f, [FULL], t.now += 300);
+      s.viewer.apply(plan, f);
+      plans.push(plan);
+    }
+    assert.ok(screenEquals(s.planner, t.frame) || plans.at(-1)!.video);
+    return plans;
+  };
+  const gl = slow(GL);
+  const first = gl.findIndex((p) => p.region);
+  // Before: no tile changed 3 times in 500 ms, so every update was the whole area as lossless tiles.
+  assert.ok(first >= 3 && first <= 8, `region from update ${first}: ${regions(gl)}`);
+  assert.deepEqual(gl.at(-1)!.region, GL);
+  // A photo changing every 300 ms on 16 % of the screen is not heavy: lossless tiles, no video.
+  const small = slow({ x: 64, y: 64, w: 256, h: 192 });
+  assert.ok(small.every((p) => !p.video), regions(small).join(" "));
+  assert.ok(small.every((p) => p.ops.every((o) => o.op !== "tile" || o.quality === "lossless")));
+});
