@@ -199,6 +199,11 @@ Deno.test("hybrid encoding: a movie in a window is region video, the still deskt
       { timeout: 30_000 },
     );
     const draws = await page.evaluate(() => (globalThis as unknown as { videoDraws: number[][] }).videoDraws);
+    // The page's counts of what it drew are published once a second (the stats loop): wait for them to
+    // include the video, or 20 draws within the first second read as nothing drawn at all.
+    await page.waitForFunction(() => (globalThis as Win).selkiesStats.screenOps.video > 0, null, {
+      timeout: 10_000,
+    });
     const during = await ops(page);
     await Deno.writeTextFile(stopFile, "");
     const [width, height] = GEOMETRY.split("x").map(Number);
