@@ -48,6 +48,23 @@ function fakeParts(grab: () => Promise<Frame> = () => Promise.resolve(frame)) {
   return { loop, damage, plans, sent, video };
 }
 
+/** A planner that plans one lossless tile per update (a key update: the size), with stub encoders and video. */
+const oneTileParts = {
+  planner: {
+    plan: () => ({
+      ops: [{ op: "tile", x: 0, y: 0, w: 8, h: 8, quality: "lossless" }] as Plan["ops"],
+      video: false,
+      key: false,
+    }),
+    keyframe: (): Plan => ({ ops: [{ op: "size", width: 64, height: 32 }], video: false, key: true }),
+    pending: () => false,
+    wakeAt: () => null,
+  },
+  encoders: { lossless: () => Uint8Array.of(1), lossy: () => Uint8Array.of(2) },
+  video: { set() {}, keyframe() {}, area() {} },
+  codec: "avc1.42e01f",
+};
+
 const tick = () => new Promise((resolve) => setTimeout(resolve, 40));
 
 Deno.test("hybrid loop: a key update first, then only what changed, nothing while no viewer has room", async () => {
@@ -133,19 +150,7 @@ Deno.test("hybrid loop: a still screen is not polled: the loop waits for X damag
       damage: () => (polls++, damage.shift() ?? []),
       changes: () => new Promise((resolve) => signal = () => resolve(true)),
     },
-    planner: {
-      plan: () => ({
-        ops: [{ op: "tile", x: 0, y: 0, w: 8, h: 8, quality: "lossless" }],
-        video: false,
-        key: false,
-      }),
-      keyframe: () => ({ ops: [{ op: "size", width: 64, height: 32 }], video: false, key: true }),
-      pending: () => false,
-      wakeAt: () => null,
-    },
-    encoders: { lossless: () => Uint8Array.of(1), lossy: () => Uint8Array.of(2) },
-    video: { set() {}, keyframe() {}, area() {} },
-    codec: "avc1.42e01f",
+    ...oneTileParts,
     fps: 100,
     send: (update) => (sent.push(update.key), Promise.resolve()),
   });
@@ -179,19 +184,7 @@ function damageDriven(fps: number, always = false) {
       },
       changes: () => new Promise((resolve) => signal = () => resolve(true)),
     },
-    planner: {
-      plan: () => ({
-        ops: [{ op: "tile", x: 0, y: 0, w: 8, h: 8, quality: "lossless" }],
-        video: false,
-        key: false,
-      }),
-      keyframe: () => ({ ops: [{ op: "size", width: 64, height: 32 }], video: false, key: true }),
-      pending: () => false,
-      wakeAt: () => null,
-    },
-    encoders: { lossless: () => Uint8Array.of(1), lossy: () => Uint8Array.of(2) },
-    video: { set() {}, keyframe() {}, area() {} },
-    codec: "avc1.42e01f",
+    ...oneTileParts,
     fps,
     send: () => (rounds.push(performance.now()), Promise.resolve()),
   });
