@@ -77,6 +77,14 @@ async function expectExact(page: Page, grabber: ScreenGrabber, ms: number): Prom
   assert.fail(`the page is not the X screen after ${ms} ms: ${detail}`);
 }
 
+/** A hybrid session of GEOMETRY showing `desktop`, its page, and a grabber of its X screen to compare with. */
+async function hybridSession(desktop: string) {
+  const viewed = await startViewedSession({ desktop, geometry: GEOMETRY, encoding: "hybrid" });
+  const env = viewed.session.display.env;
+  const grabber = await ScreenGrabber.open({ display: env.DISPLAY, xauthority: env.XAUTHORITY });
+  return { ...viewed, grabber };
+}
+
 const ops = (page: Page) =>
   page.evaluate(() => (globalThis as Win).selkiesStats.screenOps) as Promise<DrawnOps>;
 
@@ -93,13 +101,7 @@ Deno.test("hybrid encoding: copies, tiles, video and lossless refinement reach C
   );
   const desktop =
     `exec xterm -geometry 168x48+0+0 -bg '#1d1f21' -fg '#c5c8c6' -xrm 'XTerm*cursorBlink: false' -e sh ${script}`;
-  const { session, page, stop } = await startViewedSession({
-    desktop,
-    geometry: GEOMETRY,
-    encoding: "hybrid",
-  });
-  const env = session.display.env;
-  const grabber = await ScreenGrabber.open({ display: env.DISPLAY, xauthority: env.XAUTHORITY });
+  const { session, page, stop, grabber } = await hybridSession(desktop);
   try {
     await t.step("the page draws the session's screen updates", async () => {
       await page.goto(`${session.url}&transport=websocket&resize=off`);
@@ -139,7 +141,7 @@ Deno.test("hybrid encoding: copies, tiles, video and lossless refinement reach C
           "!",
           "ximagesink",
         ],
-        env,
+        env: session.display.env,
         stdout: "null",
         stderr: "null",
       }).spawn();
@@ -172,13 +174,7 @@ Deno.test("hybrid encoding: a movie in a window is region video, the still deskt
   await Deno.remove(stopFile);
   const desktop = `'${Deno.execPath()}' run -A --no-config '${stamp}' window & pid=$!; ` +
     `while [ ! -e ${stopFile} ]; do sleep 0.1; done; kill $pid; wait $pid; exec sleep 600`;
-  const { session, page, stop } = await startViewedSession({
-    desktop,
-    geometry: GEOMETRY,
-    encoding: "hybrid",
-  });
-  const env = session.display.env;
-  const grabber = await ScreenGrabber.open({ display: env.DISPLAY, xauthority: env.XAUTHORITY });
+  const { session, page, stop, grabber } = await hybridSession(desktop);
   try {
     // Where the page draws decoded video (test code watching the canvas, not the client's).
     await page.addInitScript(() => {
