@@ -14,7 +14,7 @@ import type { MediaPort } from "../../streamer/session/ports.ts";
 import { attachViewer, type Viewer } from "../../streamer/session/viewer.ts";
 import { hostileClientText } from "./_client_text.ts";
 import type { Rng } from "./_gen.ts";
-import { assertViewerServed, fakeSession } from "./_ports.ts";
+import { assertViewerServed, DESKTOP_INPUT_CALLS, fakeSession } from "./_ports.ts";
 import { memorySocket } from "../fixtures/viewer_ports.ts";
 import type { FuzzReport } from "./_run.ts";
 import type { FuzzSetup } from "./_shards.ts";
@@ -160,17 +160,7 @@ export async function dataChannelTarget(): Promise<
     check(report) {
       console.log(`data channel: ${delivered} messages sent to a live peer`);
       assert.ok(delivered > report.inputs * 0.9, "most messages reached a live peer");
-      const touched = [
-        "keyDown",
-        "keyUp",
-        "releaseAll",
-        "moveTo",
-        "moveBy",
-        "button",
-        "wheel",
-        "setClipboard",
-      ]
-        .filter((name) => watched.session.calls.has(name));
+      const touched = DESKTOP_INPUT_CALLS.filter((name) => watched.session.calls.has(name));
       assert.deepEqual(touched, [], "a view-only viewer's data channel changed nothing on the desktop");
       assert.ok(
         (control.session.calls.get("moveTo") ?? 0) > report.inputs / 1000,

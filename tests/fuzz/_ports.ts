@@ -13,6 +13,18 @@ import type { DesktopPort, MediaPort } from "../../streamer/session/ports.ts";
 import { memorySocket, quietContext } from "../fixtures/viewer_ports.ts";
 
 /** An in-memory session: its context for viewers and what reached its desktop. */
+/** The desktop calls input makes (the fake desktop counts each): a view-only viewer must cause none. */
+export const DESKTOP_INPUT_CALLS = [
+  "keyDown",
+  "keyUp",
+  "releaseAll",
+  "moveTo",
+  "moveBy",
+  "button",
+  "wheel",
+  "setClipboard",
+] as const;
+
 export interface FakeSession {
   context: ViewerContext;
   /** Desktop calls so far, by method. */
