@@ -214,8 +214,9 @@ Deno.test("touch gestures, the on-screen keys and HiDPI density reach X as they 
 
     await t.step("a long press is a right click, and nothing else", async () => {
       await touch(cdp, "touchStart", [[200, 500]]);
-      const events = await eventsUntil(x, "a right click", (e) => presses(e, "ButtonRelease").length > 0);
-      await touch(cdp, "touchEnd", []);
+      // Lifted whatever happens: a finger left down would turn the next step's touches into its moves.
+      const events = await eventsUntil(x, "a right click", (e) => presses(e, "ButtonRelease").length > 0)
+        .finally(() => touch(cdp, "touchEnd", []));
       await delay(300);
       events.push(...x.take());
       const at = onX(200, 500);

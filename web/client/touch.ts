@@ -147,13 +147,19 @@ export class TouchInput {
     // timeStamp comes from the platform's event time, which for synthetic (CDP) touches on a loaded box ran
     // seconds ahead of it, so the long press never came.
     this.#act(this.#gestures.update(performance.now(), touches));
+    this.#arm();
+  }
+
+  /** Sets the timer for the recogniser's next deadline (a long press), if it has one. */
+  #arm(): void {
     const deadline = this.#gestures.deadline;
-    if (deadline !== undefined) {
-      this.#timer = setTimeout(
-        () => this.#act(this.#gestures.tick(performance.now())),
-        Math.max(0, deadline - performance.now()),
-      );
-    }
+    if (deadline === undefined) return;
+    // setTimeout truncates a fractional delay and may fire on the millisecond, so the tick can come a
+    // fraction of a millisecond before the deadline and find nothing due: it arms again until it is.
+    this.#timer = setTimeout(() => {
+      this.#act(this.#gestures.tick(performance.now()));
+      this.#arm();
+    }, Math.max(0, Math.ceil(deadline - performance.now())));
   }
 
   #act(gestures: Gesture[]): void {

@@ -107,6 +107,30 @@ Deno.test({
       }
       assert.match(await canvasTransform(page), /scale\(3/);
     });
+
+    await t.step(
+      "a held finger is a right click while still down, even if the timer fires early",
+      async () => {
+        // setTimeout may truncate the fractional delay and fire on the millisecond: this page's fires a
+        // millisecond early, which before the fix left the long press waiting for a touch that never came.
+        await page.addInitScript(() => {
+          const setTimer = globalThis.setTimeout;
+          globalThis.setTimeout = ((run: () => void, ms = 0) =>
+            setTimer(run, ms >= 100 ? ms - 1 : ms)) as typeof setTimeout;
+        });
+        await open();
+        received.length = 0;
+        await touch(cdp, "touchStart", [[200, 500]]);
+        try {
+          await waitFor(
+            "a right click with the finger down",
+            () => received.some((m) => m.t === "mb" && m.b === 3),
+          );
+        } finally {
+          await touch(cdp, "touchEnd", []);
+        }
+      },
+    );
   } finally {
     await chromium?.close();
     await server.close();
