@@ -59,7 +59,7 @@ Deno.test("gateway command: hash-password, config errors, graceful SIGTERM", asy
       assert.doesNotMatch(stderr, /0123456789abcdef/);
     });
 
-    await t.step("it serves, then stops cleanly on SIGTERM", async () => {
+    await t.step("it serves with V8's young generation capped, then stops cleanly on SIGTERM", async () => {
       const child = new Deno.Command(CLI, {
         args: ["gateway", "--port", "0", "--mode", "site"],
         stdout: "null",
@@ -75,6 +75,9 @@ Deno.test("gateway command: hash-password, config errors, graceful SIGTERM", asy
       const url = log.match(/public URL (\S+)/)?.[1];
       assert.ok(url, log);
       assert.equal(await (await fetch(`${url}healthz`)).text(), "ok\n");
+      // The launcher caps V8's young generation for the gateway (docs/reliability.md).
+      const cmdline = await Deno.readTextFile(`/proc/${child.pid}/cmdline`);
+      assert.match(cmdline, /--v8-flags=--max-semi-space-size=1\0/);
       child.kill("SIGTERM");
       while (!(await reader.read()).done);
       assert.equal((await child.status).code, 0);

@@ -30,8 +30,10 @@ export interface GatewayProcess {
 export async function startGatewayProcess(
   settings: Omit<RunGatewayOptions, "signal">,
 ): Promise<GatewayProcess> {
+  // The young generation capped as ./selkies-hpc runs the gateway.
+  const v8Flags = ["--expose-gc", "--max-semi-space-size=1"].join(",");
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--v8-flags=--expose-gc", new URL("./_serve.ts", import.meta.url).pathname],
+    args: ["run", "-A", `--v8-flags=${v8Flags}`, new URL("./_serve.ts", import.meta.url).pathname],
     env: { SELKIES_BENCH_GATEWAY: JSON.stringify(settings), SELKIES_LOG_LEVEL: "warning" },
     stdout: "piped",
     stderr: "null",
