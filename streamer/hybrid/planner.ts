@@ -33,16 +33,10 @@ import { type HybridPlannerOptions, type PlannerTuning, tuning } from "./options
 import { ScrollDetector } from "./scroll.ts";
 import { Held, TileGrid } from "./tiles.ts";
 import { VideoChoice } from "./_video_choice.ts";
+import { MovingWindow } from "./_moving_window.ts";
 
 /** A tile's state during a plan: changed inside the video region (video sends it, not a tile). */
 const IN_REGION = 3;
-/**
- * An update that changed this share of the screen is heavy: its own encoding (a 4K screen of lossless tiles
- * took 250-450 ms here) spaces the updates out, so the moving window stretches to cover the last few of
- * them (see `#window`), at most to this many times `movingWindowMs`.
- */
-const HEAVY_SHARE = 0.25, STRETCH_MAX = 2;
-
 /**
  * Plans screen updates for the hybrid encoding and keeps, between updates, the pixels and per-tile state
  * the viewers hold once each plan is applied.
@@ -65,8 +59,7 @@ export class HybridPlanner implements Planner {
   #grid: TileGrid | null = null;
   #epoch = 0;
   #lastPlanMs = 0;
-  // The times of the last plans while each of them was heavy (newest first), for `#window`.
-  #heavy: number[] = [];
+  readonly #moving: MovingWindow;
   #shadow: Plane | null = null;
   // Per update, per tile: 0, PENDING or CHANGED (./_diff.ts); the decision (Kind); a fill's colour.
   #state = new Uint8Array(0);
@@ -88,6 +81,7 @@ export class HybridPlanner implements Planner {
     this.#o = tuning(options);
     this.#scroll = new ScrollDetector(options);
     this.#video = new VideoChoice(options);
+    this.#moving = new MovingWindow(this.#o.movingChanges, this.#o.movingWindowMs);
   }
 
   /** What the viewers hold once the last plan is applied (true pixels: lossy tiles are counted in `grid`). */
@@ -261,23 +255,17 @@ export class HybridPlanner implements Planner {
     return at === Infinity ? null : at;
   }
 
-  // The moving window of this update: movingWindowMs, or, while updates are heavy, the span of the last
-  // `movingChanges` of them (capped). Without it a loop slowed below ~6 updates a second by its own lossless
-  // tiles never saw a tile change 3 times in 500 ms, so nothing became lossy or video and every update stayed
-  // lossless: glxspheres64 -fs at 4K (a 2176x2160 moving area) replayed through the real loop here: 138
-  // updates of 17 lossless rects each in 8 s, never a region; on the H200 5.6 fps.
+  // The moving window of this update (./_moving_window.ts): stretched while updates are heavy.
   #window(grid: TileGrid, state: Uint8Array, nowMs: number): number {
-    const { movingChanges, movingWindowMs } = this.#o, r = this.#r;
+    const r = this.#r;
     let changed = 0;
     for (let i = 0; i < grid.count; i++) if (state[i] === CHANGED) changed += grid.rect(i, r).w * r.h;
-    // Not while full-screen video runs: its loop watches at 10 Hz, and a window stretched by its heavy
-    // updates kept the screen "moving" after the motion (the page stayed video pixels in 3 of 8 runs of
-    // tests/hybrid_test.ts's full-screen step, 0 of 4 with this).
-    if (this.#video.full || changed < HEAVY_SHARE * grid.width * grid.height) this.#heavy.length = 0;
-    else this.#heavy = [nowMs, ...this.#heavy.slice(0, movingChanges - 1)];
-    if (this.#heavy.length < movingChanges) return movingWindowMs;
-    const span = nowMs - this.#heavy[movingChanges - 1];
-    return Math.min(STRETCH_MAX * movingWindowMs, Math.max(movingWindowMs, span));
+    return this.#moving.next({
+      changed,
+      screen: grid.width * grid.height,
+      fullVideo: this.#video.full,
+      nowMs,
+    });
   }
 
   // Whether moving tile i's changed box is worth JPEG: large enough, and many colours (see the options'
