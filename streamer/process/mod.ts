@@ -7,3 +7,4 @@
 export * from "./group.ts";
 export * from "./shutdown.ts";
 export * from "./orphan_reaper.ts";
+export * from "./runtime_dir.ts";

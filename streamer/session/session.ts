@@ -13,7 +13,7 @@ import { MicrophoneFloor, MicrophonePlayer } from "../audio/mod.ts";
 import { startDesktop } from "../desktop/mod.ts";
 import { startXvfb, type XDisplay } from "../display/mod.ts";
 import { IdleTimer, MediaSession } from "../media/mod.ts";
-import { ProcessGroup, startOrphanReaper } from "../process/mod.ts";
+import { makeRuntimeDir, ProcessGroup, startOrphanReaper } from "../process/mod.ts";
 import { createStreamerApp, serveStreamer } from "../server/mod.ts";
 import { connectTunnel } from "../tunnel/mod.ts";
 import { openX11 } from "../x11/mod.ts";
@@ -135,9 +135,9 @@ export async function startSession(
   const stop = () => cleanups.run();
   try {
     // Not abandoned half way: a folder made after the cleanups ran would be left behind.
-    const runtimeDir = await Deno.makeTempDir({ prefix: "selkies-session-" });
+    // 0700, naming this streamer; folders of sessions killed outright are removed first.
+    const runtimeDir = await makeRuntimeDir();
     cleanups.push(() => Deno.remove(runtimeDir, { recursive: true }));
-    await Deno.chmod(runtimeDir, 0o700);
     // A streamer killed with SIGKILL cannot clean up: the reaper ends its processes and this folder.
     startOrphanReaper(group, [runtimeDir]);
     const { width, height } = parseGeometry(settings.geometry);

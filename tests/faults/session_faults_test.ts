@@ -184,6 +184,44 @@ Deno.test(
   },
 );
 
+Deno.test(
+  { name: "kill -9 the whole session at once: the next session removes its runtime folder", ...sanitizers },
+  async () => {
+    const stream = await startSession();
+    const footprint = sessionFootprint(stream.pid);
+    let next: Awaited<ReturnType<typeof startSession>> | undefined;
+    try {
+      assert.equal(footprint.runtimeDirs.length, 1, `one runtime folder: ${footprint.runtimeDirs}`);
+      // As SLURM's SIGKILL after KillWait: every process of the session, the orphan reaper first so that
+      // none of it can clean up.
+      const reaperFirst = footprint.pids.toSorted((a, b) =>
+        Number(commandLine(b).includes("selkies-reaper")) - Number(commandLine(a).includes("selkies-reaper"))
+      );
+      for (const pid of reaperFirst) {
+        try {
+          Deno.kill(pid, "SIGKILL");
+        } catch {
+          // Gone with its parent.
+        }
+      }
+      await waitFor(
+        "the session's processes to end",
+        async () => !(await leftovers(footprint)).processes.length,
+      );
+      const stale = await leftovers(footprint);
+      assert.deepEqual(stale.dirs, footprint.runtimeDirs, "the folder stays: nothing was left to remove it");
+      next = await startSession();
+      const after = await leftovers(footprint, 0);
+      report("whole session", { removedByNextSession: after.dirs.length === 0 });
+      assert.deepEqual(after, { processes: [], dirs: [], sockets: [] });
+    } finally {
+      await next?.stop();
+      await stream.stop();
+      await clearFootprint(footprint);
+    }
+  },
+);
+
 /**
  * The daemons a running session does not need, but a new one does (MUNGE to mint its credential, SLURM for
  * the gateway to check its job): what a refused session must say, and what must happen first.
