@@ -35,6 +35,8 @@ export interface SoakMinute {
   latency: MinuteLatency | null;
   /** Churn over the minute before (all zero at minute 0). */
   churn: ChurnCounts;
+  /** The gateway's memory right after a forced GC (through the inspector), when the run read it. */
+  gatewayAfterGc?: { rssBytes: number; heapUsedBytes: number };
 }
 
 /** The whole soak run. */
@@ -85,11 +87,22 @@ export function soakSeries(minutes: readonly SoakMinute[]): SoakSeries[] {
       });
     }
     return series;
-  }).concat({
+  }).concat(gatewayAfterGc(minutes), {
     name: "staying viewer picture age p99 (ms)",
     kind: "latency",
     values: minutes.map((m) => m.latency?.p99 ?? null),
   });
+}
+
+/** The gateway's RSS and JS heap after a forced GC, when read: what it holds, not garbage not yet collected. */
+function gatewayAfterGc(minutes: readonly SoakMinute[]): SoakSeries[] {
+  if (!minutes.some((m) => m.gatewayAfterGc)) return [];
+  const mib = (pick: (g: NonNullable<SoakMinute["gatewayAfterGc"]>) => number) =>
+    minutes.map((m) => m.gatewayAfterGc ? Math.round(pick(m.gatewayAfterGc) / 2 ** 20 * 10) / 10 : null);
+  return [
+    { name: "gateway RSS after GC (MiB)", kind: "rss", values: mib((g) => g.rssBytes) },
+    { name: "gateway JS heap after GC (MiB)", kind: "rss", values: mib((g) => g.heapUsedBytes) },
+  ];
 }
 
 /**

@@ -9,7 +9,12 @@
  * soak.partial.json after every minute until then) and prints the verdict table; at the end it checks that the
  * session left no process, runtime folder or listening socket.
  *
- * Run: `scripts/deno task bench:soak [--minutes N] [--out DIR]` (seed of the stays: SELKIES_FAULT_SEED).
+ * The gateway runs as `selkies-hpc gateway` does (V8's young generation capped) under the inspector: after the
+ * /proc reading, each minute also reads its RSS and JS heap after a forced GC, which tell live memory from
+ * garbage not yet collected.
+ *
+ * Run: `scripts/deno task bench:soak [--minutes N] [--out DIR] [--snapshots]` (seed of the stays:
+ * SELKIES_FAULT_SEED).
  *
  * @module
  */
@@ -22,7 +27,7 @@ import { pictureWithin } from "../tests/faults/_page.ts";
 import { commandLine, leftovers, processTree, sessionFootprint } from "../tests/faults/_leftovers.ts";
 import { FAULT_SEED } from "../tests/faults/_seed.ts";
 import { readPidFile } from "../tests/harness/_procs.ts";
-import { startGatewayProcess } from "./gateway/process.ts";
+import { startInspectedGateway } from "./_churn_gateway.ts";
 import { browserSelector, contentSelector } from "./session_procs.ts";
 import { readAllStats } from "./procstat.ts";
 import { readProcSamples } from "../streamer/telemetry/proc_stat.ts";
@@ -40,6 +45,8 @@ const MINUTES = Number(flag("--minutes", "30"));
 const OUT = flag("--out", "docs/results/soak");
 const PARTIAL = `${OUT}/soak.partial.json`;
 const GEOMETRY = "640x360", FPS = 15;
+/** `--snapshots`: V8 heap snapshots of the gateway at minute 2 and at the end, to compare. */
+const SNAPSHOTS = Deno.args.includes("--snapshots");
 
 async function main(): Promise<void> {
   if (!Number.isInteger(MINUTES) || MINUTES < 1) {
@@ -49,12 +56,12 @@ async function main(): Promise<void> {
   const startedAt = new Date().toISOString();
   const cluster = await startSlurmCluster({ nodeName: streamerNodeName() });
   // The gateway in a process of its own: its RSS, fds and threads are its own, not this harness's.
-  const gw = await startGatewayProcess({
+  const gw = await startInspectedGateway({
     mode: "site",
     auth: { mode: "token" },
     mungeSocket: cluster.mungeSocket,
     slurmEnv: cluster.env,
-  }).catch(async (error) => {
+  }, { v8Flags: ["--max-semi-space-size=1"] }).catch(async (error) => {
     await cluster.stop();
     throw error;
   });
@@ -107,12 +114,20 @@ async function main(): Promise<void> {
         minutes.push({ minute: 0, groups: await groups(), latency: null, churn: churn.takeMinute() });
         for (let minute = 1; minute <= MINUTES; minute++) {
           const window = await measureFrameAge(stay, 60_000);
-          minutes.push({
+          // /proc first, as for every process; then the gateway again after a forced GC (inspector).
+          const sample: SoakMinute = {
             minute,
             groups: await groups(),
             latency: minuteLatency(window),
             churn: churn.takeMinute(),
-          });
+          };
+          const gc = await gw.memory(true);
+          sample.gatewayAfterGc = { rssBytes: gc.rssBytes, heapUsedBytes: gc.heapUsed ?? 0 };
+          if (SNAPSHOTS && (minute === 2 || minute === MINUTES)) {
+            await Deno.mkdir(OUT, { recursive: true });
+            await gw.heapSnapshot(`${OUT}/gateway-minute-${minute}.heapsnapshot`);
+          }
+          minutes.push(sample);
           // A run that dies at minute 25 keeps what it saw (removed once the full record is written).
           await Deno.mkdir(OUT, { recursive: true });
           await Deno.writeTextFile(PARTIAL, JSON.stringify({ startedAt, seed: FAULT_SEED, minutes }) + "\n");
