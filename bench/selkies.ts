@@ -56,6 +56,10 @@ export async function startSelkies(options: SelkiesOptions): Promise<PeerSession
   });
   const url = new URL(session.url);
   url.searchParams.set("transport", options.transport);
+  // More of the page's settings for an A/B run, e.g. SELKIES_BENCH_PAGE=overlay=0.
+  for (const [key, value] of new URLSearchParams(Deno.env.get("SELKIES_BENCH_PAGE") ?? "")) {
+    url.searchParams.set(key, value);
+  }
   const bitrate = options.extraArgs?.includes("--bitrate")
     ? options.extraArgs[options.extraArgs.indexOf("--bitrate") + 1]
     : "8000 (default)";

@@ -48,6 +48,10 @@ export class VideoOverlay {
   #revealed = false;
   /** Counts hides: a reveal asked for before the latest one is void. */
   #hides = 0;
+  /** A write to the track is under way. */
+  #writing = false;
+  /** The newest frame given while a write was under way: written next. */
+  #waiting?: VideoFrame;
   /** Until revealed, the newest frame, written again now and then (see {@linkcode show}). */
   #unseen?: VideoFrame;
   #retry?: ReturnType<typeof setInterval>;
@@ -112,6 +116,8 @@ export class VideoOverlay {
     this.#showing = this.#revealed = false;
     this.#forget();
     this.#observer?.disconnect();
+    this.#waiting?.close();
+    this.#waiting = undefined;
     this.#writer?.close().catch(() => {});
     this.#track?.stop();
     this.#video?.remove();
@@ -140,7 +146,24 @@ export class VideoOverlay {
   }
 
   #write(frame: VideoFrame | undefined): void {
-    if (frame) this.#writer?.write(frame).catch(() => frame.close());
+    if (!frame) return;
+    const writer = this.#writer;
+    if (!writer) return frame.close();
+    // One write at a time, the newest frame waiting: a page too slow for the stream shows fewer frames,
+    // never older ones. (Writes not awaited queue in the stream: a page throttled 16x showed 4 s old ones.)
+    if (this.#writing) {
+      this.#waiting?.close();
+      this.#waiting = frame;
+      return;
+    }
+    this.#writing = true;
+    writer.write(frame).catch(() => frame.close()).finally(() => {
+      this.#writing = false;
+      const next = this.#waiting;
+      this.#waiting = undefined;
+      if (writer === this.#writer) this.#write(next);
+      else next?.close();
+    });
   }
 
   #reveal(): void {
