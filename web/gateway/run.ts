@@ -6,6 +6,7 @@
 import { getLog } from "../../log.ts";
 import { createGateway, type Gateway, type GatewayOptions } from "./app.ts";
 import { CLIENT_DIR, clientBundle } from "../client/bundle.ts";
+import { trimMemoryEvery } from "./_malloc_trim.ts";
 
 const log = getLog("gateway");
 
@@ -69,7 +70,9 @@ export async function runGateway(options: RunGatewayOptions): Promise<RunningGat
     `${scheme}://${hostname.includes(":") ? `[${hostname}]` : hostname}:${addr.port}/`;
   gateway = createGateway({ ...options, publicUrl: url.endsWith("/") ? url : `${url}/` });
   log.info("gateway ({mode}) listening on {url}", { mode: options.mode, url });
+  const stopTrimming = trimMemoryEvery();
   const stop = async () => {
+    stopTrimming();
     gateway.shutdown();
     ac.abort();
     await server.finished;
