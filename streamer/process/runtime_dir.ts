@@ -2,19 +2,22 @@
  * A session's runtime folder (`$TMPDIR/selkies-session-*`: the X authority file, PulseAudio's socket), and
  * the sweep of folders whose streamer is gone. The streamer removes its folder when it stops, and its orphan
  * reaper when the streamer alone is killed; a SIGKILL of the whole session at once (SLURM's kill after
- * KillWait, `kill -9 -- -pgid`) ends the reaper too. Each folder therefore names its streamer (pid and start
- * time, so a reused pid does not keep it), and the next session the user starts removes folders whose
- * streamer has died.
+ * KillWait, `kill -9 -- -pgid`) ends the reaper too. Each folder therefore names its streamer (host, pid and
+ * start time, so a reused pid does not keep it), and the next session the user starts on that host removes
+ * folders whose streamer has died. A folder of another host is never touched: sites put TMPDIR on shared
+ * storage, where it belongs to a session running elsewhere.
  *
  * @module
  */
+import { hostname } from "node:os";
 import { getLogger } from "@logtape/logtape";
+import { parseProcStat } from "../telemetry/proc_stat.ts";
 
 const log = getLogger(["selkies", "session"]);
 
 /** The name every session's runtime folder starts with. */
 export const RUNTIME_DIR_PREFIX = "selkies-session-";
-/** The file in the folder naming its streamer: `<pid> <start time in clock ticks since boot>`. */
+/** The file in the folder naming its streamer: `<host> <pid> <start time in clock ticks since boot>`. */
 const OWNER_FILE = "streamer";
 
 /** Where session folders are made: `$TMPDIR`, else /tmp (as `Deno.makeTempDir`). */
@@ -44,7 +47,9 @@ export async function makeRuntimeDir(tmp: string = tmpDir()): Promise<string> {
   const dir = await Deno.makeTempDir({ dir: tmp, prefix: RUNTIME_DIR_PREFIX });
   try {
     await Deno.chmod(dir, 0o700);
-    await Deno.writeTextFile(`${dir}/${OWNER_FILE}`, `${Deno.pid} ${startTime(Deno.pid)}\n`, { mode: 0o600 });
+    await Deno.writeTextFile(`${dir}/${OWNER_FILE}`, `${hostname()} ${Deno.pid} ${startTime(Deno.pid)}\n`, {
+      mode: 0o600,
+    });
   } catch (error) {
     // A full disk: the session does not start, and leaves no folder.
     await Deno.remove(dir, { recursive: true }).catch(() => {});
@@ -54,9 +59,10 @@ export async function makeRuntimeDir(tmp: string = tmpDir()): Promise<string> {
 }
 
 /**
- * Removes this user's session folders in `tmp` (default `$TMPDIR` or /tmp) whose streamer is no longer
- * running, and returns their paths. A folder that names no streamer (one being made, or one from before the
- * folders named theirs) is kept, and so is anything that is not a plain folder of this user's.
+ * Removes this user's session folders in `tmp` (default `$TMPDIR` or /tmp) whose streamer ran on this host and
+ * is no longer running, and returns their paths. A folder that names no streamer (one being made, or one from
+ * before the folders named theirs) is kept, and so is one of another host, or anything that is not a plain
+ * folder of this user's.
  *
  * @example
  * ```ts
@@ -73,8 +79,8 @@ export async function sweepRuntimeDirs(tmp: string = tmpDir()): Promise<string[]
     try {
       const info = await Deno.lstat(dir);
       if (!info.isDirectory || info.uid !== Deno.uid()) continue;
-      const [pid, started] = (await Deno.readTextFile(`${dir}/${OWNER_FILE}`)).trim().split(" ");
-      if (!/^\d+$/.test(pid) || !started) continue;
+      const [host, pid, started] = (await Deno.readTextFile(`${dir}/${OWNER_FILE}`)).trim().split(" ");
+      if (host !== hostname() || !/^\d+$/.test(pid) || !started) continue;
       if (startTime(Number(pid)) === started) continue;
       await Deno.remove(dir, { recursive: true });
       removed.push(dir);
@@ -85,13 +91,13 @@ export async function sweepRuntimeDirs(tmp: string = tmpDir()): Promise<string[]
   return removed;
 }
 
-/** When `pid` started (clock ticks since boot, /proc's field 22), or "" when no such process runs. */
+/** When `pid` started (clock ticks since boot), or "" when no such process runs (or only its zombie). */
 function startTime(pid: number): string {
   try {
     const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-    // After the command's name (in parentheses, which may hold spaces): state is field 3, start time 22.
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return fields[0] === "Z" ? "" : fields[19] ?? "";
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) === "Z"
+      ? ""
+      : String(parseProcStat(stat).startTicks);
   } catch {
     return "";
   }

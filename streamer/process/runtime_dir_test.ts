@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { hostname } from "node:os";
 import { makeRuntimeDir, RUNTIME_DIR_PREFIX, sweepRuntimeDirs } from "./runtime_dir.ts";
 
 const MODULE = new URL("./runtime_dir.ts", import.meta.url).href;
@@ -26,7 +27,11 @@ Deno.test("a new session folder is 0700, names its streamer, and sweeps only fol
     // The pid of this process, but another start time: the pid was reused by a process that is not its streamer.
     const reused = `${tmp}/${RUNTIME_DIR_PREFIX}reused`;
     await Deno.mkdir(reused);
-    await Deno.writeTextFile(`${reused}/streamer`, `${Deno.pid} 1\n`);
+    await Deno.writeTextFile(`${reused}/streamer`, `${hostname()} ${Deno.pid} 1\n`);
+    // Kept: a folder of a streamer on another host (TMPDIR on shared storage), though no such pid runs here.
+    const remote = `${tmp}/${RUNTIME_DIR_PREFIX}remote`;
+    await Deno.mkdir(remote);
+    await Deno.writeTextFile(`${remote}/streamer`, `another-node.example 999999999 1\n`);
     // Kept: a folder naming no streamer (being made, or from an older version), a link, another name.
     const unnamed = `${tmp}/${RUNTIME_DIR_PREFIX}unnamed`;
     await Deno.mkdir(unnamed);
@@ -45,6 +50,7 @@ Deno.test("a new session folder is 0700, names its streamer, and sweeps only fol
         `${tmp}/not-a-session`,
         `${tmp}/${RUNTIME_DIR_PREFIX}link`,
         unnamed,
+        remote,
         mine,
       ].sort(),
     );
