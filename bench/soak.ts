@@ -28,6 +28,7 @@ import { commandLine, leftovers, processTree, sessionFootprint } from "../tests/
 import { FAULT_SEED } from "../tests/faults/_seed.ts";
 import { readPidFile } from "../tests/harness/_procs.ts";
 import { startInspectedGateway } from "./_churn_gateway.ts";
+import { GATEWAY_V8_FLAGS } from "./gateway/process.ts";
 import { browserSelector, contentSelector } from "./session_procs.ts";
 import { readAllStats } from "./procstat.ts";
 import { readProcSamples } from "../streamer/telemetry/proc_stat.ts";
@@ -64,7 +65,7 @@ async function main(): Promise<void> {
     auth: { mode: "token" },
     mungeSocket: cluster.mungeSocket,
     slurmEnv: cluster.env,
-  }, { v8Flags: ["--max-semi-space-size=1"] }).catch(async (error) => {
+  }, { v8Flags: [...GATEWAY_V8_FLAGS] }).catch(async (error) => {
     await cluster.stop();
     throw error;
   });
@@ -125,7 +126,9 @@ async function main(): Promise<void> {
             churn: churn.takeMinute(),
           };
           const gc = await gw.memory(true);
-          sample.gatewayAfterGc = { rssBytes: gc.rssBytes, heapUsedBytes: gc.heapUsed ?? 0 };
+          if (gc.heapUsed !== null) {
+            sample.gatewayAfterGc = { rssBytes: gc.rssBytes, heapUsedBytes: gc.heapUsed };
+          }
           if (SNAPSHOTS && (minute === 2 || minute === MINUTES)) {
             await Deno.mkdir(OUT, { recursive: true });
             await gw.heapSnapshot(`${OUT}/gateway-minute-${minute}.heapsnapshot`);

@@ -16,6 +16,9 @@ export interface GatewayProcess {
   stop(): Promise<void>;
 }
 
+/** V8's flags as `./selkies-hpc gateway` runs the gateway (the launcher sets them): the young generation capped. */
+export const GATEWAY_V8_FLAGS: readonly string[] = ["--max-semi-space-size=1"];
+
 /**
  * Starts `runGateway(settings)` on a free port (or `settings.port`) in a child Deno process.
  *
@@ -30,8 +33,7 @@ export interface GatewayProcess {
 export async function startGatewayProcess(
   settings: Omit<RunGatewayOptions, "signal">,
 ): Promise<GatewayProcess> {
-  // The young generation capped as ./selkies-hpc runs the gateway.
-  const v8Flags = ["--expose-gc", "--max-semi-space-size=1"].join(",");
+  const v8Flags = ["--expose-gc", ...GATEWAY_V8_FLAGS].join(",");
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", `--v8-flags=${v8Flags}`, new URL("./_serve.ts", import.meta.url).pathname],
     env: { SELKIES_BENCH_GATEWAY: JSON.stringify(settings), SELKIES_LOG_LEVEL: "warning" },

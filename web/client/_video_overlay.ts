@@ -150,7 +150,8 @@ export class VideoOverlay {
     const writer = this.#writer;
     if (!writer) return frame.close();
     // One write at a time, the newest frame waiting: a page too slow for the stream shows fewer frames,
-    // never older ones. (Writes not awaited queue in the stream: a page throttled 16x showed 4 s old ones.)
+    // never older ones. Writes not awaited would queue in the stream without bound. (A page throttled 16x
+    // once showed 4 s old pictures through the overlay; whether this queue was the cause is not known.)
     if (this.#writing) {
       this.#waiting?.close();
       this.#waiting = frame;
